@@ -1,0 +1,7 @@
+//! merit: exact, explainable rules-and-points evaluation.
+
+pub mod diagnostic;
+pub mod record;
+pub mod schema;
+pub mod value;
+pub mod yaml;

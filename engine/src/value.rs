@@ -1,0 +1,140 @@
+//! Runtime values and their static types.
+//!
+//! Every number is a [`Decimal`]: merit never lets a float touch a point or a credit.
+//! Strings are reference-counted so that copying a record field into an expression
+//! result never allocates.
+
+use std::fmt;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// A value an expression reads or produces.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Value {
+    /// A missing optional field, or an explicit `null`.
+    #[default]
+    Null,
+    Bool(bool),
+    Num(Decimal),
+    Str(Arc<str>),
+    Date(Date),
+    List(Arc<[Value]>),
+}
+
+impl Value {
+    /// The value's type; `Null` for null.
+    pub fn ty(&self) -> Type {
+        match self {
+            Value::Null => Type::Null,
+            Value::Bool(_) => Type::Bool,
+            Value::Num(_) => Type::Num,
+            Value::Str(_) => Type::Str,
+            Value::Date(_) => Type::Date,
+            Value::List(items) => Type::List(Box::new(
+                items.iter().map(Value::ty).find(|t| *t != Type::Null).unwrap_or(Type::Any),
+            )),
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_num(&self) -> Option<Decimal> {
+        match self {
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<Date> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn str(s: &str) -> Value {
+        Value::Str(Arc::from(s))
+    }
+}
+
+/// Shows a value the way a member reads it in an explanation: numbers without
+/// trailing zeros (`3.5`, `80`), strings quoted, dates as `2026-03-14`.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Num(n) => write!(f, "{}", n.normalize()),
+            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// The static type of an expression or a field, checked once when a rulebook loads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// Unknown until run time (member profile attributes).
+    Any,
+    /// The type of the literal `null`.
+    Null,
+    Bool,
+    /// Exact decimal; `int` fields are numbers whose values are checked to be whole.
+    Num,
+    Str,
+    Date,
+    List(Box<Type>),
+}
+
+impl Type {
+    /// Whether a value of type `other` can stand where `self` is expected.
+    pub fn accepts(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::Any, _) | (_, Type::Any) | (_, Type::Null) => true,
+            (Type::List(a), Type::List(b)) => a.accepts(b),
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Any => f.write_str("any"),
+            Type::Null => f.write_str("null"),
+            Type::Bool => f.write_str("bool"),
+            Type::Num => f.write_str("decimal"),
+            Type::Str => f.write_str("string"),
+            Type::Date => f.write_str("date"),
+            Type::List(t) => write!(f, "list of {t}"),
+        }
+    }
+}
