@@ -1,0 +1,124 @@
+//! The facade every front end calls: load a rulebook, read records, score them.
+//!
+//! The CLI, the Python and the WASM bindings go through these functions only, so
+//! they cannot disagree: every decision is made here or below.
+
+use std::fmt;
+
+use crate::book::{Limits, Rulebook};
+use crate::diagnostic::{Diagnostic, render_all};
+use crate::eval::{self, Options};
+use crate::record::{Record, Rejected};
+use crate::records::{self, Format, InputError, Members, ReadOptions};
+use crate::report::Report;
+
+/// A rulebook that failed to load: every diagnostic, and the text they point into.
+#[derive(Clone, Debug)]
+pub struct RulebookError {
+    pub diagnostics: Vec<Diagnostic>,
+    pub source: String,
+}
+
+impl RulebookError {
+    /// The diagnostics as the CLI prints them: located, with a caret under each.
+    pub fn render(&self, color: bool) -> String {
+        render_all(&self.diagnostics, &self.source, color)
+    }
+}
+
+impl fmt::Display for RulebookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.render(false).trim_end())
+    }
+}
+
+impl std::error::Error for RulebookError {}
+
+impl Rulebook {
+    /// Loads a rulebook from YAML text; `name` is how diagnostics refer to it.
+    ///
+    /// # Example
+    /// ```
+    /// let book = merit::Rulebook::from_yaml("rules:\n  - { id: hello, points: 1 }\n", "hello.yaml")?;
+    /// assert_eq!(book.rules.len(), 1);
+    /// # Ok::<(), merit::RulebookError>(())
+    /// ```
+    pub fn from_yaml(source: &str, name: &str) -> Result<Rulebook, RulebookError> {
+        Rulebook::from_yaml_with_limits(source, name, &Limits::default())
+    }
+
+    pub fn from_yaml_with_limits(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, RulebookError> {
+        Rulebook::load(source, name, limits)
+            .map_err(|diagnostics| RulebookError { diagnostics, source: source.to_owned() })
+    }
+
+    /// Every diagnostic of a rulebook, errors and warnings, without keeping it.
+    pub fn check(source: &str, name: &str) -> Vec<Diagnostic> {
+        match Rulebook::load(source, name, &Limits::default()) {
+            Ok(book) => book.warnings,
+            Err(diagnostics) => diagnostics,
+        }
+    }
+
+    /// Scores records against this rulebook.
+    ///
+    /// # Example
+    /// ```
+    /// use merit::{Format, Records, Rulebook, ScoreOptions};
+    /// let book = Rulebook::from_yaml(
+    ///     "fields: { hours: decimal? }\nrules:\n  - { id: hours, when: kind == \"volunteer\", points: hours * 10 }\n",
+    ///     "book.yaml",
+    /// )?;
+    /// let mut records = Records::new();
+    /// records.read(&book, br#"{"member": "m1", "kind": "volunteer", "date": "2026-03-14", "hours": 3.5}"#, Format::Jsonl, "in.jsonl")?;
+    /// let report = book.score(&records, None, &ScoreOptions::default());
+    /// assert_eq!(report.members[0].total.to_string(), "35");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score(&self, records: &Records, members: Option<&Members>, options: &Options) -> Report {
+        let mut rejected = records.rejected.clone();
+        if records.sources.len() <= 1 {
+            for r in &mut rejected {
+                r.source = None;
+            }
+        }
+        eval::score(self, &records.records, rejected, members, options)
+    }
+}
+
+/// Records read from one or more inputs, with those that could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub records: Vec<Record>,
+    pub rejected: Vec<Rejected>,
+    sources: Vec<String>,
+}
+
+impl Records {
+    pub fn new() -> Records {
+        Records::default()
+    }
+
+    /// Reads one input (`name` is how rejections refer to it) and returns how many
+    /// records it held, accepted or rejected.
+    pub fn read(&mut self, book: &Rulebook, input: &[u8], format: Format, name: &str) -> Result<usize, InputError> {
+        let before = self.records.len() + self.rejected.len();
+        let options = ReadOptions {
+            schema: &book.schema,
+            timezone: &book.timezone,
+            source: self.sources.len() as u32,
+            source_name: Some(name),
+        };
+        records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
+        self.sources.push(name.to_owned());
+        Ok(self.records.len() + self.rejected.len() - before)
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}

@@ -1,0 +1,64 @@
+//! Compiling the expressions written in a rulebook, with errors placed under the
+//! offending character of the YAML source.
+
+use crate::expr::{self, Context, Expr, Scope};
+use crate::schema::Schema;
+use crate::value::Type;
+use crate::yaml::{Node, NodeKind};
+
+use super::decode::Decoder;
+use super::spans::ScalarMap;
+
+/// Compiles a rulebook's expressions against its schema, interning the member
+/// attributes they read.
+pub struct ExprCompiler {
+    pub schema: Schema,
+    pub member_attrs: Vec<String>,
+    pub rule_ids: Vec<String>,
+}
+
+impl ExprCompiler {
+    /// Compiles the expression held by `node` (a string, a number or a boolean).
+    pub fn compile(
+        &mut self,
+        decoder: &mut Decoder,
+        node: &Node,
+        what: &str,
+        context: Context,
+        locals: &[(&str, Type)],
+        expected: Option<Type>,
+    ) -> Option<Expr> {
+        let text = match &node.kind {
+            NodeKind::Str(s) => s.clone(),
+            NodeKind::Number(n) => n.clone(),
+            NodeKind::Bool(b) => b.to_string(),
+            NodeKind::Null => "null".to_owned(),
+            other => {
+                let found = other.describe();
+                decoder.error("wrong-type", node.span.clone(), format!("{what}: expected an expression, found {found}"));
+                return None;
+            }
+        };
+        let mut scope = Scope {
+            schema: &self.schema,
+            context,
+            member_attrs: &mut self.member_attrs,
+            locals,
+            rule_ids: &self.rule_ids,
+        };
+        match expr::compile(&text, &mut scope, expected) {
+            Ok(compiled) => Some(compiled),
+            Err(errors) => {
+                let raw = decoder.source.get(node.span.clone()).unwrap_or_default();
+                let map = ScalarMap::new(&text, raw, node.span.start);
+                for error in errors {
+                    let diagnostic =
+                        decoder.error(error.code, map.span(error.span.clone()), format!("{what}: {}", error.message));
+                    diagnostic.label = error.label;
+                    diagnostic.help = error.help;
+                }
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Loading a rulebook: YAML → node tree → checked model, every problem located.
+
+use jiff::tz::TimeZone;
+
+use crate::calendar::{Calendar, Per, parse_date_span, parse_weekday};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::rules::{self, Rule};
+use crate::yaml::{self, Node, NodeKind};
+
+use super::decode::{Decoder, MapReader};
+use super::exprs::ExprCompiler;
+use super::{Limits, Rulebook, Unit, digest, fields};
+
+const TOP_KEYS: &[&str] = &[
+    "merit", "id", "version", "title", "description", "timezone", "period", "unit", "calendar", "fields", "rules",
+    "indexes", "bank", "tests",
+];
+
+/// The only format version this engine reads.
+const FORMAT_VERSION: &str = "1";
+
+pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<Diagnostic>> {
+    let mut decoder = Decoder::new(name, source);
+    if source.len() > limits.max_bytes {
+        decoder.error(
+            "too-large",
+            0..0,
+            format!("the rulebook is {} bytes; the limit is {} bytes", source.len(), limits.max_bytes),
+        );
+        return Err(decoder.diagnostics);
+    }
+    let root = match yaml::parse(source, &limits.yaml) {
+        Ok(root) => root,
+        Err(error) => {
+            decoder.error("yaml", error.span, error.message);
+            return Err(decoder.diagnostics);
+        }
+    };
+    if matches!(root.kind, NodeKind::Null) {
+        decoder.error("empty", 0..0, "the rulebook is empty").help =
+            Some("start with `merit: 1`, an `id`, `fields` and `rules`".into());
+        return Err(decoder.diagnostics);
+    }
+    let Some(mut top) = decoder.map(&root, "the rulebook") else { return Err(decoder.diagnostics) };
+    let book = decode_book(&mut decoder, &mut top, &root, name, source, limits);
+    top.finish(&mut decoder, TOP_KEYS);
+    decoder.diagnostics.sort_by_key(|d| d.span.start);
+    match book {
+        Some(mut book) if !decoder.has_errors() => {
+            book.warnings = decoder.diagnostics;
+            Ok(book)
+        }
+        _ => Err(decoder.diagnostics),
+    }
+}
+
+fn decode_book(
+    decoder: &mut Decoder,
+    top: &mut MapReader,
+    root: &Node,
+    name: &str,
+    source: &str,
+    limits: &Limits,
+) -> Option<Rulebook> {
+    if let Some(node) = top.get("merit") {
+        let version = decoder.string(node, "`merit` (the format version)");
+        if version.as_deref().is_some_and(|v| v != FORMAT_VERSION) {
+            decoder.error("format-version", node.span.clone(), "this engine reads rulebook format `merit: 1`");
+        }
+    }
+    let id = match top.get("id") {
+        Some(node) => decoder.ident(node, "rulebook `id`"),
+        None => Some(default_id(name)),
+    };
+    let version = top.get("version").and_then(|n| decoder.string(n, "`version`")).unwrap_or_default();
+    let title = top.get("title").and_then(|n| decoder.string(n, "`title`"));
+    top.get("description");
+    let timezone = match top.get("timezone") {
+        Some(node) => decode_timezone(decoder, node),
+        None => Some(TimeZone::UTC),
+    };
+    let period = match top.get("period") {
+        Some(node) => rules::decode_per(decoder, node, "the rulebook"),
+        None => Some(Per::Month),
+    };
+    let unit = top.get("unit").map(|n| decode_unit(decoder, n)).unwrap_or(Some(Unit::default()));
+    let calendar = top.get("calendar").map(|n| decode_calendar(decoder, n)).unwrap_or_default();
+    let schema = top.get("fields").map(|n| fields::decode(decoder, n)).unwrap_or_default();
+
+    let rule_nodes: &[Node] = match top.get("rules") {
+        Some(node) => decoder.seq(node, "`rules`").unwrap_or_default(),
+        None => &[],
+    };
+    if rule_nodes.len() > limits.max_rules {
+        decoder.error(
+            "too-many-rules",
+            top.key_span("rules").unwrap_or_default(),
+            format!("{} rules; the limit is {}", rule_nodes.len(), limits.max_rules),
+        );
+        return None;
+    }
+    let mut exprs = ExprCompiler { schema, member_attrs: Vec::new(), rule_ids: rule_ids(rule_nodes) };
+    let rules: Vec<Rule> =
+        rule_nodes.iter().enumerate().filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i)).collect();
+    rules::check_versions(decoder, &rules);
+    // Later capabilities (indexes, the bank, self-tests) are read by their own modules.
+    for key in ["indexes", "bank", "tests"] {
+        top.get(key);
+    }
+
+    Some(Rulebook {
+        name: name.to_owned(),
+        source: source.to_owned(),
+        id: id?,
+        version,
+        title,
+        digest: digest::digest(root),
+        timezone: timezone?,
+        period: period?,
+        unit: unit?,
+        calendar,
+        schema: exprs.schema,
+        member_attrs: exprs.member_attrs,
+        rules,
+        warnings: Vec::new(),
+    })
+}
+
+/// A rulebook without `id` is named after its file: `rules/volunteer-hours.yaml` → `volunteer-hours`.
+fn default_id(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = file.split('.').next().unwrap_or(file);
+    if stem.is_empty() { "rulebook".to_owned() } else { stem.to_owned() }
+}
+
+fn rule_ids(nodes: &[Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter_map(|node| match &node.kind {
+            NodeKind::Map(entries) => entries.iter().find_map(|(k, v)| match (&k.kind, &v.kind) {
+                (NodeKind::Str(k), NodeKind::Str(id)) if k == "id" => Some(id.clone()),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn decode_timezone(decoder: &mut Decoder, node: &Node) -> Option<TimeZone> {
+    let name = decoder.string(node, "`timezone`")?;
+    match TimeZone::get(&name) {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            let known: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_owned()).collect();
+            let diagnostic = decoder.error("unknown-timezone", node.span.clone(), format!("unknown timezone `{name}`"));
+            diagnostic.help = Some(match did_you_mean(&name, known.iter().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "use an IANA name such as `Asia/Shanghai` or `UTC`".to_owned(),
+            });
+            None
+        }
+    }
+}
+
+impl Default for Unit {
+    fn default() -> Self {
+        Unit { name: "points".to_owned(), decimals: 0 }
+    }
+}
+
+fn decode_unit(decoder: &mut Decoder, node: &Node) -> Option<Unit> {
+    let mut map = decoder.map(node, "`unit`")?;
+    let mut unit = Unit::default();
+    if let Some(name) = map.get("name").and_then(|n| decoder.string(n, "`unit.name`")) {
+        unit.name = name;
+    }
+    let decimals = map.get("decimals").map(|n| decoder.uint(n, "`unit.decimals`", 10));
+    map.finish(decoder, &["name", "decimals"]);
+    match decimals {
+        Some(None) => None,
+        Some(Some(decimals)) => Some(Unit { decimals, ..unit }),
+        None => Some(unit),
+    }
+}
+
+fn decode_calendar(decoder: &mut Decoder, node: &Node) -> Calendar {
+    let Some(mut map) = decoder.map(node, "`calendar`") else { return Calendar::default() };
+    let weekend = match map.get("weekend") {
+        Some(node) => decoder
+            .strings(node, "`calendar.weekend`")
+            .into_iter()
+            .filter_map(|(name, span)| match parse_weekday(&name) {
+                Some(day) => Some(day),
+                None => {
+                    decoder.error("bad-weekday", span, format!("`calendar.weekend`: `{name}` is not a day of the week"))
+                        .help = Some("use mon, tue, wed, thu, fri, sat, sun".into());
+                    None
+                }
+            })
+            .collect(),
+        None => vec![jiff::civil::Weekday::Saturday, jiff::civil::Weekday::Sunday],
+    };
+    let mut spans = |map: &mut MapReader, key: &str| -> Vec<(jiff::civil::Date, jiff::civil::Date)> {
+        let Some(node) = map.get(key) else { return Vec::new() };
+        decoder
+            .strings(node, &format!("`calendar.{key}`"))
+            .into_iter()
+            .filter_map(|(text, span)| match parse_date_span(&text) {
+                Ok(range) => Some(range),
+                Err(message) => {
+                    decoder.error("bad-date", span, format!("`calendar.{key}`: {message}"));
+                    None
+                }
+            })
+            .collect()
+    };
+    let holidays = spans(&mut map, "holidays");
+    let workdays = spans(&mut map, "workdays");
+    map.finish(decoder, &["weekend", "holidays", "workdays"]);
+    Calendar::new(&weekend, &holidays, &workdays)
+}

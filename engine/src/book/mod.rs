@@ -1,0 +1,97 @@
+//! The rulebook: its model, and loading it from YAML with located diagnostics.
+//!
+//! Loading happens once; everything a rule author can get wrong (an unknown key, a
+//! misspelt field, a type error inside an expression) is found here, so that
+//! evaluation never meets a name it cannot resolve.
+
+mod decode;
+mod digest;
+mod exprs;
+mod fields;
+mod load;
+mod spans;
+
+use jiff::tz::TimeZone;
+use rust_decimal::Decimal;
+
+use crate::calendar::{Calendar, Per};
+use crate::diagnostic::Diagnostic;
+use crate::rules::Rule;
+use crate::schema::Schema;
+
+pub(crate) use decode::{Decoder, MapReader, parse_decimal};
+pub(crate) use exprs::ExprCompiler;
+
+/// Limits on rulebook input, so that a hostile rulebook costs bounded time and memory.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest rulebook accepted, in bytes.
+    pub max_bytes: usize,
+    pub max_rules: usize,
+    pub yaml: crate::yaml::YamlLimits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 4 << 20, max_rules: 10_000, yaml: crate::yaml::YamlLimits::default() }
+    }
+}
+
+/// A loaded, checked rulebook.
+#[derive(Debug)]
+pub struct Rulebook {
+    /// What the rulebook is called in diagnostics (usually its path).
+    pub name: String,
+    pub source: String,
+    pub id: String,
+    pub version: String,
+    pub title: Option<String>,
+    /// `sha256:` of the rulebook's canonical JSON form: comments and layout do not count.
+    pub digest: String,
+    pub timezone: TimeZone,
+    pub period: Per,
+    pub unit: Unit,
+    pub calendar: Calendar,
+    pub schema: Schema,
+    /// Member attributes that expressions read (`member.role`), in slot order.
+    pub member_attrs: Vec<String>,
+    pub rules: Vec<Rule>,
+    /// Problems that do not stop the rulebook from loading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// How points are named and rounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    pub name: String,
+    /// Awards are rounded half away from zero to this many places when made.
+    pub decimals: u32,
+}
+
+impl Unit {
+    /// Rounds one award as the rulebook says.
+    pub fn round(&self, points: Decimal) -> Decimal {
+        let rounded = points.round_dp_with_strategy(self.decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        if rounded.is_zero() { Decimal::ZERO } else { rounded }
+    }
+
+    /// Formats points with exactly `decimals` places, as the report shows them.
+    pub fn format(&self, points: Decimal) -> String {
+        let mut shown = self.round(points);
+        shown.rescale(self.decimals);
+        shown.to_string()
+    }
+}
+
+impl Rulebook {
+    /// Loads and checks a rulebook; on failure returns every error found (and any
+    /// warnings), in source order.
+    pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<Diagnostic>> {
+        load::load(source, name, limits)
+    }
+
+    /// Index of the first rule with this id (rule order in reports).
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+}

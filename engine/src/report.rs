@@ -1,0 +1,119 @@
+//! The report: what `merit score` and every binding return (DESIGN section 4).
+//!
+//! Points are [`Decimal`]s already scaled to the rulebook's `unit.decimals`, and
+//! travel as strings in JSON so that no reader turns them into floats.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::record::Rejected;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub rulebook: RulebookRef,
+    pub range: DateRange,
+    pub as_of: Option<Date>,
+    /// The period of the report's rows: `month`, `quarter`, …
+    pub period: String,
+    pub members: Vec<MemberReport>,
+    pub rejected: Vec<Rejected>,
+    /// Valid records in the range that no rule's condition matched.
+    pub unmatched: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RulebookRef {
+    pub id: String,
+    pub version: String,
+    pub digest: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct DateRange {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberReport {
+    pub member: String,
+    #[serde(serialize_with = "as_string")]
+    pub total: Decimal,
+    pub periods: Vec<PeriodReport>,
+    pub indexes: Vec<IndexReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeriodReport {
+    /// The period's label: `2026-03`, `2026-Q1`, `2026-W11`, …
+    pub period: String,
+    #[serde(serialize_with = "as_string")]
+    pub total: Decimal,
+    /// Points by rule id, in rule order.
+    #[serde(serialize_with = "rule_map")]
+    pub rules: Vec<(String, Decimal)>,
+    pub awards: Vec<AwardReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AwardReport {
+    pub rule: String,
+    pub date: Date,
+    #[serde(serialize_with = "as_string")]
+    pub points: Decimal,
+    /// Ids of the records the award came from.
+    pub records: Vec<String>,
+    pub explain: String,
+    pub withheld: Option<Withheld>,
+    /// The award's window had not closed by `as_of`: the figure may still change.
+    pub provisional: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Withheld {
+    /// The cap that bit: `month 200`.
+    pub cap: String,
+    #[serde(serialize_with = "as_string")]
+    pub points: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndexReport {
+    pub index: String,
+    pub period: String,
+    #[serde(serialize_with = "as_string")]
+    pub score: Decimal,
+    pub grade: Option<String>,
+    pub veto: Option<Veto>,
+    #[serde(serialize_with = "rule_map")]
+    pub dimensions: Vec<(String, Decimal)>,
+    pub provisional: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Veto {
+    pub reason: String,
+    pub grade: String,
+}
+
+impl Report {
+    /// The report as pretty JSON, byte-identical for identical inputs.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        text.push('\n');
+        text
+    }
+
+    pub fn member(&self, member: &str) -> Option<&MemberReport> {
+        self.members.binary_search_by(|m| m.member.as_str().cmp(member)).ok().map(|i| &self.members[i])
+    }
+}
+
+fn as_string<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+fn rule_map<S: Serializer>(entries: &[(String, Decimal)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(entries.iter().map(|(k, v)| (k, v.to_string())))
+}

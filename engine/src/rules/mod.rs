@@ -1,0 +1,183 @@
+//! Rules turn records into awards. Each rule kind lives in its own file with its
+//! decoding, its evaluation and its wording; this module holds what all kinds share:
+//! ids, titles, tags, effective dates and caps.
+
+mod caps;
+mod points;
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+
+use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::calendar::parse_date;
+use crate::yaml::Node;
+
+pub use caps::{Cap, CapState, Capped};
+pub use points::Points;
+
+use rust_decimal::Decimal;
+
+use crate::expr::{Env, EvalError, Expr};
+use crate::value::Value;
+
+/// One rule of a rulebook.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: Option<String>,
+    pub tags: Vec<String>,
+    /// The dates on which the rule is in force; a record dated outside is not seen by it.
+    pub effective: Effective,
+    /// Bounds on what the rule awards one member in each window.
+    pub caps: Vec<Cap>,
+    pub kind: RuleKind,
+    /// Where the rule is written, for diagnostics.
+    pub span: Range<usize>,
+}
+
+/// What a rule does.
+#[derive(Debug)]
+pub enum RuleKind {
+    /// `when` + `points`: one award per matching record.
+    Points(Points),
+}
+
+impl RuleKind {
+    /// The award one record earns, for kinds that award record by record;
+    /// `Ok(None)` when the record does not match.
+    pub fn evaluate_record(&self, env: &Env) -> Result<Option<Outcome>, EvalError> {
+        match self {
+            RuleKind::Points(points) => points.evaluate(env),
+        }
+    }
+}
+
+/// What one rule makes of one record (or one group), before rounding and caps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub points: Decimal,
+    /// The formula with its values: `min(hours=3.5, 8) * 10 = 35`.
+    pub explain: String,
+}
+
+impl Outcome {
+    /// Evaluates a points expression; a null result (a missing field) is 0 points
+    /// and the explanation names what was missing.
+    pub fn from_points(expr: &Expr, env: &Env) -> Result<Outcome, EvalError> {
+        let value = expr.eval(env)?;
+        let points = match value {
+            Value::Num(points) => points,
+            _ => Decimal::ZERO,
+        };
+        let explained = expr.explain(env);
+        let explain = if explained.value.is_null() {
+            let missing: Vec<String> = explained.missing.iter().map(|m| format!("`{m}`")).collect();
+            if missing.is_empty() {
+                format!("{} → 0", explained.text)
+            } else {
+                format!("{} → 0 ({} missing)", explained.text, missing.join(", "))
+            }
+        } else {
+            explained.text
+        };
+        Ok(Outcome { points, explain })
+    }
+}
+
+/// `effective: { from, to }`, both inclusive and optional.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Effective {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl Effective {
+    pub fn contains(&self, date: Date) -> bool {
+        self.from.is_none_or(|from| date >= from) && self.to.is_none_or(|to| date <= to)
+    }
+
+    fn overlaps(&self, other: &Effective) -> bool {
+        let starts_before_other_ends = match (self.from, other.to) {
+            (Some(from), Some(to)) => from <= to,
+            _ => true,
+        };
+        let other_starts_before_end = match (other.from, self.to) {
+            (Some(from), Some(to)) => from <= to,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_end
+    }
+}
+
+/// Keys every rule may have, whatever its kind.
+const COMMON_KEYS: &[&str] = &["id", "title", "description", "tags", "effective", "cap"];
+
+/// Decodes one entry of `rules:`.
+pub(crate) fn decode(decoder: &mut Decoder, exprs: &mut ExprCompiler, node: &Node, index: usize) -> Option<Rule> {
+    let mut map = decoder.map(node, &format!("rule {}", index + 1))?;
+    let id = map.require(decoder, "id").and_then(|n| decoder.ident(n, "rule id"));
+    let what = match &id {
+        Some(id) => format!("rule `{id}`"),
+        None => format!("rule {}", index + 1),
+    };
+    let title = map.get("title").and_then(|n| decoder.string(n, &format!("{what}: `title`")));
+    map.get("description");
+    let tags = map
+        .get("tags")
+        .map(|n| decoder.strings(n, &format!("{what}: `tags`")).into_iter().map(|(tag, _)| tag).collect())
+        .unwrap_or_default();
+    let effective = map.get("effective").map(|n| decode_effective(decoder, n, &what)).unwrap_or_default();
+    let caps = map.get("cap").map(|n| caps::decode(decoder, n, &what)).unwrap_or_default();
+
+    let kind = if map.has("points") {
+        Points::decode(decoder, exprs, &mut map, &what).map(RuleKind::Points)
+    } else {
+        decoder
+            .error("no-rule-kind", map.span.start..map.span.start, format!("{what} says neither `points` nor another rule kind"))
+            .help = Some("a points rule has `when:` and `points:`".into());
+        None
+    };
+    let known: Vec<&str> = COMMON_KEYS.iter().chain(Points::KEYS).copied().collect();
+    let span = map.span.clone();
+    map.finish(decoder, &known);
+    Some(Rule { id: id?, title, tags, effective, caps, kind: kind?, span })
+}
+
+fn decode_effective(decoder: &mut Decoder, node: &Node, what: &str) -> Effective {
+    let Some(mut map) = decoder.map(node, &format!("{what}: `effective`")) else { return Effective::default() };
+    let mut date = |map: &mut MapReader, key: &str| {
+        let node = map.get(key)?;
+        let text = decoder.string(node, &format!("{what}: `effective.{key}`"))?;
+        match parse_date(&text) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                decoder.error("bad-date", node.span.clone(), format!("{what}: `effective.{key}`: {message}"));
+                None
+            }
+        }
+    };
+    let effective = Effective { from: date(&mut map, "from"), to: date(&mut map, "to") };
+    if let (Some(from), Some(to)) = (effective.from, effective.to)
+        && to < from
+    {
+        decoder.error("bad-range", map.span.clone(), format!("{what}: `effective.to` ({to}) is before `effective.from` ({from})"));
+    }
+    map.finish(decoder, &["from", "to"]);
+    effective
+}
+
+/// Two rules may share an id only as successive versions: their effective dates
+/// must not overlap, so that on any date exactly one of them is in force.
+pub(crate) fn check_versions(decoder: &mut Decoder, rules: &[Rule]) {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(earlier) = rules[..i].iter().find(|r| r.id == rule.id && r.effective.overlaps(&rule.effective)) {
+            let (line, _) = crate::diagnostic::line_col(decoder.source, earlier.span.start);
+            decoder
+                .error("duplicate-rule", rule.span.start..rule.span.start, format!("rule `{}` is defined twice", rule.id))
+                .help = Some(format!(
+                "the first is at line {line}; versions of one rule need `effective` dates that do not overlap"
+            ));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `points` rules: every record that satisfies `when` earns `points`.
+//!
+//! ```yaml
+//! - id: volunteer-hours
+//!   when: kind == "volunteer" and verified
+//!   points: min(hours, 8) * 10
+//!   cap: [{ per: day, max: 80 }, { per: month, max: 200 }]
+//! ```
+
+use rust_decimal::Decimal;
+
+use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::expr::{Context, Env, EvalError, Expr};
+use crate::value::Type;
+
+use super::Outcome;
+
+#[derive(Debug)]
+pub struct Points {
+    /// Which records the rule sees; every record when absent.
+    pub when: Option<Expr>,
+    pub points: Expr,
+}
+
+impl Points {
+    pub const KEYS: &'static [&'static str] = &["when", "points"];
+
+    pub(crate) fn decode(
+        decoder: &mut Decoder,
+        exprs: &mut ExprCompiler,
+        map: &mut MapReader,
+        what: &str,
+    ) -> Option<Points> {
+        let when = map
+            .get("when")
+            .map(|n| exprs.compile(decoder, n, &format!("{what}: `when`"), Context::Record, &[], Some(Type::Bool)));
+        let points = map
+            .get("points")
+            .and_then(|n| exprs.compile(decoder, n, &format!("{what}: `points`"), Context::Record, &[], Some(Type::Num)));
+        let when = match when {
+            Some(None) => return None,
+            Some(compiled) => compiled,
+            None => None,
+        };
+        Some(Points { when, points: points? })
+    }
+
+    /// The award for one record, or `None` when `when` does not hold.
+    pub fn evaluate(&self, env: &Env) -> Result<Option<Outcome>, EvalError> {
+        if let Some(when) = &self.when
+            && !when.eval_bool(env)?
+        {
+            return Ok(None);
+        }
+        Ok(Some(Outcome::from_points(&self.points, env)?))
+    }
+}
