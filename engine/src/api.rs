@@ -114,6 +114,11 @@ impl Records {
         Ok(self.records.len() + self.rejected.len() - before)
     }
 
+    /// Records already typed (by a binding reading columns, or a benchmark).
+    pub fn from_records(records: Vec<Record>) -> Records {
+        Records { records, rejected: Vec::new(), sources: vec!["<memory>".to_owned()] }
+    }
+
     pub fn len(&self) -> usize {
         self.records.len()
     }

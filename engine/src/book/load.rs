@@ -43,6 +43,7 @@ pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<D
     }
     let Some(mut top) = decoder.map(&root, "the rulebook") else { return Err(decoder.diagnostics) };
     let book = decode_book(&mut decoder, &mut top, &root, name, source, limits);
+    report_misplaced_rule_keys(&mut decoder, &mut top);
     top.finish(&mut decoder, TOP_KEYS);
     decoder.diagnostics.sort_by_key(|d| d.span.start);
     match book {
@@ -124,6 +125,20 @@ fn decode_book(
         rules,
         warnings: Vec::new(),
     })
+}
+
+/// A rule's key at the top level is almost always a line indented too little.
+fn report_misplaced_rule_keys(decoder: &mut Decoder, top: &mut MapReader) {
+    for key in rules::RULE_KEYS {
+        if TOP_KEYS.contains(key) {
+            continue;
+        }
+        if let Some(span) = top.key_span(key) {
+            top.get(key);
+            decoder.error("misplaced-key", span, format!("`{key}` belongs to a rule, not to the rulebook")).help =
+                Some("is it indented too little? a rule's keys line up under its `id`".into());
+        }
+    }
 }
 
 /// A rulebook without `id` is named after its file: `rules/volunteer-hours.yaml` → `volunteer-hours`.

@@ -113,6 +113,12 @@ impl Effective {
 /// Keys every rule may have, whatever its kind.
 const COMMON_KEYS: &[&str] = &["id", "title", "description", "tags", "effective", "cap"];
 
+/// Every key a rule of any kind may have.
+pub const RULE_KEYS: &[&str] = &[
+    "id", "title", "description", "tags", "effective", "cap", "when", "points", "table", "count", "sum", "avg", "per",
+    "tiers", "streak", "bonus", "rating", "script", "script_file",
+];
+
 /// Decodes one entry of `rules:`.
 pub(crate) fn decode(decoder: &mut Decoder, exprs: &mut ExprCompiler, node: &Node, index: usize) -> Option<Rule> {
     let mut map = decoder.map(node, &format!("rule {}", index + 1))?;

@@ -1,0 +1,119 @@
+//! The `merit` binary end to end: exit codes, output formats, diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn merit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_merit")).args(args).current_dir(repo()).output().expect("merit runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("merit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn check_accepts_every_shipped_rulebook() {
+    for entry in std::fs::read_dir(repo().join("rules")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let output = merit(&["check", path.to_str().unwrap()]);
+            assert!(output.status.success(), "{}:\n{}", path.display(), stderr(&output));
+        }
+    }
+}
+
+#[test]
+fn check_reports_three_located_mistakes_and_exits_1() {
+    let book = temp_file(
+        "three-mistakes.yaml",
+        "merit: 1\nid: x\nfields: { hours: decimal? }\nrules:\n  - id: a\n    points: hour * 10\n  - id: b\n    points: kind * 2\ncap: [{ per: day, max: 10 }]\n",
+    );
+    let output = merit(&["check", "--color", "never", book.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    let located: Vec<&str> = text.lines().filter(|l| l.contains("three-mistakes.yaml:")).collect();
+    assert!(text.contains(":6:13:") && text.contains("did you mean `hours`?"), "{text}");
+    assert!(text.contains(":8:13:"), "{text}");
+    assert!(text.contains(":9:1:") && text.contains("indent"), "{text}");
+    assert!(located.len() >= 3, "{text}");
+}
+
+#[test]
+fn score_prints_a_table_of_the_shipped_example() {
+    let output = merit(&["score", "rules/volunteer-hours.yaml", "examples/data/volunteer.jsonl"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.contains("volunteer-hours") && table.contains("m0001"), "{table}");
+    assert!(table.contains("120 member(s)"), "{table}");
+}
+
+#[test]
+fn json_output_is_byte_identical_between_runs_and_with_stdin() {
+    let args = ["score", "rules/volunteer-hours.yaml", "examples/data/volunteer.jsonl", "--format", "json"];
+    let first = merit(&args);
+    let second = merit(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(first.stdout, second.stdout);
+    let piped = Command::new(env!("CARGO_BIN_EXE_merit"))
+        .args(["score", "rules/volunteer-hours.yaml", "-", "--format", "json"])
+        .current_dir(repo())
+        .stdin(std::fs::File::open(repo().join("examples/data/volunteer.jsonl")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(first.stdout, piped.stdout);
+}
+
+#[test]
+fn rejected_records_exit_1_but_the_report_is_printed() {
+    let output = merit(&["score", "tests/cases/rejected-records/book.yaml", "tests/cases/rejected-records/records.jsonl", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!report["rejected"].as_array().unwrap().is_empty());
+    assert!(stderr(&output).contains("rejected"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(merit(&["score", "rules/volunteer-hours.yaml"]).status.code(), Some(2));
+    assert_eq!(merit(&["score", "rules/volunteer-hours.yaml", "missing.jsonl"]).status.code(), Some(2));
+    assert_eq!(merit(&["score", "rules/volunteer-hours.yaml", "data.txt"]).status.code(), Some(2));
+    assert_eq!(merit(&["score", "--from", "2026-02-30", "rules/volunteer-hours.yaml", "x.jsonl"]).status.code(), Some(2));
+}
+
+#[test]
+fn csv_output_has_a_row_per_member_period_and_rule() {
+    let output = merit(&["score", "tests/cases/cap-day-and-month/book.yaml", "tests/cases/cap-day-and-month/records.jsonl", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn explain_tells_a_member_why() {
+    let output = merit(&[
+        "score",
+        "tests/cases/cap-day-and-month/book.yaml",
+        "tests/cases/cap-day-and-month/records.jsonl",
+        "--explain",
+        "m1",
+        "--lang",
+        "en",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}

@@ -1,0 +1,4 @@
+//! The Rust integration harness: one test binary (faster to link, one place to look).
+
+mod conformance;
+mod diagnostics;
