@@ -2,6 +2,7 @@
 
 pub mod diagnostic;
 pub mod record;
+pub mod records;
 pub mod schema;
 pub mod value;
 pub mod yaml;
