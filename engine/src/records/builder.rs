@@ -7,6 +7,7 @@
 //! record's `id` if it was readable.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -88,8 +89,10 @@ pub(crate) struct Builder<'a> {
     source_name: Option<&'a str>,
     pub(crate) max_record_bytes: usize,
     keys: Keys<'a>,
-    /// Members and kinds repeat: one allocation each, shared by all their records.
-    interned: HashSet<Arc<str>>,
+    /// Kinds repeat: one allocation each, shared by all their records. (Members are
+    /// not interned: with thousands of them the lookup costs more than it saves.)
+    interned: HashSet<Arc<str>, BuildHasherDefault<FxHasher>>,
+    last_kind: Option<Arc<str>>,
     // The record being built.
     member: Option<Arc<str>>,
     kind: Option<Arc<str>>,
@@ -110,7 +113,8 @@ impl<'a> Builder<'a> {
             source_name: options.source_name,
             max_record_bytes: options.max_record_bytes,
             keys: Keys::new(options.schema),
-            interned: HashSet::new(),
+            interned: HashSet::default(),
+            last_kind: None,
             member: None,
             kind: None,
             date: None,
@@ -167,10 +171,16 @@ impl<'a> Builder<'a> {
             return;
         }
         let result = match key {
-            Key::Member => identifier(raw).map(|text| self.member = Some(intern(&mut self.interned, text))),
+            Key::Member => identifier(raw).map(|text| self.member = Some(Arc::from(text))),
             Key::Kind => match raw {
                 Raw::Str(text) | Raw::Cell(text) if !text.is_empty() => {
-                    self.kind = Some(intern(&mut self.interned, text));
+                    // Kinds are few and usually repeat from one record to the next.
+                    let kind = match &self.last_kind {
+                        Some(last) if **last == *text => last.clone(),
+                        _ => intern(&mut self.interned, text),
+                    };
+                    self.last_kind = Some(kind.clone());
+                    self.kind = Some(kind);
                     Ok(())
                 }
                 Raw::Str(_) | Raw::Cell(_) => Err("must not be empty".to_owned()),
@@ -268,11 +278,36 @@ pub(crate) fn is_integer(text: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn intern(set: &mut HashSet<Arc<str>>, text: &str) -> Arc<str> {
+fn intern(set: &mut HashSet<Arc<str>, BuildHasherDefault<FxHasher>>, text: &str) -> Arc<str> {
     if let Some(shared) = set.get(text) {
         return shared.clone();
     }
     let shared: Arc<str> = Arc::from(text);
     set.insert(shared.clone());
     shared
+}
+
+/// The Firefox/rustc hash: a multiply and a rotate per word. Interned names come
+/// from the input, but a collision only costs time in one read, and the set is
+/// local to it.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }

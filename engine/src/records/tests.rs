@@ -135,3 +135,40 @@ fn non_utf8_text_formats_fail_with_the_place() {
         "error: line 1, column 6: input is not valid UTF-8 (byte 5)"
     );
 }
+
+/// `cargo test -p merit --lib --release -- --ignored --nocapture read_a_million`
+#[test]
+#[ignore = "timing; run in release"]
+fn read_a_million_jsonl_records() {
+    let schema = Schema {
+        fields: vec![
+            field("hours", FieldType::Decimal, true, None),
+            field("verified", FieldType::Bool, false, Some(Value::Bool(false))),
+        ],
+    };
+    let mut input = String::new();
+    for i in 0..1_000_000 {
+        let _ = writeln!(
+            input,
+            r#"{{"id":"r{i}","member":"m{:04}","kind":"volunteer","date":"2026-03-14","hours":3.5,"verified":true}}"#,
+            i % 10_000
+        );
+    }
+    let tz = shanghai();
+    let options = ReadOptions::new(&schema, &tz);
+    for _ in 0..3 {
+        let (mut records, mut rejected) = (Vec::new(), Vec::new());
+        let start = std::time::Instant::now();
+        read(
+            input.as_bytes(),
+            Format::Jsonl,
+            &options,
+            &mut records,
+            &mut rejected,
+        )
+        .expect("reads");
+        let elapsed = start.elapsed();
+        assert_eq!((records.len(), rejected.len()), (1_000_000, 0));
+        println!("{} MB in {elapsed:?}", input.len() / 1_000_000);
+    }
+}
