@@ -1,0 +1,313 @@
+//! Assembling one [`Record`] from the keys a format finds, whatever the format.
+//!
+//! A format reader calls [`Builder::start`], then [`Builder::set`] for each key the
+//! schema knows (looked up with [`Builder::key`]), then [`Builder::finish`]. Values
+//! are typed as they arrive, so a reader never keeps a record's raw text around; the
+//! first problem is remembered and reported when the record is finished, with the
+//! record's `id` if it was readable.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::ReadOptions;
+use super::typing::{self, Raw};
+use crate::record::{Record, Rejected};
+use crate::schema::{FieldType, Schema};
+use crate::value::Value;
+
+/// Where a key of the input goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    Member,
+    Kind,
+    Date,
+    Id,
+    /// Index into the schema's fields.
+    Field(usize),
+}
+
+impl Key {
+    fn index(self) -> usize {
+        match self {
+            Key::Member => 0,
+            Key::Kind => 1,
+            Key::Date => 2,
+            Key::Id => 3,
+            Key::Field(i) => 4 + i,
+        }
+    }
+}
+
+/// Name → key, resolved once per read. Small schemas scan a short list, which beats
+/// hashing for the handful of keys a record has.
+struct Keys<'a> {
+    list: Vec<(&'a str, Key)>,
+    map: HashMap<&'a str, Key>,
+}
+
+const SCAN_LIMIT: usize = 16;
+
+impl<'a> Keys<'a> {
+    fn new(schema: &'a Schema) -> Self {
+        let mut list = vec![
+            ("member", Key::Member),
+            ("kind", Key::Kind),
+            ("date", Key::Date),
+            ("id", Key::Id),
+        ];
+        for (i, field) in schema.fields.iter().enumerate() {
+            // A built-in key wins over a field of the same name, as in `Schema::resolve`.
+            if !list.iter().any(|(name, _)| *name == field.name) {
+                list.push((field.name.as_str(), Key::Field(i)));
+            }
+        }
+        let map = if list.len() > SCAN_LIMIT {
+            list.iter().copied().collect()
+        } else {
+            HashMap::new()
+        };
+        Keys { list, map }
+    }
+
+    fn get(&self, name: &str) -> Option<Key> {
+        if self.list.len() > SCAN_LIMIT {
+            self.map.get(name).copied()
+        } else {
+            self.list.iter().find(|(n, _)| *n == name).map(|&(_, key)| key)
+        }
+    }
+}
+
+pub(crate) struct Builder<'a> {
+    schema: &'a Schema,
+    timezone: &'a TimeZone,
+    source: u32,
+    source_name: Option<&'a str>,
+    pub(crate) max_record_bytes: usize,
+    keys: Keys<'a>,
+    /// Kinds repeat: one allocation each, shared by all their records. (Members are
+    /// not interned: with thousands of them the lookup costs more than it saves.)
+    interned: HashSet<Arc<str>, BuildHasherDefault<FxHasher>>,
+    last_kind: Option<Arc<str>>,
+    // The record being built.
+    member: Option<Arc<str>>,
+    kind: Option<Arc<str>>,
+    date: Option<Date>,
+    id: Option<Arc<str>>,
+    fields: Vec<Value>,
+    seen: Vec<bool>,
+    error: Option<String>,
+}
+
+impl<'a> Builder<'a> {
+    pub(crate) fn new(options: &ReadOptions<'a>) -> Self {
+        let n = options.schema.fields.len();
+        Builder {
+            schema: options.schema,
+            timezone: options.timezone,
+            source: options.source,
+            source_name: options.source_name,
+            max_record_bytes: options.max_record_bytes,
+            keys: Keys::new(options.schema),
+            interned: HashSet::default(),
+            last_kind: None,
+            member: None,
+            kind: None,
+            date: None,
+            id: None,
+            fields: vec![Value::Null; n],
+            seen: vec![false; 4 + n],
+            error: None,
+        }
+    }
+
+    /// The key an input name stands for, or `None` for a key merit ignores.
+    pub(crate) fn key(&self, name: &str) -> Option<Key> {
+        self.keys.get(name)
+    }
+
+    /// Begins a new record.
+    pub(crate) fn start(&mut self) {
+        self.member = None;
+        self.kind = None;
+        self.date = None;
+        self.id = None;
+        self.error = None;
+        self.fields.iter_mut().for_each(|v| *v = Value::Null);
+        self.seen.iter_mut().for_each(|s| *s = false);
+    }
+
+    fn name(&self, key: Key) -> &str {
+        match key {
+            Key::Member => "member",
+            Key::Kind => "kind",
+            Key::Date => "date",
+            Key::Id => "id",
+            Key::Field(i) => self.schema.fields.get(i).map_or("?", |f| f.name.as_str()),
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+    }
+
+    /// Sets one key of the current record; `Raw::Null` counts as missing.
+    pub(crate) fn set(&mut self, key: Key, raw: Raw<'_>) {
+        if let Some(seen) = self.seen.get_mut(key.index()) {
+            if *seen {
+                let message = format!("key `{}` appears more than once", self.name(key));
+                self.fail(message);
+                return;
+            }
+            *seen = true;
+        }
+        if matches!(raw, Raw::Null) || (self.error.is_some() && key != Key::Id) {
+            return;
+        }
+        let result = match key {
+            Key::Member => identifier(raw).map(|text| self.member = Some(Arc::from(text))),
+            Key::Kind => match raw {
+                Raw::Str(text) | Raw::Cell(text) if !text.is_empty() => {
+                    // Kinds are few and usually repeat from one record to the next.
+                    let kind = match &self.last_kind {
+                        Some(last) if **last == *text => last.clone(),
+                        _ => intern(&mut self.interned, text),
+                    };
+                    self.last_kind = Some(kind.clone());
+                    self.kind = Some(kind);
+                    Ok(())
+                }
+                Raw::Str(_) | Raw::Cell(_) => Err("must not be empty".to_owned()),
+                _ => Err(format!("expected string, got {}", raw.shown())),
+            },
+            Key::Id => identifier(raw).map(|text| self.id = Some(Arc::from(text))),
+            Key::Date => {
+                typing::typed(FieldType::Date, raw, self.timezone).map(|value| self.date = value.as_date())
+            }
+            Key::Field(i) => match self.schema.fields.get(i) {
+                Some(def) => typing::typed(def.ty, raw, self.timezone).map(|value| {
+                    if let Some(slot) = self.fields.get_mut(i) {
+                        *slot = value;
+                    }
+                }),
+                None => Ok(()),
+            },
+        };
+        if let Err(why) = result {
+            let message = format!("field `{}`: {why}", self.name(key));
+            self.fail(message);
+        }
+    }
+
+    /// Rejects the current record with `error`, naming its id if it was read.
+    pub(crate) fn reject(&mut self, position: u64, error: String, rejected: &mut Vec<Rejected>) {
+        rejected.push(Rejected {
+            record: position,
+            id: self.id.take().map(|id| id.to_string()),
+            error,
+            source: self.source_name.map(str::to_owned),
+        });
+    }
+
+    /// Finishes the current record: it is accepted, or rejected with the first problem.
+    pub(crate) fn finish(&mut self, position: u64, records: &mut Vec<Record>, rejected: &mut Vec<Rejected>) {
+        match self.complete(position) {
+            Ok(record) => records.push(record),
+            Err(error) => self.reject(position, error, rejected),
+        }
+    }
+
+    fn complete(&mut self, position: u64) -> Result<Record, String> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let Some(member) = self.member.take() else {
+            return Err("missing `member`".to_owned());
+        };
+        let Some(kind) = self.kind.take() else {
+            return Err("missing `kind`".to_owned());
+        };
+        let Some(date) = self.date.take() else {
+            return Err("missing `date`".to_owned());
+        };
+        for (slot, def) in self.fields.iter_mut().zip(&self.schema.fields) {
+            if slot.is_null() {
+                if let Some(default) = &def.default {
+                    *slot = default.clone();
+                } else if !def.optional {
+                    return Err(format!("missing required field `{}`", def.name));
+                }
+            }
+        }
+        let fields = std::mem::replace(&mut self.fields, vec![Value::Null; self.schema.fields.len()]);
+        let (id, has_id) = match self.id.take() {
+            Some(id) => (id, true),
+            None => (Arc::from(position.to_string()), false),
+        };
+        Ok(Record {
+            source: self.source,
+            position,
+            id,
+            has_id,
+            member,
+            kind,
+            date,
+            fields: fields.into_boxed_slice(),
+        })
+    }
+}
+
+/// A `member` or `id`: a non-empty string, or an integer written as its digits.
+fn identifier<'r>(raw: Raw<'r>) -> Result<&'r str, String> {
+    match raw {
+        Raw::Str(text) | Raw::Cell(text) if !text.is_empty() => Ok(text),
+        Raw::Str(_) | Raw::Cell(_) => Err("must not be empty".to_owned()),
+        Raw::Number(text) if is_integer(text) => Ok(text),
+        _ => Err(format!("expected string or integer, got {}", raw.shown())),
+    }
+}
+
+pub(crate) fn is_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn intern(set: &mut HashSet<Arc<str>, BuildHasherDefault<FxHasher>>, text: &str) -> Arc<str> {
+    if let Some(shared) = set.get(text) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = Arc::from(text);
+    set.insert(shared.clone());
+    shared
+}
+
+/// The Firefox/rustc hash: a multiply and a rotate per word. Interned names come
+/// from the input, but a collision only costs time in one read, and the set is
+/// local to it.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

@@ -1,0 +1,194 @@
+//! CSV records: a header row naming the columns, then one record per row.
+//!
+//! Columns are matched to schema slots once, from the header; rows are read into
+//! one reused `ByteRecord`. Cells are text: the schema decides their type, and an
+//! empty cell counts as missing.
+
+use std::collections::HashMap;
+
+use csv::{ByteRecord, ReaderBuilder};
+
+use super::builder::{Builder, Key};
+use super::typing::Raw;
+use super::{InputError, text, too_large};
+use crate::record::{Record, Rejected};
+
+pub(crate) fn read(
+    input: &[u8],
+    builder: &mut Builder<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<(), InputError> {
+    let text = text(input)?;
+    let mut reader = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = header(&mut reader)?;
+    let columns: Vec<Option<Key>> = header.iter().map(|name| builder.key(name)).collect();
+    for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
+        if !columns.contains(&Some(key)) {
+            let message = format!(
+                "the header has no `{required}` column (a CSV of records needs a header row naming \
+                 `member`, `kind` and `date`; found {})",
+                header
+                    .iter()
+                    .map(|h| format!("`{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return Err(InputError::at(message, 1, None));
+        }
+    }
+    let id_column = columns.iter().position(|k| *k == Some(Key::Id));
+    let mut row = ByteRecord::new();
+    let mut position = 0u64;
+    loop {
+        match reader.read_byte_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(&e)),
+        }
+        position += 1;
+        builder.start();
+        // The id first, so that even a malformed row is reported with it.
+        if let Some(id) = id_column
+            .and_then(|i| row.get(i))
+            .and_then(|c| std::str::from_utf8(c).ok())
+        {
+            builder.set(Key::Id, if id.is_empty() { Raw::Null } else { Raw::Cell(id) });
+        }
+        if row.len() != columns.len() {
+            let message = format!(
+                "row has {} cells but the header has {} columns",
+                row.len(),
+                columns.len()
+            );
+            builder.reject(position, message, rejected);
+            continue;
+        }
+        if row.as_slice().len() > builder.max_record_bytes {
+            builder.reject(position, too_large(builder.max_record_bytes), rejected);
+            continue;
+        }
+        for (cell, key) in row.iter().zip(&columns) {
+            let Some(key) = key.filter(|k| *k != Key::Id) else {
+                continue;
+            };
+            // The whole input is UTF-8, and the CSV parser splits only at ASCII bytes.
+            let cell = std::str::from_utf8(cell).unwrap_or_default();
+            builder.set(
+                key,
+                if cell.is_empty() {
+                    Raw::Null
+                } else {
+                    Raw::Cell(cell)
+                },
+            );
+        }
+        builder.finish(position, records, rejected);
+    }
+    Ok(())
+}
+
+/// The header row, as text without a byte-order mark; duplicate names are an error.
+pub(crate) fn header<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<Vec<String>, InputError> {
+    let header = reader.byte_headers().map_err(|e| csv_error(&e))?;
+    if header.is_empty() || (header.len() == 1 && header.as_slice().is_empty()) {
+        return Err(InputError::at(
+            "the CSV is empty: a header row naming the columns is required",
+            1,
+            None,
+        ));
+    }
+    let mut names = Vec::with_capacity(header.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, cell) in header.iter().enumerate() {
+        let cell = if i == 0 {
+            cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
+        } else {
+            cell
+        };
+        let name = String::from_utf8_lossy(cell).into_owned();
+        if let Some(first) = seen.insert(name.clone(), i + 1) {
+            let message = format!(
+                "column `{name}` appears twice in the header (columns {first} and {})",
+                i + 1
+            );
+            return Err(InputError::at(message, 1, None));
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+pub(crate) fn csv_error(error: &csv::Error) -> InputError {
+    let line = error.position().map(|p| p.line());
+    InputError {
+        message: format!("not valid CSV: {error}"),
+        line,
+        column: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Format;
+    use super::super::tests::{outcome, schema};
+
+    fn csv(input: &str) -> String {
+        outcome(input.as_bytes(), Format::Csv, &schema())
+    }
+
+    #[test]
+    fn reads_rows_by_header_name_with_bom_and_crlf() {
+        let input = "\u{FEFF}id,date,member,kind,hours,verified,stars,resolved_on,extra\r\n\
+                     r1,2026-03-14,m0042,volunteer,3.50,TRUE,4,,x\r\n\
+                     ,2026-03-14T23:30:00Z,m2,volunteer,0.1,,,2026-03-20,\r\n\
+                     r3,2026-03-14,0042,study,\"2.5\",no,5.0,,\"a, b\"\r\n";
+        insta::assert_snapshot!(csv(input), @r"
+        ok 1 id=r1 member=m0042 kind=volunteer date=2026-03-14 [3.50, true, 4, null]
+        ok 2 id=#2 member=m2 kind=volunteer date=2026-03-15 [0.1, false, null, 2026-03-20]
+        ok 3 id=r3 member=0042 kind=study date=2026-03-14 [2.5, false, 5, null]
+        ");
+    }
+
+    #[test]
+    fn every_reason_for_rejecting_a_row() {
+        let input = "id,member,kind,date,hours,verified,stars\n\
+                     a,m1,k,2026-03-14,three,,\n\
+                     b,m1,k,2026-03-14,1,maybe,\n\
+                     c,m1,k,2026-03-14,1,,4.5\n\
+                     d,,k,2026-03-14,,,\n\
+                     e,m1,,2026-03-14,,,\n\
+                     f,m1,k,,,,\n\
+                     g,m1,k,2026-02-30,,,\n\
+                     h,m1,k,2026-03-14\n\
+                     i,m1,k,2026-03-14,,,,\n\
+                     j,m1,k,2026-03-14,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n\
+                     k,m1,k,2026-03-14,,,\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n\
+                     l,m1,k,2026-03-14,1e3,,\n";
+        insta::assert_snapshot!(csv(input), @r#"
+        rejected 1 (id a): field `hours`: expected decimal, got "three"
+        rejected 2 (id b): field `verified`: expected bool, got "maybe"
+        rejected 3 (id c): field `stars`: expected int, got "4.5"
+        rejected 4 (id d): missing `member`
+        rejected 5 (id e): missing `kind`
+        rejected 6 (id f): missing `date`
+        rejected 7 (id g): field `date`: 2026-02-30 is not a date: February 2026 has 28 days
+        rejected 8 (id h): row has 4 cells but the header has 7 columns
+        rejected 9 (id i): row has 8 cells but the header has 7 columns
+        rejected 10 (id j): row has 186 cells but the header has 7 columns
+        rejected 11 (id k): record is larger than 200 bytes
+        rejected 12 (id l): field `hours`: expected decimal, got "1e3"
+        "#);
+    }
+
+    #[test]
+    fn whole_input_failures() {
+        insta::assert_snapshot!(csv(""), @"error: line 1: the CSV is empty: a header row naming the columns is required");
+        insta::assert_snapshot!(csv("member,kind,date,kind\n"), @"error: line 1: column `kind` appears twice in the header (columns 2 and 4)");
+        insta::assert_snapshot!(csv("m1,volunteer,2026-03-14\n"), @"error: line 1: the header has no `member` column (a CSV of records needs a header row naming `member`, `kind` and `date`; found `m1`, `volunteer`, `2026-03-14`)");
+        insta::assert_snapshot!(csv("member,kind,date\n"), @"");
+    }
+}

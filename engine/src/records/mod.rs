@@ -1,0 +1,235 @@
+//! Reading activity records from JSONL, JSON, CSV and YAML, typed by the rulebook's
+//! schema.
+//!
+//! Nothing is lost silently: every record of an input is either returned as a
+//! [`Record`] or listed as [`Rejected`] with its position and a reason that names the
+//! field, what was expected and what was found. Only a failure of the whole input (a
+//! JSON document that does not parse, a CSV without a header, a YAML syntax error,
+//! bytes that are not UTF-8 where the format must be text) is an [`InputError`].
+//!
+//! | file | job |
+//! | --- | --- |
+//! | `mod.rs` | formats, options, errors, [`read`] |
+//! | `builder.rs` | assembling one record from its keys, whatever the format |
+//! | `typing.rs` | typing one value by its schema field: decimals, bools, dates |
+//! | `jsonl.rs`, `json.rs`, `csv.rs`, `yaml.rs` | one reader per format |
+//! | `members.rs` | member profiles (`--members FILE`) |
+//!
+//! # Example
+//! ```
+//! use merit::records::{self, Format, ReadOptions};
+//! use merit::schema::{FieldDef, FieldType, Schema};
+//!
+//! let schema = Schema {
+//!     fields: vec![FieldDef { name: "hours".into(), ty: FieldType::Decimal, optional: true, default: None }],
+//! };
+//! let tz = jiff::tz::TimeZone::get("Asia/Shanghai")?;
+//! let input = br#"{"member":"m1","kind":"volunteer","date":"2026-03-14","hours":3.5}
+//! {"member":"m2","kind":"volunteer","date":"2026-03-14","hours":"three"}
+//! "#;
+//! let (mut ok, mut rejected) = (Vec::new(), Vec::new());
+//! records::read(input, Format::Jsonl, &ReadOptions::new(&schema, &tz), &mut ok, &mut rejected)?;
+//! assert_eq!(ok.len(), 1);
+//! assert_eq!(rejected[0].error, r#"field `hours`: expected decimal, got "three""#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod builder;
+mod csv;
+mod json;
+mod jsonl;
+mod members;
+mod typing;
+mod yaml;
+
+use std::fmt;
+
+use jiff::tz::TimeZone;
+
+pub use members::Members;
+
+use crate::record::{Record, Rejected};
+use crate::schema::Schema;
+
+/// The format of a records input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    Jsonl,
+    /// One JSON array of objects (`.json`).
+    Json,
+    /// A header row, then one record per row (`.csv`).
+    Csv,
+    /// A YAML sequence of mappings (`.yaml`, `.yml`).
+    Yaml,
+}
+
+impl Format {
+    /// The format a file name's extension implies, in any case.
+    ///
+    /// ```
+    /// use merit::records::Format;
+    /// assert_eq!(Format::from_path("data/2026-03.NDJSON"), Some(Format::Jsonl));
+    /// assert_eq!(Format::from_path("notes.txt"), None);
+    /// ```
+    pub fn from_path(path: &str) -> Option<Format> {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let (_, extension) = name.rsplit_once('.')?;
+        Format::parse(extension)
+    }
+
+    /// A format by name (`jsonl`, `ndjson`, `json`, `csv`, `yaml`, `yml`), in any case.
+    pub fn parse(name: &str) -> Option<Format> {
+        const NAMES: [(&str, Format); 6] = [
+            ("jsonl", Format::Jsonl),
+            ("ndjson", Format::Jsonl),
+            ("json", Format::Json),
+            ("csv", Format::Csv),
+            ("yaml", Format::Yaml),
+            ("yml", Format::Yaml),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(_, f)| f)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Yaml => "yaml",
+        }
+    }
+}
+
+/// The largest record read by default: 1 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// How to read one input.
+#[derive(Clone, Debug)]
+pub struct ReadOptions<'a> {
+    pub schema: &'a Schema,
+    /// Datetimes with an offset are mapped to their local date here.
+    pub timezone: &'a TimeZone,
+    /// Index of this input among several (copied into [`Record::source`]).
+    pub source: u32,
+    /// Set when several inputs are read; copied into [`Rejected::source`].
+    pub source_name: Option<&'a str>,
+    /// A record larger than this (a JSONL line, a CSV row, a JSON array element) is
+    /// rejected. Default [`DEFAULT_MAX_RECORD_BYTES`].
+    pub max_record_bytes: usize,
+}
+
+impl<'a> ReadOptions<'a> {
+    /// Options for a single input: source 0, no name, the default limits.
+    pub fn new(schema: &'a Schema, timezone: &'a TimeZone) -> Self {
+        ReadOptions {
+            schema,
+            timezone,
+            source: 0,
+            source_name: None,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+/// A failure of a whole input, located when possible (1-based line and column).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub message: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+}
+
+impl InputError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        InputError {
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub(crate) fn at(message: impl Into<String>, line: u64, column: Option<u64>) -> Self {
+        InputError {
+            message: message.into(),
+            line: Some(line),
+            column,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            (Some(line), None) => write!(f, "line {line}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads every record of one input into `records`, and every record that cannot be
+/// read into `rejected` with its reason.
+///
+/// Positions are 1-based: the line for JSONL (blank lines are skipped but counted),
+/// the data row for CSV (the first row after the header is 1), the element for JSON
+/// and YAML.
+pub fn read(
+    input: &[u8],
+    format: Format,
+    options: &ReadOptions<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<(), InputError> {
+    let mut builder = builder::Builder::new(options);
+    match format {
+        Format::Jsonl => {
+            jsonl::read(input, &mut builder, records, rejected);
+            Ok(())
+        }
+        Format::Json => json::read(input, &mut builder, records, rejected),
+        Format::Csv => csv::read(input, &mut builder, records, rejected),
+        Format::Yaml => yaml::read(input, &mut builder, records, rejected),
+    }
+}
+
+/// The input as text without a leading byte-order mark, or where it stops being UTF-8.
+pub(crate) fn text(input: &[u8]) -> Result<&str, InputError> {
+    let (bom, input) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, input),
+    };
+    std::str::from_utf8(input).map_err(|e| {
+        let valid = e.valid_up_to();
+        let before = std::str::from_utf8(input.get(..valid).unwrap_or_default()).unwrap_or_default();
+        let (line, column) = line_col(before, valid);
+        InputError::at(
+            format!("input is not valid UTF-8 (byte {})", bom + valid),
+            line,
+            Some(column),
+        )
+    })
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let (line, column) = crate::diagnostic::line_col(text, offset);
+    (line as u64, column as u64)
+}
+
+/// "record is larger than 1 MiB", in the unit the limit was given in.
+pub(crate) fn too_large(limit: usize) -> String {
+    if limit >= 1 << 20 && limit.is_multiple_of(1 << 20) {
+        format!("record is larger than {} MiB", limit >> 20)
+    } else {
+        format!("record is larger than {limit} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! Helpers shared by the format readers' tests: a schema like the design's, and a
+//! one-line-per-record text of what a read produced.
+
+use std::fmt::Write;
+
+use jiff::tz::TimeZone;
+
+use super::{Format, ReadOptions, read};
+use crate::schema::{FieldDef, FieldType, Schema};
+use crate::value::Value;
+
+pub(super) fn field(name: &str, ty: FieldType, optional: bool, default: Option<Value>) -> FieldDef {
+    FieldDef {
+        name: name.into(),
+        ty,
+        optional,
+        default,
+    }
+}
+
+/// `hours: decimal?`, `verified: bool = false`, `stars: int?`, `resolved_on: date?`.
+pub(super) fn schema() -> Schema {
+    Schema {
+        fields: vec![
+            field("hours", FieldType::Decimal, true, None),
+            field("verified", FieldType::Bool, false, Some(Value::Bool(false))),
+            field("stars", FieldType::Int, true, None),
+            field("resolved_on", FieldType::Date, true, None),
+        ],
+    }
+}
+
+pub(super) fn shanghai() -> TimeZone {
+    TimeZone::get("Asia/Shanghai").expect("bundled tzdb")
+}
+
+/// Reads `input` in Asia/Shanghai and lists what came out, one line per record.
+pub(super) fn outcome(input: &[u8], format: Format, schema: &Schema) -> String {
+    let tz = shanghai();
+    let mut options = ReadOptions::new(schema, &tz);
+    options.max_record_bytes = 200;
+    outcome_with(input, format, &options)
+}
+
+pub(super) fn outcome_with(input: &[u8], format: Format, options: &ReadOptions<'_>) -> String {
+    let (mut records, mut rejected) = (Vec::new(), Vec::new());
+    if let Err(e) = read(input, format, options, &mut records, &mut rejected) {
+        return format!("error: {e}");
+    }
+    // Accepted and rejected records, merged back into input order.
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for r in &records {
+        let id = if r.has_id {
+            r.id.to_string()
+        } else {
+            format!("#{}", r.id)
+        };
+        let fields: Vec<String> = r.fields.iter().map(shown).collect();
+        let line = format!(
+            "ok {} id={id} member={} kind={} date={} [{}]",
+            r.position,
+            r.member,
+            r.kind,
+            r.date,
+            fields.join(", ")
+        );
+        lines.push((r.position, line));
+    }
+    for r in &rejected {
+        let mut line = format!("rejected {}", r.record);
+        if let Some(id) = &r.id {
+            let _ = write!(line, " (id {id})");
+        }
+        if let Some(source) = &r.source {
+            let _ = write!(line, " in {source}");
+        }
+        let _ = write!(line, ": {}", r.error);
+        lines.push((r.record, line));
+    }
+    lines.sort_by_key(|(position, _)| *position);
+    lines
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Numbers with their written scale (`3.50`), the rest as merit shows them.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Num(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn formats_by_name_and_path() {
+    assert_eq!(Format::from_path("a/b/records.jsonl"), Some(Format::Jsonl));
+    assert_eq!(Format::from_path("x.ndjson"), Some(Format::Jsonl));
+    assert_eq!(Format::from_path("X.JSON"), Some(Format::Json));
+    assert_eq!(Format::from_path("rows.csv"), Some(Format::Csv));
+    assert_eq!(Format::from_path("r.yml"), Some(Format::Yaml));
+    assert_eq!(Format::from_path("r.yaml"), Some(Format::Yaml));
+    assert_eq!(Format::from_path("dir.json/records"), None);
+    assert_eq!(Format::from_path("-"), None);
+    assert_eq!(Format::parse("Csv"), Some(Format::Csv));
+    assert_eq!(Format::parse("xml"), None);
+}
+
+#[test]
+fn input_errors_display_their_location() {
+    use super::InputError;
+    assert_eq!(
+        InputError::at("bad", 3, Some(7)).to_string(),
+        "line 3, column 7: bad"
+    );
+    assert_eq!(InputError::at("bad", 3, None).to_string(), "line 3: bad");
+    assert_eq!(InputError::new("bad").to_string(), "bad");
+}
+
+#[test]
+fn non_utf8_text_formats_fail_with_the_place() {
+    let s = schema();
+    let input = b"member,kind,date\nm1,k,2026-01-01\nm\xff,k,2026-01-01\n";
+    assert_eq!(
+        outcome(input, Format::Csv, &s),
+        "error: line 3, column 2: input is not valid UTF-8 (byte 34)"
+    );
+    assert_eq!(
+        outcome(b"[\"\xc3\x28\"]", Format::Json, &s),
+        "error: line 1, column 3: input is not valid UTF-8 (byte 2)"
+    );
+    assert_eq!(
+        outcome(b"- a: \xff", Format::Yaml, &s),
+        "error: line 1, column 6: input is not valid UTF-8 (byte 5)"
+    );
+}
+
+/// `cargo test -p merit --lib --release -- --ignored --nocapture read_a_million`
+#[test]
+#[ignore = "timing; run in release"]
+fn read_a_million_jsonl_records() {
+    let schema = Schema {
+        fields: vec![
+            field("hours", FieldType::Decimal, true, None),
+            field("verified", FieldType::Bool, false, Some(Value::Bool(false))),
+        ],
+    };
+    let mut input = String::new();
+    for i in 0..1_000_000 {
+        let _ = writeln!(
+            input,
+            r#"{{"id":"r{i}","member":"m{:04}","kind":"volunteer","date":"2026-03-14","hours":3.5,"verified":true}}"#,
+            i % 10_000
+        );
+    }
+    let tz = shanghai();
+    let options = ReadOptions::new(&schema, &tz);
+    for _ in 0..3 {
+        let (mut records, mut rejected) = (Vec::new(), Vec::new());
+        let start = std::time::Instant::now();
+        read(
+            input.as_bytes(),
+            Format::Jsonl,
+            &options,
+            &mut records,
+            &mut rejected,
+        )
+        .expect("reads");
+        let elapsed = start.elapsed();
+        assert_eq!((records.len(), rejected.len()), (1_000_000, 0));
+        println!("{} MB in {elapsed:?}", input.len() / 1_000_000);
+    }
+}
