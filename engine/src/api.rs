@@ -104,10 +104,9 @@ impl Records {
     pub fn read(&mut self, book: &Rulebook, input: &[u8], format: Format, name: &str) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
         let options = ReadOptions {
-            schema: &book.schema,
-            timezone: &book.timezone,
             source: self.sources.len() as u32,
             source_name: Some(name),
+            ..ReadOptions::new(&book.schema, &book.timezone)
         };
         records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
         self.sources.push(name.to_owned());
