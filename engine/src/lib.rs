@@ -1,5 +1,6 @@
 //! merit: exact, explainable rules-and-points evaluation.
 
+pub mod calendar;
 pub mod diagnostic;
 pub mod record;
 pub mod schema;
