@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod diagnostic;
+pub mod expr;
 pub mod record;
 pub mod schema;
 pub mod value;
