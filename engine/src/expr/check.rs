@@ -93,12 +93,11 @@ pub fn check(
     }
 }
 
-/// "a bool", "a decimal", "an any".
+/// "a bool", "a decimal", "null", "a value of any type".
 fn article(t: &Type) -> String {
     match t {
         Type::Any => "a value of any type".into(),
         Type::Null => "null".into(),
-        Type::List(_) => format!("a {t}"),
         _ => format!("a {t}"),
     }
 }

@@ -39,7 +39,8 @@ pub struct Compiled {
 /// One annotation: `=value` inserted at byte `at` of the source.
 pub struct Probe {
     pub at: usize,
-    /// The name as written, for names (listed as missing when null); `None` for aggregates.
+    /// The name as written, listed as missing when it reads null; `None` for aggregates
+    /// and for names whose null is handled (`x == null`, `x ?? d`).
     pub name: Option<String>,
     pub eval: EvalFn,
 }
@@ -53,7 +54,7 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
     let root = build(source, &typed);
     let mut probes = Vec::new();
     let mut rule_refs = Vec::new();
-    collect(source, &typed, &mut probes, &mut rule_refs);
+    collect(source, &typed, false, &mut probes, &mut rule_refs);
     let mut strings = Vec::new();
     ast.walk(&mut |n| {
         if let Kind::Lit(Value::Str(_)) = n.kind {
@@ -71,15 +72,21 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
     }
 }
 
-fn collect(source: &str, t: &Typed, probes: &mut Vec<Probe>, refs: &mut Vec<String>) {
+/// Gathers the probes of `t` in source order. `handled`: a null here is expected (the
+/// operand of `== null` or the left of `??`), so it is not reported as missing.
+fn collect(source: &str, t: &Typed, handled: bool, probes: &mut Vec<Probe>, refs: &mut Vec<String>) {
     let probe = |name| Probe {
         at: t.span.end,
         name,
         eval: build(source, t).f,
     };
+    let mut each = |x: &Typed, handled| collect(source, x, handled, probes, refs);
     match &t.op {
         Op::Const(_) => {}
-        Op::Read(_) => probes.push(probe(Some(source[t.span.clone()].to_owned()))),
+        Op::Read(_) => {
+            let name = (!handled).then(|| source[t.span.clone()].to_owned());
+            probes.push(probe(name));
+        }
         Op::Agg { .. } => probes.push(probe(None)),
         Op::Points(id) => {
             if !refs.iter().any(|r| **r == **id) {
@@ -88,16 +95,17 @@ fn collect(source: &str, t: &Typed, probes: &mut Vec<Probe>, refs: &mut Vec<Stri
             probes.push(probe(None));
         }
         Op::List(xs) | Op::Extremum { args: xs, .. } | Op::Call(_, xs) => {
-            xs.iter().for_each(|x| collect(source, x, probes, refs))
+            xs.iter().for_each(|x| each(x, false))
         }
-        Op::Neg(x) | Op::Not(x) | Op::IsNull { x, .. } => collect(source, x, probes, refs),
-        Op::Binary(_, a, b) => {
-            collect(source, a, probes, refs);
-            collect(source, b, probes, refs);
+        Op::IsNull { x, .. } => each(x, true),
+        Op::Neg(x) | Op::Not(x) => each(x, false),
+        Op::Binary(op, a, b) => {
+            each(a, *op == BinOp::Coalesce);
+            each(b, false);
         }
         Op::If(c, a, b) => {
             for x in [c, a, b] {
-                collect(source, x, probes, refs);
+                each(x, false);
             }
         }
     }

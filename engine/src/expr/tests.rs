@@ -312,6 +312,8 @@ fn explanations() {
     insta::assert_snapshot!(explain_on(&rec, "hours / (minutes - 90)"), @"hours=3.5 / (minutes=90 - 90) = error: division by zero in `hours / (minutes - 90)`");
     insta::assert_snapshot!(explain_on(&rec, "if(member.role == \"secretary\", 8, 5)"), @r#"if(member.role="secretary" == "secretary", 8, 5) = 8"#);
     insta::assert_snapshot!(explain_on(&rec, "(score - 3) * 10"), @"(score=4.2 - 3) * 10 = 12");
+    insta::assert_snapshot!(explain_on(&rec, "if(resolved_on == null, stars + 1, 0)"), @"if(resolved_on=null == null, stars=null + 1, 0) = null (missing: stars)");
+    insta::assert_snapshot!(explain_on(&rec, "(stars ?? 0) + 1"), @"(stars=null ?? 0) + 1 = 1");
     insta::assert_snapshot!(explain_on(&rec, "workdays_between(date, as_of) > 5"), @"workdays_between(date=2026-03-14, as_of=2026-03-31) > 5 = true");
 }
 
