@@ -212,6 +212,9 @@ fn build(source: &str, t: &Typed) -> C {
             (f, x.konst.is_some())
         }
         Op::Binary(op, l, r) => {
+            if let Some(f) = field_vs_constant(*op, l, r, || text()) {
+                return C { f, konst: None };
+            }
             let (l, r) = (sub(l), sub(r));
             let all = l.konst.is_some() && r.konst.is_some();
             (binary(*op, l, r, text()), all)
@@ -338,6 +341,72 @@ fn equal(a: &Value, b: &Value) -> bool {
     order(a, b, "").is_ok_and(|o| o == Ordering::Equal)
 }
 
+/// Whether ordering `o` satisfies comparison `op`.
+fn test(op: BinOp, o: Ordering) -> bool {
+    match op {
+        BinOp::Eq => o == Ordering::Equal,
+        BinOp::Ne => o != Ordering::Equal,
+        BinOp::Lt => o == Ordering::Less,
+        BinOp::Le => o != Ordering::Greater,
+        BinOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
+    }
+}
+
+/// The hot path `kind == "volunteer"`, `hours >= 2`: a record slot compared with a
+/// constant, borrowing the record's value instead of cloning it.
+fn field_vs_constant(op: BinOp, l: &Typed, r: &Typed, text: impl Fn() -> Arc<str>) -> Option<EvalFn> {
+    if !matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    ) {
+        return None;
+    }
+    let (slot, k, op) = match (&l.op, &r.op) {
+        (Op::Read(Read::Slot(s)), Op::Const(k)) => (*s, k.clone(), op),
+        (Op::Const(k), Op::Read(Read::Slot(s))) => {
+            let flipped = match op {
+                BinOp::Lt => BinOp::Gt,
+                BinOp::Le => BinOp::Ge,
+                BinOp::Gt => BinOp::Lt,
+                BinOp::Ge => BinOp::Le,
+                op => op,
+            };
+            (*s, k.clone(), flipped)
+        }
+        _ => return None,
+    };
+    if k.is_null() {
+        return None;
+    }
+    let name = text();
+    let missing = {
+        let name = name.clone();
+        move || err(format!("`{name}` needs a record"))
+    };
+    Some(match (slot, k) {
+        (Slot::Kind | Slot::Id, Value::Str(k)) => Box::new(move |env| {
+            let r = env.record.ok_or_else(&missing)?;
+            let s: &str = if slot == Slot::Kind { &r.kind } else { &r.id };
+            Ok(Value::Bool(test(op, s.cmp(&k))))
+        }),
+        (Slot::Field(i), k) => Box::new(move |env| {
+            let v = env
+                .record
+                .ok_or_else(&missing)?
+                .fields
+                .get(i)
+                .unwrap_or(&Value::Null);
+            Ok(match (v, op) {
+                (Value::Null, _) => Value::Null,
+                (v, BinOp::Eq | BinOp::Ne) => Value::Bool(equal(v, &k) == (op == BinOp::Eq)),
+                (v, op) => Value::Bool(test(op, order(v, &k, &name)?)),
+            })
+        }),
+        _ => return None,
+    })
+}
+
 fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
     let (lf, rf) = (l.f, r.f);
     match op {
@@ -403,14 +472,7 @@ fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
             }
         }),
         _ => {
-            let test = move |o: Ordering| match op {
-                BinOp::Eq => o == Ordering::Equal,
-                BinOp::Ne => o != Ordering::Equal,
-                BinOp::Lt => o == Ordering::Less,
-                BinOp::Le => o != Ordering::Greater,
-                BinOp::Gt => o == Ordering::Greater,
-                _ => o != Ordering::Less,
-            };
+            let test = move |o: Ordering| test(op, o);
             let cmp = move |a: &Value, b: &Value, name: &str| -> Result<Value, EvalError> {
                 if a.is_null() || b.is_null() {
                     return Ok(Value::Null);

@@ -245,6 +245,14 @@ fn functions() {
         ("\"a\" < \"b\"", "true"),
         ("2026-03-01 < date", "true"),
         ("date == \"2026-03-14\"", "true"),
+        ("3 < hours", "true"),
+        ("hours >= 3.50", "true"),
+        ("4 <= hours", "false"),
+        ("\"volunteer\" == kind", "true"),
+        ("kind != \"volunteer\"", "false"),
+        ("kind < \"w\"", "true"),
+        ("\"w\" < kind", "false"),
+        ("id == \"r1\"", "true"),
         ("member.role == \"secretary\" and verified", "true"),
     ];
     let mut failures = Vec::new();
@@ -269,6 +277,8 @@ fn null_semantics() {
         ("-hours", "null"),
         ("hours > 1", "null"),
         ("hours == 1", "null"),
+        ("1 < hours", "null"),
+        ("hours != 1", "null"),
         ("min(hours, 8)", "null"),
         ("abs(hours)", "null"),
         ("hours in [1, 2]", "null"),
