@@ -212,7 +212,7 @@ fn build(source: &str, t: &Typed) -> C {
             (f, x.konst.is_some())
         }
         Op::Binary(op, l, r) => {
-            if let Some(f) = field_vs_constant(*op, l, r, || text()) {
+            if let Some(f) = field_vs_constant(*op, l, r, text) {
                 return C { f, konst: None };
             }
             let (l, r) = (sub(l), sub(r));
