@@ -1,0 +1,264 @@
+//! The expression language of `when:`, `points:`, table outputs, vetoes and group rules.
+//!
+//! An expression goes through four stages, one file each:
+//!
+//! | file | job |
+//! | --- | --- |
+//! | `grammar.pest`, `parser.rs` | text → [`ast::Node`] with byte spans; friendly syntax errors |
+//! | `check.rs` | names → slots and types, once, at load time; every type error with its span |
+//! | `compile.rs`, `functions.rs` | typed tree → nested closures, constants folded |
+//! | `explain.rs` | the trace a member reads: `min(hours=3.5, 8) * 10 = 35` |
+//!
+//! Why closures rather than walking the tree: evaluation runs per record, millions of
+//! times; closures do no name lookups and no allocation on numeric and boolean paths.
+//!
+//! Null is a value: a missing optional field reads as [`Value::Null`], and null
+//! propagates through arithmetic, comparisons and functions (see [`compile`]'s docs for
+//! the exact table). Callers treat a null condition as false and null points as 0, and
+//! [`Expr::explain`] names the fields that were missing.
+//!
+//! # Example
+//!
+//! ```
+//! use merit::calendar::Calendar;
+//! use merit::expr::{compile, Context, Env, Scope};
+//! use merit::record::Record;
+//! use merit::schema::{FieldDef, FieldType, Schema};
+//! use merit::value::{Type, Value};
+//!
+//! let schema = Schema {
+//!     fields: vec![FieldDef { name: "hours".into(), ty: FieldType::Decimal, optional: true, default: None }],
+//! };
+//! let mut attrs = Vec::new();
+//! let mut scope = Scope { schema: &schema, context: Context::Record, member_attrs: &mut attrs, locals: &[], rule_ids: &[] };
+//! let points = compile("min(hours, 8) * 10", &mut scope, Some(Type::Num)).map_err(|e| e[0].message.clone())?;
+//!
+//! let record = Record {
+//!     source: 0, position: 1, id: "r1".into(), has_id: true, member: "m1".into(), kind: "volunteer".into(),
+//!     date: jiff::civil::date(2026, 3, 14), fields: vec![Value::Num("3.5".parse().unwrap())].into(),
+//! };
+//! let calendar = Calendar::default();
+//! let env = Env::for_record(&record, &calendar, record.date);
+//! assert_eq!(points.eval(&env).map_err(|e| e.message)?, Value::Num(35.into()));
+//! assert_eq!(points.explain(&env).text, "min(hours=3.5, 8) * 10 = 35");
+//! # Ok::<(), String>(())
+//! ```
+
+mod ast;
+mod check;
+mod compile;
+mod explain;
+mod functions;
+mod parser;
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::calendar::{Calendar, Window};
+use crate::diagnostic::Diagnostic;
+use crate::record::Record;
+use crate::schema::Schema;
+use crate::value::{Type, Value};
+
+pub use explain::Explained;
+
+/// Where an expression is evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Once per record (`when:`, `points:`, table outputs): record fields are in scope.
+    Record,
+    /// Once per member and window (vetoes, `count:`/`sum:` rules): record fields only
+    /// inside the aggregates `count sum avg min max`; `points("rule")` is available.
+    Group,
+}
+
+/// What names mean while compiling one expression.
+pub struct Scope<'a> {
+    pub schema: &'a Schema,
+    pub context: Context,
+    /// Interned `member.*` attribute names, shared across a rulebook; an expression's
+    /// `member.role` reads `Env::member[i]` where `member_attrs[i] == "role"`.
+    pub member_attrs: &'a mut Vec<String>,
+    /// Names the rule kind binds (`score`, …); index = `Env::locals` index. Locals
+    /// shadow record fields of the same name.
+    pub locals: &'a [(&'a str, Type)],
+    /// Valid targets of `points("…")`.
+    pub rule_ids: &'a [String],
+}
+
+/// A compile-time problem, located in the expression's own text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    /// Byte range in the expression source.
+    pub span: Range<usize>,
+    /// Stable identifier: `syntax`, `number`, `date`, `unknown-name`, `unknown-function`,
+    /// `type-mismatch`, `arity`, `group-only`, `needs-record`, `nested-aggregate`,
+    /// `unknown-rule`, `bad-argument`.
+    pub code: &'static str,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl ExprError {
+    pub(crate) fn new(span: Range<usize>, code: &'static str, message: impl Into<String>) -> ExprError {
+        ExprError {
+            span,
+            code,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub(crate) fn label(mut self, label: impl Into<String>) -> ExprError {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> ExprError {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// This error as a rulebook diagnostic, for an expression that starts at byte
+    /// `offset` of `book` (exact for plain YAML scalars).
+    pub fn to_diagnostic(&self, file: &str, book: &str, offset: usize) -> Diagnostic {
+        let span = offset + self.span.start..offset + self.span.end;
+        let mut d = Diagnostic::error(self.code, self.message.clone(), file, book, span);
+        d.label = self.label.clone();
+        d.help = self.help.clone();
+        d
+    }
+}
+
+impl fmt::Display for ExprError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExprError {}
+
+/// A run-time failure: division by zero, decimal overflow, a date out of range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// The member's records in one window, for group expressions.
+pub trait Group {
+    fn records(&self) -> &[&Record];
+    /// Points the member earned from `rule_id` in this window.
+    fn points(&self, rule_id: &str) -> Decimal;
+}
+
+/// Everything an expression can read at run time.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub record: Option<&'a Record>,
+    pub member_id: &'a str,
+    /// Member attributes by `Scope::member_attrs` index; a shorter slice reads null.
+    pub member: &'a [Value],
+    pub as_of: Date,
+    /// `None`: `period.start` and `period.end` are null.
+    pub period: Option<Window>,
+    pub calendar: &'a Calendar,
+    pub locals: &'a [Value],
+    pub group: Option<&'a dyn Group>,
+}
+
+impl<'a> Env<'a> {
+    /// An environment for one record, with no member attributes, period, locals or group.
+    pub fn for_record(record: &'a Record, calendar: &'a Calendar, as_of: Date) -> Env<'a> {
+        Env {
+            record: Some(record),
+            member_id: &record.member,
+            member: &[],
+            as_of,
+            period: None,
+            calendar,
+            locals: &[],
+            group: None,
+        }
+    }
+}
+
+/// A checked, compiled expression. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Expr(Arc<compile::Compiled>);
+
+/// Parses, checks and compiles `source`.
+///
+/// `expected` is the type the caller needs (`Bool` for `when:`, `Num` for `points:`);
+/// a mismatch is reported at the expression's span with the actual type. Several
+/// errors are returned at once when checking can continue past the first.
+///
+/// Null semantics: `x == null` / `x != null` test for a missing value; every other
+/// comparison, arithmetic, `in` and function call with a null operand is null;
+/// `not null` is null; `and` is false if either side is false, else null if either is
+/// null; `or` is true if either side is true, else null if either is null;
+/// `if(null, a, b)` is null; `a ?? b` is `a` unless `a` is null.
+pub fn compile(source: &str, scope: &mut Scope, expected: Option<Type>) -> Result<Expr, Vec<ExprError>> {
+    let ast = parser::parse(source).map_err(|e| vec![e])?;
+    let typed = check::check(source, &ast, scope, expected.as_ref())?;
+    Ok(Expr(Arc::new(compile::compile(source, &ast, typed))))
+}
+
+impl Expr {
+    pub fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    pub fn ty(&self) -> &Type {
+        &self.0.ty
+    }
+
+    pub fn eval(&self, env: &Env) -> Result<Value, EvalError> {
+        (self.0.root)(env)
+    }
+
+    /// Evaluates a condition: null is false.
+    pub fn eval_bool(&self, env: &Env) -> Result<bool, EvalError> {
+        Ok(matches!(self.eval(env)?, Value::Bool(true)))
+    }
+
+    /// Re-evaluates with every name annotated; never fails (errors become text).
+    pub fn explain(&self, env: &Env) -> Explained {
+        explain::explain(&self.0, env)
+    }
+
+    /// Rule ids named in `points("…")`, in source order, for cycle checks.
+    pub fn rule_refs(&self) -> Vec<String> {
+        self.0.rule_refs.clone()
+    }
+
+    /// Whether the expression reads nothing (it was folded to a single value).
+    pub fn is_constant(&self) -> bool {
+        self.0.constant.is_some()
+    }
+}
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Expr")
+            .field("source", &self.0.source)
+            .field("ty", &self.0.ty)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests;
