@@ -50,7 +50,10 @@ pub fn decimal_hashmap(rows: &[Row], order: &[u32], members: u32) -> Totals {
         *sum += given;
         totals[row.member as usize] += given;
     }
-    totals.into_iter().map(|d| (d * Decimal::from(10)).trunc().mantissa() as i64).collect()
+    totals
+        .into_iter()
+        .map(|d| (d * Decimal::from(10)).trunc().mantissa() as i64)
+        .collect()
 }
 
 /// Record indices sorted by (member, date, input order): the order caps need.

@@ -19,7 +19,11 @@ struct Config {
 }
 
 fn config() -> Config {
-    let mut config = Config { records: 1_000_000, members: 10_000, reps: 5 };
+    let mut config = Config {
+        records: 1_000_000,
+        members: 10_000,
+        reps: 5,
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         let value = |i: usize| pair.get(1).and_then(|v| v.parse::<usize>().ok()).unwrap_or(i);
@@ -51,7 +55,10 @@ fn measure<T>(reps: usize, mut run: impl FnMut() -> T) -> (Duration, T) {
 
 fn main() {
     let config = config();
-    eprintln!("generating {} records over {} members…", config.records, config.members);
+    eprintln!(
+        "generating {} records over {} members…",
+        config.records, config.members
+    );
     let rows = workload::rows(config.records, config.members);
     let book = Rulebook::from_yaml(workload::BOOK, "bench.yaml").expect("bench rulebook loads");
     let records = Records::from_records(workload::records(&rows));
@@ -59,15 +66,20 @@ fn main() {
     let options = ScoreOptions::default();
 
     let mut results: Vec<(&str, Duration)> = Vec::new();
-    let (t, fixed) = measure(config.reps, || loops::fixed_point(&rows, &loops::order(&rows), config.members));
+    let (t, fixed) = measure(config.reps, || {
+        loops::fixed_point(&rows, &loops::order(&rows), config.members)
+    });
     results.push(("hand-written Rust, fixed-point i64", t));
-    let (t, decimal) = measure(config.reps, || loops::decimal_hashmap(&rows, &loops::order(&rows), config.members));
+    let (t, decimal) = measure(config.reps, || {
+        loops::decimal_hashmap(&rows, &loops::order(&rows), config.members)
+    });
     results.push(("hand-written Rust, rust_decimal + HashMap", t));
     let (t, report) = measure(config.reps, || book.score(&records, None, &options));
     results.push(("merit engine, evaluation only (records in memory)", t));
     let (t, end_to_end) = measure(config.reps, || {
         let mut read = Records::new();
-        read.read(&book, &jsonl, Format::Jsonl, "bench.jsonl").expect("bench JSONL reads");
+        read.read(&book, &jsonl, Format::Jsonl, "bench.jsonl")
+            .expect("bench JSONL reads");
         book.score(&read, None, &options)
     });
     results.push(("merit engine, JSONL bytes → report", t));
@@ -75,14 +87,20 @@ fn main() {
     // Every contender must have computed the same totals before any figure counts.
     let engine_totals: Vec<i64> = (0..config.members)
         .map(|m| {
-            report
-                .member(&workload::member_name(m))
-                .map_or(0, |row| (row.total * rust_decimal::Decimal::from(10)).trunc().mantissa() as i64)
+            report.member(&workload::member_name(m)).map_or(0, |row| {
+                (row.total * rust_decimal::Decimal::from(10)).trunc().mantissa() as i64
+            })
         })
         .collect();
     assert_eq!(fixed, decimal, "the two hand-written loops disagree");
-    assert_eq!(fixed, engine_totals, "the engine disagrees with the hand-written loop");
-    assert_eq!(report.members, end_to_end.members, "reading JSONL changed the report");
+    assert_eq!(
+        fixed, engine_totals,
+        "the engine disagrees with the hand-written loop"
+    );
+    assert_eq!(
+        report.members, end_to_end.members,
+        "reading JSONL changed the report"
+    );
     let grand: i64 = fixed.iter().sum();
     println!(
         "workload: {} records, {} members, 12 months; rule: min(hours, 8) * 10, month cap 200; \

@@ -60,7 +60,9 @@ pub fn rows(count: usize, members: u32) -> Vec<Row> {
             volunteer: rng.below(100) < 95,
             verified: rng.below(100) < 93,
             hours_tenths: HOURS_TENTHS[rng.below(HOURS_TENTHS.len() as u64) as usize],
-            date: start.checked_add(jiff::Span::new().days(rng.below(365) as i64)).expect("2026"),
+            date: start
+                .checked_add(jiff::Span::new().days(rng.below(365) as i64))
+                .expect("2026"),
         })
         .collect()
 }
@@ -71,7 +73,9 @@ pub fn member_name(member: u32) -> String {
 
 /// The rows as engine records (what a reader would have produced).
 pub fn records(rows: &[Row]) -> Vec<Record> {
-    let names: Vec<Arc<str>> = (0..=rows.iter().map(|r| r.member).max().unwrap_or(0)).map(|m| Arc::from(member_name(m))).collect();
+    let names: Vec<Arc<str>> = (0..=rows.iter().map(|r| r.member).max().unwrap_or(0))
+        .map(|m| Arc::from(member_name(m)))
+        .collect();
     let volunteer: Arc<str> = Arc::from("volunteer");
     let other: Arc<str> = Arc::from("meeting");
     rows.iter()
@@ -82,9 +86,17 @@ pub fn records(rows: &[Row]) -> Vec<Record> {
             id: Arc::from(format!("r{}", i + 1)),
             has_id: true,
             member: names[row.member as usize].clone(),
-            kind: if row.volunteer { volunteer.clone() } else { other.clone() },
+            kind: if row.volunteer {
+                volunteer.clone()
+            } else {
+                other.clone()
+            },
             date: row.date,
-            fields: vec![Value::Num(Decimal::new(row.hours_tenths, 1)), Value::Bool(row.verified)].into_boxed_slice(),
+            fields: vec![
+                Value::Num(Decimal::new(row.hours_tenths, 1)),
+                Value::Bool(row.verified),
+            ]
+            .into_boxed_slice(),
         })
         .collect()
 }

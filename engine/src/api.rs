@@ -47,9 +47,15 @@ impl Rulebook {
         Rulebook::from_yaml_with_limits(source, name, &Limits::default())
     }
 
-    pub fn from_yaml_with_limits(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, RulebookError> {
-        Rulebook::load(source, name, limits)
-            .map_err(|diagnostics| RulebookError { diagnostics, source: source.to_owned() })
+    pub fn from_yaml_with_limits(
+        source: &str,
+        name: &str,
+        limits: &Limits,
+    ) -> Result<Rulebook, RulebookError> {
+        Rulebook::load(source, name, limits).map_err(|diagnostics| RulebookError {
+            diagnostics,
+            source: source.to_owned(),
+        })
     }
 
     /// Every diagnostic of a rulebook, errors and warnings, without keeping it.
@@ -101,7 +107,13 @@ impl Records {
 
     /// Reads one input (`name` is how rejections refer to it) and returns how many
     /// records it held, accepted or rejected.
-    pub fn read(&mut self, book: &Rulebook, input: &[u8], format: Format, name: &str) -> Result<usize, InputError> {
+    pub fn read(
+        &mut self,
+        book: &Rulebook,
+        input: &[u8],
+        format: Format,
+        name: &str,
+    ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
         let options = ReadOptions {
             source: self.sources.len() as u32,
@@ -115,7 +127,11 @@ impl Records {
 
     /// Records already typed (by a binding reading columns, or a benchmark).
     pub fn from_records(records: Vec<Record>) -> Records {
-        Records { records, rejected: Vec::new(), sources: vec!["<memory>".to_owned()] }
+        Records {
+            records,
+            rejected: Vec::new(),
+            sources: vec!["<memory>".to_owned()],
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -35,7 +35,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `span` of `source`; line and column are computed from the span.
-    pub fn error(code: &'static str, message: impl Into<String>, file: &str, source: &str, span: Range<usize>) -> Self {
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        file: &str,
+        source: &str,
+        span: Range<usize>,
+    ) -> Self {
         let (line, column) = line_col(source, span.start);
         Diagnostic {
             code,
@@ -50,8 +56,17 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>, file: &str, source: &str, span: Range<usize>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, file, source, span) }
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        file: &str,
+        source: &str,
+        span: Range<usize>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, file, source, span)
+        }
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -76,18 +91,21 @@ impl Diagnostic {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
-        let start = self.span.start.min(source.len());
-        let end = self.span.end.clamp(start, source.len());
+        let (start, end) = visible_span(source, self.span.clone());
         let file = self.file.as_str();
         let mut report = Report::build(kind, (file, start..end))
-            .with_config(Config::default().with_color(color).with_index_type(IndexType::Byte))
+            .with_config(
+                Config::default()
+                    .with_color(color)
+                    .with_index_type(IndexType::Byte),
+            )
             .with_code(self.code)
-            .with_message(format!("{}:{}:{}: {}", self.file, self.line, self.column, self.message));
-        let label = Label::new((file, start..end));
-        report = report.with_label(match &self.label {
-            Some(text) => label.with_message(text),
-            None => label,
-        });
+            .with_message(format!(
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            ));
+        let label = self.label.as_deref().unwrap_or_else(|| default_label(self.code));
+        report = report.with_label(Label::new((file, start..end)).with_message(label));
         if let Some(help) = &self.help {
             report = report.with_help(help);
         }
@@ -97,6 +115,49 @@ impl Diagnostic {
             Ok(()) => String::from_utf8_lossy(&out).into_owned(),
             Err(_) => format!("{}:{}:{}: {}\n", self.file, self.line, self.column, self.message),
         }
+    }
+}
+
+/// A span a caret can be drawn under: within the text, on character boundaries, and
+/// at least one character wide (an empty span at the end of a line takes the
+/// character before it).
+fn visible_span(source: &str, span: Range<usize>) -> (usize, usize) {
+    let floor = |mut i: usize| {
+        i = i.min(source.len());
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start);
+    let end = floor(span.end.max(start));
+    if end > start {
+        return (start, end);
+    }
+    match source[start..].chars().next() {
+        Some(c) if c != '\n' => (start, start + c.len_utf8()),
+        _ => match source[..start].char_indices().next_back() {
+            Some((i, c)) if c != '\n' => (i, start),
+            _ => (start, start),
+        },
+    }
+}
+
+/// What the caret says when the diagnostic brings no label of its own.
+fn default_label(code: &str) -> &'static str {
+    match code {
+        "unknown-key" => "unknown key",
+        "missing-key" => "in this mapping",
+        "unknown-period" => "not a period",
+        "unknown-timezone" => "not a timezone",
+        "unknown-type" => "not a field type",
+        "bad-date" => "not a date",
+        "duplicate-rule" => "defined again here",
+        "misplaced-key" => "indented too little?",
+        "syntax" => "here",
+        "arity" => "this call",
+        "wrong-type" => "this value",
+        _ => "here",
     }
 }
 
@@ -114,13 +175,22 @@ pub fn render_all(diagnostics: &[Diagnostic], source: &str, color: bool) -> Stri
     diagnostics.iter().map(|d| d.render(source, color)).collect()
 }
 
-/// The closest candidate to `word`, when one is close enough to be a likely typo.
+/// The closest candidate to `word`, when one is close enough to be a likely typo:
+/// at most one edit (a transposition counts as one) per three characters, or
+/// the same name in another case.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let budget = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|c| *c != word)
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(distance, _)| *distance <= budget)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }
 
@@ -139,5 +209,10 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("hour", ["hours", "kind"]), Some("hours"));
         assert_eq!(did_you_mean("zzz", ["hours", "kind"]), None);
+        assert_eq!(did_you_mean("cpa", ["cap", "when"]), Some("cap"));
+        assert_eq!(
+            did_you_mean("Asia/Shanghia", ["Asia/Shanghai", "Asia/Singapore"]),
+            Some("Asia/Shanghai")
+        );
     }
 }

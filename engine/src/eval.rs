@@ -90,7 +90,9 @@ pub fn score(
     let Some(dates) = Dates::resolve(options, records) else {
         return empty_report(book, period, rejected, options);
     };
-    let mut order: Vec<usize> = (0..records.len()).filter(|&i| records[i].date <= dates.as_of).collect();
+    let mut order: Vec<usize> = (0..records.len())
+        .filter(|&i| records[i].date <= dates.as_of)
+        .collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&records[a], &records[b]);
         (&a.member, a.date, a.source, a.position).cmp(&(&b.member, b.date, b.source, b.position))
@@ -102,12 +104,20 @@ pub fn score(
     for group in order.chunk_by(|&a, &b| records[a].member == records[b].member) {
         let member_records: Vec<&Record> = group.iter().map(|&i| &records[i]).collect();
         let member_id = member_records[0].member.clone();
-        let attrs = profiles.map(|p| p.attributes(&member_id, &book.member_attrs)).unwrap_or_default();
+        let attrs = profiles
+            .map(|p| p.attributes(&member_id, &book.member_attrs))
+            .unwrap_or_default();
         let result = score_member(book, &member_id, &attrs, &member_records, dates);
         unmatched += result.unmatched;
         errors.extend(result.errors);
-        if let Some(report) = member_report(book, &member_id, result.awards, result.has_records_in_range, period, dates)
-        {
+        if let Some(report) = member_report(
+            book,
+            &member_id,
+            result.awards,
+            result.has_records_in_range,
+            period,
+            dates,
+        ) {
             members.push(report);
         }
     }
@@ -116,7 +126,10 @@ pub fn score(
 
     Report {
         rulebook: rulebook_ref(book),
-        range: DateRange { from: Some(dates.from), to: Some(dates.to) },
+        range: DateRange {
+            from: Some(dates.from),
+            to: Some(dates.to),
+        },
         as_of: Some(dates.as_of),
         period: period.name().to_owned(),
         members,
@@ -126,13 +139,20 @@ pub fn score(
 }
 
 fn rulebook_ref(book: &Rulebook) -> RulebookRef {
-    RulebookRef { id: book.id.clone(), version: book.version.clone(), digest: book.digest.clone() }
+    RulebookRef {
+        id: book.id.clone(),
+        version: book.version.clone(),
+        digest: book.digest.clone(),
+    }
 }
 
 fn empty_report(book: &Rulebook, period: Per, rejected: Vec<Rejected>, options: &Options) -> Report {
     Report {
         rulebook: rulebook_ref(book),
-        range: DateRange { from: options.from, to: options.to },
+        range: DateRange {
+            from: options.from,
+            to: options.to,
+        },
         as_of: options.as_of,
         period: period.name().to_owned(),
         members: Vec::new(),
@@ -143,7 +163,13 @@ fn empty_report(book: &Rulebook, period: Per, rejected: Vec<Rejected>, options: 
 
 /// Evaluates every rule over one member's records, which come sorted by date and
 /// input order and include history before `from`.
-fn score_member(book: &Rulebook, member: &str, attrs: &[Value], records: &[&Record], dates: Dates) -> MemberResult {
+fn score_member(
+    book: &Rulebook,
+    member: &str,
+    attrs: &[Value],
+    records: &[&Record],
+    dates: Dates,
+) -> MemberResult {
     let mut matched = vec![false; records.len()];
     let mut awards = Vec::new();
     let mut errors = Vec::new();
@@ -170,7 +196,16 @@ fn score_member(book: &Rulebook, member: &str, attrs: &[Value], records: &[&Reco
                 Err(error) => {
                     let reason = format!("rule `{}`: {error}", rule.id);
                     let id = record.has_id.then(|| record.id.to_string());
-                    errors.push((record.source, record.position, Rejected { record: record.position, id, error: reason, source: None }));
+                    errors.push((
+                        record.source,
+                        record.position,
+                        Rejected {
+                            record: record.position,
+                            id,
+                            error: reason,
+                            source: None,
+                        },
+                    ));
                     continue;
                 }
             };
@@ -189,8 +224,17 @@ fn score_member(book: &Rulebook, member: &str, attrs: &[Value], records: &[&Reco
         }
     }
     let in_range = |r: &&Record| dates.in_range(r.date);
-    let unmatched = records.iter().zip(&matched).filter(|(r, m)| !**m && in_range(r)).count() as u64;
-    MemberResult { awards, unmatched, has_records_in_range: records.iter().any(in_range), errors }
+    let unmatched = records
+        .iter()
+        .zip(&matched)
+        .filter(|(r, m)| !**m && in_range(r))
+        .count() as u64;
+    MemberResult {
+        awards,
+        unmatched,
+        has_records_in_range: records.iter().any(in_range),
+        errors,
+    }
 }
 
 /// The member's report rows: awards dated in the range, by period of the report.
@@ -206,7 +250,11 @@ fn member_report(
     if awards.is_empty() && !has_records_in_range {
         return None;
     }
-    let rule_order: Vec<usize> = book.rules.iter().map(|r| book.rule_index(&r.id).unwrap_or(0)).collect();
+    let rule_order: Vec<usize> = book
+        .rules
+        .iter()
+        .map(|r| book.rule_index(&r.id).unwrap_or(0))
+        .collect();
     awards.sort_by(|a, b| {
         let key = |x: &Award| (x.date, rule_order[x.rule], x.records.first().map(|r| (r.0, r.1)));
         key(a).cmp(&key(b))
@@ -222,7 +270,12 @@ fn member_report(
         if periods.last().is_none_or(|(w, _)| *w != window) {
             periods.push((
                 window,
-                PeriodReport { period: period.label(window), total: Decimal::ZERO, rules: Vec::new(), awards: Vec::new() },
+                PeriodReport {
+                    period: period.label(window),
+                    total: Decimal::ZERO,
+                    rules: Vec::new(),
+                    awards: Vec::new(),
+                },
             ));
         }
         let (_, row) = periods.last_mut().expect("pushed above");
@@ -238,7 +291,10 @@ fn member_report(
             points: scale(award.points),
             records: award.records.into_iter().map(|(.., id)| id).collect(),
             explain: award.explain,
-            withheld: award.withheld.map(|(cap, points)| Withheld { cap, points: scale(points) }),
+            withheld: award.withheld.map(|(cap, points)| Withheld {
+                cap,
+                points: scale(points),
+            }),
             provisional: award.provisional,
         });
     }
@@ -255,5 +311,10 @@ fn member_report(
             row
         })
         .collect();
-    Some(MemberReport { member: member.to_owned(), total: scale(total), periods, indexes: Vec::new() })
+    Some(MemberReport {
+        member: member.to_owned(),
+        total: scale(total),
+        periods,
+        indexes: Vec::new(),
+    })
 }

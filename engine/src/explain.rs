@@ -24,7 +24,10 @@ impl Lang {
 
     /// Chinese for rulebooks whose title is written in Chinese, English otherwise.
     pub fn for_book(book: &Rulebook) -> Lang {
-        let chinese = book.title.as_deref().is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+        let chinese = book
+            .title
+            .as_deref()
+            .is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
         if chinese { Lang::Zh } else { Lang::En }
     }
 }
@@ -60,19 +63,31 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
 /// One award as a sentence: date, rule, points, formula, cap, records.
 pub fn sentence(book: &Rulebook, award: &AwardReport, lang: Lang) -> String {
     let unit = &book.unit.name;
-    let rule = match book.rules.iter().find(|r| r.id == award.rule).and_then(|r| r.title.as_deref()) {
+    let rule = match book
+        .rules
+        .iter()
+        .find(|r| r.id == award.rule)
+        .and_then(|r| r.title.as_deref())
+    {
         Some(title) => format!("{title} ({})", award.rule),
         None => award.rule.clone(),
     };
     let records = award.records.join(", ");
     let mut text = match lang {
-        Lang::Zh => format!("{} {rule}：{} {unit}，{}", award.date, award.points, award.explain),
-        Lang::En => format!("{} {rule}: {} {unit}, {}", award.date, award.points, award.explain),
+        Lang::Zh => format!(
+            "{} {rule}：{} {unit}（{}）",
+            award.date, award.points, award.explain
+        ),
+        Lang::En => format!(
+            "{} {rule}: {} {unit} — {}",
+            award.date, award.points, award.explain
+        ),
     };
     if let Some(withheld) = &award.withheld {
+        let cap = cap_phrase(&withheld.cap, lang);
         let _ = match lang {
-            Lang::Zh => write!(text, "；已达上限 {}，未计 {} {unit}", withheld.cap, withheld.points),
-            Lang::En => write!(text, "; cap {} reached, {} {unit} not awarded", withheld.cap, withheld.points),
+            Lang::Zh => write!(text, "；{cap}，未计 {} {unit}", withheld.points),
+            Lang::En => write!(text, "; {cap} held back {} {unit}", withheld.points),
         };
     }
     if award.provisional {
@@ -88,4 +103,28 @@ pub fn sentence(book: &Rulebook, award: &AwardReport, lang: Lang) -> String {
         };
     }
     text
+}
+
+/// `month 200` → "the month cap of 200" / "已达月上限 200"; `day min -10` → a floor.
+fn cap_phrase(label: &str, lang: Lang) -> String {
+    let (per, bound) = label.split_once(' ').unwrap_or((label, ""));
+    let (floor, bound) = match bound.strip_prefix("min ") {
+        Some(min) => (true, min),
+        None => (false, bound),
+    };
+    match lang {
+        Lang::En => format!("the {per} {} of {bound}", if floor { "floor" } else { "cap" }),
+        Lang::Zh => {
+            let per = match per {
+                "day" => "日",
+                "week" => "周",
+                "month" => "月",
+                "quarter" => "季度",
+                "year" => "年度",
+                "lifetime" => "累计",
+                other => other,
+            };
+            format!("已达{per}{} {bound}", if floor { "下限" } else { "上限" })
+        }
+    }
 }

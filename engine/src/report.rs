@@ -100,13 +100,17 @@ pub struct Veto {
 impl Report {
     /// The report as pretty JSON, byte-identical for identical inputs.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut text =
+            serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         text.push('\n');
         text
     }
 
     pub fn member(&self, member: &str) -> Option<&MemberReport> {
-        self.members.binary_search_by(|m| m.member.as_str().cmp(member)).ok().map(|i| &self.members[i])
+        self.members
+            .binary_search_by(|m| m.member.as_str().cmp(member))
+            .ok()
+            .map(|i| &self.members[i])
     }
 }
 

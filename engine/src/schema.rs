@@ -100,6 +100,9 @@ impl Schema {
 
     /// Every name a record expression may use, for "did you mean" suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        BUILTIN_KEYS.iter().copied().chain(self.fields.iter().map(|f| f.name.as_str()))
+        BUILTIN_KEYS
+            .iter()
+            .copied()
+            .chain(self.fields.iter().map(|f| f.name.as_str()))
     }
 }

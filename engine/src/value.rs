@@ -33,7 +33,11 @@ impl Value {
             Value::Str(_) => Type::Str,
             Value::Date(_) => Type::Date,
             Value::List(items) => Type::List(Box::new(
-                items.iter().map(Value::ty).find(|t| *t != Type::Null).unwrap_or(Type::Any),
+                items
+                    .iter()
+                    .map(Value::ty)
+                    .find(|t| *t != Type::Null)
+                    .unwrap_or(Type::Any),
             )),
         }
     }

@@ -21,7 +21,11 @@ pub struct YamlLimits {
 
 impl Default for YamlLimits {
     fn default() -> Self {
-        YamlLimits { max_depth: 64, max_nodes: 1_000_000, max_aliases: 1_000 }
+        YamlLimits {
+            max_depth: 64,
+            max_nodes: 1_000_000,
+            max_aliases: 1_000,
+        }
     }
 }
 
@@ -81,30 +85,51 @@ pub fn parse(source: &str, limits: &YamlLimits) -> Result<Node, YamlError> {
                 .location()
                 .and_then(|loc| loc.span().byte_offset())
                 .map(|o| o as usize)
-                .or_else(|| err.location().map(|loc| offset_of(source, loc.line() as usize, loc.column() as usize)))
+                .or_else(|| {
+                    err.location()
+                        .map(|loc| offset_of(source, loc.line() as usize, loc.column() as usize))
+                })
                 .unwrap_or(0)
                 .min(source.len());
             let end = next_char_boundary(source, start);
-            Err(YamlError { message: first_line(&err.without_snippet().to_string()), span: start..end })
+            Err(YamlError {
+                message: first_line(&err.without_snippet().to_string()),
+                span: start..end,
+            })
         }
     }
 }
 
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or("invalid YAML").trim();
-    // serde-saphyr prefixes "line:col: "; merit adds its own location.
-    line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == ' ').to_owned()
+    // serde-saphyr puts the location in the text; merit shows its own.
+    let line = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == ' ');
+    match line.rfind(" at line ") {
+        Some(at) if line[at..].contains("column") => line[..at].to_owned(),
+        _ => line.to_owned(),
+    }
 }
 
 fn next_char_boundary(source: &str, start: usize) -> usize {
-    source[start..].chars().next().map_or(start, |c| start + c.len_utf8())
+    source[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8())
 }
 
 /// Byte offset of a 1-based line and character column.
 fn offset_of(source: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = &source[line_start.min(source.len())..];
-    line_start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 fn convert(source: &str, node: Spanned<Raw>) -> Node {
@@ -122,19 +147,29 @@ fn convert(source: &str, node: Spanned<Raw>) -> Node {
         Raw::Number(fallback) => {
             // The source text is the exact number; the parsed float is only a fallback.
             let text = source.get(span.clone()).map(str::trim).unwrap_or_default();
-            NodeKind::Number(if looks_numeric(text) { text.replace('_', "") } else { fallback })
+            NodeKind::Number(if looks_numeric(text) {
+                text.replace('_', "")
+            } else {
+                fallback
+            })
         }
         Raw::Str(s) => NodeKind::Str(s),
         Raw::Seq(items) => NodeKind::Seq(items.into_iter().map(|n| convert(source, n)).collect()),
-        Raw::Map(entries) => {
-            NodeKind::Map(entries.into_iter().map(|(k, v)| (convert(source, k), convert(source, v))).collect())
-        }
+        Raw::Map(entries) => NodeKind::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(source, k), convert(source, v)))
+                .collect(),
+        ),
     };
     Node { kind, span }
 }
 
 fn looks_numeric(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | '_' | 'e' | 'E'))
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | '_' | 'e' | 'E'))
 }
 
 /// The shape serde-saphyr hands over, before spans become byte ranges.
@@ -180,7 +215,11 @@ impl<'de> Deserialize<'de> for Raw {
                 Ok(Raw::Number(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
-                if v.is_finite() { Ok(Raw::Number(v.to_string())) } else { Ok(Raw::Str(v.to_string())) }
+                if v.is_finite() {
+                    Ok(Raw::Number(v.to_string()))
+                } else {
+                    Ok(Raw::Str(v.to_string()))
+                }
             }
             fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
                 Ok(Raw::Str(v.to_owned()))
@@ -218,7 +257,9 @@ mod tests {
     #[test]
     fn numbers_keep_their_written_form() {
         let node = parse_ok("a: 0.10\nb: 200\n");
-        let NodeKind::Map(entries) = node.kind else { panic!("map") };
+        let NodeKind::Map(entries) = node.kind else {
+            panic!("map")
+        };
         assert_eq!(entries[0].1.kind, NodeKind::Number("0.10".into()));
         assert_eq!(entries[1].1.kind, NodeKind::Number("200".into()));
     }
@@ -227,9 +268,15 @@ mod tests {
     fn scalar_spans_cover_the_source_text() {
         let src = "rules:\n  - when: kind == \"x\"\n";
         let node = parse_ok(src);
-        let NodeKind::Map(entries) = node.kind else { panic!("map") };
-        let NodeKind::Seq(rules) = &entries[0].1.kind else { panic!("seq") };
-        let NodeKind::Map(rule) = &rules[0].kind else { panic!("map") };
+        let NodeKind::Map(entries) = node.kind else {
+            panic!("map")
+        };
+        let NodeKind::Seq(rules) = &entries[0].1.kind else {
+            panic!("seq")
+        };
+        let NodeKind::Map(rule) = &rules[0].kind else {
+            panic!("map")
+        };
         assert_eq!(&src[rule[0].1.span.clone()], "kind == \"x\"");
     }
 
@@ -245,7 +292,9 @@ mod tests {
         let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             let p = i - 1;
-            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            src.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         assert!(parse(&src, &YamlLimits::default()).is_err());
     }

@@ -23,10 +23,19 @@ struct CaseArgs {
 }
 
 fn parse_args(text: &str) -> CaseArgs {
-    let mut args = CaseArgs { records: Vec::new(), options: ScoreOptions::default(), members: None };
+    let mut args = CaseArgs {
+        records: Vec::new(),
+        options: ScoreOptions::default(),
+        members: None,
+    };
     let mut tokens = text.split_whitespace();
     while let Some(token) = tokens.next() {
-        let mut value = || tokens.next().unwrap_or_else(|| panic!("`{token}` needs a value")).to_owned();
+        let mut value = || {
+            tokens
+                .next()
+                .unwrap_or_else(|| panic!("`{token}` needs a value"))
+                .to_owned()
+        };
         match token {
             "--from" => args.options.from = Some(value().parse().expect("date")),
             "--to" => args.options.to = Some(value().parse().expect("date")),
@@ -44,14 +53,21 @@ fn parse_args(text: &str) -> CaseArgs {
 }
 
 fn run_case(dir: &Path) -> Value {
-    let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()));
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+    };
     let source = String::from_utf8(read("book.yaml")).expect("utf-8 book");
-    let book = Rulebook::from_yaml(&source, "book.yaml").unwrap_or_else(|e| panic!("{}:\n{e}", dir.display()));
-    let args = std::fs::read_to_string(dir.join("args")).map(|t| parse_args(&t)).unwrap_or_else(|_| parse_args(""));
+    let book =
+        Rulebook::from_yaml(&source, "book.yaml").unwrap_or_else(|e| panic!("{}:\n{e}", dir.display()));
+    let args = std::fs::read_to_string(dir.join("args"))
+        .map(|t| parse_args(&t))
+        .unwrap_or_else(|_| parse_args(""));
     let mut records = Records::new();
     for file in &args.records {
         let format = Format::from_path(file).expect("known format");
-        records.read(&book, &read(file), format, file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        records
+            .read(&book, &read(file), format, file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
     }
     let members = args.members.as_ref().map(|file| {
         Members::read(&read(file), Format::from_path(file).expect("known format")).expect("member profiles")
@@ -68,10 +84,14 @@ pub fn mismatch(expected: &Value, actual: &Value, path: &str) -> Option<String> 
             Some(av) => mismatch(ev, av, &format!("{path}.{key}")),
             None => Some(format!("{path}.{key}: missing")),
         }),
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            e.iter().zip(a).enumerate().find_map(|(i, (ev, av))| mismatch(ev, av, &format!("{path}[{i}]")))
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .find_map(|(i, (ev, av))| mismatch(ev, av, &format!("{path}[{i}]"))),
+        (Value::Array(e), Value::Array(a)) => {
+            Some(format!("{path}: expected {} items, found {}", e.len(), a.len()))
         }
-        (Value::Array(e), Value::Array(a)) => Some(format!("{path}: expected {} items, found {}", e.len(), a.len())),
         (e, a) if e == a => None,
         (e, a) => Some(format!("{path}: expected {e}, found {a}")),
     }
@@ -80,17 +100,28 @@ pub fn mismatch(expected: &Value, actual: &Value, path: &str) -> Option<String> 
 #[test]
 fn conformance_cases() {
     let bless = std::env::var_os("MERIT_BLESS").is_some();
-    let mut dirs: Vec<PathBuf> =
-        std::fs::read_dir(cases_dir()).expect("tests/cases").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/cases")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
-    assert!(dirs.len() >= 15, "expected at least 15 conformance cases, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 15,
+        "expected at least 15 conformance cases, found {}",
+        dirs.len()
+    );
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let actual = run_case(dir);
         let expected_path = dir.join("expected.json");
         if bless && !expected_path.exists() {
-            std::fs::write(&expected_path, serde_json::to_string_pretty(&actual).unwrap() + "\n").unwrap();
+            std::fs::write(
+                &expected_path,
+                serde_json::to_string_pretty(&actual).unwrap() + "\n",
+            )
+            .unwrap();
             continue;
         }
         let expected: Value = serde_json::from_str(
@@ -101,7 +132,12 @@ fn conformance_cases() {
             failures.push(diff);
         }
     }
-    assert!(failures.is_empty(), "{} case(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

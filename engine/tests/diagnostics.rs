@@ -15,12 +15,16 @@ fn check(body: &str) -> String {
 
 #[test]
 fn misspelt_key_in_a_rule() {
-    insta::assert_snapshot!(check("rules:\n  - id: volunteer-hours\n    whn: kind == \"volunteer\"\n    points: 10\n"));
+    insta::assert_snapshot!(check(
+        "rules:\n  - id: volunteer-hours\n    whn: kind == \"volunteer\"\n    points: 10\n"
+    ));
 }
 
 #[test]
 fn misspelt_field_in_an_expression() {
-    insta::assert_snapshot!(check("rules:\n  - id: v\n    when: kind == \"volunteer\"\n    points: min(hour, 8) * 10\n"));
+    insta::assert_snapshot!(check(
+        "rules:\n  - id: v\n    when: kind == \"volunteer\"\n    points: min(hour, 8) * 10\n"
+    ));
 }
 
 #[test]
@@ -50,32 +54,52 @@ fn unclosed_parenthesis() {
 
 #[test]
 fn misspelt_cap_period() {
-    insta::assert_snapshot!(check("rules:\n  - id: v\n    points: 10\n    cap: [{ per: mnth, max: 200 }]\n"));
+    insta::assert_snapshot!(check(
+        "rules:\n  - id: v\n    points: 10\n    cap: [{ per: mnth, max: 200 }]\n"
+    ));
 }
 
 #[test]
 fn unknown_field_type() {
     let source = "merit: 1\nid: x\nfields:\n  hours: decimel?\nrules: []\n";
-    insta::assert_snapshot!(merit::diagnostic::render_all(&Rulebook::check(source, "book.yaml"), source, false));
+    insta::assert_snapshot!(merit::diagnostic::render_all(
+        &Rulebook::check(source, "book.yaml"),
+        source,
+        false
+    ));
 }
 
 #[test]
 fn rule_defined_twice() {
-    insta::assert_snapshot!(check("rules:\n  - id: v\n    points: 10\n  - id: v\n    points: 5\n"));
+    insta::assert_snapshot!(check(
+        "rules:\n  - id: v\n    points: 10\n  - id: v\n    points: 5\n"
+    ));
 }
 
 #[test]
 fn misspelt_timezone_and_impossible_holiday() {
-    let source = "merit: 1\nid: x\ntimezone: Asia/Shanghia\ncalendar: { holidays: [\"2026-02-30\"] }\nrules: []\n";
-    insta::assert_snapshot!(merit::diagnostic::render_all(&Rulebook::check(source, "book.yaml"), source, false));
+    let source =
+        "merit: 1\nid: x\ntimezone: Asia/Shanghia\ncalendar: { holidays: [\"2026-02-30\"] }\nrules: []\n";
+    insta::assert_snapshot!(merit::diagnostic::render_all(
+        &Rulebook::check(source, "book.yaml"),
+        source,
+        false
+    ));
 }
 
 #[test]
 fn three_mistakes_reported_at_once() {
     let diagnostics = Rulebook::check(
-        &format!("{HEAD}rules:\n  - id: a\n    when: verifed\n    points: 10\n  - id: b\n    points: kind * 2\n    cpa: 1\n"),
+        &format!(
+            "{HEAD}rules:\n  - id: a\n    when: verifed\n    points: 10\n  - id: b\n    points: kind * 2\n    cpa: 1\n"
+        ),
         "book.yaml",
     );
+    assert!(
+        diagnostics[2].message.ends_with("did you mean `cap`?"),
+        "{:?}",
+        diagnostics[2]
+    );
     let lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
-    assert_eq!(lines, vec![5, 8, 9], "{diagnostics:#?}");
+    assert_eq!(lines, vec![6, 9, 10], "{diagnostics:#?}");
 }

@@ -9,7 +9,9 @@ use merit::Format;
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(bytes);
     }
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -17,7 +19,13 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 
 pub fn read_text(path: &Path) -> Result<String, String> {
     let bytes = read_bytes(path)?;
-    String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{} is not UTF-8 text (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// The format of a record file, by its extension.
@@ -26,6 +34,9 @@ pub fn format_of(path: &Path, stdin_format: &str) -> Result<Format, String> {
         return Format::parse(stdin_format).ok_or_else(|| format!("unknown input format `{stdin_format}`"));
     }
     Format::from_path(&path.to_string_lossy()).ok_or_else(|| {
-        format!("{}: unknown record format; use .jsonl, .json, .csv or .yaml", path.display())
+        format!(
+            "{}: unknown record format; use .jsonl, .json, .csv or .yaml",
+            path.display()
+        )
     })
 }

@@ -14,7 +14,7 @@ pub fn table(book: &Rulebook, report: &Report, color: bool) -> String {
         }
     }
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    table.load_style(UTF8_FULL_CONDENSED);
     if !color {
         table.force_no_tty();
     }
@@ -26,7 +26,11 @@ pub fn table(book: &Rulebook, report: &Report, color: bool) -> String {
         for period in &member.periods {
             let mut row = vec![member.member.clone(), period.period.clone()];
             for id in &rule_ids {
-                let cell = period.rules.iter().find(|(r, _)| r == id).map(|(_, p)| p.to_string());
+                let cell = period
+                    .rules
+                    .iter()
+                    .find(|(r, _)| r == id)
+                    .map(|(_, p)| p.to_string());
                 row.push(cell.unwrap_or_default());
             }
             row.push(period.total.to_string());
@@ -60,15 +64,33 @@ pub fn csv(report: &Report) -> String {
     for member in &report.members {
         for period in &member.periods {
             for (rule, points) in &period.rules {
-                rows.push([member.member.clone(), period.period.clone(), rule.clone(), points.to_string()]);
+                rows.push([
+                    member.member.clone(),
+                    period.period.clone(),
+                    rule.clone(),
+                    points.to_string(),
+                ]);
             }
-            rows.push([member.member.clone(), period.period.clone(), "total".into(), period.total.to_string()]);
+            rows.push([
+                member.member.clone(),
+                period.period.clone(),
+                "total".into(),
+                period.total.to_string(),
+            ]);
         }
-        rows.push([member.member.clone(), "total".into(), "total".into(), member.total.to_string()]);
+        rows.push([
+            member.member.clone(),
+            "total".into(),
+            "total".into(),
+            member.total.to_string(),
+        ]);
     }
     for row in rows {
         // Writing to memory cannot fail.
         let _ = writer.write_record(&row);
     }
-    writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    writer
+        .into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }

@@ -83,7 +83,11 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         bar.finish_and_clear();
     }
 
-    let lang = args.lang.as_deref().and_then(Lang::parse).unwrap_or_else(|| Lang::for_book(&book));
+    let lang = args
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| Lang::for_book(&book));
     let output = match &args.explain {
         Some(member) => match explain_member(&book, &report, member, lang) {
             Some(text) => text,
@@ -96,10 +100,10 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         },
     };
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            return Outcome::Usage(format!("cannot write the report: {error}"));
-        }
+    if let Err(error) = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Outcome::Usage(format!("cannot write the report: {error}"));
     }
     if report.rejected.is_empty() {
         Outcome::Ok
@@ -114,7 +118,10 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
 
 fn spinner() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }

@@ -8,7 +8,11 @@ fn repo() -> PathBuf {
 }
 
 fn merit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_merit")).args(args).current_dir(repo()).output().expect("merit runs")
+    Command::new(env!("CARGO_BIN_EXE_merit"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("merit runs")
 }
 
 fn stdout(output: &Output) -> String {
@@ -33,7 +37,12 @@ fn check_accepts_every_shipped_rulebook() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "yaml") {
             let output = merit(&["check", path.to_str().unwrap()]);
-            assert!(output.status.success(), "{}:\n{}", path.display(), stderr(&output));
+            assert!(
+                output.status.success(),
+                "{}:\n{}",
+                path.display(),
+                stderr(&output)
+            );
         }
     }
 }
@@ -47,8 +56,14 @@ fn check_reports_three_located_mistakes_and_exits_1() {
     let output = merit(&["check", "--color", "never", book.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
-    let located: Vec<&str> = text.lines().filter(|l| l.contains("three-mistakes.yaml:")).collect();
-    assert!(text.contains(":6:13:") && text.contains("did you mean `hours`?"), "{text}");
+    let located: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("three-mistakes.yaml:"))
+        .collect();
+    assert!(
+        text.contains(":6:13:") && text.contains("did you mean `hours`?"),
+        "{text}"
+    );
     assert!(text.contains(":8:13:"), "{text}");
     assert!(text.contains(":9:1:") && text.contains("indent"), "{text}");
     assert!(located.len() >= 3, "{text}");
@@ -56,16 +71,29 @@ fn check_reports_three_located_mistakes_and_exits_1() {
 
 #[test]
 fn score_prints_a_table_of_the_shipped_example() {
-    let output = merit(&["score", "rules/volunteer-hours.yaml", "examples/data/volunteer.jsonl"]);
+    let output = merit(&[
+        "score",
+        "rules/volunteer-hours.yaml",
+        "examples/data/volunteer.jsonl",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
-    assert!(table.contains("volunteer-hours") && table.contains("m0001"), "{table}");
+    assert!(
+        table.contains("volunteer-hours") && table.contains("m0001"),
+        "{table}"
+    );
     assert!(table.contains("120 member(s)"), "{table}");
 }
 
 #[test]
 fn json_output_is_byte_identical_between_runs_and_with_stdin() {
-    let args = ["score", "rules/volunteer-hours.yaml", "examples/data/volunteer.jsonl", "--format", "json"];
+    let args = [
+        "score",
+        "rules/volunteer-hours.yaml",
+        "examples/data/volunteer.jsonl",
+        "--format",
+        "json",
+    ];
     let first = merit(&args);
     let second = merit(&args);
     assert!(first.status.success(), "{}", stderr(&first));
@@ -81,7 +109,13 @@ fn json_output_is_byte_identical_between_runs_and_with_stdin() {
 
 #[test]
 fn rejected_records_exit_1_but_the_report_is_printed() {
-    let output = merit(&["score", "tests/cases/rejected-records/book.yaml", "tests/cases/rejected-records/records.jsonl", "--format", "json"]);
+    let output = merit(&[
+        "score",
+        "tests/cases/rejected-records/book.yaml",
+        "tests/cases/rejected-records/records.jsonl",
+        "--format",
+        "json",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(!report["rejected"].as_array().unwrap().is_empty());
@@ -90,15 +124,45 @@ fn rejected_records_exit_1_but_the_report_is_printed() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(merit(&["score", "rules/volunteer-hours.yaml"]).status.code(), Some(2));
-    assert_eq!(merit(&["score", "rules/volunteer-hours.yaml", "missing.jsonl"]).status.code(), Some(2));
-    assert_eq!(merit(&["score", "rules/volunteer-hours.yaml", "data.txt"]).status.code(), Some(2));
-    assert_eq!(merit(&["score", "--from", "2026-02-30", "rules/volunteer-hours.yaml", "x.jsonl"]).status.code(), Some(2));
+    assert_eq!(
+        merit(&["score", "rules/volunteer-hours.yaml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        merit(&["score", "rules/volunteer-hours.yaml", "missing.jsonl"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        merit(&["score", "rules/volunteer-hours.yaml", "data.txt"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        merit(&[
+            "score",
+            "--from",
+            "2026-02-30",
+            "rules/volunteer-hours.yaml",
+            "x.jsonl"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn csv_output_has_a_row_per_member_period_and_rule() {
-    let output = merit(&["score", "tests/cases/cap-day-and-month/book.yaml", "tests/cases/cap-day-and-month/records.jsonl", "--format", "csv"]);
+    let output = merit(&[
+        "score",
+        "tests/cases/cap-day-and-month/book.yaml",
+        "tests/cases/cap-day-and-month/records.jsonl",
+        "--format",
+        "csv",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     insta::assert_snapshot!(stdout(&output));
 }

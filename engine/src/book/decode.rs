@@ -22,17 +22,22 @@ pub struct Decoder<'s> {
 
 impl<'s> Decoder<'s> {
     pub fn new(file: &'s str, source: &'s str) -> Self {
-        Decoder { file, source, diagnostics: Vec::new() }
+        Decoder {
+            file,
+            source,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Records an error at `span` and returns it for further decoration.
-    pub fn error(&mut self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(code, message, self.file, self.source, span));
-        self.diagnostics.last_mut().expect("just pushed")
-    }
-
-    pub fn warning(&mut self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::warning(code, message, self.file, self.source, span));
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(code, message, self.file, self.source, span));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
@@ -42,7 +47,11 @@ impl<'s> Decoder<'s> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str, what: &str) {
         let found = node.kind.describe();
-        self.error("wrong-type", node.span.clone(), format!("{what}: expected {expected}, found {found}"));
+        self.error(
+            "wrong-type",
+            node.span.clone(),
+            format!("{what}: expected {expected}, found {found}"),
+        );
     }
 
     /// A mapping, read key by key; `what` names it in messages ("rule `x`").
@@ -54,7 +63,11 @@ impl<'s> Decoder<'s> {
                     match &key.kind {
                         NodeKind::Str(k) => keys.push(Some(k.as_str())),
                         _ => {
-                            self.error("wrong-type", key.span.clone(), format!("{what}: keys must be strings"));
+                            self.error(
+                                "wrong-type",
+                                key.span.clone(),
+                                format!("{what}: keys must be strings"),
+                            );
                             keys.push(None);
                         }
                     }
@@ -110,8 +123,12 @@ impl<'s> Decoder<'s> {
             && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
             && !id.starts_with('-');
         if !valid {
-            self.error("bad-id", node.span.clone(), format!("{what}: `{id}` is not a valid id"))
-                .help = Some("ids use letters, digits, `-` and `_`, e.g. `volunteer-hours`".into());
+            self.error(
+                "bad-id",
+                node.span.clone(),
+                format!("{what}: `{id}` is not a valid id"),
+            )
+            .help = Some("ids use letters, digits, `-` and `_`, e.g. `volunteer-hours`".into());
             return None;
         }
         Some(id)
@@ -122,7 +139,11 @@ impl<'s> Decoder<'s> {
             NodeKind::Number(text) => match parse_decimal(text) {
                 Some(d) => Some(d),
                 None => {
-                    self.error("bad-number", node.span.clone(), format!("{what}: `{text}` is not an exact decimal"));
+                    self.error(
+                        "bad-number",
+                        node.span.clone(),
+                        format!("{what}: `{text}` is not an exact decimal"),
+                    );
                     None
                 }
             },
@@ -135,20 +156,17 @@ impl<'s> Decoder<'s> {
 
     pub fn uint(&mut self, node: &Node, what: &str, max: u32) -> Option<u32> {
         let d = self.decimal(node, what)?;
-        match u32::try_from(d.normalize().mantissa()).ok().filter(|n| d.normalize().scale() == 0 && *n <= max) {
+        match u32::try_from(d.normalize().mantissa())
+            .ok()
+            .filter(|n| d.normalize().scale() == 0 && *n <= max)
+        {
             Some(n) => Some(n),
             None => {
-                self.error("bad-number", node.span.clone(), format!("{what}: expected a whole number from 0 to {max}, found {d}"));
-                None
-            }
-        }
-    }
-
-    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
-        match node.kind {
-            NodeKind::Bool(b) => Some(b),
-            _ => {
-                self.wrong_type(node, "true or false", what);
+                self.error(
+                    "bad-number",
+                    node.span.clone(),
+                    format!("{what}: expected a whole number from 0 to {max}, found {d}"),
+                );
                 None
             }
         }
@@ -189,9 +207,9 @@ impl<'n> MapReader<'n> {
         Some(&self.entries[i].1)
     }
 
-    /// The value under the first of several spellings of one key.
-    pub fn get_any(&mut self, keys: &[&str]) -> Option<&'n Node> {
-        keys.iter().find_map(|k| self.get(k))
+    /// Names the mapping differently once more is known (a rule's id).
+    pub fn rename(&mut self, what: &str) {
+        what.clone_into(&mut self.what);
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -209,28 +227,35 @@ impl<'n> MapReader<'n> {
         let found = self.get(key);
         if found.is_none() {
             let what = &self.what;
-            decoder.error("missing-key", self.span.start..self.span.start, format!("{what} needs `{key}`"));
+            decoder.error(
+                "missing-key",
+                self.span.start..self.span.start,
+                format!("{what} needs `{key}`"),
+            );
         }
         found
-    }
-
-    pub fn what(&self) -> &str {
-        &self.what
     }
 
     /// Reports every key that was not read, suggesting the closest known key.
     pub fn finish(self, decoder: &mut Decoder, known: &[&str]) {
         for (i, key) in self.keys.iter().enumerate() {
-            let (Some(key), false) = (key, self.used[i]) else { continue };
+            let (Some(key), false) = (key, self.used[i]) else {
+                continue;
+            };
             let what = &self.what;
             let span = self.entries[i].0.span.clone();
             match did_you_mean(key, known.iter().copied()) {
                 Some(close) => {
-                    decoder.error("unknown-key", span, format!("unknown key `{key}` in {what}, did you mean `{close}`?"));
+                    decoder.error(
+                        "unknown-key",
+                        span,
+                        format!("unknown key `{key}` in {what}, did you mean `{close}`?"),
+                    );
                 }
                 None => {
-                    decoder.error("unknown-key", span, format!("unknown key `{key}` in {what}")).help =
-                        Some(format!("known keys: {}", known.join(", ")));
+                    decoder
+                        .error("unknown-key", span, format!("unknown key `{key}` in {what}"))
+                        .help = Some(format!("known keys: {}", known.join(", ")));
                 }
             }
         }

@@ -36,7 +36,7 @@ fn canonical(node: &Node, out: &mut String) {
         }
         NodeKind::Map(entries) => {
             let mut sorted: Vec<_> = entries.iter().collect();
-            sorted.sort_by(|a, b| key_text(&a.0).cmp(&key_text(&b.0)));
+            sorted.sort_by_key(|entry| key_text(&entry.0));
             out.push('{');
             for (i, (key, value)) in sorted.into_iter().enumerate() {
                 if i > 0 {

@@ -35,7 +35,11 @@ impl ExprCompiler {
             NodeKind::Null => "null".to_owned(),
             other => {
                 let found = other.describe();
-                decoder.error("wrong-type", node.span.clone(), format!("{what}: expected an expression, found {found}"));
+                decoder.error(
+                    "wrong-type",
+                    node.span.clone(),
+                    format!("{what}: expected an expression, found {found}"),
+                );
                 return None;
             }
         };
@@ -52,8 +56,11 @@ impl ExprCompiler {
                 let raw = decoder.source.get(node.span.clone()).unwrap_or_default();
                 let map = ScalarMap::new(&text, raw, node.span.start);
                 for error in errors {
-                    let diagnostic =
-                        decoder.error(error.code, map.span(error.span.clone()), format!("{what}: {}", error.message));
+                    let diagnostic = decoder.error(
+                        error.code,
+                        map.span(error.span.clone()),
+                        format!("{what}: {}", error.message),
+                    );
                     diagnostic.label = error.label;
                     diagnostic.help = error.help;
                 }

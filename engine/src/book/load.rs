@@ -12,8 +12,20 @@ use super::exprs::ExprCompiler;
 use super::{Limits, Rulebook, Unit, digest, fields};
 
 const TOP_KEYS: &[&str] = &[
-    "merit", "id", "version", "title", "description", "timezone", "period", "unit", "calendar", "fields", "rules",
-    "indexes", "bank", "tests",
+    "merit",
+    "id",
+    "version",
+    "title",
+    "description",
+    "timezone",
+    "period",
+    "unit",
+    "calendar",
+    "fields",
+    "rules",
+    "indexes",
+    "bank",
+    "tests",
 ];
 
 /// The only format version this engine reads.
@@ -25,14 +37,22 @@ pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<D
         decoder.error(
             "too-large",
             0..0,
-            format!("the rulebook is {} bytes; the limit is {} bytes", source.len(), limits.max_bytes),
+            format!(
+                "the rulebook is {} bytes; the limit is {} bytes",
+                source.len(),
+                limits.max_bytes
+            ),
         );
         return Err(decoder.diagnostics);
     }
     let root = match yaml::parse(source, &limits.yaml) {
         Ok(root) => root,
         Err(error) => {
-            decoder.error("yaml", error.span, error.message);
+            let diagnostic = decoder.error("yaml", error.span, format!("invalid YAML: {}", error.message));
+            diagnostic.label = Some("here".into());
+            diagnostic.help = Some(
+                "check the indentation of this line and the one above: keys of one mapping line up".into(),
+            );
             return Err(decoder.diagnostics);
         }
     };
@@ -41,7 +61,9 @@ pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<D
             Some("start with `merit: 1`, an `id`, `fields` and `rules`".into());
         return Err(decoder.diagnostics);
     }
-    let Some(mut top) = decoder.map(&root, "the rulebook") else { return Err(decoder.diagnostics) };
+    let Some(mut top) = decoder.map(&root, "the rulebook") else {
+        return Err(decoder.diagnostics);
+    };
     let book = decode_book(&mut decoder, &mut top, &root, name, source, limits);
     report_misplaced_rule_keys(&mut decoder, &mut top);
     top.finish(&mut decoder, TOP_KEYS);
@@ -66,14 +88,21 @@ fn decode_book(
     if let Some(node) = top.get("merit") {
         let version = decoder.string(node, "`merit` (the format version)");
         if version.as_deref().is_some_and(|v| v != FORMAT_VERSION) {
-            decoder.error("format-version", node.span.clone(), "this engine reads rulebook format `merit: 1`");
+            decoder.error(
+                "format-version",
+                node.span.clone(),
+                "this engine reads rulebook format `merit: 1`",
+            );
         }
     }
     let id = match top.get("id") {
         Some(node) => decoder.ident(node, "rulebook `id`"),
         None => Some(default_id(name)),
     };
-    let version = top.get("version").and_then(|n| decoder.string(n, "`version`")).unwrap_or_default();
+    let version = top
+        .get("version")
+        .and_then(|n| decoder.string(n, "`version`"))
+        .unwrap_or_default();
     let title = top.get("title").and_then(|n| decoder.string(n, "`title`"));
     top.get("description");
     let timezone = match top.get("timezone") {
@@ -84,9 +113,18 @@ fn decode_book(
         Some(node) => rules::decode_per(decoder, node, "the rulebook"),
         None => Some(Per::Month),
     };
-    let unit = top.get("unit").map(|n| decode_unit(decoder, n)).unwrap_or(Some(Unit::default()));
-    let calendar = top.get("calendar").map(|n| decode_calendar(decoder, n)).unwrap_or_default();
-    let schema = top.get("fields").map(|n| fields::decode(decoder, n)).unwrap_or_default();
+    let unit = top
+        .get("unit")
+        .map(|n| decode_unit(decoder, n))
+        .unwrap_or(Some(Unit::default()));
+    let calendar = top
+        .get("calendar")
+        .map(|n| decode_calendar(decoder, n))
+        .unwrap_or_default();
+    let schema = top
+        .get("fields")
+        .map(|n| fields::decode(decoder, n))
+        .unwrap_or_default();
 
     let rule_nodes: &[Node] = match top.get("rules") {
         Some(node) => decoder.seq(node, "`rules`").unwrap_or_default(),
@@ -100,9 +138,16 @@ fn decode_book(
         );
         return None;
     }
-    let mut exprs = ExprCompiler { schema, member_attrs: Vec::new(), rule_ids: rule_ids(rule_nodes) };
-    let rules: Vec<Rule> =
-        rule_nodes.iter().enumerate().filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i)).collect();
+    let mut exprs = ExprCompiler {
+        schema,
+        member_attrs: Vec::new(),
+        rule_ids: rule_ids(rule_nodes),
+    };
+    let rules: Vec<Rule> = rule_nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i))
+        .collect();
     rules::check_versions(decoder, &rules);
     // Later capabilities (indexes, the bank, self-tests) are read by their own modules.
     for key in ["indexes", "bank", "tests"] {
@@ -135,8 +180,13 @@ fn report_misplaced_rule_keys(decoder: &mut Decoder, top: &mut MapReader) {
         }
         if let Some(span) = top.key_span(key) {
             top.get(key);
-            decoder.error("misplaced-key", span, format!("`{key}` belongs to a rule, not to the rulebook")).help =
-                Some("is it indented too little? a rule's keys line up under its `id`".into());
+            decoder
+                .error(
+                    "misplaced-key",
+                    span,
+                    format!("`{key}` belongs to a rule, not to the rulebook"),
+                )
+                .help = Some("is it indented too little? a rule's keys line up under its `id`".into());
         }
     }
 }
@@ -145,7 +195,11 @@ fn report_misplaced_rule_keys(decoder: &mut Decoder, top: &mut MapReader) {
 fn default_id(name: &str) -> String {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = file.split('.').next().unwrap_or(file);
-    if stem.is_empty() { "rulebook".to_owned() } else { stem.to_owned() }
+    if stem.is_empty() {
+        "rulebook".to_owned()
+    } else {
+        stem.to_owned()
+    }
 }
 
 fn rule_ids(nodes: &[Node]) -> Vec<String> {
@@ -166,8 +220,15 @@ fn decode_timezone(decoder: &mut Decoder, node: &Node) -> Option<TimeZone> {
     match TimeZone::get(&name) {
         Ok(tz) => Some(tz),
         Err(_) => {
-            let known: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_owned()).collect();
-            let diagnostic = decoder.error("unknown-timezone", node.span.clone(), format!("unknown timezone `{name}`"));
+            let known: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|n| n.as_str().to_owned())
+                .collect();
+            let diagnostic = decoder.error(
+                "unknown-timezone",
+                node.span.clone(),
+                format!("unknown timezone `{name}`"),
+            );
             diagnostic.help = Some(match did_you_mean(&name, known.iter().map(String::as_str)) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => "use an IANA name such as `Asia/Shanghai` or `UTC`".to_owned(),
@@ -179,7 +240,10 @@ fn decode_timezone(decoder: &mut Decoder, node: &Node) -> Option<TimeZone> {
 
 impl Default for Unit {
     fn default() -> Self {
-        Unit { name: "points".to_owned(), decimals: 0 }
+        Unit {
+            name: "points".to_owned(),
+            decimals: 0,
+        }
     }
 }
 
@@ -189,7 +253,9 @@ fn decode_unit(decoder: &mut Decoder, node: &Node) -> Option<Unit> {
     if let Some(name) = map.get("name").and_then(|n| decoder.string(n, "`unit.name`")) {
         unit.name = name;
     }
-    let decimals = map.get("decimals").map(|n| decoder.uint(n, "`unit.decimals`", 10));
+    let decimals = map
+        .get("decimals")
+        .map(|n| decoder.uint(n, "`unit.decimals`", 10));
     map.finish(decoder, &["name", "decimals"]);
     match decimals {
         Some(None) => None,
@@ -199,7 +265,9 @@ fn decode_unit(decoder: &mut Decoder, node: &Node) -> Option<Unit> {
 }
 
 fn decode_calendar(decoder: &mut Decoder, node: &Node) -> Calendar {
-    let Some(mut map) = decoder.map(node, "`calendar`") else { return Calendar::default() };
+    let Some(mut map) = decoder.map(node, "`calendar`") else {
+        return Calendar::default();
+    };
     let weekend = match map.get("weekend") {
         Some(node) => decoder
             .strings(node, "`calendar.weekend`")
@@ -207,7 +275,12 @@ fn decode_calendar(decoder: &mut Decoder, node: &Node) -> Calendar {
             .filter_map(|(name, span)| match parse_weekday(&name) {
                 Some(day) => Some(day),
                 None => {
-                    decoder.error("bad-weekday", span, format!("`calendar.weekend`: `{name}` is not a day of the week"))
+                    decoder
+                        .error(
+                            "bad-weekday",
+                            span,
+                            format!("`calendar.weekend`: `{name}` is not a day of the week"),
+                        )
                         .help = Some("use mon, tue, wed, thu, fri, sat, sun".into());
                     None
                 }
@@ -216,7 +289,9 @@ fn decode_calendar(decoder: &mut Decoder, node: &Node) -> Calendar {
         None => vec![jiff::civil::Weekday::Saturday, jiff::civil::Weekday::Sunday],
     };
     let mut spans = |map: &mut MapReader, key: &str| -> Vec<(jiff::civil::Date, jiff::civil::Date)> {
-        let Some(node) = map.get(key) else { return Vec::new() };
+        let Some(node) = map.get(key) else {
+            return Vec::new();
+        };
         decoder
             .strings(node, &format!("`calendar.{key}`"))
             .into_iter()

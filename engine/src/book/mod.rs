@@ -33,7 +33,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 4 << 20, max_rules: 10_000, yaml: crate::yaml::YamlLimits::default() }
+        Limits {
+            max_bytes: 4 << 20,
+            max_rules: 10_000,
+            yaml: crate::yaml::YamlLimits::default(),
+        }
     }
 }
 
@@ -71,7 +75,10 @@ pub struct Unit {
 impl Unit {
     /// Rounds one award as the rulebook says.
     pub fn round(&self, points: Decimal) -> Decimal {
-        let rounded = points.round_dp_with_strategy(self.decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let rounded = points.round_dp_with_strategy(
+            self.decimals,
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        );
         if rounded.is_zero() { Decimal::ZERO } else { rounded }
     }
 

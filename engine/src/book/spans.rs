@@ -25,10 +25,15 @@ impl ScalarMap {
             let mut buf = [0u8; 4];
             let needle = c.encode_utf8(&mut buf).as_bytes();
             let found = (j..raw_bytes.len().min(j + 256)).find(|&k| {
-                raw_bytes[k..].starts_with(needle) || (c.is_whitespace() && raw_bytes[k].is_ascii_whitespace())
+                raw_bytes[k..].starts_with(needle)
+                    || (c.is_whitespace() && raw_bytes[k].is_ascii_whitespace())
             });
             if let Some(k) = found {
-                let width = if raw_bytes[k..].starts_with(needle) { needle.len() } else { 1 };
+                let width = if raw_bytes[k..].starts_with(needle) {
+                    needle.len()
+                } else {
+                    1
+                };
                 starts[vi] = base + k;
                 j = k + width;
                 ends[vi] = base + j;
@@ -50,7 +55,11 @@ impl ScalarMap {
     pub fn span(&self, range: Range<usize>) -> Range<usize> {
         let last = self.starts.len() - 1;
         let start = self.starts[range.start.min(last)];
-        let end = if range.end > range.start { self.ends[(range.end - 1).min(last)] } else { start };
+        let end = if range.end > range.start {
+            self.ends[(range.end - 1).min(last)]
+        } else {
+            start
+        };
         start..end.max(start)
     }
 }

@@ -225,15 +225,14 @@ fn build(source: &str, t: &Typed) -> C {
                 // A constant condition picks its branch now.
                 return match v {
                     Value::Bool(true) => a,
-                    Value::Bool(false) => b,
-                    _ => konst(Value::Null),
+                    _ => b,
                 };
             }
             let name = text();
             let f: EvalFn = Box::new(move |env| match truth((c.f)(env)?, &name)? {
                 Some(true) => (a.f)(env),
-                Some(false) => (b.f)(env),
-                None => Ok(Value::Null),
+                // Like SQL's CASE: a condition that is not true takes the other branch.
+                Some(false) | None => (b.f)(env),
             });
             (f, false)
         }

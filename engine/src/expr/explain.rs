@@ -13,7 +13,9 @@ pub struct Explained {
     pub text: String,
     /// The result (null on error).
     pub value: Value,
-    /// When the result is null: the names read as null, in source order, once each.
+    /// When the result is null: the names read as null (a missing field or attribute),
+    /// in source order, once each; names tested with `== null` or defaulted with `??`
+    /// are not listed. Empty otherwise: a null in a branch not taken is no news.
     pub missing: Vec<String>,
 }
 

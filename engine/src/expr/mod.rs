@@ -210,7 +210,8 @@ pub struct Expr(Arc<compile::Compiled>);
 /// comparison, arithmetic, `in` and function call with a null operand is null;
 /// `not null` is null; `and` is false if either side is false, else null if either is
 /// null; `or` is true if either side is true, else null if either is null;
-/// `if(null, a, b)` is null; `a ?? b` is `a` unless `a` is null.
+/// `if(null, a, b)` is `b` (a condition that is not true is false, as in SQL's
+/// `CASE`); `a ?? b` is `a` unless `a` is null.
 pub fn compile(source: &str, scope: &mut Scope, expected: Option<Type>) -> Result<Expr, Vec<ExprError>> {
     let ast = parser::parse(source).map_err(|e| vec![e])?;
     let typed = check::check(source, &ast, scope, expected.as_ref())?;

@@ -289,7 +289,7 @@ fn null_semantics() {
         ("hours > 1 or true", "true"),
         ("true or hours > 1", "true"),
         ("hours > 1 or false", "null"),
-        ("if(hours > 1, 1, 2)", "null"),
+        ("if(hours > 1, 1, 2)", "2"),
         ("hours ?? 0", "0"),
         ("(hours ?? 1) * 10", "10"),
         ("resolved_on ?? as_of", "2026-03-31"),

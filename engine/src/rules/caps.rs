@@ -33,17 +33,33 @@ impl Cap {
 pub(super) fn decode(decoder: &mut Decoder, node: &Node, what: &str) -> Vec<Cap> {
     let mut caps = Vec::new();
     for item in decoder.one_or_many(node) {
-        let Some(mut map) = decoder.map(item, &format!("{what}: `cap`")) else { continue };
-        let per = map.require(decoder, "per").and_then(|n| decode_per(decoder, n, what));
-        let max = map.get("max").and_then(|n| decoder.decimal(n, &format!("{what}: `cap.max`")));
-        let min = map.get("min").and_then(|n| decoder.decimal(n, &format!("{what}: `cap.min`")));
+        let Some(mut map) = decoder.map(item, &format!("{what}: `cap`")) else {
+            continue;
+        };
+        let per = map
+            .require(decoder, "per")
+            .and_then(|n| decode_per(decoder, n, what));
+        let max = map
+            .get("max")
+            .and_then(|n| decoder.decimal(n, &format!("{what}: `cap.max`")));
+        let min = map
+            .get("min")
+            .and_then(|n| decoder.decimal(n, &format!("{what}: `cap.min`")));
         if !map.has("max") && !map.has("min") {
-            decoder.error("empty-cap", item.span.clone(), format!("{what}: a cap needs `max` or `min`"));
+            decoder.error(
+                "empty-cap",
+                item.span.clone(),
+                format!("{what}: a cap needs `max` or `min`"),
+            );
         }
         if let (Some(max), Some(min)) = (max, min)
             && min > max
         {
-            decoder.error("bad-range", item.span.clone(), format!("{what}: cap `min` {min} is above `max` {max}"));
+            decoder.error(
+                "bad-range",
+                item.span.clone(),
+                format!("{what}: cap `min` {min} is above `max` {max}"),
+            );
         }
         map.finish(decoder, &["per", "max", "min"]);
         if let Some(per) = per {
@@ -59,11 +75,17 @@ pub(crate) fn decode_per(decoder: &mut Decoder, node: &Node, what: &str) -> Opti
     match Per::parse(&name) {
         Some(per) => Some(per),
         None => {
-            let diagnostic = decoder.error("unknown-period", node.span.clone(), format!("{what}: unknown period `{name}`"));
-            diagnostic.help = Some(match crate::diagnostic::did_you_mean(&name, Per::NAMES.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("periods are {}", Per::NAMES.join(", ")),
-            });
+            let diagnostic = decoder.error(
+                "unknown-period",
+                node.span.clone(),
+                format!("{what}: unknown period `{name}`"),
+            );
+            diagnostic.help = Some(
+                match crate::diagnostic::did_you_mean(&name, Per::NAMES.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("periods are {}", Per::NAMES.join(", ")),
+                },
+            );
             None
         }
     }
@@ -111,7 +133,11 @@ impl CapState {
             let bound = if deduction { cap.min } else { cap.max };
             let Some(bound) = bound else { continue };
             let room = bound - sum;
-            let here = if deduction { points.max(room.min(Decimal::ZERO)) } else { points.min(room.max(Decimal::ZERO)) };
+            let here = if deduction {
+                points.max(room.min(Decimal::ZERO))
+            } else {
+                points.min(room.max(Decimal::ZERO))
+            };
             if here.abs() < allowed.abs() {
                 allowed = here;
                 biting = Some(cap);
@@ -120,7 +146,10 @@ impl CapState {
         for cap in caps {
             *self.sum(cap.per, date) += allowed;
         }
-        Capped { points: allowed, withheld: biting.map(|cap| (cap.label(deduction), points - allowed)) }
+        Capped {
+            points: allowed,
+            withheld: biting.map(|cap| (cap.label(deduction), points - allowed)),
+        }
     }
 }
 
@@ -141,20 +170,33 @@ mod tests {
     }
 
     fn month_cap() -> Vec<Cap> {
-        vec![Cap { per: Per::Month, max: Some(dec("200")), min: Some(dec("-20")) }]
+        vec![Cap {
+            per: Per::Month,
+            max: Some(dec("200")),
+            min: Some(dec("-20")),
+        }]
     }
 
     #[test]
     fn the_crossing_award_gets_the_remainder() {
         let mut state = CapState::default();
         let caps = month_cap();
-        assert_eq!(state.apply(&caps, date("2026-03-02"), dec("80")).points, dec("80"));
-        assert_eq!(state.apply(&caps, date("2026-03-03"), dec("80")).points, dec("80"));
+        assert_eq!(
+            state.apply(&caps, date("2026-03-02"), dec("80")).points,
+            dec("80")
+        );
+        assert_eq!(
+            state.apply(&caps, date("2026-03-03"), dec("80")).points,
+            dec("80")
+        );
         let third = state.apply(&caps, date("2026-03-04"), dec("80"));
         assert_eq!(third.points, dec("40"));
         assert_eq!(third.withheld, Some(("month 200".into(), dec("40"))));
         assert_eq!(state.apply(&caps, date("2026-03-05"), dec("80")).points, dec("0"));
-        assert_eq!(state.apply(&caps, date("2026-04-01"), dec("80")).points, dec("80"));
+        assert_eq!(
+            state.apply(&caps, date("2026-04-01"), dec("80")).points,
+            dec("80")
+        );
     }
 
     #[test]
@@ -162,9 +204,15 @@ mod tests {
         let mut state = CapState::default();
         let caps = month_cap();
         state.apply(&caps, date("2026-03-01"), dec("200"));
-        assert_eq!(state.apply(&caps, date("2026-03-02"), dec("-15")).points, dec("-15"));
+        assert_eq!(
+            state.apply(&caps, date("2026-03-02"), dec("-15")).points,
+            dec("-15")
+        );
         // 185 awarded: room again under max.
-        assert_eq!(state.apply(&caps, date("2026-03-03"), dec("30")).points, dec("15"));
+        assert_eq!(
+            state.apply(&caps, date("2026-03-03"), dec("30")).points,
+            dec("15")
+        );
         let mut fresh = CapState::default();
         fresh.apply(&caps, date("2026-03-01"), dec("-15"));
         let floor = fresh.apply(&caps, date("2026-03-02"), dec("-15"));
@@ -176,10 +224,24 @@ mod tests {
     fn the_tightest_cap_bites() {
         let mut state = CapState::default();
         let caps = vec![
-            Cap { per: Per::Day, max: Some(dec("80")), min: None },
-            Cap { per: Per::Month, max: Some(dec("100")), min: None },
+            Cap {
+                per: Per::Day,
+                max: Some(dec("80")),
+                min: None,
+            },
+            Cap {
+                per: Per::Month,
+                max: Some(dec("100")),
+                min: None,
+            },
         ];
-        assert_eq!(state.apply(&caps, date("2026-03-01"), dec("90")).withheld, Some(("day 80".into(), dec("10"))));
-        assert_eq!(state.apply(&caps, date("2026-03-02"), dec("90")).withheld, Some(("month 100".into(), dec("70"))));
+        assert_eq!(
+            state.apply(&caps, date("2026-03-01"), dec("90")).withheld,
+            Some(("day 80".into(), dec("10")))
+        );
+        assert_eq!(
+            state.apply(&caps, date("2026-03-02"), dec("90")).withheld,
+            Some(("month 100".into(), dec("70")))
+        );
     }
 }

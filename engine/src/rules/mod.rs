@@ -13,6 +13,7 @@ use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::parse_date;
 use crate::yaml::Node;
 
+pub(crate) use caps::decode_per;
 pub use caps::{Cap, CapState, Capped};
 pub use points::Points;
 
@@ -71,15 +72,12 @@ impl Outcome {
             _ => Decimal::ZERO,
         };
         let explained = expr.explain(env);
-        let explain = if explained.value.is_null() {
-            let missing: Vec<String> = explained.missing.iter().map(|m| format!("`{m}`")).collect();
-            if missing.is_empty() {
-                format!("{} → 0", explained.text)
-            } else {
-                format!("{} → 0 ({} missing)", explained.text, missing.join(", "))
-            }
-        } else {
-            explained.text
+        let missing: Vec<String> = explained.missing.iter().map(|m| format!("`{m}`")).collect();
+        let explain = match (explained.value.is_null(), missing.is_empty()) {
+            (true, true) => format!("{} → 0", explained.text),
+            (true, false) => format!("{} → 0 ({} missing)", explained.text, missing.join(", ")),
+            (false, false) => format!("{} ({} missing)", explained.text, missing.join(", ")),
+            (false, true) => explained.text,
         };
         Ok(Outcome { points, explain })
     }
@@ -115,59 +113,123 @@ const COMMON_KEYS: &[&str] = &["id", "title", "description", "tags", "effective"
 
 /// Every key a rule of any kind may have.
 pub const RULE_KEYS: &[&str] = &[
-    "id", "title", "description", "tags", "effective", "cap", "when", "points", "table", "count", "sum", "avg", "per",
-    "tiers", "streak", "bonus", "rating", "script", "script_file",
+    "id",
+    "title",
+    "description",
+    "tags",
+    "effective",
+    "cap",
+    "when",
+    "points",
+    "table",
+    "count",
+    "sum",
+    "avg",
+    "per",
+    "tiers",
+    "streak",
+    "bonus",
+    "rating",
+    "script",
+    "script_file",
 ];
 
 /// Decodes one entry of `rules:`.
-pub(crate) fn decode(decoder: &mut Decoder, exprs: &mut ExprCompiler, node: &Node, index: usize) -> Option<Rule> {
+pub(crate) fn decode(
+    decoder: &mut Decoder,
+    exprs: &mut ExprCompiler,
+    node: &Node,
+    index: usize,
+) -> Option<Rule> {
     let mut map = decoder.map(node, &format!("rule {}", index + 1))?;
-    let id = map.require(decoder, "id").and_then(|n| decoder.ident(n, "rule id"));
+    let id = map
+        .require(decoder, "id")
+        .and_then(|n| decoder.ident(n, "rule id"));
     let what = match &id {
         Some(id) => format!("rule `{id}`"),
         None => format!("rule {}", index + 1),
     };
-    let title = map.get("title").and_then(|n| decoder.string(n, &format!("{what}: `title`")));
+    map.rename(&what);
+    let title = map
+        .get("title")
+        .and_then(|n| decoder.string(n, &format!("{what}: `title`")));
     map.get("description");
     let tags = map
         .get("tags")
-        .map(|n| decoder.strings(n, &format!("{what}: `tags`")).into_iter().map(|(tag, _)| tag).collect())
+        .map(|n| {
+            decoder
+                .strings(n, &format!("{what}: `tags`"))
+                .into_iter()
+                .map(|(tag, _)| tag)
+                .collect()
+        })
         .unwrap_or_default();
-    let effective = map.get("effective").map(|n| decode_effective(decoder, n, &what)).unwrap_or_default();
-    let caps = map.get("cap").map(|n| caps::decode(decoder, n, &what)).unwrap_or_default();
+    let effective = map
+        .get("effective")
+        .map(|n| decode_effective(decoder, n, &what))
+        .unwrap_or_default();
+    let caps = map
+        .get("cap")
+        .map(|n| caps::decode(decoder, n, &what))
+        .unwrap_or_default();
 
     let kind = if map.has("points") {
         Points::decode(decoder, exprs, &mut map, &what).map(RuleKind::Points)
     } else {
         decoder
-            .error("no-rule-kind", map.span.start..map.span.start, format!("{what} says neither `points` nor another rule kind"))
+            .error(
+                "no-rule-kind",
+                map.span.start..map.span.start,
+                format!("{what} says neither `points` nor another rule kind"),
+            )
             .help = Some("a points rule has `when:` and `points:`".into());
         None
     };
     let known: Vec<&str> = COMMON_KEYS.iter().chain(Points::KEYS).copied().collect();
     let span = map.span.clone();
     map.finish(decoder, &known);
-    Some(Rule { id: id?, title, tags, effective, caps, kind: kind?, span })
+    Some(Rule {
+        id: id?,
+        title,
+        tags,
+        effective,
+        caps,
+        kind: kind?,
+        span,
+    })
 }
 
 fn decode_effective(decoder: &mut Decoder, node: &Node, what: &str) -> Effective {
-    let Some(mut map) = decoder.map(node, &format!("{what}: `effective`")) else { return Effective::default() };
+    let Some(mut map) = decoder.map(node, &format!("{what}: `effective`")) else {
+        return Effective::default();
+    };
     let mut date = |map: &mut MapReader, key: &str| {
         let node = map.get(key)?;
         let text = decoder.string(node, &format!("{what}: `effective.{key}`"))?;
         match parse_date(&text) {
             Ok(date) => Some(date),
             Err(message) => {
-                decoder.error("bad-date", node.span.clone(), format!("{what}: `effective.{key}`: {message}"));
+                decoder.error(
+                    "bad-date",
+                    node.span.clone(),
+                    format!("{what}: `effective.{key}`: {message}"),
+                );
                 None
             }
         }
     };
-    let effective = Effective { from: date(&mut map, "from"), to: date(&mut map, "to") };
+    let effective = Effective {
+        from: date(&mut map, "from"),
+        to: date(&mut map, "to"),
+    };
     if let (Some(from), Some(to)) = (effective.from, effective.to)
         && to < from
     {
-        decoder.error("bad-range", map.span.clone(), format!("{what}: `effective.to` ({to}) is before `effective.from` ({from})"));
+        decoder.error(
+            "bad-range",
+            map.span.clone(),
+            format!("{what}: `effective.to` ({to}) is before `effective.from` ({from})"),
+        );
     }
     map.finish(decoder, &["from", "to"]);
     effective
@@ -177,10 +239,17 @@ fn decode_effective(decoder: &mut Decoder, node: &Node, what: &str) -> Effective
 /// must not overlap, so that on any date exactly one of them is in force.
 pub(crate) fn check_versions(decoder: &mut Decoder, rules: &[Rule]) {
     for (i, rule) in rules.iter().enumerate() {
-        if let Some(earlier) = rules[..i].iter().find(|r| r.id == rule.id && r.effective.overlaps(&rule.effective)) {
+        if let Some(earlier) = rules[..i]
+            .iter()
+            .find(|r| r.id == rule.id && r.effective.overlaps(&rule.effective))
+        {
             let (line, _) = crate::diagnostic::line_col(decoder.source, earlier.span.start);
             decoder
-                .error("duplicate-rule", rule.span.start..rule.span.start, format!("rule `{}` is defined twice", rule.id))
+                .error(
+                    "duplicate-rule",
+                    rule.span.start..rule.span.start,
+                    format!("rule `{}` is defined twice", rule.id),
+                )
                 .help = Some(format!(
                 "the first is at line {line}; versions of one rule need `effective` dates that do not overlap"
             ));

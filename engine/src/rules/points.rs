@@ -7,8 +7,6 @@
 //!   cap: [{ per: day, max: 80 }, { per: month, max: 200 }]
 //! ```
 
-use rust_decimal::Decimal;
-
 use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::Type;
@@ -31,18 +29,35 @@ impl Points {
         map: &mut MapReader,
         what: &str,
     ) -> Option<Points> {
-        let when = map
-            .get("when")
-            .map(|n| exprs.compile(decoder, n, &format!("{what}: `when`"), Context::Record, &[], Some(Type::Bool)));
-        let points = map
-            .get("points")
-            .and_then(|n| exprs.compile(decoder, n, &format!("{what}: `points`"), Context::Record, &[], Some(Type::Num)));
+        let when = map.get("when").map(|n| {
+            exprs.compile(
+                decoder,
+                n,
+                &format!("{what}: `when`"),
+                Context::Record,
+                &[],
+                Some(Type::Bool),
+            )
+        });
+        let points = map.get("points").and_then(|n| {
+            exprs.compile(
+                decoder,
+                n,
+                &format!("{what}: `points`"),
+                Context::Record,
+                &[],
+                Some(Type::Num),
+            )
+        });
         let when = match when {
             Some(None) => return None,
             Some(compiled) => compiled,
             None => None,
         };
-        Some(Points { when, points: points? })
+        Some(Points {
+            when,
+            points: points?,
+        })
     }
 
     /// The award for one record, or `None` when `when` does not hold.
