@@ -5,7 +5,8 @@
 //! members are independent: [`score`] evaluates each with [`score_member`] and
 //! merges the results in member order, whatever order the records came in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -14,8 +15,11 @@ use crate::book::Rulebook;
 use crate::calendar::{Per, Window};
 use crate::expr::Env;
 use crate::record::{Record, Rejected};
-use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, RulebookRef, Withheld};
-use crate::rules::CapState;
+use crate::index;
+use crate::report::{
+    AwardReport, DateRange, IndexReport, MemberReport, PeriodReport, Report, RulebookRef, Withheld,
+};
+use crate::rules::{CapState, MemberView, RatingAward, RuleKind};
 use crate::value::Value;
 
 /// What the caller asks of one evaluation.
@@ -68,13 +72,21 @@ pub(crate) struct Award {
     pub explain: String,
     pub withheld: Option<(String, Decimal)>,
     pub provisional: bool,
+    pub failed: Option<String>,
+}
+
+fn record_ref(record: &Record) -> (u32, u64, String) {
+    (record.source, record.position, record.id.to_string())
+}
+
+fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
+    let id = record.has_id.then(|| record.id.to_string());
+    (record.source, record.position, Rejected { record: record.position, id, error, source: None })
 }
 
 /// What evaluating one member yields.
 struct MemberResult {
     awards: Vec<Award>,
-    unmatched: u64,
-    has_records_in_range: bool,
     errors: Vec<(u32, u64, Rejected)>,
 }
 
@@ -90,46 +102,88 @@ pub fn score(
     let Some(dates) = Dates::resolve(options, records) else {
         return empty_report(book, period, rejected, options);
     };
-    let mut order: Vec<usize> = (0..records.len())
-        .filter(|&i| records[i].date <= dates.as_of)
-        .collect();
+    let mut order: Vec<usize> = (0..records.len()).filter(|&i| records[i].date <= dates.as_of).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&records[a], &records[b]);
         (&a.member, a.date, a.source, a.position).cmp(&(&b.member, b.date, b.source, b.position))
     });
+    let attrs_of = |member: &str| profiles.map(|p| p.attributes(member, &book.member_attrs)).unwrap_or_default();
 
-    let mut members = Vec::new();
-    let mut unmatched = 0;
+    // Ratings go to their subject, not to the member who rated: read them first.
+    let mut used = vec![false; records.len()];
     let mut errors = Vec::new();
-    for group in order.chunk_by(|&a, &b| records[a].member == records[b].member) {
+    let mut ratings: BTreeMap<Arc<str>, Vec<(usize, RatingAward)>> = BTreeMap::new();
+    for (rule_index, rule) in book.rules.iter().enumerate() {
+        let RuleKind::Rating(rating) = &rule.kind else { continue };
+        let mut read = Vec::new();
+        for &i in &order {
+            let record = &records[i];
+            if !rule.effective.contains(record.date) {
+                continue;
+            }
+            let attrs = attrs_of(&record.member);
+            let env = record_env(book, record, &attrs, dates);
+            match rating.read(&env) {
+                Ok(Some((subject, value))) => {
+                    used[i] = true;
+                    read.push((record, subject, value));
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    used[i] = true;
+                    errors.push(rejection(record, format!("rule `{}`: {reason}", rule.id)));
+                }
+            }
+        }
+        match rating.awards(&read, dates.as_of, &book.calendar) {
+            Ok(awards) => {
+                for award in awards {
+                    ratings.entry(award.subject.clone()).or_default().push((rule_index, award));
+                }
+            }
+            Err(error) => errors.push(rejection(read[0].0, format!("rule `{}`: {error}", rule.id))),
+        }
+    }
+
+    let groups: Vec<&[usize]> = order.chunk_by(|&a, &b| records[a].member == records[b].member).collect();
+    let mut member_ids: Vec<Arc<str>> = groups.iter().map(|g| records[g[0]].member.clone()).collect();
+    member_ids.extend(ratings.keys().cloned());
+    member_ids.sort();
+    member_ids.dedup();
+    let mut members = Vec::new();
+    let mut next_group = 0;
+    for member_id in member_ids {
+        let group: &[usize] = match groups.get(next_group) {
+            Some(g) if records[g[0]].member == member_id => {
+                next_group += 1;
+                g
+            }
+            _ => &[],
+        };
         let member_records: Vec<&Record> = group.iter().map(|&i| &records[i]).collect();
-        let member_id = member_records[0].member.clone();
-        let attrs = profiles
-            .map(|p| p.attributes(&member_id, &book.member_attrs))
-            .unwrap_or_default();
-        let result = score_member(book, &member_id, &attrs, &member_records, dates);
-        unmatched += result.unmatched;
+        let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
+        let attrs = attrs_of(&member_id);
+        let seeded = ratings.remove(&member_id).unwrap_or_default();
+        let result = score_member(book, &member_id, &attrs, &member_records, &mut member_used, seeded, dates);
+        for (&i, was_used) in group.iter().zip(member_used) {
+            used[i] |= was_used;
+        }
         errors.extend(result.errors);
-        if let Some(report) = member_report(
-            book,
-            &member_id,
-            result.awards,
-            result.has_records_in_range,
-            period,
-            dates,
-        ) {
+        let has_records_in_range = member_records.iter().any(|r| dates.in_range(r.date));
+        let indexes = index::evaluate(book, &member_records, &result.awards, &attrs, period, dates);
+        if let Some(report) =
+            member_report(book, &member_id, result.awards, indexes, has_records_in_range, period, dates)
+        {
             members.push(report);
         }
     }
+    let unmatched = order.iter().filter(|&&i| !used[i] && dates.in_range(records[i].date)).count() as u64;
     errors.sort_by_key(|(source, position, _)| (*source, *position));
     rejected.extend(errors.into_iter().map(|(.., r)| r));
 
     Report {
         rulebook: rulebook_ref(book),
-        range: DateRange {
-            from: Some(dates.from),
-            to: Some(dates.to),
-        },
+        range: DateRange { from: Some(dates.from), to: Some(dates.to) },
         as_of: Some(dates.as_of),
         period: period.name().to_owned(),
         members,
@@ -139,20 +193,13 @@ pub fn score(
 }
 
 fn rulebook_ref(book: &Rulebook) -> RulebookRef {
-    RulebookRef {
-        id: book.id.clone(),
-        version: book.version.clone(),
-        digest: book.digest.clone(),
-    }
+    RulebookRef { id: book.id.clone(), version: book.version.clone(), digest: book.digest.clone() }
 }
 
 fn empty_report(book: &Rulebook, period: Per, rejected: Vec<Rejected>, options: &Options) -> Report {
     Report {
         rulebook: rulebook_ref(book),
-        range: DateRange {
-            from: options.from,
-            to: options.to,
-        },
+        range: DateRange { from: options.from, to: options.to },
         as_of: options.as_of,
         period: period.name().to_owned(),
         members: Vec::new(),
@@ -161,80 +208,119 @@ fn empty_report(book: &Rulebook, period: Per, rejected: Vec<Rejected>, options: 
     }
 }
 
+fn record_env<'a>(book: &'a Rulebook, record: &'a Record, attrs: &'a [Value], dates: Dates) -> Env<'a> {
+    Env {
+        record: Some(record),
+        member_id: &record.member,
+        member: attrs,
+        as_of: dates.as_of,
+        period: Some(book.period.window(record.date)),
+        calendar: &book.calendar,
+        locals: &[],
+        group: None,
+    }
+}
+
 /// Evaluates every rule over one member's records, which come sorted by date and
-/// input order and include history before `from`.
+/// input order and include history before `from`. `seeded` holds the member's
+/// rating awards (made from other members' records).
 fn score_member(
     book: &Rulebook,
     member: &str,
     attrs: &[Value],
     records: &[&Record],
+    used: &mut [bool],
+    mut seeded: Vec<(usize, RatingAward)>,
     dates: Dates,
 ) -> MemberResult {
-    let mut matched = vec![false; records.len()];
-    let mut awards = Vec::new();
+    let mut awards: Vec<Award> = Vec::new();
     let mut errors = Vec::new();
     let mut caps: HashMap<&str, CapState> = HashMap::new();
-    for (rule_index, rule) in book.rules.iter().enumerate() {
+    for &rule_index in &book.order {
+        let rule = &book.rules[rule_index];
         let state = caps.entry(rule.id.as_str()).or_default();
-        for (i, record) in records.iter().enumerate() {
-            if !rule.effective.contains(record.date) {
-                continue;
-            }
-            let env = Env {
-                record: Some(record),
-                member_id: member,
-                member: attrs,
-                as_of: dates.as_of,
-                period: Some(book.period.window(record.date)),
-                calendar: &book.calendar,
-                locals: &[],
-                group: None,
-            };
-            let outcome = match rule.kind.evaluate_record(&env) {
-                Ok(Some(outcome)) => outcome,
-                Ok(None) => continue,
-                Err(error) => {
-                    let reason = format!("rule `{}`: {error}", rule.id);
-                    let id = record.has_id.then(|| record.id.to_string());
-                    errors.push((
-                        record.source,
-                        record.position,
-                        Rejected {
-                            record: record.position,
-                            id,
-                            error: reason,
-                            source: None,
-                        },
-                    ));
-                    continue;
-                }
-            };
-            matched[i] = true;
-            let rounded = book.unit.round(outcome.points);
-            let capped = state.apply(&rule.caps, record.date, rounded);
-            awards.push(Award {
+        let mut give = |date: Date, points: Decimal, refs: Vec<(u32, u64, String)>, explain: String| {
+            let capped = state.apply(&rule.caps, date, book.unit.round(points));
+            Award {
                 rule: rule_index,
-                date: record.date,
+                date,
                 points: capped.points,
-                records: vec![(record.source, record.position, record.id.to_string())],
-                explain: outcome.explain,
+                records: refs,
+                explain,
                 withheld: capped.withheld,
                 provisional: false,
-            });
+                failed: None,
+            }
+        };
+        match &rule.kind {
+            kind if kind.is_per_record() => {
+                for (i, record) in records.iter().enumerate() {
+                    if !rule.effective.contains(record.date) {
+                        continue;
+                    }
+                    let env = record_env(book, record, attrs, dates);
+                    match kind.evaluate_record(&env) {
+                        Ok(Some(outcome)) => {
+                            used[i] = true;
+                            awards.push(give(record.date, outcome.points, vec![record_ref(record)], outcome.explain));
+                        }
+                        Ok(None) => {}
+                        Err(error) => errors.push(rejection(record, format!("rule `{}`: {error}", rule.id))),
+                    }
+                }
+            }
+            RuleKind::Rating(_) => {
+                for (_, rating) in seeded.extract_if(.., |(r, _)| *r == rule_index) {
+                    if !rule.effective.contains(rating.date) {
+                        continue;
+                    }
+                    let refs = rating.records.iter().map(|r| record_ref(r)).collect();
+                    let mut award = give(rating.date, rating.points, refs, rating.explain);
+                    award.provisional = rating.provisional;
+                    awards.push(award);
+                }
+            }
+            kind => {
+                let in_force: Vec<&Record> = records.iter().copied().filter(|r| rule.effective.contains(r.date)).collect();
+                let index_of: Vec<usize> =
+                    (0..records.len()).filter(|&i| rule.effective.contains(records[i].date)).collect();
+                let awarded: Vec<(&str, Date, Decimal)> =
+                    awards.iter().map(|a| (book.rules[a.rule].id.as_str(), a.date, a.points)).collect();
+                let view = MemberView {
+                    member_id: member,
+                    attrs,
+                    attr_names: &book.member_attrs,
+                    records: &in_force,
+                    as_of: dates.as_of,
+                    calendar: &book.calendar,
+                    awarded: &awarded,
+                };
+                let mut in_force_used = vec![false; in_force.len()];
+                match kind.evaluate_group(&view, &mut in_force_used) {
+                    Ok(group_awards) => {
+                        for group_award in group_awards {
+                            let refs = group_award.records.iter().map(|&i| record_ref(in_force[i])).collect();
+                            let mut award = give(group_award.date, group_award.points, refs, group_award.explain);
+                            award.provisional = group_award.provisional;
+                            award.failed = group_award.failed;
+                            awards.push(award);
+                        }
+                    }
+                    Err(error) => {
+                        let message = format!("rule `{}` failed for member `{member}`: {error}", rule.id);
+                        let last = records.last().map_or(dates.as_of, |r| r.date);
+                        let mut award = give(last, Decimal::ZERO, Vec::new(), message.clone());
+                        award.failed = Some(message);
+                        awards.push(award);
+                    }
+                }
+                for (k, was_used) in in_force_used.into_iter().enumerate() {
+                    used[index_of[k]] |= was_used;
+                }
+            }
         }
     }
-    let in_range = |r: &&Record| dates.in_range(r.date);
-    let unmatched = records
-        .iter()
-        .zip(&matched)
-        .filter(|(r, m)| !**m && in_range(r))
-        .count() as u64;
-    MemberResult {
-        awards,
-        unmatched,
-        has_records_in_range: records.iter().any(in_range),
-        errors,
-    }
+    MemberResult { awards, errors }
 }
 
 /// The member's report rows: awards dated in the range, by period of the report.
@@ -242,12 +328,13 @@ fn member_report(
     book: &Rulebook,
     member: &str,
     mut awards: Vec<Award>,
+    indexes: Vec<IndexReport>,
     has_records_in_range: bool,
     period: Per,
     dates: Dates,
 ) -> Option<MemberReport> {
     awards.retain(|a| dates.in_range(a.date));
-    if awards.is_empty() && !has_records_in_range {
+    if awards.is_empty() && !has_records_in_range && indexes.is_empty() {
         return None;
     }
     let rule_order: Vec<usize> = book
@@ -296,6 +383,7 @@ fn member_report(
                 points: scale(points),
             }),
             provisional: award.provisional,
+            failed: award.failed,
         });
     }
     let mut total = Decimal::ZERO;

@@ -52,6 +52,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod explain;
 pub mod expr;
+pub mod index;
 pub mod record;
 pub mod records;
 pub mod report;

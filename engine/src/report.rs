@@ -68,6 +68,10 @@ pub struct AwardReport {
     pub withheld: Option<Withheld>,
     /// The award's window had not closed by `as_of`: the figure may still change.
     pub provisional: bool,
+    /// Set when the award could not be computed (a script stopped by its limits);
+    /// the points are then 0 and the rest of the report stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

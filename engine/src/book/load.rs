@@ -4,7 +4,7 @@ use jiff::tz::TimeZone;
 
 use crate::calendar::{Calendar, Per, parse_date_span, parse_weekday};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::rules::{self, Rule};
+use crate::rules::{self, Rule, RuleContext, ScriptContext};
 use crate::yaml::{self, Node, NodeKind};
 
 use super::decode::{Decoder, MapReader};
@@ -31,7 +31,12 @@ const TOP_KEYS: &[&str] = &[
 /// The only format version this engine reads.
 const FORMAT_VERSION: &str = "1";
 
-pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<Diagnostic>> {
+pub fn load(
+    source: &str,
+    name: &str,
+    limits: &Limits,
+    include: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Rulebook, Vec<Diagnostic>> {
     let mut decoder = Decoder::new(name, source);
     if source.len() > limits.max_bytes {
         decoder.error(
@@ -64,7 +69,7 @@ pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<D
     let Some(mut top) = decoder.map(&root, "the rulebook") else {
         return Err(decoder.diagnostics);
     };
-    let book = decode_book(&mut decoder, &mut top, &root, name, source, limits);
+    let book = decode_book(&mut decoder, &mut top, &root, name, source, limits, include);
     report_misplaced_rule_keys(&mut decoder, &mut top);
     top.finish(&mut decoder, TOP_KEYS);
     decoder.diagnostics.sort_by_key(|d| d.span.start);
@@ -84,6 +89,7 @@ fn decode_book(
     name: &str,
     source: &str,
     limits: &Limits,
+    include: &dyn Fn(&str) -> Result<String, String>,
 ) -> Option<Rulebook> {
     if let Some(node) = top.get("merit") {
         let version = decoder.string(node, "`merit` (the format version)");
@@ -138,19 +144,24 @@ fn decode_book(
         );
         return None;
     }
-    let mut exprs = ExprCompiler {
-        schema,
-        member_attrs: Vec::new(),
-        rule_ids: rule_ids(rule_nodes),
-    };
+    let mut exprs = ExprCompiler { schema, member_attrs: Vec::new(), rule_ids: rule_ids(rule_nodes) };
+    let schema_for_scripts = exprs.schema.clone();
+    let default_per = period.unwrap_or(Per::Month);
+    let scripts = ScriptContext::new(&calendar, &limits.scripts, default_per, &schema_for_scripts, include);
+    let context = RuleContext { default_per, scripts: &scripts };
     let rules: Vec<Rule> = rule_nodes
         .iter()
         .enumerate()
-        .filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i))
+        .filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i, &context))
         .collect();
     rules::check_versions(decoder, &rules);
+    let order = rules::evaluation_order(decoder, &rules);
+    let indexes = match top.get("indexes") {
+        Some(node) => crate::index::decode(decoder, &mut exprs, node, &rules, default_per),
+        None => Vec::new(),
+    };
     // Later capabilities (indexes, the bank, self-tests) are read by their own modules.
-    for key in ["indexes", "bank", "tests"] {
+    for key in ["bank", "tests"] {
         top.get(key);
     }
 
@@ -168,6 +179,8 @@ fn decode_book(
         schema: exprs.schema,
         member_attrs: exprs.member_attrs,
         rules,
+        indexes,
+        order,
         warnings: Vec::new(),
     })
 }

@@ -21,6 +21,7 @@ use crate::schema::Schema;
 
 pub(crate) use decode::{Decoder, MapReader, parse_decimal};
 pub(crate) use exprs::ExprCompiler;
+pub(crate) use spans::ScalarMap;
 
 /// Limits on rulebook input, so that a hostile rulebook costs bounded time and memory.
 #[derive(Clone, Debug)]
@@ -29,6 +30,8 @@ pub struct Limits {
     pub max_bytes: usize,
     pub max_rules: usize,
     pub yaml: crate::yaml::YamlLimits,
+    /// Bounds on each call of a rhai script rule.
+    pub scripts: crate::rules::ScriptLimits,
 }
 
 impl Default for Limits {
@@ -37,6 +40,7 @@ impl Default for Limits {
             max_bytes: 4 << 20,
             max_rules: 10_000,
             yaml: crate::yaml::YamlLimits::default(),
+            scripts: crate::rules::ScriptLimits::default(),
         }
     }
 }
@@ -60,6 +64,9 @@ pub struct Rulebook {
     /// Member attributes that expressions read (`member.role`), in slot order.
     pub member_attrs: Vec<String>,
     pub rules: Vec<Rule>,
+    pub indexes: Vec<crate::index::Index>,
+    /// Rule indices in evaluation order: a rule comes after those whose points it reads.
+    pub order: Vec<usize>,
     /// Problems that do not stop the rulebook from loading.
     pub warnings: Vec<Diagnostic>,
 }
@@ -90,11 +97,27 @@ impl Unit {
     }
 }
 
+/// The engine reads no files: without a loader, `script_file:` cannot be used.
+fn no_includes(path: &str) -> Result<String, String> {
+    Err(format!("no file loader was given to read `{path}`; use `script:` or load the rulebook from a file"))
+}
+
 impl Rulebook {
     /// Loads and checks a rulebook; on failure returns every error found (and any
     /// warnings), in source order.
     pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<Diagnostic>> {
-        load::load(source, name, limits)
+        load::load(source, name, limits, &no_includes)
+    }
+
+    /// Loads a rulebook whose `script_file:` entries are read by `include` (given the
+    /// path as written, relative to the rulebook).
+    pub fn load_with_includes(
+        source: &str,
+        name: &str,
+        limits: &Limits,
+        include: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<Rulebook, Vec<Diagnostic>> {
+        load::load(source, name, limits, include)
     }
 
     /// Index of the first rule with this id (rule order in reports).

@@ -3,19 +3,31 @@
 //! ids, titles, tags, effective dates and caps.
 
 mod caps;
+mod group;
+mod measure;
 mod points;
+mod rating;
+mod script;
+mod streak;
+mod table;
 
 use std::ops::Range;
 
 use jiff::civil::Date;
 
 use crate::book::{Decoder, ExprCompiler, MapReader};
-use crate::calendar::parse_date;
+use crate::calendar::{Per, parse_date};
 use crate::yaml::Node;
 
 pub(crate) use caps::decode_per;
 pub use caps::{Cap, CapState, Capped};
+pub use group::{GroupAward, MemberView, WindowGroup, windows};
+pub use measure::{Measure, MeasureRule, Payout, Tier};
 pub use points::Points;
+pub use rating::{Rating, RatingAward};
+pub use script::{Script, ScriptContext, ScriptLimits};
+pub use streak::Streak;
+pub use table::{Hit, Table, Test};
 
 use rust_decimal::Decimal;
 
@@ -42,6 +54,16 @@ pub struct Rule {
 pub enum RuleKind {
     /// `when` + `points`: one award per matching record.
     Points(Points),
+    /// A decision table: one award per record that a row matches.
+    Table(Table),
+    /// `count`/`sum`/`avg` of the member's records in each window, then tiers or points.
+    Measure(MeasureRule),
+    /// A bonus for runs of consecutive windows with matching records.
+    Streak(Streak),
+    /// Ratings of a subject by other members, as a Bayesian average.
+    Rating(Rating),
+    /// A rhai script called per member per window.
+    Script(Script),
 }
 
 impl RuleKind {
@@ -50,6 +72,44 @@ impl RuleKind {
     pub fn evaluate_record(&self, env: &Env) -> Result<Option<Outcome>, EvalError> {
         match self {
             RuleKind::Points(points) => points.evaluate(env),
+            RuleKind::Table(table) => table.evaluate(env),
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether the rule awards record by record (rather than per window).
+    pub fn is_per_record(&self) -> bool {
+        matches!(self, RuleKind::Points(_) | RuleKind::Table(_))
+    }
+
+    /// The awards of a per-member group rule over one member's records.
+    pub fn evaluate_group(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        match self {
+            RuleKind::Measure(rule) => rule.evaluate(view, used),
+            RuleKind::Streak(rule) => rule.evaluate(view, used),
+            RuleKind::Script(rule) => Ok(rule.evaluate(view)),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Rule ids this rule reads through `points("…")`.
+    pub fn rule_refs(&self) -> Vec<String> {
+        match self {
+            RuleKind::Measure(MeasureRule { payout: Payout::Points(expr), .. }) => expr.rule_refs(),
+            RuleKind::Rating(rating) => rating.points.rule_refs(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The keys a rule of this kind may have beside the common ones.
+    fn keys(&self) -> &'static [&'static str] {
+        match self {
+            RuleKind::Points(_) => Points::KEYS,
+            RuleKind::Table(_) => Table::KEYS,
+            RuleKind::Measure(_) => MeasureRule::KEYS,
+            RuleKind::Streak(_) => Streak::KEYS,
+            RuleKind::Rating(_) => Rating::KEYS,
+            RuleKind::Script(_) => Script::KEYS,
         }
     }
 }
@@ -134,69 +194,125 @@ pub const RULE_KEYS: &[&str] = &[
     "script_file",
 ];
 
-/// Decodes one entry of `rules:`.
+/// What decoding a rule needs from the rulebook around it.
+pub(crate) struct RuleContext<'a> {
+    pub default_per: Per,
+    pub scripts: &'a ScriptContext<'a>,
+}
+
+/// Decodes one entry of `rules:`; the keys present say which kind it is.
 pub(crate) fn decode(
     decoder: &mut Decoder,
     exprs: &mut ExprCompiler,
     node: &Node,
     index: usize,
+    context: &RuleContext,
 ) -> Option<Rule> {
     let mut map = decoder.map(node, &format!("rule {}", index + 1))?;
-    let id = map
-        .require(decoder, "id")
-        .and_then(|n| decoder.ident(n, "rule id"));
+    let id = map.require(decoder, "id").and_then(|n| decoder.ident(n, "rule id"));
     let what = match &id {
         Some(id) => format!("rule `{id}`"),
         None => format!("rule {}", index + 1),
     };
     map.rename(&what);
-    let title = map
-        .get("title")
-        .and_then(|n| decoder.string(n, &format!("{what}: `title`")));
+    let title = map.get("title").and_then(|n| decoder.string(n, &format!("{what}: `title`")));
     map.get("description");
     let tags = map
         .get("tags")
-        .map(|n| {
-            decoder
-                .strings(n, &format!("{what}: `tags`"))
-                .into_iter()
-                .map(|(tag, _)| tag)
-                .collect()
-        })
+        .map(|n| decoder.strings(n, &format!("{what}: `tags`")).into_iter().map(|(tag, _)| tag).collect())
         .unwrap_or_default();
-    let effective = map
-        .get("effective")
-        .map(|n| decode_effective(decoder, n, &what))
-        .unwrap_or_default();
-    let caps = map
-        .get("cap")
-        .map(|n| caps::decode(decoder, n, &what))
-        .unwrap_or_default();
+    let effective = map.get("effective").map(|n| decode_effective(decoder, n, &what)).unwrap_or_default();
+    let caps = map.get("cap").map(|n| caps::decode(decoder, n, &what)).unwrap_or_default();
 
-    let kind = if map.has("points") {
+    let per = context.default_per;
+    let kind = if map.has("table") {
+        Table::decode(decoder, exprs, &mut map, &what).map(RuleKind::Table)
+    } else if map.has("rating") {
+        Rating::decode(decoder, exprs, &mut map, &what, per).map(RuleKind::Rating)
+    } else if map.has("streak") {
+        Streak::decode(decoder, exprs, &mut map, &what, per).map(RuleKind::Streak)
+    } else if map.has("script") || map.has("script_file") {
+        Script::decode(decoder, &mut map, &what, context.scripts).map(RuleKind::Script)
+    } else if map.has("count") || map.has("sum") || map.has("avg") {
+        MeasureRule::decode(decoder, exprs, &mut map, &what, per).map(RuleKind::Measure)
+    } else if map.has("points") {
         Points::decode(decoder, exprs, &mut map, &what).map(RuleKind::Points)
     } else {
         decoder
-            .error(
-                "no-rule-kind",
-                map.span.start..map.span.start,
-                format!("{what} says neither `points` nor another rule kind"),
-            )
-            .help = Some("a points rule has `when:` and `points:`".into());
+            .error("no-rule-kind", map.span.start..map.span.start, format!("{what} does not say what it awards"))
+            .help = Some(
+            "give `points` (with `when`), `table`, `count`/`sum`/`avg` (with `tiers` or `points`), `streak`, \
+             `rating` or `script`"
+                .into(),
+        );
         None
     };
-    let known: Vec<&str> = COMMON_KEYS.iter().chain(Points::KEYS).copied().collect();
     let span = map.span.clone();
-    map.finish(decoder, &known);
-    Some(Rule {
-        id: id?,
-        title,
-        tags,
-        effective,
-        caps,
-        kind: kind?,
-        span,
-    })
+    match &kind {
+        Some(kind) => {
+            let known: Vec<&str> = COMMON_KEYS.iter().chain(kind.keys()).copied().collect();
+            map.finish(decoder, &known);
+        }
+        // The kind is unclear: report only keys no rule of any kind has.
+        None => map.finish(decoder, RULE_KEYS),
+    }
+    Some(Rule { id: id?, title, tags, effective, caps, kind: kind?, span })
+}
+
+/// The order rules are evaluated in: every rule after the rules whose points it
+/// reads with `points("…")`, otherwise in rulebook order. A cycle is an error.
+pub(crate) fn evaluation_order(decoder: &mut Decoder, rules: &[Rule]) -> Vec<usize> {
+    let refs: Vec<Vec<usize>> = rules
+        .iter()
+        .map(|rule| {
+            rule.kind
+                .rule_refs()
+                .iter()
+                .flat_map(|id| {
+                    rules.iter().enumerate().filter(move |(_, r)| &r.id == id).map(|(i, _)| i).collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .collect();
+    let mut order = Vec::with_capacity(rules.len());
+    let mut state = vec![0u8; rules.len()]; // 0 new, 1 visiting, 2 done
+    fn visit(i: usize, refs: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, path: &mut Vec<usize>) -> Option<Vec<usize>> {
+        match state[i] {
+            2 => return None,
+            1 => {
+                let start = path.iter().position(|&p| p == i).unwrap_or(0);
+                let mut cycle = path[start..].to_vec();
+                cycle.push(i);
+                return Some(cycle);
+            }
+            _ => {}
+        }
+        state[i] = 1;
+        path.push(i);
+        for &j in &refs[i] {
+            if let Some(cycle) = visit(j, refs, state, order, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        state[i] = 2;
+        order.push(i);
+        None
+    }
+    for i in 0..rules.len() {
+        let mut path = Vec::new();
+        if let Some(cycle) = visit(i, &refs, &mut state, &mut order, &mut path) {
+            let names: Vec<String> = cycle.iter().map(|&c| format!("`{}`", rules[c].id)).collect();
+            let first = &rules[cycle[0]];
+            decoder.error(
+                "points-cycle",
+                first.span.start..first.span.start,
+                format!("rules read each other's points in a cycle: {}", names.join(" → ")),
+            );
+            return (0..rules.len()).collect();
+        }
+    }
+    order
 }
 
 fn decode_effective(decoder: &mut Decoder, node: &Node, what: &str) -> Effective {

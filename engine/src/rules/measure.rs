@@ -1,0 +1,228 @@
+//! Group rules over a measure of the member's records in each window of `per`:
+//! `count: PRED`, `sum: EXPR` or `avg: EXPR` (records filtered by `when:`), then
+//! `tiers` (the highest tier reached) or `points:` reading the measure.
+//!
+//! ```yaml
+//! - id: micro-wishes
+//!   count: kind == "micro_wish" and status == "fulfilled"
+//!   per: year
+//!   tiers: [{ at: 3, points: 10 }, { at: 10, points: 40 }]
+//! - id: service-hours
+//!   when: kind == "volunteer"
+//!   sum: hours
+//!   points: sum * 2        # `sum` (or `value`) is the measure; `n` counts the records
+//! ```
+
+use rust_decimal::Decimal;
+
+use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::calendar::Per;
+use crate::expr::{Context, EvalError, Expr};
+use crate::value::{Type, Value};
+use crate::yaml::Node;
+
+use super::group::{GroupAward, MemberView, WindowGroup, windows};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Count,
+    Sum,
+    Avg,
+}
+
+impl Measure {
+    fn name(self) -> &'static str {
+        match self {
+            Measure::Count => "count",
+            Measure::Sum => "sum",
+            Measure::Avg => "avg",
+        }
+    }
+}
+
+/// One `{ at, points }` step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier {
+    pub at: Decimal,
+    pub points: Decimal,
+}
+
+#[derive(Debug)]
+pub enum Payout {
+    /// The highest tier reached, tiers sorted by `at`.
+    Tiers(Vec<Tier>),
+    /// An expression of the measure (`value`, and `count`/`sum`/`avg`, `n`).
+    Points(Expr),
+}
+
+#[derive(Debug)]
+pub struct MeasureRule {
+    pub measure: Measure,
+    pub when: Option<Expr>,
+    /// The predicate (`count`) or the value (`sum`, `avg`) per record.
+    pub expr: Expr,
+    pub per: Per,
+    pub payout: Payout,
+}
+
+impl MeasureRule {
+    pub const KEYS: &'static [&'static str] = &["count", "sum", "avg", "when", "per", "tiers", "points"];
+
+    /// Names `points:` may read.
+    fn locals(measure: Measure) -> [(&'static str, Type); 3] {
+        [(measure.name(), Type::Num), ("value", Type::Num), ("n", Type::Num)]
+    }
+
+    pub(crate) fn decode(
+        decoder: &mut Decoder,
+        exprs: &mut ExprCompiler,
+        map: &mut MapReader,
+        what: &str,
+        default_per: Per,
+    ) -> Option<MeasureRule> {
+        let (measure, node) = [Measure::Count, Measure::Sum, Measure::Avg]
+            .into_iter()
+            .find_map(|m| map.get(m.name()).map(|n| (m, n)))?;
+        let (expected, label) = match measure {
+            Measure::Count => (Type::Bool, "`count`"),
+            Measure::Sum => (Type::Num, "`sum`"),
+            Measure::Avg => (Type::Num, "`avg`"),
+        };
+        let expr = exprs.compile(decoder, node, &format!("{what}: {label}"), Context::Record, &[], Some(expected));
+        let when = map
+            .get("when")
+            .map(|n| exprs.compile(decoder, n, &format!("{what}: `when`"), Context::Record, &[], Some(Type::Bool)));
+        let per = match map.get("per") {
+            Some(node) => super::decode_per(decoder, node, what)?,
+            None => default_per,
+        };
+        let locals = MeasureRule::locals(measure);
+        let payout = match (map.get("tiers"), map.get("points")) {
+            (Some(tiers), None) => Payout::Tiers(decode_tiers(decoder, tiers, what)?),
+            (None, Some(points)) => Payout::Points(exprs.compile(
+                decoder,
+                points,
+                &format!("{what}: `points`"),
+                Context::Group,
+                &locals,
+                Some(Type::Num),
+            )?),
+            (Some(_), Some(_)) => {
+                decoder.error("tiers-and-points", map.span.start..map.span.start, format!("{what} has both `tiers` and `points`; keep one"));
+                return None;
+            }
+            (None, None) => {
+                decoder.error("missing-key", map.span.start..map.span.start, format!("{what} needs `tiers` or `points`")).help =
+                    Some(format!("e.g. `tiers: [{{ at: 3, points: 10 }}]` or `points: {} * 2`", measure.name()));
+                return None;
+            }
+        };
+        let when = match when {
+            Some(None) => return None,
+            Some(compiled) => compiled,
+            None => None,
+        };
+        Some(MeasureRule { measure, when, expr: expr?, per, payout })
+    }
+
+    /// The awards of every window of the member's records, and which records the
+    /// rule used.
+    pub fn evaluate(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        let mut awards = Vec::new();
+        for (window, range) in windows(self.per, view.records) {
+            let mut matched = Vec::new();
+            let mut values = Vec::new();
+            for i in range.clone() {
+                let env = view.record_env(view.records[i], window);
+                if let Some(when) = &self.when
+                    && !when.eval_bool(&env)?
+                {
+                    continue;
+                }
+                match self.measure {
+                    Measure::Count => {
+                        if self.expr.eval_bool(&env)? {
+                            matched.push(i);
+                        }
+                    }
+                    Measure::Sum | Measure::Avg => {
+                        matched.push(i);
+                        if let Value::Num(v) = self.expr.eval(&env)? {
+                            values.push(v);
+                        }
+                    }
+                }
+            }
+            if matched.is_empty() {
+                continue;
+            }
+            for &i in &matched {
+                used[i] = true;
+            }
+            let n = Decimal::from(matched.len());
+            let measure = match self.measure {
+                Measure::Count => Some(n),
+                Measure::Sum => Some(values.iter().try_fold(Decimal::ZERO, |a, v| a.checked_add(*v)).ok_or_else(overflow)?),
+                Measure::Avg if values.is_empty() => None,
+                Measure::Avg => {
+                    let sum = values.iter().try_fold(Decimal::ZERO, |a, v| a.checked_add(*v)).ok_or_else(overflow)?;
+                    sum.checked_div(Decimal::from(values.len()))
+                }
+            };
+            let shown = format!(
+                "{}({})={} in {}",
+                self.measure.name(),
+                self.expr.source().trim(),
+                measure.map_or("null".to_owned(), |m| m.normalize().to_string()),
+                self.per.label(window)
+            );
+            let award = match &self.payout {
+                Payout::Tiers(tiers) => {
+                    let Some(measure) = measure else { continue };
+                    let Some(tier) = tiers.iter().rev().find(|t| measure >= t.at) else { continue };
+                    let next = tiers.iter().find(|t| t.at > measure);
+                    let mut explain =
+                        format!("{shown}: tier at {} → {}", tier.at.normalize(), tier.points.normalize());
+                    if let Some(next) = next {
+                        explain.push_str(&format!(" (next tier at {} → {})", next.at.normalize(), next.points.normalize()));
+                    }
+                    GroupAward::new(window, view.as_of, tier.points, matched, explain)
+                }
+                Payout::Points(expr) => {
+                    let locals = [measure.map_or(Value::Null, Value::Num), measure.map_or(Value::Null, Value::Num), Value::Num(n)];
+                    let group = WindowGroup {
+                        records: view.records[range].to_vec(),
+                        window,
+                        awarded: view.awarded,
+                    };
+                    let env = view.env(window, &group, &locals);
+                    let outcome = super::Outcome::from_points(expr, &env)?;
+                    GroupAward::new(window, view.as_of, outcome.points, matched, format!("{shown}: {}", outcome.explain))
+                }
+            };
+            awards.push(award);
+        }
+        Ok(awards)
+    }
+}
+
+fn overflow() -> EvalError {
+    EvalError { message: "decimal overflow in a sum".into() }
+}
+
+fn decode_tiers(decoder: &mut Decoder, node: &Node, what: &str) -> Option<Vec<Tier>> {
+    let mut tiers = Vec::new();
+    for item in decoder.one_or_many(node) {
+        let mut map = decoder.map(item, &format!("{what}: tier"))?;
+        let at = map.require(decoder, "at").and_then(|n| decoder.decimal(n, &format!("{what}: tier `at`")));
+        let points = map.require(decoder, "points").and_then(|n| decoder.decimal(n, &format!("{what}: tier `points`")));
+        map.finish(decoder, &["at", "points"]);
+        tiers.push(Tier { at: at?, points: points? });
+    }
+    tiers.sort_by_key(|t| t.at);
+    if tiers.windows(2).any(|w| w[0].at == w[1].at) {
+        decoder.error("duplicate-tier", node.span.clone(), format!("{what}: two tiers start at the same `at`"));
+        return None;
+    }
+    Some(tiers)
+}

@@ -1,0 +1,128 @@
+//! Streaks: a run of consecutive `every` windows, each with at least `min` matching
+//! records, earns a bonus when the run reaches each `length` — once per run; a new
+//! run can earn it again.
+//!
+//! ```yaml
+//! - id: good-deed-streak         # 月行一善
+//!   streak: { when: kind == "good_deed", every: month, min: 1 }
+//!   bonus: [{ length: 3, points: 5 }, { length: 6, points: 15 }, { length: 12, points: 50 }]
+//! ```
+
+use rust_decimal::Decimal;
+
+use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::calendar::{Per, Window};
+use crate::expr::{Context, EvalError, Expr};
+use crate::value::Type;
+
+use super::group::{GroupAward, MemberView, windows};
+
+#[derive(Debug)]
+pub struct Streak {
+    pub when: Expr,
+    pub every: Per,
+    pub min: u32,
+    /// `(length, points)`, sorted by length.
+    pub bonus: Vec<(u32, Decimal)>,
+}
+
+impl Streak {
+    pub const KEYS: &'static [&'static str] = &["streak", "bonus"];
+
+    pub(crate) fn decode(
+        decoder: &mut Decoder,
+        exprs: &mut ExprCompiler,
+        map: &mut MapReader,
+        what: &str,
+        default_per: Per,
+    ) -> Option<Streak> {
+        let node = map.get("streak")?;
+        let mut spec = decoder.map(node, &format!("{what}: `streak`"))?;
+        let when = spec.require(decoder, "when").and_then(|n| {
+            exprs.compile(decoder, n, &format!("{what}: `streak.when`"), Context::Record, &[], Some(Type::Bool))
+        });
+        let every = match spec.get("every") {
+            Some(n) => super::decode_per(decoder, n, what),
+            None => Some(default_per),
+        };
+        let min = match spec.get("min") {
+            Some(n) => decoder.uint(n, &format!("{what}: `streak.min`"), 1_000_000),
+            None => Some(1),
+        };
+        spec.finish(decoder, &["when", "every", "min"]);
+        let mut bonus = Vec::new();
+        if let Some(node) = map.require(decoder, "bonus") {
+            for item in decoder.one_or_many(node) {
+                let Some(mut entry) = decoder.map(item, &format!("{what}: `bonus`")) else { continue };
+                let length = entry.require(decoder, "length").and_then(|n| decoder.uint(n, "bonus `length`", 10_000));
+                let points = entry.require(decoder, "points").and_then(|n| decoder.decimal(n, "bonus `points`"));
+                entry.finish(decoder, &["length", "points"]);
+                if let (Some(length), Some(points)) = (length, points) {
+                    if length == 0 {
+                        decoder.error("bad-number", item.span.clone(), format!("{what}: a streak `length` starts at 1"));
+                    }
+                    bonus.push((length, points));
+                }
+            }
+        }
+        bonus.sort_by_key(|b| b.0);
+        if every == Some(Per::Lifetime) {
+            decoder.error("bad-period", node.span.clone(), format!("{what}: a streak needs a repeating period, not `lifetime`"));
+            return None;
+        }
+        Some(Streak { when: when?, every: every?, min: min?, bonus })
+    }
+
+    /// Walks the windows from the member's first matching record to `as_of`.
+    pub fn evaluate(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        let mut qualifying: Vec<(Window, Vec<usize>)> = Vec::new();
+        for (window, range) in windows(self.every, view.records) {
+            let mut matched = Vec::new();
+            for i in range {
+                if self.when.eval_bool(&view.record_env(view.records[i], window))? {
+                    matched.push(i);
+                }
+            }
+            for &i in &matched {
+                used[i] = true;
+            }
+            if matched.len() >= self.min as usize {
+                qualifying.push((window, matched));
+            }
+        }
+        let mut awards = Vec::new();
+        let mut run: Vec<&(Window, Vec<usize>)> = Vec::new();
+        for entry in &qualifying {
+            let consecutive = run.last().is_some_and(|(last, _)| self.every.next(*last) == Some(entry.0));
+            if !consecutive {
+                run.clear();
+            }
+            run.push(entry);
+            let length = run.len() as u32;
+            for (bonus_length, points) in &self.bonus {
+                if *bonus_length == length {
+                    let labels: Vec<String> = run.iter().map(|(w, _)| self.every.label(*w)).collect();
+                    let explain = format!(
+                        "{length} consecutive {}s with at least {} `{}`: {} → {}",
+                        self.every.name(),
+                        self.min,
+                        self.when.source().trim(),
+                        shorten(&labels),
+                        points.normalize()
+                    );
+                    let records = run.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+                    awards.push(GroupAward::new(entry.0, view.as_of, *points, records, explain));
+                }
+            }
+        }
+        Ok(awards)
+    }
+}
+
+/// `2026-01, 2026-02, …, 2026-12` for long runs.
+fn shorten(labels: &[String]) -> String {
+    if labels.len() <= 4 {
+        return labels.join(", ");
+    }
+    format!("{}, {}, …, {}", labels[0], labels[1], labels[labels.len() - 1])
+}
