@@ -58,6 +58,16 @@ impl Rulebook {
         })
     }
 
+    /// Loads a rulebook whose `script_file:` entries are read by `include`.
+    pub fn from_yaml_with_includes(
+        source: &str,
+        name: &str,
+        include: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<Rulebook, RulebookError> {
+        Rulebook::load_with_includes(source, name, &Limits::default(), include)
+            .map_err(|diagnostics| RulebookError { diagnostics, source: source.to_owned() })
+    }
+
     /// Every diagnostic of a rulebook, errors and warnings, without keeping it.
     pub fn check(source: &str, name: &str) -> Vec<Diagnostic> {
         match Rulebook::load(source, name, &Limits::default()) {

@@ -403,6 +403,6 @@ fn member_report(
         member: member.to_owned(),
         total: scale(total),
         periods,
-        indexes: Vec::new(),
+        indexes,
     })
 }

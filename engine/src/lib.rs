@@ -58,6 +58,7 @@ pub mod records;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod selftest;
 pub mod value;
 pub mod yaml;
 

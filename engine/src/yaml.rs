@@ -62,6 +62,53 @@ impl NodeKind {
     }
 }
 
+impl Node {
+    /// The node as JSON text (numbers exactly as written), so that records written
+    /// inside a rulebook can go through the same readers as records in a file.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        let quote = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
+        match &self.kind {
+            NodeKind::Null => out.push_str("null"),
+            NodeKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            NodeKind::Number(n) if serde_json::from_str::<serde_json::Number>(n).is_ok() => out.push_str(n),
+            NodeKind::Number(n) | NodeKind::Str(n) => out.push_str(&quote(n)),
+            NodeKind::Seq(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            NodeKind::Map(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let key = match &key.kind {
+                        NodeKind::Str(k) | NodeKind::Number(k) => k.clone(),
+                        NodeKind::Bool(b) => b.to_string(),
+                        _ => String::new(),
+                    };
+                    out.push_str(&quote(&key));
+                    out.push(':');
+                    value.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
 /// A YAML syntax error, located.
 #[derive(Clone, Debug, PartialEq)]
 pub struct YamlError {

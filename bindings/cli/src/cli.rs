@@ -24,6 +24,12 @@ pub enum Command {
     },
     /// Score activity records against a rulebook.
     Score(ScoreArgs),
+    /// Run the rulebooks' own examples (`tests:`); exit 1 if any fails.
+    Test {
+        /// One or more rulebooks.
+        #[arg(required = true)]
+        books: Vec<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -40,3 +40,25 @@ pub fn format_of(path: &Path, stdin_format: &str) -> Result<Format, String> {
         )
     })
 }
+
+/// Loads a rulebook from a file; `script_file:` entries are read from the rulebook's
+/// own folder and never from outside it. Diagnostics are printed; `None` then.
+pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, String> {
+    let source = read_text(path)?;
+    let name = path.display().to_string();
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let include = move |relative: &str| -> Result<String, String> {
+        let rel = Path::new(relative);
+        if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+            return Err("scripts are read only from the rulebook's own folder".to_owned());
+        }
+        std::fs::read_to_string(folder.join(rel)).map_err(|e| e.to_string())
+    };
+    match merit::Rulebook::from_yaml_with_includes(&source, &name, &include) {
+        Ok(book) => Ok(Some(book)),
+        Err(error) => {
+            eprint!("{}", error.render(color));
+            Ok(None)
+        }
+    }
+}

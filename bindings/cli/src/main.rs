@@ -6,6 +6,7 @@ mod cli;
 mod input;
 mod render;
 mod score;
+mod selftest;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     let run = std::panic::catch_unwind(|| match &cli.command {
         Command::Check { book } => check::run(book, color),
         Command::Score(args) => score::run(args, color),
+        Command::Test { books } => selftest::run(books, color),
     });
     match run {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -7,28 +7,21 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::calendar::Per;
 use merit::explain::{Lang, explain_member};
-use merit::{Members, Records, Rulebook, ScoreOptions};
+use merit::{Members, Records, ScoreOptions};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
-use crate::input::{format_of, read_bytes, read_text};
+use crate::input::{format_of, load_book, read_bytes};
 use crate::render;
 
 /// Inputs larger than this show a progress spinner on a terminal (about 100k records).
 const PROGRESS_BYTES: usize = 8 << 20;
 
 pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
-    let book_name = args.book.display().to_string();
-    let source = match read_text(&args.book) {
-        Ok(source) => source,
+    let book = match load_book(&args.book, color) {
+        Ok(Some(book)) => book,
+        Ok(None) => return Outcome::DataErrors,
         Err(message) => return Outcome::Usage(message),
-    };
-    let book = match Rulebook::from_yaml(&source, &book_name) {
-        Ok(book) => book,
-        Err(error) => {
-            eprint!("{}", error.render(color));
-            return Outcome::DataErrors;
-        }
     };
 
     let mut records = Records::new();

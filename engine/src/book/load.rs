@@ -160,10 +160,16 @@ fn decode_book(
         Some(node) => crate::index::decode(decoder, &mut exprs, node, &rules, default_per),
         None => Vec::new(),
     };
-    // Later capabilities (indexes, the bank, self-tests) are read by their own modules.
-    for key in ["bank", "tests"] {
-        top.get(key);
-    }
+    let tests = match top.get("tests") {
+        Some(node) => {
+            let tests = crate::selftest::decode(decoder, node);
+            crate::selftest::check_labels(decoder, &tests, node);
+            tests
+        }
+        None => Vec::new(),
+    };
+    // The bank settings are read by the bank module.
+    top.get("bank");
 
     Some(Rulebook {
         name: name.to_owned(),
@@ -180,6 +186,7 @@ fn decode_book(
         member_attrs: exprs.member_attrs,
         rules,
         indexes,
+        tests,
         order,
         warnings: Vec::new(),
     })

@@ -65,6 +65,8 @@ pub struct Rulebook {
     pub member_attrs: Vec<String>,
     pub rules: Vec<Rule>,
     pub indexes: Vec<crate::index::Index>,
+    /// The rulebook's own examples (`tests:`), run by [`Rulebook::run_tests`].
+    pub tests: Vec<crate::selftest::SelfTest>,
     /// Rule indices in evaluation order: a rule comes after those whose points it reads.
     pub order: Vec<usize>,
     /// Problems that do not stop the rulebook from loading.

@@ -10,7 +10,7 @@
 //!   points: (score - 3) * 10     # `score` = Bayesian average; `n`, `mean` too
 //! ```
 //!
-//! score = (prior.mean × prior.weight + Σ values) / (prior.weight + n).
+//! score = (prior.mean × prior.weight + Σ values) / (prior.weight + n), rounded to 4 places.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -186,7 +186,8 @@ impl Rating {
                 continue;
             }
             let mean = sum / n;
-            let score = (self.prior_mean * self.prior_weight + sum) / (self.prior_weight + n);
+            // Rounded to 4 places so that a member can redo the sum by hand.
+            let score = ((self.prior_mean * self.prior_weight + sum) / (self.prior_weight + n)).round_dp(4);
             let locals = [Value::Num(score), Value::Num(n), Value::Num(mean)];
             let env = Env {
                 record: None,
@@ -208,7 +209,7 @@ impl Rating {
                 self.prior_weight.normalize(),
                 sum.normalize(),
                 self.prior_weight.normalize(),
-                score.round_dp(4).normalize(),
+                score.normalize(),
                 outcome.explain
             );
             out.push(RatingAward { subject, date, points: outcome.points, records, explain, provisional });
