@@ -64,8 +64,12 @@ impl Rulebook {
         name: &str,
         include: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<Rulebook, RulebookError> {
-        Rulebook::load_with_includes(source, name, &Limits::default(), include)
-            .map_err(|diagnostics| RulebookError { diagnostics, source: source.to_owned() })
+        Rulebook::load_with_includes(source, name, &Limits::default(), include).map_err(|diagnostics| {
+            RulebookError {
+                diagnostics,
+                source: source.to_owned(),
+            }
+        })
     }
 
     /// Every diagnostic of a rulebook, errors and warnings, without keeping it.

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use crate::book::Rulebook;
 use crate::calendar::{Per, Window};
 use crate::expr::Env;
-use crate::record::{Record, Rejected};
 use crate::index;
+use crate::record::{Record, Rejected};
 use crate::report::{
     AwardReport, DateRange, IndexReport, MemberReport, PeriodReport, Report, RulebookRef, Withheld,
 };
@@ -81,7 +81,16 @@ fn record_ref(record: &Record) -> (u32, u64, String) {
 
 fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
     let id = record.has_id.then(|| record.id.to_string());
-    (record.source, record.position, Rejected { record: record.position, id, error, source: None })
+    (
+        record.source,
+        record.position,
+        Rejected {
+            record: record.position,
+            id,
+            error,
+            source: None,
+        },
+    )
 }
 
 /// What evaluating one member yields.
@@ -102,19 +111,27 @@ pub fn score(
     let Some(dates) = Dates::resolve(options, records) else {
         return empty_report(book, period, rejected, options);
     };
-    let mut order: Vec<usize> = (0..records.len()).filter(|&i| records[i].date <= dates.as_of).collect();
+    let mut order: Vec<usize> = (0..records.len())
+        .filter(|&i| records[i].date <= dates.as_of)
+        .collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&records[a], &records[b]);
         (&a.member, a.date, a.source, a.position).cmp(&(&b.member, b.date, b.source, b.position))
     });
-    let attrs_of = |member: &str| profiles.map(|p| p.attributes(member, &book.member_attrs)).unwrap_or_default();
+    let attrs_of = |member: &str| {
+        profiles
+            .map(|p| p.attributes(member, &book.member_attrs))
+            .unwrap_or_default()
+    };
 
     // Ratings go to their subject, not to the member who rated: read them first.
     let mut used = vec![false; records.len()];
     let mut errors = Vec::new();
     let mut ratings: BTreeMap<Arc<str>, Vec<(usize, RatingAward)>> = BTreeMap::new();
     for (rule_index, rule) in book.rules.iter().enumerate() {
-        let RuleKind::Rating(rating) = &rule.kind else { continue };
+        let RuleKind::Rating(rating) = &rule.kind else {
+            continue;
+        };
         let mut read = Vec::new();
         for &i in &order {
             let record = &records[i];
@@ -138,14 +155,19 @@ pub fn score(
         match rating.awards(&read, dates.as_of, &book.calendar) {
             Ok(awards) => {
                 for award in awards {
-                    ratings.entry(award.subject.clone()).or_default().push((rule_index, award));
+                    ratings
+                        .entry(award.subject.clone())
+                        .or_default()
+                        .push((rule_index, award));
                 }
             }
             Err(error) => errors.push(rejection(read[0].0, format!("rule `{}`: {error}", rule.id))),
         }
     }
 
-    let groups: Vec<&[usize]> = order.chunk_by(|&a, &b| records[a].member == records[b].member).collect();
+    let groups: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| records[a].member == records[b].member)
+        .collect();
     let mut member_ids: Vec<Arc<str>> = groups.iter().map(|g| records[g[0]].member.clone()).collect();
     member_ids.extend(ratings.keys().cloned());
     member_ids.sort();
@@ -164,26 +186,46 @@ pub fn score(
         let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
         let attrs = attrs_of(&member_id);
         let seeded = ratings.remove(&member_id).unwrap_or_default();
-        let result = score_member(book, &member_id, &attrs, &member_records, &mut member_used, seeded, dates);
+        let result = score_member(
+            book,
+            &member_id,
+            &attrs,
+            &member_records,
+            &mut member_used,
+            seeded,
+            dates,
+        );
         for (&i, was_used) in group.iter().zip(member_used) {
             used[i] |= was_used;
         }
         errors.extend(result.errors);
         let has_records_in_range = member_records.iter().any(|r| dates.in_range(r.date));
         let indexes = index::evaluate(book, &member_records, &result.awards, &attrs, period, dates);
-        if let Some(report) =
-            member_report(book, &member_id, result.awards, indexes, has_records_in_range, period, dates)
-        {
+        if let Some(report) = member_report(
+            book,
+            &member_id,
+            result.awards,
+            indexes,
+            has_records_in_range,
+            period,
+            dates,
+        ) {
             members.push(report);
         }
     }
-    let unmatched = order.iter().filter(|&&i| !used[i] && dates.in_range(records[i].date)).count() as u64;
+    let unmatched = order
+        .iter()
+        .filter(|&&i| !used[i] && dates.in_range(records[i].date))
+        .count() as u64;
     errors.sort_by_key(|(source, position, _)| (*source, *position));
     rejected.extend(errors.into_iter().map(|(.., r)| r));
 
     Report {
         rulebook: rulebook_ref(book),
-        range: DateRange { from: Some(dates.from), to: Some(dates.to) },
+        range: DateRange {
+            from: Some(dates.from),
+            to: Some(dates.to),
+        },
         as_of: Some(dates.as_of),
         period: period.name().to_owned(),
         members,
@@ -193,13 +235,20 @@ pub fn score(
 }
 
 fn rulebook_ref(book: &Rulebook) -> RulebookRef {
-    RulebookRef { id: book.id.clone(), version: book.version.clone(), digest: book.digest.clone() }
+    RulebookRef {
+        id: book.id.clone(),
+        version: book.version.clone(),
+        digest: book.digest.clone(),
+    }
 }
 
 fn empty_report(book: &Rulebook, period: Per, rejected: Vec<Rejected>, options: &Options) -> Report {
     Report {
         rulebook: rulebook_ref(book),
-        range: DateRange { from: options.from, to: options.to },
+        range: DateRange {
+            from: options.from,
+            to: options.to,
+        },
         as_of: options.as_of,
         period: period.name().to_owned(),
         members: Vec::new(),
@@ -262,7 +311,12 @@ fn score_member(
                     match kind.evaluate_record(&env) {
                         Ok(Some(outcome)) => {
                             used[i] = true;
-                            awards.push(give(record.date, outcome.points, vec![record_ref(record)], outcome.explain));
+                            awards.push(give(
+                                record.date,
+                                outcome.points,
+                                vec![record_ref(record)],
+                                outcome.explain,
+                            ));
                         }
                         Ok(None) => {}
                         Err(error) => errors.push(rejection(record, format!("rule `{}`: {error}", rule.id))),
@@ -281,11 +335,18 @@ fn score_member(
                 }
             }
             kind => {
-                let in_force: Vec<&Record> = records.iter().copied().filter(|r| rule.effective.contains(r.date)).collect();
-                let index_of: Vec<usize> =
-                    (0..records.len()).filter(|&i| rule.effective.contains(records[i].date)).collect();
-                let awarded: Vec<(&str, Date, Decimal)> =
-                    awards.iter().map(|a| (book.rules[a.rule].id.as_str(), a.date, a.points)).collect();
+                let in_force: Vec<&Record> = records
+                    .iter()
+                    .copied()
+                    .filter(|r| rule.effective.contains(r.date))
+                    .collect();
+                let index_of: Vec<usize> = (0..records.len())
+                    .filter(|&i| rule.effective.contains(records[i].date))
+                    .collect();
+                let awarded: Vec<(&str, Date, Decimal)> = awards
+                    .iter()
+                    .map(|a| (book.rules[a.rule].id.as_str(), a.date, a.points))
+                    .collect();
                 let view = MemberView {
                     member_id: member,
                     attrs,
@@ -299,8 +360,13 @@ fn score_member(
                 match kind.evaluate_group(&view, &mut in_force_used) {
                     Ok(group_awards) => {
                         for group_award in group_awards {
-                            let refs = group_award.records.iter().map(|&i| record_ref(in_force[i])).collect();
-                            let mut award = give(group_award.date, group_award.points, refs, group_award.explain);
+                            let refs = group_award
+                                .records
+                                .iter()
+                                .map(|&i| record_ref(in_force[i]))
+                                .collect();
+                            let mut award =
+                                give(group_award.date, group_award.points, refs, group_award.explain);
                             award.provisional = group_award.provisional;
                             award.failed = group_award.failed;
                             awards.push(award);

@@ -77,11 +77,17 @@ pub(crate) fn decode(
     default_per: Per,
 ) -> Vec<Index> {
     let mut out = Vec::new();
-    let Some(items) = decoder.seq(node, "`indexes`") else { return out };
+    let Some(items) = decoder.seq(node, "`indexes`") else {
+        return out;
+    };
     for (i, item) in items.iter().enumerate() {
         if let Some(index) = decode_one(decoder, exprs, item, i, rules, default_per) {
             if out.iter().any(|x: &Index| x.id == index.id) {
-                decoder.error("duplicate-index", item.span.start..item.span.start, format!("index `{}` is defined twice", index.id));
+                decoder.error(
+                    "duplicate-index",
+                    item.span.start..item.span.start,
+                    format!("index `{}` is defined twice", index.id),
+                );
             }
             out.push(index);
         }
@@ -98,10 +104,16 @@ fn decode_one(
     default_per: Per,
 ) -> Option<Index> {
     let mut map = decoder.map(node, &format!("index {}", position + 1))?;
-    let id = map.require(decoder, "id").and_then(|n| decoder.ident(n, "index id"));
-    let what = id.as_ref().map_or_else(|| format!("index {}", position + 1), |id| format!("index `{id}`"));
+    let id = map
+        .require(decoder, "id")
+        .and_then(|n| decoder.ident(n, "index id"));
+    let what = id
+        .as_ref()
+        .map_or_else(|| format!("index {}", position + 1), |id| format!("index `{id}`"));
     map.rename(&what);
-    let title = map.get("title").and_then(|n| decoder.string(n, &format!("{what}: `title`")));
+    let title = map
+        .get("title")
+        .and_then(|n| decoder.string(n, &format!("{what}: `title`")));
     map.get("description");
     let per = match map.get("per") {
         Some(node) => crate::rules::decode_per(decoder, node, &what),
@@ -109,21 +121,37 @@ fn decode_one(
     };
     let mut dimensions = Vec::new();
     if let Some(node) = map.require(decoder, "dimensions") {
-        for item in decoder.seq(node, &format!("{what}: `dimensions`")).unwrap_or_default() {
+        for item in decoder
+            .seq(node, &format!("{what}: `dimensions`"))
+            .unwrap_or_default()
+        {
             if let Some(d) = decode_dimension(decoder, item, &what, rules) {
                 dimensions.push(d);
             }
         }
     }
     if dimensions.iter().map(|d| d.weight).sum::<Decimal>().is_zero() && !dimensions.is_empty() {
-        decoder.error("zero-weight", map.span.start..map.span.start, format!("{what}: the dimensions' weights sum to 0"));
+        decoder.error(
+            "zero-weight",
+            map.span.start..map.span.start,
+            format!("{what}: the dimensions' weights sum to 0"),
+        );
     }
     let mut grades = Vec::new();
     if let Some(node) = map.get("grades") {
-        for item in decoder.seq(node, &format!("{what}: `grades`")).unwrap_or_default() {
-            let Some(mut g) = decoder.map(item, &format!("{what}: grade")) else { continue };
-            let min = g.get("min").and_then(|n| decoder.decimal(n, &format!("{what}: grade `min`")));
-            let label = g.require(decoder, "label").and_then(|n| decoder.string(n, &format!("{what}: grade `label`")));
+        for item in decoder
+            .seq(node, &format!("{what}: `grades`"))
+            .unwrap_or_default()
+        {
+            let Some(mut g) = decoder.map(item, &format!("{what}: grade")) else {
+                continue;
+            };
+            let min = g
+                .get("min")
+                .and_then(|n| decoder.decimal(n, &format!("{what}: grade `min`")));
+            let label = g
+                .require(decoder, "label")
+                .and_then(|n| decoder.string(n, &format!("{what}: grade `label`")));
             g.finish(decoder, &["min", "label"]);
             if let Some(label) = label {
                 grades.push(Grade { min, label });
@@ -133,20 +161,36 @@ fn decode_one(
     let mut vetoes = Vec::new();
     if let Some(node) = map.get("veto") {
         for item in decoder.one_or_many(node) {
-            let Some(mut v) = decoder.map(item, &format!("{what}: veto")) else { continue };
+            let Some(mut v) = decoder.map(item, &format!("{what}: veto")) else {
+                continue;
+            };
             let when = v.require(decoder, "when").and_then(|n| {
-                exprs.compile(decoder, n, &format!("{what}: veto `when`"), Context::Group, &[], Some(Type::Bool))
+                exprs.compile(
+                    decoder,
+                    n,
+                    &format!("{what}: veto `when`"),
+                    Context::Group,
+                    &[],
+                    Some(Type::Bool),
+                )
             });
             let grade_node = v.require(decoder, "grade");
             let grade = grade_node.and_then(|n| decoder.string(n, &format!("{what}: veto `grade`")));
-            let reason = v.get("reason").and_then(|n| decoder.string(n, &format!("{what}: veto `reason`")));
+            let reason = v
+                .get("reason")
+                .and_then(|n| decoder.string(n, &format!("{what}: veto `reason`")));
             v.finish(decoder, &["when", "grade", "reason"]);
             if let (Some(grade), Some(node)) = (&grade, grade_node)
                 && !grades.is_empty()
                 && !grades.iter().any(|g| &g.label == grade)
             {
                 let labels: Vec<&str> = grades.iter().map(|g| g.label.as_str()).collect();
-                decoder.error("unknown-grade", node.span.clone(), format!("{what}: veto grade `{grade}` is not one of the grades"))
+                decoder
+                    .error(
+                        "unknown-grade",
+                        node.span.clone(),
+                        format!("{what}: veto grade `{grade}` is not one of the grades"),
+                    )
                     .help = Some(format!("grades are {}", labels.join(", ")));
             }
             if let (Some(when), Some(grade)) = (when, grade) {
@@ -155,28 +199,67 @@ fn decode_one(
             }
         }
     }
-    map.finish(decoder, &["id", "title", "description", "per", "dimensions", "grades", "veto"]);
-    Some(Index { id: id?, title, per: per?, dimensions, grades, vetoes })
+    map.finish(
+        decoder,
+        &[
+            "id",
+            "title",
+            "description",
+            "per",
+            "dimensions",
+            "grades",
+            "veto",
+        ],
+    );
+    Some(Index {
+        id: id?,
+        title,
+        per: per?,
+        dimensions,
+        grades,
+        vetoes,
+    })
 }
 
 fn decode_dimension(decoder: &mut Decoder, node: &Node, what: &str, rules: &[Rule]) -> Option<Dimension> {
     let mut map = decoder.map(node, &format!("{what}: dimension"))?;
-    let id = map.require(decoder, "id").and_then(|n| decoder.ident(n, "dimension id"));
+    let id = map
+        .require(decoder, "id")
+        .and_then(|n| decoder.ident(n, "dimension id"));
     let label = format!("{what}: dimension `{}`", id.as_deref().unwrap_or("?"));
-    let weight = map.require(decoder, "weight").and_then(|n| decoder.decimal(n, &format!("{label}: `weight`")));
-    let full = map.require(decoder, "full").and_then(|n| decoder.decimal(n, &format!("{label}: `full`")));
-    let base = map.get("base").map_or(Some(Decimal::ZERO), |n| decoder.decimal(n, &format!("{label}: `base`")));
+    let weight = map
+        .require(decoder, "weight")
+        .and_then(|n| decoder.decimal(n, &format!("{label}: `weight`")));
+    let full = map
+        .require(decoder, "full")
+        .and_then(|n| decoder.decimal(n, &format!("{label}: `full`")));
+    let base = map.get("base").map_or(Some(Decimal::ZERO), |n| {
+        decoder.decimal(n, &format!("{label}: `base`"))
+    });
     let mut named = |key: &str, known: &dyn Fn(&str) -> bool, candidates: Vec<&str>| -> Vec<String> {
-        let Some(node) = map.get(key) else { return Vec::new() };
+        let Some(node) = map.get(key) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (name, span) in decoder.strings(node, &format!("{label}: `{key}`")) {
             if known(&name) {
                 out.push(name);
             } else {
                 let diagnostic = decoder.error(
-                    if key == "rules" { "unknown-rule" } else { "unknown-tag" },
+                    if key == "rules" {
+                        "unknown-rule"
+                    } else {
+                        "unknown-tag"
+                    },
                     span,
-                    format!("{label}: no rule {} `{name}`", if key == "rules" { "has the id" } else { "has the tag" }),
+                    format!(
+                        "{label}: no rule {} `{name}`",
+                        if key == "rules" {
+                            "has the id"
+                        } else {
+                            "has the tag"
+                        }
+                    ),
                 );
                 if let Some(close) = crate::diagnostic::did_you_mean(&name, candidates.iter().copied()) {
                     diagnostic.help = Some(format!("did you mean `{close}`?"));
@@ -186,19 +269,40 @@ fn decode_dimension(decoder: &mut Decoder, node: &Node, what: &str, rules: &[Rul
         out
     };
     let rule_ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    let tags: Vec<&str> = rules.iter().flat_map(|r| r.tags.iter().map(String::as_str)).collect();
+    let tags: Vec<&str> = rules
+        .iter()
+        .flat_map(|r| r.tags.iter().map(String::as_str))
+        .collect();
     let dim_rules = named("rules", &|n| rule_ids.contains(&n), rule_ids.clone());
     let dim_tags = named("tags", &|n| tags.contains(&n), tags.clone());
     if !map.has("rules") && !map.has("tags") {
-        decoder.error("empty-dimension", map.span.start..map.span.start, format!("{label} needs `rules` or `tags`"));
+        decoder.error(
+            "empty-dimension",
+            map.span.start..map.span.start,
+            format!("{label} needs `rules` or `tags`"),
+        );
     }
     if full.is_some_and(|f| f <= Decimal::ZERO) {
-        decoder.error("bad-number", map.span.start..map.span.start, format!("{label}: `full` must be above 0"));
+        decoder.error(
+            "bad-number",
+            map.span.start..map.span.start,
+            format!("{label}: `full` must be above 0"),
+        );
         return None;
     }
     map.get("title");
-    map.finish(decoder, &["id", "title", "weight", "rules", "tags", "full", "base"]);
-    Some(Dimension { id: id?, weight: weight?, rules: dim_rules, tags: dim_tags, full: full?, base: base? })
+    map.finish(
+        decoder,
+        &["id", "title", "weight", "rules", "tags", "full", "base"],
+    );
+    Some(Dimension {
+        id: id?,
+        weight: weight?,
+        rules: dim_rules,
+        tags: dim_tags,
+        full: full?,
+        base: base?,
+    })
 }
 
 /// The member's index reports: one per index per window that holds a record of the
@@ -227,12 +331,17 @@ pub(crate) fn evaluate(
                     .filter(|a| window.contains(a.date) && dimension.counts(&book.rules[a.rule]))
                     .map(|a| a.points)
                     .sum();
-                let value = ((dimension.base + points) / dimension.full).clamp(Decimal::ZERO, Decimal::ONE) * hundred;
+                let value =
+                    ((dimension.base + points) / dimension.full).clamp(Decimal::ZERO, Decimal::ONE) * hundred;
                 weighted += dimension.weight * value;
                 weights += dimension.weight;
                 dimensions.push((dimension.id.clone(), scaled(book, value)));
             }
-            let score = if weights.is_zero() { Decimal::ZERO } else { weighted / weights };
+            let score = if weights.is_zero() {
+                Decimal::ZERO
+            } else {
+                weighted / weights
+            };
             let score = scaled(book, score);
             let mut grade = index
                 .grades
@@ -240,9 +349,15 @@ pub(crate) fn evaluate(
                 .find(|g| g.min.is_none_or(|min| min <= score))
                 .map(|g| g.label.clone());
             let window_records: Vec<&Record> = records[range].to_vec();
-            let awarded: Vec<(&str, jiff::civil::Date, Decimal)> =
-                awards.iter().map(|a| (book.rules[a.rule].id.as_str(), a.date, a.points)).collect();
-            let group = crate::rules::WindowGroup { records: window_records, window, awarded: &awarded };
+            let awarded: Vec<(&str, jiff::civil::Date, Decimal)> = awards
+                .iter()
+                .map(|a| (book.rules[a.rule].id.as_str(), a.date, a.points))
+                .collect();
+            let group = crate::rules::WindowGroup {
+                records: window_records,
+                window,
+                awarded: &awarded,
+            };
             let env = crate::expr::Env {
                 record: None,
                 member_id: records.first().map_or("", |r| &r.member),
@@ -253,10 +368,17 @@ pub(crate) fn evaluate(
                 locals: &[],
                 group: Some(&group),
             };
-            let veto = index.vetoes.iter().find(|v| v.when.eval_bool(&env).unwrap_or(false)).map(|v| {
-                grade = Some(v.grade.clone());
-                VetoReport { reason: v.reason.clone(), grade: v.grade.clone() }
-            });
+            let veto = index
+                .vetoes
+                .iter()
+                .find(|v| v.when.eval_bool(&env).unwrap_or(false))
+                .map(|v| {
+                    grade = Some(v.grade.clone());
+                    VetoReport {
+                        reason: v.reason.clone(),
+                        grade: v.grade.clone(),
+                    }
+                });
             out.push(IndexReport {
                 index: index.id.clone(),
                 period: index.per.label(window),

@@ -49,6 +49,7 @@ pub mod api;
 pub mod book;
 pub mod calendar;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod expr;

@@ -63,9 +63,13 @@ pub struct TestResult {
 
 pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
     let mut tests = Vec::new();
-    let Some(items) = decoder.seq(node, "`tests`") else { return tests };
+    let Some(items) = decoder.seq(node, "`tests`") else {
+        return tests;
+    };
     for (i, item) in items.iter().enumerate() {
-        let Some(mut map) = decoder.map(item, &format!("test {}", i + 1)) else { continue };
+        let Some(mut map) = decoder.map(item, &format!("test {}", i + 1)) else {
+            continue;
+        };
         let name = map
             .get("name")
             .and_then(|n| decoder.string(n, "test `name`"))
@@ -78,7 +82,9 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
         let mut options = Options::default();
         for key in ["from", "to", "as_of"] {
             let Some(node) = map.get(key) else { continue };
-            let Some(text) = decoder.string(node, &format!("test `{key}`")) else { continue };
+            let Some(text) = decoder.string(node, &format!("test `{key}`")) else {
+                continue;
+            };
             match parse_date(&text) {
                 Ok(date) => match key {
                     "from" => options.from = Some(date),
@@ -86,17 +92,33 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
                     _ => options.as_of = Some(date),
                 },
                 Err(message) => {
-                    decoder.error("bad-date", node.span.clone(), format!("test `{name}`: `{key}`: {message}"));
+                    decoder.error(
+                        "bad-date",
+                        node.span.clone(),
+                        format!("test `{name}`: `{key}`: {message}"),
+                    );
                 }
             }
         }
         if let Some(node) = map.get("period") {
             options.period = crate::rules::decode_per(decoder, node, &format!("test `{name}`"));
         }
-        let expect = map.require(decoder, "expect").map(|n| decode_expect(decoder, n, &name)).unwrap_or_default();
-        map.finish(decoder, &["name", "records", "expect", "from", "to", "as_of", "period"]);
+        let expect = map
+            .require(decoder, "expect")
+            .map(|n| decode_expect(decoder, n, &name))
+            .unwrap_or_default();
+        map.finish(
+            decoder,
+            &["name", "records", "expect", "from", "to", "as_of", "period"],
+        );
         if let Some(records) = records {
-            tests.push(SelfTest { name, records, options, expect, span: item.span.clone() });
+            tests.push(SelfTest {
+                name,
+                records,
+                options,
+                expect,
+                span: item.span.clone(),
+            });
         }
     }
     tests
@@ -105,33 +127,61 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
 fn decode_expect(decoder: &mut Decoder, node: &Node, name: &str) -> Vec<Expectation> {
     let mut out = Vec::new();
     let NodeKind::Map(members) = &node.kind else {
-        decoder.error("wrong-type", node.span.clone(), format!("test `{name}`: `expect` maps members to periods"));
+        decoder.error(
+            "wrong-type",
+            node.span.clone(),
+            format!("test `{name}`: `expect` maps members to periods"),
+        );
         return out;
     };
     for (member_node, periods) in members {
-        let Some(member) = decoder.string(member_node, "member id") else { continue };
+        let Some(member) = decoder.string(member_node, "member id") else {
+            continue;
+        };
         let NodeKind::Map(periods) = &periods.kind else {
-            decoder.error("wrong-type", periods.span.clone(), format!("test `{name}`: `{member}` maps periods to points"));
+            decoder.error(
+                "wrong-type",
+                periods.span.clone(),
+                format!("test `{name}`: `{member}` maps periods to points"),
+            );
             continue;
         };
         for (period_node, value) in periods {
-            let Some(period) = decoder.string(period_node, "period") else { continue };
+            let Some(period) = decoder.string(period_node, "period") else {
+                continue;
+            };
             if period == "total" {
                 if let Some(expected) = expected_value(decoder, value) {
-                    out.push(Expectation { member: member.clone(), period: None, key: period, expected });
+                    out.push(Expectation {
+                        member: member.clone(),
+                        period: None,
+                        key: period,
+                        expected,
+                    });
                 }
                 continue;
             }
             let NodeKind::Map(keys) = &value.kind else {
-                decoder.error("wrong-type", value.span.clone(), format!("test `{name}`: `{period}` maps rules to points"));
+                decoder.error(
+                    "wrong-type",
+                    value.span.clone(),
+                    format!("test `{name}`: `{period}` maps rules to points"),
+                );
                 continue;
             };
             for (key_node, value) in keys {
-                let (Some(key), Some(expected)) = (decoder.string(key_node, "rule id"), expected_value(decoder, value))
-                else {
+                let (Some(key), Some(expected)) = (
+                    decoder.string(key_node, "rule id"),
+                    expected_value(decoder, value),
+                ) else {
                     continue;
                 };
-                out.push(Expectation { member: member.clone(), period: Some(period.clone()), key, expected });
+                out.push(Expectation {
+                    member: member.clone(),
+                    period: Some(period.clone()),
+                    key,
+                    expected,
+                });
             }
         }
     }
@@ -141,9 +191,15 @@ fn decode_expect(decoder: &mut Decoder, node: &Node, name: &str) -> Vec<Expectat
 fn expected_value(decoder: &mut Decoder, node: &Node) -> Option<Expected> {
     match &node.kind {
         NodeKind::Number(n) => parse_decimal(n).map(Expected::Number),
-        NodeKind::Str(s) => Some(parse_decimal(s).map_or_else(|| Expected::Grade(s.clone()), Expected::Number)),
+        NodeKind::Str(s) => {
+            Some(parse_decimal(s).map_or_else(|| Expected::Grade(s.clone()), Expected::Number))
+        }
         _ => {
-            decoder.error("wrong-type", node.span.clone(), "an expectation is a number (points, a score) or a grade");
+            decoder.error(
+                "wrong-type",
+                node.span.clone(),
+                "an expectation is a number (points, a score) or a grade",
+            );
             None
         }
     }
@@ -206,7 +262,11 @@ impl SelfTest {
                 failures.push(format!("{place}: expected {expected}, got {found}"));
             }
         }
-        TestResult { name: self.name.clone(), passed: failures.is_empty(), failures }
+        TestResult {
+            name: self.name.clone(),
+            passed: failures.is_empty(),
+            failures,
+        }
     }
 }
 
@@ -221,7 +281,11 @@ fn find(report: &Report, e: &Expectation) -> Option<Found> {
         return Some(Found::Number(member.map_or(Decimal::ZERO, |m| m.total)));
     };
     let member = member?;
-    if let Some(index) = member.indexes.iter().find(|i| i.index == e.key && &i.period == period) {
+    if let Some(index) = member
+        .indexes
+        .iter()
+        .find(|i| i.index == e.key && &i.period == period)
+    {
         return Some(match &e.expected {
             Expected::Grade(_) => Found::Grade(index.grade.clone().unwrap_or_default()),
             Expected::Number(_) => Found::Number(index.score),
@@ -231,7 +295,11 @@ fn find(report: &Report, e: &Expectation) -> Option<Found> {
     let points = match row {
         None => Decimal::ZERO,
         Some(row) if e.key == "total" => row.total,
-        Some(row) => row.rules.iter().find(|(id, _)| *id == e.key).map_or(Decimal::ZERO, |(_, p)| *p),
+        Some(row) => row
+            .rules
+            .iter()
+            .find(|(id, _)| *id == e.key)
+            .map_or(Decimal::ZERO, |(_, p)| *p),
     };
     Some(Found::Number(points))
 }

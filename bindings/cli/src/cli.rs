@@ -24,6 +24,10 @@ pub enum Command {
     },
     /// Score activity records against a rulebook.
     Score(ScoreArgs),
+    /// Score the same records with two rulebooks and show what changes, largest first.
+    Diff(DiffArgs),
+    /// Print the JSON Schema of the rulebook format (for editors).
+    Schema,
     /// Run the rulebooks' own examples (`tests:`); exit 1 if any fails.
     Test {
         /// One or more rulebooks.
@@ -32,11 +36,10 @@ pub enum Command {
     },
 }
 
+/// The records to score and the dates to score them for (shared by `score`, `diff`).
 #[derive(Args, Debug)]
-pub struct ScoreArgs {
-    /// The rulebook (YAML).
-    pub book: PathBuf,
-    /// Record files: .jsonl, .json, .csv or .yaml; `-` reads JSONL from standard input.
+pub struct InputArgs {
+    /// Record files: .jsonl, .json, .csv or .yaml; `-` reads standard input.
     #[arg(required = true)]
     pub records: Vec<PathBuf>,
     /// First day of the report (earlier records still count for caps and streaks).
@@ -54,6 +57,17 @@ pub struct ScoreArgs {
     /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
+    /// Format of standard input when a record file is `-`.
+    #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
+    pub stdin_format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// The rulebook (YAML).
+    pub book: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
@@ -63,9 +77,19 @@ pub struct ScoreArgs {
     /// Language of explanations (default: Chinese for rulebooks with Chinese titles).
     #[arg(long, value_parser = ["zh", "en"])]
     pub lang: Option<String>,
-    /// Format of standard input when RECORDS is `-`.
-    #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
-    pub stdin_format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The rulebook in force.
+    pub old: PathBuf,
+    /// The rulebook proposed.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format (csv is not offered: a diff is read, not processed).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use merit::Format;
+use merit::calendar::Per;
+use merit::{Format, Members, Records, Rulebook, ScoreOptions};
+
+use crate::cli::InputArgs;
 
 /// Reads a file, or standard input for `-`.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
@@ -49,7 +52,11 @@ pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, St
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let include = move |relative: &str| -> Result<String, String> {
         let rel = Path::new(relative);
-        if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
             return Err("scripts are read only from the rulebook's own folder".to_owned());
         }
         std::fs::read_to_string(folder.join(rel)).map_err(|e| e.to_string())
@@ -60,5 +67,59 @@ pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, St
             eprint!("{}", error.render(color));
             Ok(None)
         }
+    }
+}
+
+/// The record files and member profiles named on the command line, read once so
+/// that several rulebooks (`merit diff`) can type them by their own schema.
+pub struct Inputs {
+    files: Vec<(String, Format, Vec<u8>)>,
+    pub members: Option<Members>,
+    pub options: ScoreOptions,
+    pub bytes: usize,
+}
+
+impl Inputs {
+    pub fn read(args: &InputArgs) -> Result<Inputs, String> {
+        let mut files = Vec::new();
+        let mut bytes = 0;
+        for path in &args.records {
+            let format = format_of(path, &args.stdin_format)?;
+            let data = read_bytes(path)?;
+            bytes += data.len();
+            files.push((path.display().to_string(), format, data));
+        }
+        let members = match &args.members {
+            None => None,
+            Some(path) => {
+                let format = format_of(path, "jsonl")?;
+                let data = read_bytes(path)?;
+                Some(Members::read(&data, format).map_err(|e| format!("{}: {e}", path.display()))?)
+            }
+        };
+        let options = ScoreOptions {
+            from: args.from,
+            to: args.to,
+            as_of: args.as_of,
+            period: args.period.as_deref().and_then(Per::parse),
+        };
+        Ok(Inputs {
+            files,
+            members,
+            options,
+            bytes,
+        })
+    }
+
+    /// The records typed by `book`'s schema; an input that cannot be read at all
+    /// (not a JSON array, a CSV without header) is an error naming the file.
+    pub fn records(&self, book: &Rulebook) -> Result<Records, String> {
+        let mut records = Records::new();
+        for (name, format, data) in &self.files {
+            records
+                .read(book, data, *format, name)
+                .map_err(|e| format!("{name}: {e}"))?;
+        }
+        Ok(records)
     }
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod diff;
 mod input;
 mod render;
 mod score;
@@ -35,6 +36,11 @@ fn main() -> ExitCode {
         Command::Check { book } => check::run(book, color),
         Command::Score(args) => score::run(args, color),
         Command::Test { books } => selftest::run(books, color),
+        Command::Diff(args) => diff::run(args, color),
+        Command::Schema => {
+            print!("{}", merit::book::JSON_SCHEMA);
+            Outcome::Ok
+        }
     });
     match run {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -5,13 +5,11 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use merit::calendar::Per;
 use merit::explain::{Lang, explain_member};
-use merit::{Members, Records, ScoreOptions};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
-use crate::input::{format_of, load_book, read_bytes};
+use crate::input::{Inputs, load_book};
 use crate::render;
 
 /// Inputs larger than this show a progress spinner on a terminal (about 100k records).
@@ -24,54 +22,25 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         Err(message) => return Outcome::Usage(message),
     };
 
-    let mut records = Records::new();
-    let mut progress: Option<ProgressBar> = None;
-    for path in &args.records {
-        let format = match format_of(path, &args.stdin_format) {
-            Ok(format) => format,
-            Err(message) => return Outcome::Usage(message),
-        };
-        let bytes = match read_bytes(path) {
-            Ok(bytes) => bytes,
-            Err(message) => return Outcome::Usage(message),
-        };
-        if bytes.len() > PROGRESS_BYTES && std::io::stderr().is_terminal() {
-            let bar = progress.get_or_insert_with(spinner);
-            bar.set_message(format!("reading {} ({} MB)", path.display(), bytes.len() >> 20));
-        }
-        let name = path.display().to_string();
-        if let Err(error) = records.read(&book, &bytes, format, &name) {
-            eprintln!("error: {name}: {error}");
-            return Outcome::DataErrors;
-        }
+    let inputs = match Inputs::read(&args.input) {
+        Ok(inputs) => inputs,
+        Err(message) => return Outcome::Usage(message),
+    };
+    let progress = (inputs.bytes > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(spinner);
+    if let Some(bar) = &progress {
+        bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));
     }
-    let members = match &args.members {
-        None => None,
-        Some(path) => {
-            let format = match format_of(path, "jsonl") {
-                Ok(format) => format,
-                Err(message) => return Outcome::Usage(message),
-            };
-            match read_bytes(path).map(|bytes| Members::read(&bytes, format)) {
-                Ok(Ok(members)) => Some(members),
-                Ok(Err(error)) => {
-                    eprintln!("error: {}: {error}", path.display());
-                    return Outcome::DataErrors;
-                }
-                Err(message) => return Outcome::Usage(message),
-            }
+    let records = match inputs.records(&book) {
+        Ok(records) => records,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::DataErrors;
         }
     };
     if let Some(bar) = &progress {
         bar.set_message(format!("scoring {} records", records.len()));
     }
-    let options = ScoreOptions {
-        from: args.from,
-        to: args.to,
-        as_of: args.as_of,
-        period: args.period.as_deref().and_then(Per::parse),
-    };
-    let report = book.score(&records, members.as_ref(), &options);
+    let report = book.score(&records, inputs.members.as_ref(), &inputs.options);
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

@@ -33,5 +33,9 @@ pub fn run(books: &[PathBuf], color: bool) -> Outcome {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 { Outcome::Ok } else { Outcome::DataErrors }
+    if failed == 0 {
+        Outcome::Ok
+    } else {
+        Outcome::DataErrors
+    }
 }

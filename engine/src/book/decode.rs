@@ -41,8 +41,14 @@ impl<'s> Decoder<'s> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    pub fn warning(&mut self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::warning(code, message, self.file, self.source, span));
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::warning(code, message, self.file, self.source, span));
         self.diagnostics.last_mut().expect("just pushed")
     }
 

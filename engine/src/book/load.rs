@@ -11,7 +11,7 @@ use super::decode::{Decoder, MapReader};
 use super::exprs::ExprCompiler;
 use super::{Limits, Rulebook, Unit, digest, fields};
 
-const TOP_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &[
     "merit",
     "id",
     "version",
@@ -144,11 +144,24 @@ fn decode_book(
         );
         return None;
     }
-    let mut exprs = ExprCompiler { schema, member_attrs: Vec::new(), rule_ids: rule_ids(rule_nodes) };
+    let mut exprs = ExprCompiler {
+        schema,
+        member_attrs: Vec::new(),
+        rule_ids: rule_ids(rule_nodes),
+    };
     let schema_for_scripts = exprs.schema.clone();
     let default_per = period.unwrap_or(Per::Month);
-    let scripts = ScriptContext::new(&calendar, &limits.scripts, default_per, &schema_for_scripts, include);
-    let context = RuleContext { default_per, scripts: &scripts };
+    let scripts = ScriptContext::new(
+        &calendar,
+        &limits.scripts,
+        default_per,
+        &schema_for_scripts,
+        include,
+    );
+    let context = RuleContext {
+        default_per,
+        scripts: &scripts,
+    };
     let rules: Vec<Rule> = rule_nodes
         .iter()
         .enumerate()
@@ -328,4 +341,21 @@ fn decode_calendar(decoder: &mut Decoder, node: &Node) -> Calendar {
     let workdays = spans(&mut map, "workdays");
     map.finish(decoder, &["weekend", "holidays", "workdays"]);
     Calendar::new(&weekend, &holidays, &workdays)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The editor schema must know every key the loader knows, or editors would
+    /// flag valid rulebooks.
+    #[test]
+    fn the_json_schema_names_every_key() {
+        let schema: serde_json::Value =
+            serde_json::from_str(super::super::JSON_SCHEMA).expect("schema is JSON");
+        let text = schema.to_string();
+        for key in TOP_KEYS.iter().chain(rules::RULE_KEYS) {
+            assert!(text.contains(&format!("\"{key}\"")), "the schema lacks `{key}`");
+        }
+    }
 }

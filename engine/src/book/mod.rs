@@ -23,6 +23,10 @@ pub(crate) use decode::{Decoder, MapReader, parse_decimal};
 pub(crate) use exprs::ExprCompiler;
 pub(crate) use spans::ScalarMap;
 
+/// The JSON Schema of the rulebook format, for editors (`merit schema`); the
+/// committed copy is `schema/rulebook.schema.json`, which the shipped packs name.
+pub const JSON_SCHEMA: &str = include_str!("../../../schema/rulebook.schema.json");
+
 /// Limits on rulebook input, so that a hostile rulebook costs bounded time and memory.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -101,7 +105,9 @@ impl Unit {
 
 /// The engine reads no files: without a loader, `script_file:` cannot be used.
 fn no_includes(path: &str) -> Result<String, String> {
-    Err(format!("no file loader was given to read `{path}`; use `script:` or load the rulebook from a file"))
+    Err(format!(
+        "no file loader was given to read `{path}`; use `script:` or load the rulebook from a file"
+    ))
 }
 
 impl Rulebook {

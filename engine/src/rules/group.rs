@@ -41,7 +41,13 @@ pub struct GroupAward {
 
 impl GroupAward {
     /// An award for `window`, dated and flagged as DESIGN section 4 says.
-    pub fn new(window: Window, as_of: Date, points: Decimal, records: Vec<usize>, explain: String) -> GroupAward {
+    pub fn new(
+        window: Window,
+        as_of: Date,
+        points: Decimal,
+        records: Vec<usize>,
+        explain: String,
+    ) -> GroupAward {
         GroupAward {
             date: window.end.min(as_of),
             points,

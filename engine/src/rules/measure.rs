@@ -70,7 +70,11 @@ impl MeasureRule {
 
     /// Names `points:` may read.
     fn locals(measure: Measure) -> [(&'static str, Type); 3] {
-        [(measure.name(), Type::Num), ("value", Type::Num), ("n", Type::Num)]
+        [
+            (measure.name(), Type::Num),
+            ("value", Type::Num),
+            ("n", Type::Num),
+        ]
     }
 
     pub(crate) fn decode(
@@ -88,10 +92,24 @@ impl MeasureRule {
             Measure::Sum => (Type::Num, "`sum`"),
             Measure::Avg => (Type::Num, "`avg`"),
         };
-        let expr = exprs.compile(decoder, node, &format!("{what}: {label}"), Context::Record, &[], Some(expected));
-        let when = map
-            .get("when")
-            .map(|n| exprs.compile(decoder, n, &format!("{what}: `when`"), Context::Record, &[], Some(Type::Bool)));
+        let expr = exprs.compile(
+            decoder,
+            node,
+            &format!("{what}: {label}"),
+            Context::Record,
+            &[],
+            Some(expected),
+        );
+        let when = map.get("when").map(|n| {
+            exprs.compile(
+                decoder,
+                n,
+                &format!("{what}: `when`"),
+                Context::Record,
+                &[],
+                Some(Type::Bool),
+            )
+        });
         let per = match map.get("per") {
             Some(node) => super::decode_per(decoder, node, what)?,
             None => default_per,
@@ -108,12 +126,24 @@ impl MeasureRule {
                 Some(Type::Num),
             )?),
             (Some(_), Some(_)) => {
-                decoder.error("tiers-and-points", map.span.start..map.span.start, format!("{what} has both `tiers` and `points`; keep one"));
+                decoder.error(
+                    "tiers-and-points",
+                    map.span.start..map.span.start,
+                    format!("{what} has both `tiers` and `points`; keep one"),
+                );
                 return None;
             }
             (None, None) => {
-                decoder.error("missing-key", map.span.start..map.span.start, format!("{what} needs `tiers` or `points`")).help =
-                    Some(format!("e.g. `tiers: [{{ at: 3, points: 10 }}]` or `points: {} * 2`", measure.name()));
+                decoder
+                    .error(
+                        "missing-key",
+                        map.span.start..map.span.start,
+                        format!("{what} needs `tiers` or `points`"),
+                    )
+                    .help = Some(format!(
+                    "e.g. `tiers: [{{ at: 3, points: 10 }}]` or `points: {} * 2`",
+                    measure.name()
+                ));
                 return None;
             }
         };
@@ -122,7 +152,13 @@ impl MeasureRule {
             Some(compiled) => compiled,
             None => None,
         };
-        Some(MeasureRule { measure, when, expr: expr?, per, payout })
+        Some(MeasureRule {
+            measure,
+            when,
+            expr: expr?,
+            per,
+            payout,
+        })
     }
 
     /// The awards of every window of the member's records, and which records the
@@ -162,10 +198,18 @@ impl MeasureRule {
             let n = Decimal::from(matched.len());
             let measure = match self.measure {
                 Measure::Count => Some(n),
-                Measure::Sum => Some(values.iter().try_fold(Decimal::ZERO, |a, v| a.checked_add(*v)).ok_or_else(overflow)?),
+                Measure::Sum => Some(
+                    values
+                        .iter()
+                        .try_fold(Decimal::ZERO, |a, v| a.checked_add(*v))
+                        .ok_or_else(overflow)?,
+                ),
                 Measure::Avg if values.is_empty() => None,
                 Measure::Avg => {
-                    let sum = values.iter().try_fold(Decimal::ZERO, |a, v| a.checked_add(*v)).ok_or_else(overflow)?;
+                    let sum = values
+                        .iter()
+                        .try_fold(Decimal::ZERO, |a, v| a.checked_add(*v))
+                        .ok_or_else(overflow)?;
                     sum.checked_div(Decimal::from(values.len()))
                 }
             };
@@ -179,17 +223,30 @@ impl MeasureRule {
             let award = match &self.payout {
                 Payout::Tiers(tiers) => {
                     let Some(measure) = measure else { continue };
-                    let Some(tier) = tiers.iter().rev().find(|t| measure >= t.at) else { continue };
+                    let Some(tier) = tiers.iter().rev().find(|t| measure >= t.at) else {
+                        continue;
+                    };
                     let next = tiers.iter().find(|t| t.at > measure);
-                    let mut explain =
-                        format!("{shown}: tier at {} → {}", tier.at.normalize(), tier.points.normalize());
+                    let mut explain = format!(
+                        "{shown}: tier at {} → {}",
+                        tier.at.normalize(),
+                        tier.points.normalize()
+                    );
                     if let Some(next) = next {
-                        explain.push_str(&format!(" (next tier at {} → {})", next.at.normalize(), next.points.normalize()));
+                        explain.push_str(&format!(
+                            " (next tier at {} → {})",
+                            next.at.normalize(),
+                            next.points.normalize()
+                        ));
                     }
                     GroupAward::new(window, view.as_of, tier.points, matched, explain)
                 }
                 Payout::Points(expr) => {
-                    let locals = [measure.map_or(Value::Null, Value::Num), measure.map_or(Value::Null, Value::Num), Value::Num(n)];
+                    let locals = [
+                        measure.map_or(Value::Null, Value::Num),
+                        measure.map_or(Value::Null, Value::Num),
+                        Value::Num(n),
+                    ];
                     let group = WindowGroup {
                         records: view.records[range].to_vec(),
                         window,
@@ -197,7 +254,13 @@ impl MeasureRule {
                     };
                     let env = view.env(window, &group, &locals);
                     let outcome = super::Outcome::from_points(expr, &env)?;
-                    GroupAward::new(window, view.as_of, outcome.points, matched, format!("{shown}: {}", outcome.explain))
+                    GroupAward::new(
+                        window,
+                        view.as_of,
+                        outcome.points,
+                        matched,
+                        format!("{shown}: {}", outcome.explain),
+                    )
                 }
             };
             awards.push(award);
@@ -207,21 +270,34 @@ impl MeasureRule {
 }
 
 fn overflow() -> EvalError {
-    EvalError { message: "decimal overflow in a sum".into() }
+    EvalError {
+        message: "decimal overflow in a sum".into(),
+    }
 }
 
 fn decode_tiers(decoder: &mut Decoder, node: &Node, what: &str) -> Option<Vec<Tier>> {
     let mut tiers = Vec::new();
     for item in decoder.one_or_many(node) {
         let mut map = decoder.map(item, &format!("{what}: tier"))?;
-        let at = map.require(decoder, "at").and_then(|n| decoder.decimal(n, &format!("{what}: tier `at`")));
-        let points = map.require(decoder, "points").and_then(|n| decoder.decimal(n, &format!("{what}: tier `points`")));
+        let at = map
+            .require(decoder, "at")
+            .and_then(|n| decoder.decimal(n, &format!("{what}: tier `at`")));
+        let points = map
+            .require(decoder, "points")
+            .and_then(|n| decoder.decimal(n, &format!("{what}: tier `points`")));
         map.finish(decoder, &["at", "points"]);
-        tiers.push(Tier { at: at?, points: points? });
+        tiers.push(Tier {
+            at: at?,
+            points: points?,
+        });
     }
     tiers.sort_by_key(|t| t.at);
     if tiers.windows(2).any(|w| w[0].at == w[1].at) {
-        decoder.error("duplicate-tier", node.span.clone(), format!("{what}: two tiers start at the same `at`"));
+        decoder.error(
+            "duplicate-tier",
+            node.span.clone(),
+            format!("{what}: two tiers start at the same `at`"),
+        );
         return None;
     }
     Some(tiers)

@@ -95,7 +95,10 @@ impl RuleKind {
     /// Rule ids this rule reads through `points("…")`.
     pub fn rule_refs(&self) -> Vec<String> {
         match self {
-            RuleKind::Measure(MeasureRule { payout: Payout::Points(expr), .. }) => expr.rule_refs(),
+            RuleKind::Measure(MeasureRule {
+                payout: Payout::Points(expr),
+                ..
+            }) => expr.rule_refs(),
             RuleKind::Rating(rating) => rating.points.rule_refs(),
             _ => Vec::new(),
         }
@@ -209,20 +212,36 @@ pub(crate) fn decode(
     context: &RuleContext,
 ) -> Option<Rule> {
     let mut map = decoder.map(node, &format!("rule {}", index + 1))?;
-    let id = map.require(decoder, "id").and_then(|n| decoder.ident(n, "rule id"));
+    let id = map
+        .require(decoder, "id")
+        .and_then(|n| decoder.ident(n, "rule id"));
     let what = match &id {
         Some(id) => format!("rule `{id}`"),
         None => format!("rule {}", index + 1),
     };
     map.rename(&what);
-    let title = map.get("title").and_then(|n| decoder.string(n, &format!("{what}: `title`")));
+    let title = map
+        .get("title")
+        .and_then(|n| decoder.string(n, &format!("{what}: `title`")));
     map.get("description");
     let tags = map
         .get("tags")
-        .map(|n| decoder.strings(n, &format!("{what}: `tags`")).into_iter().map(|(tag, _)| tag).collect())
+        .map(|n| {
+            decoder
+                .strings(n, &format!("{what}: `tags`"))
+                .into_iter()
+                .map(|(tag, _)| tag)
+                .collect()
+        })
         .unwrap_or_default();
-    let effective = map.get("effective").map(|n| decode_effective(decoder, n, &what)).unwrap_or_default();
-    let caps = map.get("cap").map(|n| caps::decode(decoder, n, &what)).unwrap_or_default();
+    let effective = map
+        .get("effective")
+        .map(|n| decode_effective(decoder, n, &what))
+        .unwrap_or_default();
+    let caps = map
+        .get("cap")
+        .map(|n| caps::decode(decoder, n, &what))
+        .unwrap_or_default();
 
     let per = context.default_per;
     let kind = if map.has("table") {
@@ -256,7 +275,15 @@ pub(crate) fn decode(
         // The kind is unclear: report only keys no rule of any kind has.
         None => map.finish(decoder, RULE_KEYS),
     }
-    Some(Rule { id: id?, title, tags, effective, caps, kind: kind?, span })
+    Some(Rule {
+        id: id?,
+        title,
+        tags,
+        effective,
+        caps,
+        kind: kind?,
+        span,
+    })
 }
 
 /// The order rules are evaluated in: every rule after the rules whose points it
@@ -269,14 +296,25 @@ pub(crate) fn evaluation_order(decoder: &mut Decoder, rules: &[Rule]) -> Vec<usi
                 .rule_refs()
                 .iter()
                 .flat_map(|id| {
-                    rules.iter().enumerate().filter(move |(_, r)| &r.id == id).map(|(i, _)| i).collect::<Vec<_>>()
+                    rules
+                        .iter()
+                        .enumerate()
+                        .filter(move |(_, r)| &r.id == id)
+                        .map(|(i, _)| i)
+                        .collect::<Vec<_>>()
                 })
                 .collect()
         })
         .collect();
     let mut order = Vec::with_capacity(rules.len());
     let mut state = vec![0u8; rules.len()]; // 0 new, 1 visiting, 2 done
-    fn visit(i: usize, refs: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, path: &mut Vec<usize>) -> Option<Vec<usize>> {
+    fn visit(
+        i: usize,
+        refs: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
         match state[i] {
             2 => return None,
             1 => {

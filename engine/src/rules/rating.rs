@@ -39,6 +39,9 @@ pub struct Rating {
     pub points: Expr,
 }
 
+/// One subject's ratings in one window: each record and its value.
+type Ratings<'r> = Vec<(&'r Record, Decimal)>;
+
 /// The names `points:` of a rating rule may read.
 const LOCALS: [(&str, Type); 3] = [("score", Type::Num), ("n", Type::Num), ("mean", Type::Num)];
 
@@ -67,7 +70,14 @@ impl Rating {
         let mut spec = decoder.map(node, &format!("{what}: `rating`"))?;
         let mut expr = |spec: &mut MapReader, decoder: &mut Decoder, key: &str, ty: Type| {
             spec.require(decoder, key).and_then(|n| {
-                exprs.compile(decoder, n, &format!("{what}: `rating.{key}`"), Context::Record, &[], Some(ty))
+                exprs.compile(
+                    decoder,
+                    n,
+                    &format!("{what}: `rating.{key}`"),
+                    Context::Record,
+                    &[],
+                    Some(ty),
+                )
             })
         };
         let when = expr(&mut spec, decoder, "when", Type::Bool);
@@ -81,14 +91,22 @@ impl Rating {
                     match (lo, hi) {
                         (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
                         (Some(_), Some(_)) => {
-                            decoder.error("bad-range", node.span.clone(), format!("{what}: `scale` must be [low, high]"));
+                            decoder.error(
+                                "bad-range",
+                                node.span.clone(),
+                                format!("{what}: `scale` must be [low, high]"),
+                            );
                             None
                         }
                         _ => None,
                     }
                 }
                 Some(_) => {
-                    decoder.error("bad-range", node.span.clone(), format!("{what}: `scale` is two numbers, [low, high]"));
+                    decoder.error(
+                        "bad-range",
+                        node.span.clone(),
+                        format!("{what}: `scale` is two numbers, [low, high]"),
+                    );
                     None
                 }
                 None => None,
@@ -99,10 +117,18 @@ impl Rating {
         if let Some(node) = spec.get("prior")
             && let Some(mut prior) = decoder.map(node, &format!("{what}: `rating.prior`"))
         {
-            prior_mean = prior.require(decoder, "mean").and_then(|n| decoder.decimal(n, "prior `mean`"));
-            prior_weight = prior.require(decoder, "weight").and_then(|n| decoder.decimal(n, "prior `weight`"));
+            prior_mean = prior
+                .require(decoder, "mean")
+                .and_then(|n| decoder.decimal(n, "prior `mean`"));
+            prior_weight = prior
+                .require(decoder, "weight")
+                .and_then(|n| decoder.decimal(n, "prior `weight`"));
             if prior_weight.is_some_and(|w| w.is_sign_negative()) {
-                decoder.error("bad-number", node.span.clone(), format!("{what}: prior `weight` cannot be negative"));
+                decoder.error(
+                    "bad-number",
+                    node.span.clone(),
+                    format!("{what}: prior `weight` cannot be negative"),
+                );
             }
             prior.finish(decoder, &["mean", "weight"]);
         }
@@ -110,13 +136,23 @@ impl Rating {
             Some(n) => decoder.uint(n, &format!("{what}: `rating.min_count`"), 1_000_000),
             None => Some(1),
         };
-        spec.finish(decoder, &["when", "value", "subject", "scale", "prior", "min_count"]);
+        spec.finish(
+            decoder,
+            &["when", "value", "subject", "scale", "prior", "min_count"],
+        );
         let per = match map.get("per") {
             Some(node) => super::decode_per(decoder, node, what),
             None => Some(default_per),
         };
         let points = map.require(decoder, "points").and_then(|node| {
-            exprs.compile(decoder, node, &format!("{what}: `points`"), Context::Group, &LOCALS, Some(Type::Num))
+            exprs.compile(
+                decoder,
+                node,
+                &format!("{what}: `points`"),
+                Context::Group,
+                &LOCALS,
+                Some(Type::Num),
+            )
         });
         Some(Rating {
             when: when?,
@@ -140,11 +176,21 @@ impl Rating {
         }
         let subject = match self.subject.eval(env).map_err(text)? {
             Value::Str(s) if !s.is_empty() => s,
-            _ => return Err(format!("a rating needs a subject: `{}` is missing", self.subject.source().trim())),
+            _ => {
+                return Err(format!(
+                    "a rating needs a subject: `{}` is missing",
+                    self.subject.source().trim()
+                ));
+            }
         };
         let value = match self.value.eval(env).map_err(text)? {
             Value::Num(v) => v,
-            _ => return Err(format!("a rating needs a value: `{}` is missing", self.value.source().trim())),
+            _ => {
+                return Err(format!(
+                    "a rating needs a value: `{}` is missing",
+                    self.value.source().trim()
+                ));
+            }
         };
         let (lo, hi) = self.scale;
         if value < lo || value > hi {
@@ -165,9 +211,12 @@ impl Rating {
         as_of: Date,
         calendar: &Calendar,
     ) -> Result<Vec<RatingAward<'r>>, EvalError> {
-        let mut groups: BTreeMap<(Arc<str>, Window), Vec<(&'r Record, Decimal)>> = BTreeMap::new();
+        let mut groups: BTreeMap<(Arc<str>, Window), Ratings<'r>> = BTreeMap::new();
         for (record, subject, value) in ratings {
-            groups.entry((subject.clone(), self.per.window(record.date))).or_default().push((record, *value));
+            groups
+                .entry((subject.clone(), self.per.window(record.date)))
+                .or_default()
+                .push((record, *value));
         }
         let mut out = Vec::new();
         for ((subject, window), items) in groups {
@@ -182,7 +231,14 @@ impl Rating {
                     "{n} rating(s) in {label}, fewer than the {} needed: no points",
                     self.min_count
                 );
-                out.push(RatingAward { subject, date, points: Decimal::ZERO, records, explain, provisional });
+                out.push(RatingAward {
+                    subject,
+                    date,
+                    points: Decimal::ZERO,
+                    records,
+                    explain,
+                    provisional,
+                });
                 continue;
             }
             let mean = sum / n;
@@ -212,7 +268,14 @@ impl Rating {
                 score.normalize(),
                 outcome.explain
             );
-            out.push(RatingAward { subject, date, points: outcome.points, records, explain, provisional });
+            out.push(RatingAward {
+                subject,
+                date,
+                points: outcome.points,
+                records,
+                explain,
+                provisional,
+            });
         }
         Ok(out)
     }

@@ -65,7 +65,10 @@ pub struct Script {
 
 impl std::fmt::Debug for Script {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Script").field("per", &self.per).field("source", &self.source).finish()
+        f.debug_struct("Script")
+            .field("per", &self.per)
+            .field("source", &self.source)
+            .finish()
     }
 }
 
@@ -95,26 +98,46 @@ fn engine(calendar: &Calendar, limits: &ScriptLimits) -> Engine {
         .disable_symbol("eval")
         .on_print(|_| {})
         .on_debug(|_, _, _| {});
-    engine.register_fn("award", |points: Decimal, reason: ImmutableString| record_award(points, &reason));
-    engine.register_fn("award", |points: i64, reason: ImmutableString| record_award(Decimal::from(points), &reason));
+    engine.register_fn("award", |points: Decimal, reason: ImmutableString| {
+        record_award(points, &reason)
+    });
+    engine.register_fn("award", |points: i64, reason: ImmutableString| {
+        record_award(Decimal::from(points), &reason)
+    });
     engine.register_fn("award", |points: Decimal| record_award(points, ""));
     engine.register_fn("award", |points: i64| record_award(Decimal::from(points), ""));
     let cal = calendar.clone();
-    engine.register_fn("workdays_between", move |a: &str, b: &str| -> Result<i64, Box<rhai::EvalAltResult>> {
-        Ok(cal.workdays_between(date_arg(a)?, date_arg(b)?))
-    });
+    engine.register_fn(
+        "workdays_between",
+        move |a: &str, b: &str| -> Result<i64, Box<rhai::EvalAltResult>> {
+            Ok(cal.workdays_between(date_arg(a)?, date_arg(b)?))
+        },
+    );
     let cal = calendar.clone();
-    engine.register_fn("add_workdays", move |d: &str, n: i64| -> Result<String, Box<rhai::EvalAltResult>> {
-        cal.add_workdays(date_arg(d)?, n).map(|d| d.to_string()).ok_or_else(|| "no working day can be reached".into())
-    });
-    engine.register_fn("add_days", |d: &str, n: i64| -> Result<String, Box<rhai::EvalAltResult>> {
-        let date = date_arg(d)?;
-        date.checked_add(jiff::Span::new().days(n)).map(|d| d.to_string()).map_err(|e| e.to_string().into())
-    });
-    engine.register_fn("days_between", |a: &str, b: &str| -> Result<i64, Box<rhai::EvalAltResult>> {
-        let (a, b) = (date_arg(a)?, date_arg(b)?);
-        Ok(i64::from(crate::calendar::day_number(b) - crate::calendar::day_number(a)))
-    });
+    engine.register_fn(
+        "add_workdays",
+        move |d: &str, n: i64| -> Result<String, Box<rhai::EvalAltResult>> {
+            cal.add_workdays(date_arg(d)?, n)
+                .map(|d| d.to_string())
+                .ok_or_else(|| "no working day can be reached".into())
+        },
+    );
+    engine.register_fn(
+        "add_days",
+        |d: &str, n: i64| -> Result<String, Box<rhai::EvalAltResult>> {
+            let date = date_arg(d)?;
+            date.checked_add(jiff::Span::new().days(n))
+                .map(|d| d.to_string())
+                .map_err(|e| e.to_string().into())
+        },
+    );
+    engine.register_fn(
+        "days_between",
+        |a: &str, b: &str| -> Result<i64, Box<rhai::EvalAltResult>> {
+            let (a, b) = (date_arg(a)?, date_arg(b)?);
+            Ok(crate::calendar::day_number(b) - crate::calendar::day_number(a))
+        },
+    );
     engine
 }
 
@@ -138,13 +161,21 @@ impl Script {
                 match (context.include)(&path) {
                     Ok(text) => (node, text, Some(path)),
                     Err(message) => {
-                        decoder.error("script-file", node.span.clone(), format!("{what}: cannot read `{path}`: {message}"));
+                        decoder.error(
+                            "script-file",
+                            node.span.clone(),
+                            format!("{what}: cannot read `{path}`: {message}"),
+                        );
                         return None;
                     }
                 }
             }
             _ => {
-                decoder.error("script", map.span.start..map.span.start, format!("{what}: give `script` or `script_file`, not both"));
+                decoder.error(
+                    "script",
+                    map.span.start..map.span.start,
+                    format!("{what}: give `script` or `script_file`, not both"),
+                );
                 return None;
             }
         };
@@ -153,7 +184,11 @@ impl Script {
             Ok(ast) => ast,
             Err(error) => {
                 let position = error.position();
-                let offset = offset_in(&source, position.line().unwrap_or(1), position.position().unwrap_or(1));
+                let offset = offset_in(
+                    &source,
+                    position.line().unwrap_or(1),
+                    position.position().unwrap_or(1),
+                );
                 let message = format!("{what}: script does not compile: {}", error.err_type());
                 match (&in_file, &node.kind) {
                     (None, NodeKind::Str(_)) => {
@@ -163,7 +198,11 @@ impl Script {
                     }
                     _ => {
                         let line = position.line().unwrap_or(1);
-                        decoder.error("script-syntax", node.span.clone(), format!("{message} (line {line} of the file)"));
+                        decoder.error(
+                            "script-syntax",
+                            node.span.clone(),
+                            format!("{message} (line {line} of the file)"),
+                        );
                     }
                 }
                 return None;
@@ -182,7 +221,10 @@ impl Script {
     pub fn evaluate(&self, view: &MemberView) -> Vec<GroupAward> {
         let mut out = Vec::new();
         for (window, range) in windows(self.per, view.records) {
-            let records: rhai::Array = view.records[range.clone()].iter().map(|r| self.record_map(r)).collect();
+            let records: rhai::Array = view.records[range.clone()]
+                .iter()
+                .map(|r| self.record_map(r))
+                .collect();
             let mut scope = Scope::new();
             scope.push_constant("records", records);
             scope.push_constant("member", self.member_map(view));
@@ -195,7 +237,11 @@ impl Script {
             match result {
                 Ok(()) => {
                     for (points, reason) in made {
-                        let explain = if reason.is_empty() { "script".to_owned() } else { reason };
+                        let explain = if reason.is_empty() {
+                            "script".to_owned()
+                        } else {
+                            reason
+                        };
                         out.push(GroupAward::new(window, view.as_of, points, ids.clone(), explain));
                     }
                 }
@@ -212,7 +258,10 @@ impl Script {
 
     fn record_map(&self, record: &Record) -> Dynamic {
         let mut map = Map::new();
-        map.insert("member".into(), Dynamic::from(ImmutableString::from(&*record.member)));
+        map.insert(
+            "member".into(),
+            Dynamic::from(ImmutableString::from(&*record.member)),
+        );
         map.insert("kind".into(), Dynamic::from(ImmutableString::from(&*record.kind)));
         map.insert("date".into(), Dynamic::from(record.date.to_string()));
         map.insert("id".into(), Dynamic::from(ImmutableString::from(&*record.id)));
@@ -253,9 +302,17 @@ fn dynamic(value: &Value) -> Dynamic {
 
 /// Byte offset of a 1-based line and column in `text`.
 fn offset_in(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = text.get(start..).unwrap_or("");
-    start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// What script rules share across a rulebook: one sandboxed engine, and how
@@ -275,7 +332,11 @@ impl<'a> ScriptContext<'a> {
         schema: &'a Schema,
         include: &'a dyn Fn(&str) -> Result<String, String>,
     ) -> Self {
-        ScriptContext { engine: Arc::new(engine(calendar, limits)), default_per, schema, include }
+        ScriptContext {
+            engine: Arc::new(engine(calendar, limits)),
+            default_per,
+            schema,
+            include,
+        }
     }
 }
-

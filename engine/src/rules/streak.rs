@@ -39,7 +39,14 @@ impl Streak {
         let node = map.get("streak")?;
         let mut spec = decoder.map(node, &format!("{what}: `streak`"))?;
         let when = spec.require(decoder, "when").and_then(|n| {
-            exprs.compile(decoder, n, &format!("{what}: `streak.when`"), Context::Record, &[], Some(Type::Bool))
+            exprs.compile(
+                decoder,
+                n,
+                &format!("{what}: `streak.when`"),
+                Context::Record,
+                &[],
+                Some(Type::Bool),
+            )
         });
         let every = match spec.get("every") {
             Some(n) => super::decode_per(decoder, n, what),
@@ -53,13 +60,23 @@ impl Streak {
         let mut bonus = Vec::new();
         if let Some(node) = map.require(decoder, "bonus") {
             for item in decoder.one_or_many(node) {
-                let Some(mut entry) = decoder.map(item, &format!("{what}: `bonus`")) else { continue };
-                let length = entry.require(decoder, "length").and_then(|n| decoder.uint(n, "bonus `length`", 10_000));
-                let points = entry.require(decoder, "points").and_then(|n| decoder.decimal(n, "bonus `points`"));
+                let Some(mut entry) = decoder.map(item, &format!("{what}: `bonus`")) else {
+                    continue;
+                };
+                let length = entry
+                    .require(decoder, "length")
+                    .and_then(|n| decoder.uint(n, "bonus `length`", 10_000));
+                let points = entry
+                    .require(decoder, "points")
+                    .and_then(|n| decoder.decimal(n, "bonus `points`"));
                 entry.finish(decoder, &["length", "points"]);
                 if let (Some(length), Some(points)) = (length, points) {
                     if length == 0 {
-                        decoder.error("bad-number", item.span.clone(), format!("{what}: a streak `length` starts at 1"));
+                        decoder.error(
+                            "bad-number",
+                            item.span.clone(),
+                            format!("{what}: a streak `length` starts at 1"),
+                        );
                     }
                     bonus.push((length, points));
                 }
@@ -67,10 +84,19 @@ impl Streak {
         }
         bonus.sort_by_key(|b| b.0);
         if every == Some(Per::Lifetime) {
-            decoder.error("bad-period", node.span.clone(), format!("{what}: a streak needs a repeating period, not `lifetime`"));
+            decoder.error(
+                "bad-period",
+                node.span.clone(),
+                format!("{what}: a streak needs a repeating period, not `lifetime`"),
+            );
             return None;
         }
-        Some(Streak { when: when?, every: every?, min: min?, bonus })
+        Some(Streak {
+            when: when?,
+            every: every?,
+            min: min?,
+            bonus,
+        })
     }
 
     /// Walks the windows from the member's first matching record to `as_of`.
@@ -93,7 +119,9 @@ impl Streak {
         let mut awards = Vec::new();
         let mut run: Vec<&(Window, Vec<usize>)> = Vec::new();
         for entry in &qualifying {
-            let consecutive = run.last().is_some_and(|(last, _)| self.every.next(*last) == Some(entry.0));
+            let consecutive = run
+                .last()
+                .is_some_and(|(last, _)| self.every.next(*last) == Some(entry.0));
             if !consecutive {
                 run.clear();
             }

@@ -78,7 +78,9 @@ impl Test {
             _ if value.is_null() => false,
             Test::Eq(v) => cmp(v) == Some(Ordering::Equal),
             Test::NotEq(v) => cmp(v).is_some_and(|o| o != Ordering::Equal),
-            Test::Less(v, inclusive) => cmp(v).is_some_and(|o| o == Ordering::Less || (*inclusive && o.is_eq())),
+            Test::Less(v, inclusive) => {
+                cmp(v).is_some_and(|o| o == Ordering::Less || (*inclusive && o.is_eq()))
+            }
             Test::Greater(v, inclusive) => {
                 cmp(v).is_some_and(|o| o == Ordering::Greater || (*inclusive && o.is_eq()))
             }
@@ -86,9 +88,9 @@ impl Test {
                 let above = low.as_ref().is_none_or(|(v, inc)| {
                     cmp(v).is_some_and(|o| o == Ordering::Greater || (*inc && o.is_eq()))
                 });
-                let below = high
-                    .as_ref()
-                    .is_none_or(|(v, inc)| cmp(v).is_some_and(|o| o == Ordering::Less || (*inc && o.is_eq())));
+                let below = high.as_ref().is_none_or(|(v, inc)| {
+                    cmp(v).is_some_and(|o| o == Ordering::Less || (*inc && o.is_eq()))
+                });
                 above && below
             }
             Test::AnyOf(tests) => tests.iter().any(|t| t.matches(value)),
@@ -96,12 +98,15 @@ impl Test {
     }
 
     /// The interval of values the test accepts, when it is one.
-    fn interval(&self) -> Option<(Option<(&Value, bool)>, Option<(&Value, bool)>)> {
+    fn interval(&self) -> Option<(Bound<'_>, Bound<'_>)> {
         match self {
             Test::Eq(v) => Some((Some((v, true)), Some((v, true)))),
             Test::Less(v, inc) => Some((None, Some((v, *inc)))),
             Test::Greater(v, inc) => Some((Some((v, *inc)), None)),
-            Test::Range(low, high) => Some((low.as_ref().map(|(v, i)| (v, *i)), high.as_ref().map(|(v, i)| (v, *i)))),
+            Test::Range(low, high) => Some((
+                low.as_ref().map(|(v, i)| (v, *i)),
+                high.as_ref().map(|(v, i)| (v, *i)),
+            )),
             _ => None,
         }
     }
@@ -135,18 +140,32 @@ impl Test {
             Test::Greater(v, inc) => format!("{} {}", if *inc { ">=" } else { ">" }, bound(v)),
             Test::Range(low, high) => format!(
                 "{}{}..{}{}",
-                if low.as_ref().is_none_or(|l| l.1) { "[" } else { "(" },
+                if low.as_ref().is_none_or(|l| l.1) {
+                    "["
+                } else {
+                    "("
+                },
                 low.as_ref().map(|l| bound(&l.0)).unwrap_or_default(),
                 high.as_ref().map(|h| bound(&h.0)).unwrap_or_default(),
-                if high.as_ref().is_none_or(|h| h.1) { "]" } else { ")" },
+                if high.as_ref().is_none_or(|h| h.1) {
+                    "]"
+                } else {
+                    ")"
+                },
             ),
-            Test::AnyOf(tests) => format!("[{}]", tests.iter().map(Test::describe).collect::<Vec<_>>().join(", ")),
+            Test::AnyOf(tests) => format!(
+                "[{}]",
+                tests.iter().map(Test::describe).collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 }
 
+/// One end of an interval: the value and whether it is included; `None` is open.
+type Bound<'a> = Option<(&'a Value, bool)>;
+
 /// Whether bound `a` is at least as loose as bound `b` on one side (`Less`: lower bounds).
-fn bound_covers(a: Option<(&Value, bool)>, b: Option<(&Value, bool)>, side: Ordering) -> bool {
+fn bound_covers(a: Bound, b: Bound, side: Ordering) -> bool {
     match (a, b) {
         (None, _) => true,
         (Some(_), None) => false,
@@ -181,9 +200,16 @@ impl Table {
         map: &mut MapReader,
         what: &str,
     ) -> Option<Table> {
-        let when = map
-            .get("when")
-            .map(|n| exprs.compile(decoder, n, &format!("{what}: `when`"), Context::Record, &[], Some(Type::Bool)));
+        let when = map.get("when").map(|n| {
+            exprs.compile(
+                decoder,
+                n,
+                &format!("{what}: `when`"),
+                Context::Record,
+                &[],
+                Some(Type::Bool),
+            )
+        });
         let rule_hit = map.get("hit");
         let node = map.get("table")?;
         let mut table_map = decoder.map(node, &format!("{what}: `table`"))?;
@@ -205,11 +231,16 @@ impl Table {
             None => Vec::new(),
         };
         let row_nodes = match table_map.require(decoder, "rows") {
-            Some(node) => decoder.seq(node, &format!("{what}: `table.rows`")).unwrap_or_default(),
+            Some(node) => decoder
+                .seq(node, &format!("{what}: `table.rows`"))
+                .unwrap_or_default(),
             None => &[],
         };
         table_map.finish(decoder, &["inputs", "rows", "hit"]);
-        let types: Vec<Option<Type>> = inputs.iter().map(|(e, _)| e.as_ref().map(|e| e.ty().clone())).collect();
+        let types: Vec<Option<Type>> = inputs
+            .iter()
+            .map(|(e, _)| e.as_ref().map(|e| e.ty().clone()))
+            .collect();
         let names: Vec<String> = inputs.iter().map(|(_, n)| source_text(decoder, n)).collect();
         let mut rows = Vec::new();
         for (r, row_node) in row_nodes.iter().enumerate() {
@@ -229,7 +260,12 @@ impl Table {
             None => None,
         };
         let inputs = inputs.into_iter().map(|(e, _)| e).collect::<Option<Vec<_>>>()?;
-        Some(Table { when, inputs, hit, rows: rows.into_iter().map(|(row, _)| row).collect() })
+        Some(Table {
+            when,
+            inputs,
+            hit,
+            rows: rows.into_iter().map(|(row, _)| row).collect(),
+        })
     }
 
     /// The award for one record: the output of the matching row(s), or `None` when
@@ -240,11 +276,20 @@ impl Table {
         {
             return Ok(None);
         }
-        let values = self.inputs.iter().map(|input| input.eval(env)).collect::<Result<Vec<_>, _>>()?;
+        let values = self
+            .inputs
+            .iter()
+            .map(|input| input.eval(env))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut total: Option<Decimal> = None;
         let mut parts: Vec<String> = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
-            if !row.tests.iter().zip(&values).all(|(test, value)| test.matches(value)) {
+            if !row
+                .tests
+                .iter()
+                .zip(&values)
+                .all(|(test, value)| test.matches(value))
+            {
                 continue;
             }
             let outcome = Outcome::from_points(&row.output, env)?;
@@ -261,11 +306,22 @@ impl Table {
         let Some(points) = total else { return Ok(None) };
         let mut explain = String::new();
         for (i, input) in self.inputs.iter().enumerate() {
-            let _ = write!(explain, "{}{}={}", if i > 0 { ", " } else { "" }, input.source().trim(), values[i]);
+            let _ = write!(
+                explain,
+                "{}{}={}",
+                if i > 0 { ", " } else { "" },
+                input.source().trim(),
+                values[i]
+            );
         }
         let _ = write!(explain, ": {}", parts.join("; "));
         if self.hit != Hit::First && parts.len() > 1 {
-            let _ = write!(explain, "; {} = {}", if self.hit == Hit::Sum { "sum" } else { "max" }, points.normalize());
+            let _ = write!(
+                explain,
+                "; {} = {}",
+                if self.hit == Hit::Sum { "sum" } else { "max" },
+                points.normalize()
+            );
         }
         Ok(Some(Outcome { points, explain }))
     }
@@ -278,15 +334,25 @@ fn decode_hit(decoder: &mut Decoder, node: &Node, what: &str) -> Option<Hit> {
         "sum" | "collect" => Some(Hit::Sum),
         "max" => Some(Hit::Max),
         _ => {
-            decoder.error("unknown-hit", node.span.clone(), format!("{what}: unknown hit policy `{name}`")).help =
-                Some("hit policies are first (the default), sum and max".into());
+            decoder
+                .error(
+                    "unknown-hit",
+                    node.span.clone(),
+                    format!("{what}: unknown hit policy `{name}`"),
+                )
+                .help = Some("hit policies are first (the default), sum and max".into());
             None
         }
     }
 }
 
 fn source_text(decoder: &Decoder, node: &Node) -> String {
-    decoder.source.get(node.span.clone()).unwrap_or_default().trim().to_owned()
+    decoder
+        .source
+        .get(node.span.clone())
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
 fn decode_row(
@@ -304,7 +370,11 @@ fn decode_row(
         decoder.error(
             "table-columns",
             node.span.clone(),
-            format!("{label} has {} cells; the table has {} inputs and one output", cells.len(), types.len()),
+            format!(
+                "{label} has {} cells; the table has {} inputs and one output",
+                cells.len(),
+                types.len()
+            ),
         );
         return None;
     }
@@ -326,19 +396,36 @@ fn decode_row(
         &[],
         Some(Type::Num),
     );
-    if ok { Some(Row { tests, output: output? }) } else { None }
+    if ok {
+        Some(Row {
+            tests,
+            output: output?,
+        })
+    } else {
+        None
+    }
 }
 
 fn decode_cell(decoder: &mut Decoder, node: &Node, ty: Option<&Type>, column: &str) -> Option<Test> {
     let test = match &node.kind {
-        NodeKind::Seq(items) => {
-            Test::AnyOf(items.iter().map(|item| decode_cell(decoder, item, ty, column)).collect::<Option<_>>()?)
-        }
+        NodeKind::Seq(items) => Test::AnyOf(
+            items
+                .iter()
+                .map(|item| decode_cell(decoder, item, ty, column))
+                .collect::<Option<_>>()?,
+        ),
         NodeKind::Null => Test::Eq(Value::Null),
         NodeKind::Bool(b) => Test::Eq(Value::Bool(*b)),
         NodeKind::Number(text) => match parse_decimal(text) {
             Some(n) => Test::Eq(Value::Num(n)),
-            None => return cell_error(decoder, node, column, &format!("`{text}` is not an exact decimal")),
+            None => {
+                return cell_error(
+                    decoder,
+                    node,
+                    column,
+                    &format!("`{text}` is not an exact decimal"),
+                );
+            }
         },
         NodeKind::Str(text) => match parse_cell(text.trim(), ty) {
             Ok(test) => test,
@@ -363,7 +450,9 @@ fn decode_cell(decoder: &mut Decoder, node: &Node, ty: Option<&Type>, column: &s
 }
 
 fn cell_error(decoder: &mut Decoder, node: &Node, column: &str, message: &str) -> Option<Test> {
-    decoder.error("table-cell", node.span.clone(), format!("{column}: {message}")).help =
+    decoder
+        .error("table-cell", node.span.clone(), format!("{column}: {message}"))
+        .help =
         Some("cells are a value, `-`, a comparison like `>= 60`, a range like `[30..60)`, or a list".into());
     None
 }
@@ -405,7 +494,11 @@ fn parse_cell(text: &str, ty: Option<&Type>) -> Result<Test, String> {
         };
         let bound = |s: &str, inclusive: bool| -> Result<Option<(Value, bool)>, String> {
             let s = s.trim();
-            if s.is_empty() { Ok(None) } else { Ok(Some((parse_operand(s, ty)?, inclusive))) }
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                Ok(Some((parse_operand(s, ty)?, inclusive)))
+            }
         };
         let low = bound(low, text.starts_with('['))?;
         let high = bound(high, text.ends_with(']'))?;
@@ -421,8 +514,10 @@ fn parse_cell(text: &str, ty: Option<&Type>) -> Result<Test, String> {
 
 /// The value after an operator: a number, a date, a quoted or bare string.
 fn parse_operand(text: &str, ty: Option<&Type>) -> Result<Value, String> {
-    if let Some(quoted) =
-        text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).or_else(|| text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
+    if let Some(quoted) = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .or_else(|| text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
     {
         return Ok(Value::str(quoted));
     }
@@ -450,7 +545,12 @@ fn warn_unreachable(decoder: &mut Decoder, rows: &[(Row, std::ops::Range<usize>)
             decoder.warning(
                 "unreachable-row",
                 span.clone(),
-                format!("{what}: row {} can never match: row {} [{}] matches first", j + 1, i + 1, cells.join(", ")),
+                format!(
+                    "{what}: row {} can never match: row {} [{}] matches first",
+                    j + 1,
+                    i + 1,
+                    cells.join(", ")
+                ),
             );
         }
     }
@@ -468,9 +568,19 @@ mod tests {
     fn cells_parse_into_tests() {
         assert_eq!(parse_cell("-", None), Ok(Test::Any));
         assert_eq!(parse_cell(">= 60", None), Ok(Test::Greater(num("60"), true)));
-        assert_eq!(parse_cell("[30..60)", None), Ok(Test::Range(Some((num("30"), true)), Some((num("60"), false)))));
-        assert_eq!(parse_cell("(..2026-03-01]", Some(&Type::Date)).map(|t| t.matches(&Value::Date("2026-03-01".parse().unwrap()))), Ok(true));
-        assert_eq!(parse_cell("secretary", None), Ok(Test::Eq(Value::str("secretary"))));
+        assert_eq!(
+            parse_cell("[30..60)", None),
+            Ok(Test::Range(Some((num("30"), true)), Some((num("60"), false))))
+        );
+        assert_eq!(
+            parse_cell("(..2026-03-01]", Some(&Type::Date))
+                .map(|t| t.matches(&Value::Date("2026-03-01".parse().unwrap()))),
+            Ok(true)
+        );
+        assert_eq!(
+            parse_cell("secretary", None),
+            Ok(Test::Eq(Value::str("secretary")))
+        );
         assert!(parse_cell("[60..30]", None).is_err());
     }
 
