@@ -103,3 +103,91 @@ fn three_mistakes_reported_at_once() {
     let lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
     assert_eq!(lines, vec![6, 9, 10], "{diagnostics:#?}");
 }
+
+// Tables, indexes, scripts: what rule authors get wrong most often.
+
+const KINDS_HEAD: &str = "merit: 1\nid: mistakes\nfields: { minutes: int?, place: string?, status: string? }\n";
+
+fn check_kinds(body: &str) -> String {
+    let source = format!("{KINDS_HEAD}{body}");
+    let diagnostics = Rulebook::check(&source, "book.yaml");
+    assert!(!diagnostics.is_empty(), "expected a diagnostic for:\n{body}");
+    merit::diagnostic::render_all(&diagnostics, &source, false)
+}
+
+#[test]
+fn table_row_with_a_missing_cell() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: t\n    table:\n      inputs: [place, minutes]\n      rows:\n        - [park, 5]\n"
+    ));
+}
+
+#[test]
+fn table_cell_that_does_not_parse() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: t\n    table:\n      inputs: [minutes]\n      rows:\n        - [\"[30..\", 2]\n        - [\">=\", 1]\n"
+    ));
+}
+
+#[test]
+fn table_cell_of_the_wrong_type() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: t\n    table:\n      inputs: [minutes, place]\n      rows:\n        - [park, \">= 60\", 2]\n"
+    ));
+}
+
+#[test]
+fn table_row_hidden_by_an_earlier_row() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: t\n    table:\n      inputs: [minutes]\n      rows:\n        - [\">= 30\", 5]\n        - [\"[30..60)\", 2]\n"
+    ));
+}
+
+#[test]
+fn table_with_an_unknown_hit_policy() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: t\n    table:\n      hit: all\n      inputs: [minutes]\n      rows:\n        - [\"-\", 1]\n"
+    ));
+}
+
+#[test]
+fn index_dimension_naming_unknown_rules_and_tags() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - { id: study, tags: [service], points: 1 }\nindexes:\n  - id: mission\n    dimensions:\n      - { id: a, weight: 1, rules: [stduy], full: 10 }\n      - { id: b, weight: 1, tags: [servise], full: 10 }\n"
+    ));
+}
+
+#[test]
+fn veto_with_a_grade_that_is_not_a_band() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - { id: study, points: 1 }\nindexes:\n  - id: mission\n    dimensions: [{ id: a, weight: 1, rules: [study], full: 10 }]\n    grades: [{ min: 60, label: pass }, { label: fail }]\n    veto: [{ when: count(kind == \"violation\") > 0, grade: failed }]\n"
+    ));
+}
+
+#[test]
+fn veto_reading_a_field_outside_an_aggregate() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - { id: study, points: 1 }\nindexes:\n  - id: mission\n    dimensions: [{ id: a, weight: 1, rules: [study], full: 10 }]\n    veto: [{ when: status == \"expelled\", grade: fail }]\n"
+    ));
+}
+
+#[test]
+fn script_that_does_not_compile() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: mentoring\n    per: month\n    script: |\n      let n = records.len();\n      if n >= 2 { award(10, \"two\") \n"
+    ));
+}
+
+#[test]
+fn rules_reading_each_others_points_in_a_cycle() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - { id: a, count: kind == \"x\", points: points(\"b\") + 1 }\n  - { id: b, count: kind == \"y\", points: points(\"a\") + 1 }\n"
+    ));
+}
+
+#[test]
+fn measure_with_both_tiers_and_points() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: wishes\n    count: kind == \"micro_wish\"\n    tiers: [{ at: 3, points: 10 }]\n    points: count * 2\n"
+    ));
+}

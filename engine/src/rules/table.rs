@@ -487,7 +487,11 @@ fn parse_cell(text: &str, ty: Option<&Type>) -> Result<Test, String> {
             return Ok(make(parse_operand(rest.trim(), ty)?));
         }
     }
-    if (text.starts_with('[') || text.starts_with('(')) && (text.ends_with(']') || text.ends_with(')')) {
+    let opens = text.starts_with('[') || text.starts_with('(');
+    if opens && text.contains("..") && !(text.ends_with(']') || text.ends_with(')')) {
+        return Err(format!("the range `{text}` is not closed: end it with `]` (included) or `)` (excluded)"));
+    }
+    if opens && (text.ends_with(']') || text.ends_with(')')) {
         let inner = &text[1..text.len() - 1];
         let Some((low, high)) = inner.split_once("..") else {
             return Err(format!("`{text}` looks like a range but has no `..`"));
