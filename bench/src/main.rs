@@ -83,6 +83,12 @@ fn main() {
         book.score(&read, None, &options)
     });
     results.push(("merit engine, JSONL bytes → report", t));
+    let table_book = Rulebook::from_yaml(workload::BOOK_TABLE, "bench-table.yaml").expect("table rulebook loads");
+    let (t, table_report) = measure(config.reps, || table_book.score(&records, None, &options));
+    results.push(("merit engine, same rule as a decision table", t));
+    let script_book = Rulebook::from_yaml(workload::BOOK_SCRIPT, "bench-script.yaml").expect("script rulebook loads");
+    let (t, script_report) = measure(config.reps.min(3), || script_book.score(&records, None, &options));
+    results.push(("merit engine, same rule as a rhai script (per member-month)", t));
 
     // Every contender must have computed the same totals before any figure counts.
     let engine_totals: Vec<i64> = (0..config.members)

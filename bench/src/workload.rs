@@ -23,6 +23,46 @@ rules:
     cap: [{ per: month, max: 200 }]
 "#;
 
+/// The same scoring as a decision table (first hit), capped the same way.
+pub const BOOK_TABLE: &str = r#"
+merit: 1
+id: bench-table
+period: month
+unit: { name: points, decimals: 1 }
+fields: { hours: decimal?, verified: bool = false }
+rules:
+  - id: volunteer-hours
+    table:
+      inputs: [kind, verified, hours]
+      rows:
+        - [volunteer, true, ">= 8", 80]
+        - [volunteer, true, "-", hours * 10]
+    cap: [{ per: month, max: 200 }]
+"#;
+
+/// The same scoring as a rhai script, once per member per month.
+pub const BOOK_SCRIPT: &str = r#"
+merit: 1
+id: bench-script
+period: month
+unit: { name: points, decimals: 1 }
+fields: { hours: decimal?, verified: bool = false }
+rules:
+  - id: volunteer-hours
+    per: month
+    script: |
+      let total = 0.0;
+      for r in records {
+        if r.kind == "volunteer" && r.verified {
+          let h = r.hours;
+          if h > 8.0 { h = 8.0; }
+          total += h * 10.0;
+        }
+      }
+      if total > 200.0 { total = 200.0; }
+      if total > 0.0 { award(total, "capped monthly volunteering"); }
+"#;
+
 /// Hours as logged, in tenths (so the fixed-point contender can use them as is).
 const HOURS_TENTHS: [i64; 12] = [10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 95];
 

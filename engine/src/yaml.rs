@@ -17,6 +17,8 @@ pub struct YamlLimits {
     pub max_depth: usize,
     pub max_nodes: usize,
     pub max_aliases: usize,
+    /// Events that aliases may replay in all: what stops a "billion laughs".
+    pub max_replayed_events: usize,
 }
 
 impl Default for YamlLimits {
@@ -25,6 +27,7 @@ impl Default for YamlLimits {
             max_depth: 64,
             max_nodes: 1_000_000,
             max_aliases: 1_000,
+            max_replayed_events: 100_000,
         }
     }
 }
@@ -125,6 +128,7 @@ pub fn parse(source: &str, limits: &YamlLimits) -> Result<Node, YamlError> {
     let mut options = Options::default();
     options.budget = Some(budget);
     options.strict_booleans = true;
+    options.alias_limits.max_total_replayed_events = limits.max_replayed_events;
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options) {
         Ok(root) => Ok(convert(source, root)),
         Err(err) => {

@@ -20,10 +20,7 @@ pub(crate) fn parse(input: &[u8]) -> Result<(&str, Node), InputError> {
     let root = yaml::parse(text, &limits).map_err(|e| {
         let (line, column) = line_col(text, e.span.start);
         // The YAML reader's message may repeat the location merit gives.
-        let message = e
-            .message
-            .rfind(" at line ")
-            .map_or(e.message.as_str(), |i| &e.message[..i]);
+        let message = e.message.as_str();
         InputError::at(format!("not valid YAML: {message}"), line, Some(column))
     })?;
     Ok((text, root))
