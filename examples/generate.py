@@ -291,7 +291,9 @@ def mission_records(rng, member_ids, roles):
     # Conduct: a few minor violations, one serious; some commendations.
     for m in rng.sample(member_ids, 5):
         add(m, "violation", random_day(rng, workday=True), severity="minor")
-    add(rng.choice(member_ids), "violation", dt.date(2026, 8, 18), severity="serious")
+    # The serious case is, as it often is, someone whose record otherwise looks good.
+    add(sorted(member_ids, key=lambda m: -engagement[m])[rng.randrange(3)], "violation", dt.date(2026, 8, 18),
+        severity="serious")
     for m in rng.sample(member_ids, 12):
         add(m, "commendation", random_day(rng, workday=True), level=rng.choice(["community", "community", "district", "city"]))
     records.sort(key=lambda r: (r["date"], r["id"]))
