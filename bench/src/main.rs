@@ -83,10 +83,12 @@ fn main() {
         book.score(&read, None, &options)
     });
     results.push(("merit engine, JSONL bytes → report", t));
-    let table_book = Rulebook::from_yaml(workload::BOOK_TABLE, "bench-table.yaml").expect("table rulebook loads");
+    let table_book =
+        Rulebook::from_yaml(workload::BOOK_TABLE, "bench-table.yaml").expect("table rulebook loads");
     let (t, table_report) = measure(config.reps, || table_book.score(&records, None, &options));
     results.push(("merit engine, same rule as a decision table", t));
-    let script_book = Rulebook::from_yaml(workload::BOOK_SCRIPT, "bench-script.yaml").expect("script rulebook loads");
+    let script_book =
+        Rulebook::from_yaml(workload::BOOK_SCRIPT, "bench-script.yaml").expect("script rulebook loads");
     let (t, script_report) = measure(config.reps.min(3), || script_book.score(&records, None, &options));
     results.push(("merit engine, same rule as a rhai script (per member-month)", t));
 
@@ -107,6 +109,11 @@ fn main() {
         report.members, end_to_end.members,
         "reading JSONL changed the report"
     );
+    for (name, other) in [("decision table", &table_report), ("rhai script", &script_report)] {
+        let totals: Vec<_> = other.members.iter().map(|m| (&m.member, m.total)).collect();
+        let expected: Vec<_> = report.members.iter().map(|m| (&m.member, m.total)).collect();
+        assert_eq!(totals, expected, "the {name} disagrees with the points rule");
+    }
     let grand: i64 = fixed.iter().sum();
     println!(
         "workload: {} records, {} members, 12 months; rule: min(hours, 8) * 10, month cap 200; \

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::book::Rulebook;
 use crate::calendar::{Per, Window};
+use crate::explain::{Lang, Words};
 use crate::expr::Env;
 use crate::index;
 use crate::record::{Record, Rejected};
@@ -34,6 +35,8 @@ pub struct Options {
     pub as_of: Option<Date>,
     /// The period of report rows; the rulebook's `period` by default.
     pub period: Option<Per>,
+    /// The language of explanations; Chinese for rulebooks with Chinese titles by default.
+    pub lang: Option<Lang>,
 }
 
 /// The dates one evaluation works with, defaults resolved.
@@ -93,6 +96,14 @@ fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
     )
 }
 
+/// What every member's evaluation shares.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    book: &'a Rulebook,
+    dates: Dates,
+    words: Words,
+}
+
 /// What evaluating one member yields.
 struct MemberResult {
     awards: Vec<Award>,
@@ -118,6 +129,8 @@ pub fn score(
         let (a, b) = (&records[a], &records[b]);
         (&a.member, a.date, a.source, a.position).cmp(&(&b.member, b.date, b.source, b.position))
     });
+    let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
+    let run = Run { book, dates, words };
     let attrs_of = |member: &str| {
         profiles
             .map(|p| p.attributes(member, &book.member_attrs))
@@ -152,7 +165,7 @@ pub fn score(
                 }
             }
         }
-        match rating.awards(&read, dates.as_of, &book.calendar) {
+        match rating.awards(&read, dates.as_of, &book.calendar, words) {
             Ok(awards) => {
                 for award in awards {
                     ratings
@@ -186,15 +199,7 @@ pub fn score(
         let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
         let attrs = attrs_of(&member_id);
         let seeded = ratings.remove(&member_id).unwrap_or_default();
-        let result = score_member(
-            book,
-            &member_id,
-            &attrs,
-            &member_records,
-            &mut member_used,
-            seeded,
-            dates,
-        );
+        let result = score_member(run, &member_id, &attrs, &member_records, &mut member_used, seeded);
         for (&i, was_used) in group.iter().zip(member_used) {
             used[i] |= was_used;
         }
@@ -218,7 +223,18 @@ pub fn score(
         .filter(|&&i| !used[i] && dates.in_range(records[i].date))
         .count() as u64;
     errors.sort_by_key(|(source, position, _)| (*source, *position));
-    rejected.extend(errors.into_iter().map(|(.., r)| r));
+    // A record several rules refuse is listed once, with every reason.
+    let mut last_source = None;
+    for (source, position, error) in errors {
+        match rejected.last_mut() {
+            Some(last) if last.record == position && last_source == Some(source) => {
+                last.error.push_str("; ");
+                last.error.push_str(&error.error);
+            }
+            _ => rejected.push(error),
+        }
+        last_source = Some(source);
+    }
 
     Report {
         rulebook: rulebook_ref(book),
@@ -274,14 +290,14 @@ fn record_env<'a>(book: &'a Rulebook, record: &'a Record, attrs: &'a [Value], da
 /// input order and include history before `from`. `seeded` holds the member's
 /// rating awards (made from other members' records).
 fn score_member(
-    book: &Rulebook,
+    run: Run,
     member: &str,
     attrs: &[Value],
     records: &[&Record],
     used: &mut [bool],
     mut seeded: Vec<(usize, RatingAward)>,
-    dates: Dates,
 ) -> MemberResult {
+    let Run { book, dates, words } = run;
     let mut awards: Vec<Award> = Vec::new();
     let mut errors = Vec::new();
     let mut caps: HashMap<&str, CapState> = HashMap::new();
@@ -308,7 +324,7 @@ fn score_member(
                         continue;
                     }
                     let env = record_env(book, record, attrs, dates);
-                    match kind.evaluate_record(&env) {
+                    match kind.evaluate_record(&env, words) {
                         Ok(Some(outcome)) => {
                             used[i] = true;
                             awards.push(give(
@@ -355,6 +371,7 @@ fn score_member(
                     as_of: dates.as_of,
                     calendar: &book.calendar,
                     awarded: &awarded,
+                    words,
                 };
                 let mut in_force_used = vec![false; in_force.len()];
                 match kind.evaluate_group(&view, &mut in_force_used) {

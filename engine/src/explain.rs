@@ -51,6 +51,9 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
             let _ = writeln!(out, "  {}", sentence(book, award, lang));
         }
     }
+    for index in &row.indexes {
+        let _ = writeln!(out, "\n{}", index_sentence(book, index, lang));
+    }
     if row.periods.is_empty() {
         let _ = match lang {
             Lang::Zh => writeln!(out, "\n本期没有得分记录。"),
@@ -58,6 +61,56 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
         };
     }
     Some(out)
+}
+
+/// An index of one window as a sentence: score, grade, dimensions, veto.
+pub fn index_sentence(book: &Rulebook, index: &crate::report::IndexReport, lang: Lang) -> String {
+    let name = match book
+        .indexes
+        .iter()
+        .find(|i| i.id == index.index)
+        .and_then(|i| i.title.as_deref())
+    {
+        Some(title) => format!("{title} ({})", index.index),
+        None => index.index.clone(),
+    };
+    let dimensions: Vec<String> = index
+        .dimensions
+        .iter()
+        .map(|(id, value)| format!("{id} {value}"))
+        .collect();
+    let grade = index.grade.as_deref().unwrap_or("-");
+    let mut text = match lang {
+        Lang::Zh => format!(
+            "{} {name}：{} 分，等级 {grade}（{}）",
+            index.period,
+            index.score,
+            dimensions.join("，")
+        ),
+        Lang::En => format!(
+            "{} {name}: {}, grade {grade} ({})",
+            index.period,
+            index.score,
+            dimensions.join(", ")
+        ),
+    };
+    if let Some(veto) = &index.veto {
+        let _ = match lang {
+            Lang::Zh => write!(text, "；{}：等级定为 {}", veto.reason, veto.grade),
+            Lang::En => write!(
+                text,
+                "; vetoed ({}): the grade is forced to {}",
+                veto.reason, veto.grade
+            ),
+        };
+    }
+    if index.provisional {
+        text.push_str(match lang {
+            Lang::Zh => "（暂定，周期未结束）",
+            Lang::En => " (provisional: the window is still open)",
+        });
+    }
+    text
 }
 
 /// One award as a sentence: date, rule, points, formula, cap, records.
@@ -125,6 +178,133 @@ fn cap_phrase(label: &str, lang: Lang) -> String {
                 other => other,
             };
             format!("已达{per}{} {bound}", if floor { "下限" } else { "上限" })
+        }
+    }
+}
+
+/// The engine's phrases inside award explanations, in both languages. Formulas and
+/// rule titles stay as written; only the words around them change.
+#[derive(Clone, Copy, Debug)]
+pub struct Words(pub Lang);
+
+impl Words {
+    /// `→ 0 (`hours` missing)`.
+    pub fn missing(self, fields: &[String], result_is_null: bool) -> String {
+        let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+        let zero = if result_is_null { " → 0" } else { "" };
+        match (self.0, names.is_empty()) {
+            (_, true) => zero.to_owned(),
+            (Lang::En, false) => format!("{zero} ({} missing)", names.join(", ")),
+            (Lang::Zh, false) => format!("{zero}（缺少 {}）", names.join("、")),
+        }
+    }
+
+    /// `row 2 [-, >= 60] → 5`.
+    pub fn table_row(self, row: usize, cells: &str, outcome: &str) -> String {
+        match self.0 {
+            Lang::En => format!("row {row} [{cells}] → {outcome}"),
+            Lang::Zh => format!("第 {row} 行 [{cells}] → {outcome}"),
+        }
+    }
+
+    /// `sum = 4` / `max = 3` after several rows matched.
+    pub fn table_total(self, sum: bool, value: &str) -> String {
+        match (self.0, sum) {
+            (Lang::En, true) => format!("sum = {value}"),
+            (Lang::En, false) => format!("max = {value}"),
+            (Lang::Zh, true) => format!("合计 = {value}"),
+            (Lang::Zh, false) => format!("取最大 = {value}"),
+        }
+    }
+
+    /// `count(…)=4 in 2026`.
+    pub fn measure(self, measured: &str, value: &str, window: &str) -> String {
+        match self.0 {
+            Lang::En => format!("{measured}={value} in {window}"),
+            Lang::Zh => format!("{window} {measured}={value}"),
+        }
+    }
+
+    /// `tier at 3 → 10 (next tier at 10 → 40)`.
+    pub fn tier(self, at: &str, points: &str, next: Option<(String, String)>) -> String {
+        let mut text = match self.0 {
+            Lang::En => format!("tier at {at} → {points}"),
+            Lang::Zh => format!("达到 {at} 档 → {points}"),
+        };
+        if let Some((at, points)) = next {
+            text.push_str(&match self.0 {
+                Lang::En => format!(" (next tier at {at} → {points})"),
+                Lang::Zh => format!("（下一档 {at} → {points}）"),
+            });
+        }
+        text
+    }
+
+    /// `3 consecutive months with at least 1 `kind == "good_deed"`: 2026-01, … → 10`.
+    pub fn streak(
+        self,
+        length: u32,
+        every: &str,
+        min: u32,
+        when: &str,
+        windows: &str,
+        points: &str,
+    ) -> String {
+        match self.0 {
+            Lang::En => {
+                format!("{length} consecutive {every}s with at least {min} `{when}`: {windows} → {points}")
+            }
+            Lang::Zh => {
+                let unit = match every {
+                    "day" => "天",
+                    "week" => "周",
+                    "month" => "个月",
+                    "quarter" => "个季度",
+                    _ => "年",
+                };
+                format!("连续 {length} {unit}每期至少 {min} 条 `{when}`：{windows} → {points}")
+            }
+        }
+    }
+
+    /// The Bayesian average, spelled out so that a member can redo it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rating(
+        self,
+        n: &str,
+        window: &str,
+        mean: &str,
+        prior_mean: &str,
+        prior_weight: &str,
+        sum: &str,
+        score: &str,
+        points: &str,
+    ) -> String {
+        match self.0 {
+            Lang::En => format!(
+                "{n} rating(s) in {window}, mean {mean}; Bayesian average with prior {prior_mean} × {prior_weight}: \
+                 ({prior_mean} × {prior_weight} + {sum}) / ({prior_weight} + {n}) = {score}; {points}"
+            ),
+            Lang::Zh => format!(
+                "{window} 共 {n} 条评价，平均 {mean}；贝叶斯平均（先验 {prior_mean} × {prior_weight}）：\
+                 ({prior_mean} × {prior_weight} + {sum}) / ({prior_weight} + {n}) = {score}；{points}"
+            ),
+        }
+    }
+
+    /// Fewer ratings than `min_count`.
+    pub fn too_few_ratings(self, n: usize, window: &str, min: u32) -> String {
+        match self.0 {
+            Lang::En => format!("{n} rating(s) in {window}, fewer than the {min} needed: no points"),
+            Lang::Zh => format!("{window} 仅 {n} 条评价，少于所需的 {min} 条：不计分"),
+        }
+    }
+
+    /// A script stopped by its limits.
+    pub fn script_stopped(self, member: &str, error: &str) -> String {
+        match self.0 {
+            Lang::En => format!("script stopped for member `{member}`: {error}"),
+            Lang::Zh => format!("脚本对成员 `{member}` 中止：{error}"),
         }
     }
 }

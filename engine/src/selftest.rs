@@ -306,9 +306,23 @@ fn find(report: &Report, e: &Expectation) -> Option<Found> {
 
 /// Periods named in tests must be labels of some period kind; a typo would make a
 /// test that can never fail, so it is refused.
-pub(crate) fn check_labels(decoder: &mut Decoder, tests: &[SelfTest], node: &Node) {
+pub(crate) fn check_labels(decoder: &mut Decoder, tests: &[SelfTest], node: &Node, ids: &[&str]) {
     for test in tests {
         for e in &test.expect {
+            // A misspelt rule id would read as 0 points and let a test pass unseen.
+            if e.period.is_some() && e.key != "total" && !ids.contains(&e.key.as_str()) {
+                let diagnostic = decoder.error(
+                    "unknown-rule",
+                    node.span.start..node.span.start,
+                    format!(
+                        "test `{}`: `{}` is not a rule or index of this rulebook",
+                        test.name, e.key
+                    ),
+                );
+                if let Some(close) = crate::diagnostic::did_you_mean(&e.key, ids.iter().copied()) {
+                    diagnostic.help = Some(format!("did you mean `{close}`?"));
+                }
+            }
             if let Some(period) = &e.period
                 && !looks_like_label(period)
             {

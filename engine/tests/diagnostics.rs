@@ -106,7 +106,8 @@ fn three_mistakes_reported_at_once() {
 
 // Tables, indexes, scripts: what rule authors get wrong most often.
 
-const KINDS_HEAD: &str = "merit: 1\nid: mistakes\nfields: { minutes: int?, place: string?, status: string? }\n";
+const KINDS_HEAD: &str =
+    "merit: 1\nid: mistakes\nfields: { minutes: int?, place: string?, status: string? }\n";
 
 fn check_kinds(body: &str) -> String {
     let source = format!("{KINDS_HEAD}{body}");

@@ -57,6 +57,9 @@ pub struct InputArgs {
     /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
+    /// Language of explanations (default: Chinese for rulebooks with Chinese titles).
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
     /// Format of standard input when a record file is `-`.
     #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
     pub stdin_format: String,
@@ -74,9 +77,6 @@ pub struct ScoreArgs {
     /// Print one member's awards as sentences instead of the report.
     #[arg(long, value_name = "MEMBER")]
     pub explain: Option<String>,
-    /// Language of explanations (default: Chinese for rulebooks with Chinese titles).
-    #[arg(long, value_parser = ["zh", "en"])]
-    pub lang: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::Path;
 
 use merit::calendar::Per;
+use merit::explain::Lang;
 use merit::{Format, Members, Records, Rulebook, ScoreOptions};
 
 use crate::cli::InputArgs;
@@ -102,6 +103,7 @@ impl Inputs {
             to: args.to,
             as_of: args.as_of,
             period: args.period.as_deref().and_then(Per::parse),
+            lang: args.lang.as_deref().and_then(Lang::parse),
         };
         Ok(Inputs {
             files,

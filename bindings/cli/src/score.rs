@@ -45,11 +45,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         bar.finish_and_clear();
     }
 
-    let lang = args
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| Lang::for_book(&book));
+    let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
     let output = match &args.explain {
         Some(member) => match explain_member(&book, &report, member, lang) {
             Some(text) => text,

@@ -55,14 +55,24 @@ impl ExprCompiler {
             Err(errors) => {
                 let raw = decoder.source.get(node.span.clone()).unwrap_or_default();
                 let map = ScalarMap::new(&text, raw, node.span.start);
+                // In a YAML flow list `[f(a, b)]` the comma ends the item: say so.
+                let cut_at_comma = decoder
+                    .source
+                    .get(node.span.end..)
+                    .is_some_and(|rest| rest.trim_start().starts_with(','));
+                let split_by_yaml = cut_at_comma && text.matches('(').count() > text.matches(')').count();
                 for error in errors {
-                    let diagnostic = decoder.error(
-                        error.code,
-                        map.span(error.span.clone()),
-                        format!("{what}: {}", error.message),
-                    );
+                    let span = map.span(error.span.clone());
+                    let diagnostic = decoder.error(error.code, span, format!("{what}: {}", error.message));
                     diagnostic.label = error.label;
                     diagnostic.help = error.help;
+                    if split_by_yaml && error.code == "syntax" {
+                        diagnostic.help = Some(
+                            "inside a YAML `[ … ]` list a comma starts the next item: quote the expression \
+                             or write the list one item per line"
+                                .into(),
+                        );
+                    }
                 }
                 None
             }

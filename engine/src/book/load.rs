@@ -176,7 +176,12 @@ fn decode_book(
     let tests = match top.get("tests") {
         Some(node) => {
             let tests = crate::selftest::decode(decoder, node);
-            crate::selftest::check_labels(decoder, &tests, node);
+            let ids: Vec<&str> = rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(indexes.iter().map(|i| i.id.as_str()))
+                .collect();
+            crate::selftest::check_labels(decoder, &tests, node, &ids);
             tests
         }
         None => Vec::new(),

@@ -24,6 +24,8 @@ pub struct MemberView<'a> {
     pub calendar: &'a Calendar,
     /// Points already awarded to the member by other rules: (rule id, date, points).
     pub awarded: &'a [(&'a str, Date, Decimal)],
+    /// The language of explanations.
+    pub words: crate::explain::Words,
 }
 
 /// An award made for one window, before rounding and caps.

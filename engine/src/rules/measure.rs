@@ -213,12 +213,10 @@ impl MeasureRule {
                     sum.checked_div(Decimal::from(values.len()))
                 }
             };
-            let shown = format!(
-                "{}({})={} in {}",
-                self.measure.name(),
-                self.expr.source().trim(),
-                measure.map_or("null".to_owned(), |m| m.normalize().to_string()),
-                self.per.label(window)
+            let shown = view.words.measure(
+                &format!("{}({})", self.measure.name(), self.expr.source().trim()),
+                &measure.map_or("null".to_owned(), |m| m.normalize().to_string()),
+                &self.per.label(window),
             );
             let award = match &self.payout {
                 Payout::Tiers(tiers) => {
@@ -226,19 +224,16 @@ impl MeasureRule {
                     let Some(tier) = tiers.iter().rev().find(|t| measure >= t.at) else {
                         continue;
                     };
-                    let next = tiers.iter().find(|t| t.at > measure);
-                    let mut explain = format!(
-                        "{shown}: tier at {} → {}",
-                        tier.at.normalize(),
-                        tier.points.normalize()
+                    let next = tiers
+                        .iter()
+                        .find(|t| t.at > measure)
+                        .map(|t| (t.at.normalize().to_string(), t.points.normalize().to_string()));
+                    let tier_text = view.words.tier(
+                        &tier.at.normalize().to_string(),
+                        &tier.points.normalize().to_string(),
+                        next,
                     );
-                    if let Some(next) = next {
-                        explain.push_str(&format!(
-                            " (next tier at {} → {})",
-                            next.at.normalize(),
-                            next.points.normalize()
-                        ));
-                    }
+                    let explain = format!("{shown}: {tier_text}");
                     GroupAward::new(window, view.as_of, tier.points, matched, explain)
                 }
                 Payout::Points(expr) => {
@@ -253,7 +248,7 @@ impl MeasureRule {
                         awarded: view.awarded,
                     };
                     let env = view.env(window, &group, &locals);
-                    let outcome = super::Outcome::from_points(expr, &env)?;
+                    let outcome = super::Outcome::from_points(expr, &env, view.words)?;
                     GroupAward::new(
                         window,
                         view.as_of,

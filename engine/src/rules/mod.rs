@@ -31,6 +31,7 @@ pub use table::{Hit, Table, Test};
 
 use rust_decimal::Decimal;
 
+use crate::explain::Words;
 use crate::expr::{Env, EvalError, Expr};
 use crate::value::Value;
 
@@ -69,10 +70,10 @@ pub enum RuleKind {
 impl RuleKind {
     /// The award one record earns, for kinds that award record by record;
     /// `Ok(None)` when the record does not match.
-    pub fn evaluate_record(&self, env: &Env) -> Result<Option<Outcome>, EvalError> {
+    pub fn evaluate_record(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
         match self {
-            RuleKind::Points(points) => points.evaluate(env),
-            RuleKind::Table(table) => table.evaluate(env),
+            RuleKind::Points(points) => points.evaluate(env, words),
+            RuleKind::Table(table) => table.evaluate(env, words),
             _ => Ok(None),
         }
     }
@@ -128,20 +129,15 @@ pub struct Outcome {
 impl Outcome {
     /// Evaluates a points expression; a null result (a missing field) is 0 points
     /// and the explanation names what was missing.
-    pub fn from_points(expr: &Expr, env: &Env) -> Result<Outcome, EvalError> {
+    pub fn from_points(expr: &Expr, env: &Env, words: Words) -> Result<Outcome, EvalError> {
         let value = expr.eval(env)?;
         let points = match value {
             Value::Num(points) => points,
             _ => Decimal::ZERO,
         };
         let explained = expr.explain(env);
-        let missing: Vec<String> = explained.missing.iter().map(|m| format!("`{m}`")).collect();
-        let explain = match (explained.value.is_null(), missing.is_empty()) {
-            (true, true) => format!("{} → 0", explained.text),
-            (true, false) => format!("{} → 0 ({} missing)", explained.text, missing.join(", ")),
-            (false, false) => format!("{} ({} missing)", explained.text, missing.join(", ")),
-            (false, true) => explained.text,
-        };
+        let missing = words.missing(&explained.missing, explained.value.is_null());
+        let explain = format!("{}{missing}", explained.text);
         Ok(Outcome { points, explain })
     }
 }

@@ -8,6 +8,7 @@
 //! ```
 
 use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::explain::Words;
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::Type;
 
@@ -61,12 +62,12 @@ impl Points {
     }
 
     /// The award for one record, or `None` when `when` does not hold.
-    pub fn evaluate(&self, env: &Env) -> Result<Option<Outcome>, EvalError> {
+    pub fn evaluate(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
         if let Some(when) = &self.when
             && !when.eval_bool(env)?
         {
             return Ok(None);
         }
-        Ok(Some(Outcome::from_points(&self.points, env)?))
+        Ok(Some(Outcome::from_points(&self.points, env, words)?))
     }
 }

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Calendar, Per, Window};
+use crate::explain::Words;
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::record::Record;
 use crate::value::{Type, Value};
@@ -210,6 +211,7 @@ impl Rating {
         ratings: &[(&'r Record, Arc<str>, Decimal)],
         as_of: Date,
         calendar: &Calendar,
+        words: Words,
     ) -> Result<Vec<RatingAward<'r>>, EvalError> {
         let mut groups: BTreeMap<(Arc<str>, Window), Ratings<'r>> = BTreeMap::new();
         for (record, subject, value) in ratings {
@@ -227,10 +229,7 @@ impl Rating {
             let records: Vec<&Record> = items.iter().map(|(r, _)| *r).collect();
             let label = self.per.label(window);
             if items.len() < self.min_count as usize {
-                let explain = format!(
-                    "{n} rating(s) in {label}, fewer than the {} needed: no points",
-                    self.min_count
-                );
+                let explain = words.too_few_ratings(items.len(), &label, self.min_count);
                 out.push(RatingAward {
                     subject,
                     date,
@@ -255,18 +254,16 @@ impl Rating {
                 locals: &locals,
                 group: None,
             };
-            let outcome = Outcome::from_points(&self.points, &env)?;
-            let explain = format!(
-                "{n} rating(s) in {label}, mean {}; Bayesian average with prior {} × {}: ({} × {} + {}) / ({} + {n}) = {}; {}",
-                mean.round_dp(2).normalize(),
-                self.prior_mean.normalize(),
-                self.prior_weight.normalize(),
-                self.prior_mean.normalize(),
-                self.prior_weight.normalize(),
-                sum.normalize(),
-                self.prior_weight.normalize(),
-                score.normalize(),
-                outcome.explain
+            let outcome = Outcome::from_points(&self.points, &env, words)?;
+            let explain = words.rating(
+                &n.to_string(),
+                &label,
+                &mean.round_dp(2).normalize().to_string(),
+                &self.prior_mean.normalize().to_string(),
+                &self.prior_weight.normalize().to_string(),
+                &sum.normalize().to_string(),
+                &score.normalize().to_string(),
+                &outcome.explain,
             );
             out.push(RatingAward {
                 subject,

@@ -246,7 +246,7 @@ impl Script {
                     }
                 }
                 Err(error) => {
-                    let message = format!("script stopped for member `{}`: {error}", view.member_id);
+                    let message = view.words.script_stopped(view.member_id, &error.to_string());
                     let mut award = GroupAward::new(window, view.as_of, Decimal::ZERO, ids, message.clone());
                     award.failed = Some(message);
                     out.push(award);

@@ -130,13 +130,13 @@ impl Streak {
             for (bonus_length, points) in &self.bonus {
                 if *bonus_length == length {
                     let labels: Vec<String> = run.iter().map(|(w, _)| self.every.label(*w)).collect();
-                    let explain = format!(
-                        "{length} consecutive {}s with at least {} `{}`: {} → {}",
+                    let explain = view.words.streak(
+                        length,
                         self.every.name(),
                         self.min,
                         self.when.source().trim(),
-                        shorten(&labels),
-                        points.normalize()
+                        &shorten(&labels),
+                        &points.normalize().to_string(),
                     );
                     let records = run.iter().flat_map(|(_, r)| r.iter().copied()).collect();
                     awards.push(GroupAward::new(entry.0, view.as_of, *points, records, explain));

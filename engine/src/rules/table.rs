@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::book::{Decoder, ExprCompiler, MapReader, parse_decimal};
 use crate::calendar::parse_date;
+use crate::explain::Words;
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::{Type, Value};
 use crate::yaml::{Node, NodeKind};
@@ -270,7 +271,7 @@ impl Table {
 
     /// The award for one record: the output of the matching row(s), or `None` when
     /// `when` does not hold or no row matches.
-    pub fn evaluate(&self, env: &Env) -> Result<Option<Outcome>, EvalError> {
+    pub fn evaluate(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
         if let Some(when) = &self.when
             && !when.eval_bool(env)?
         {
@@ -292,8 +293,9 @@ impl Table {
             {
                 continue;
             }
-            let outcome = Outcome::from_points(&row.output, env)?;
-            parts.push(format!("row {} → {}", i + 1, outcome.explain));
+            let outcome = Outcome::from_points(&row.output, env, words)?;
+            let cells: Vec<String> = row.tests.iter().map(Test::describe).collect();
+            parts.push(words.table_row(i + 1, &cells.join(", "), &outcome.explain));
             total = Some(match (self.hit, total) {
                 (Hit::First, _) | (_, None) => outcome.points,
                 (Hit::Sum, Some(sum)) => sum + outcome.points,
@@ -318,9 +320,8 @@ impl Table {
         if self.hit != Hit::First && parts.len() > 1 {
             let _ = write!(
                 explain,
-                "; {} = {}",
-                if self.hit == Hit::Sum { "sum" } else { "max" },
-                points.normalize()
+                "; {}",
+                words.table_total(self.hit == Hit::Sum, &points.normalize().to_string())
             );
         }
         Ok(Some(Outcome { points, explain }))
@@ -489,7 +490,9 @@ fn parse_cell(text: &str, ty: Option<&Type>) -> Result<Test, String> {
     }
     let opens = text.starts_with('[') || text.starts_with('(');
     if opens && text.contains("..") && !(text.ends_with(']') || text.ends_with(')')) {
-        return Err(format!("the range `{text}` is not closed: end it with `]` (included) or `)` (excluded)"));
+        return Err(format!(
+            "the range `{text}` is not closed: end it with `]` (included) or `)` (excluded)"
+        ));
     }
     if opens && (text.ends_with(']') || text.ends_with(')')) {
         let inner = &text[1..text.len() - 1];
