@@ -149,10 +149,16 @@ fn decode_book(
         .filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i))
         .collect();
     rules::check_versions(decoder, &rules);
-    // Later capabilities (indexes, the bank, self-tests) are read by their own modules.
-    for key in ["indexes", "bank", "tests"] {
+    // Later capabilities (indexes, self-tests) are read by their own modules.
+    for key in ["indexes", "tests"] {
         top.get(key);
     }
+    let bank = match (top.get("bank"), &id, &unit) {
+        (Some(node), Some(id), Some(unit)) => {
+            crate::bank::settings::decode(decoder, node, id, &rules, unit.decimals)
+        }
+        _ => None,
+    };
 
     Some(Rulebook {
         name: name.to_owned(),
@@ -168,6 +174,7 @@ fn decode_book(
         schema: exprs.schema,
         member_attrs: exprs.member_attrs,
         rules,
+        bank,
         warnings: Vec::new(),
     })
 }

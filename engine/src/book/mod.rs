@@ -60,6 +60,8 @@ pub struct Rulebook {
     /// Member attributes that expressions read (`member.role`), in slot order.
     pub member_attrs: Vec<String>,
     pub rules: Vec<Rule>,
+    /// The moral bank's settings (`bank:`), if the rulebook has them.
+    pub bank: Option<crate::bank::BankSettings>,
     /// Problems that do not stop the rulebook from loading.
     pub warnings: Vec<Diagnostic>,
 }
