@@ -364,7 +364,7 @@ fn bank_settings_are_checked_with_located_diagnostics() {
         ),
         [
             "6:9 earn-selects-nothing: `bank.earn` selects no rule (give `tags: [bank]` (rules with that tag earn) or `rules: [rule-id, …]`)",
-            "7:45 duplicate-item: `bank.catalog`: item `x` is listed twice",
+            "7:44 duplicate-item: `bank.catalog`: item `x` is listed twice",
         ]
     );
     let book = Rulebook::from_yaml(BOOK, "deeds.yaml").unwrap();
