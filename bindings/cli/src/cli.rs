@@ -24,6 +24,8 @@ pub enum Command {
     },
     /// Score activity records against a rulebook.
     Score(ScoreArgs),
+    /// The moral bank: post earned credits, redeem, transfer, reverse, expire, statements.
+    Bank(crate::bank::BankArgs),
 }
 
 #[derive(Args, Debug)]

@@ -1,6 +1,7 @@
 //! `merit`: the command-line front end. Glue only: reading files, calling the
 //! engine's facade, printing. Every decision is made in the `merit` crate.
 
+mod bank;
 mod check;
 mod cli;
 mod input;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     let run = std::panic::catch_unwind(|| match &cli.command {
         Command::Check { book } => check::run(book, color),
         Command::Score(args) => score::run(args, color),
+        Command::Bank(args) => bank::run(args, color),
     });
     match run {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
