@@ -1,4 +1,5 @@
 //! The Rust integration harness: one test binary (faster to link, one place to look).
 
+mod bank;
 mod conformance;
 mod diagnostics;
