@@ -14,6 +14,9 @@ use super::model::{Account, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn};
 use super::settings::BankSettings;
 use super::store::Journal;
 
+/// What each lot gave to a spending: (lot, earned, amount).
+pub type Taken = Vec<(u64, Date, Decimal)>;
+
 /// The lots an operation touches, changed in memory until it is appended.
 #[derive(Default)]
 struct Lots {
@@ -35,14 +38,16 @@ impl Lots {
     }
 
     fn load(&mut self, journal: &mut dyn Journal, id: u64) -> Result<&mut Lot, BankError> {
-        if !self.loaded.contains_key(&id) {
-            let lot = journal
-                .lot(id)?
-                .ok_or_else(|| BankError::storage(format!("lot {id} is missing")))?;
-            let remaining = lot.remaining;
-            self.loaded.insert(id, (lot, remaining));
+        match self.loaded.entry(id) {
+            std::collections::btree_map::Entry::Occupied(entry) => Ok(&mut entry.into_mut().0),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                let lot = journal
+                    .lot(id)?
+                    .ok_or_else(|| BankError::storage(format!("lot {id} is missing")))?;
+                let remaining = lot.remaining;
+                Ok(&mut entry.insert((lot, remaining)).0)
+            }
         }
-        Ok(&mut self.loaded.get_mut(&id).expect("just loaded").0)
     }
 
     /// Takes `amount` from a member's open lots, oldest first; returns what each
@@ -52,7 +57,7 @@ impl Lots {
         journal: &mut dyn Journal,
         member: &str,
         amount: Decimal,
-    ) -> Result<Vec<(u64, Date, Decimal)>, BankError> {
+    ) -> Result<Taken, BankError> {
         self.load_member(journal, member)?;
         let mut open: Vec<&mut Lot> = self
             .loaded
@@ -202,7 +207,7 @@ pub fn spend(
     amount: Decimal,
     date: Date,
     what: &str,
-) -> Result<(Vec<LotMove>, Vec<(u64, Date, Decimal)>), BankError> {
+) -> Result<(Vec<LotMove>, Taken), BankError> {
     expire_member(journal, settings, member, date)?;
     let balance = scaled(journal.balance(&Account::member(member))?, settings);
     if balance < amount {
