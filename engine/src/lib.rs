@@ -46,6 +46,7 @@
 //! ```
 
 pub mod api;
+pub mod bank;
 pub mod book;
 pub mod calendar;
 pub mod diagnostic;

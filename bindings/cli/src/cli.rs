@@ -34,6 +34,8 @@ pub enum Command {
         #[arg(required = true)]
         books: Vec<PathBuf>,
     },
+    /// The moral bank: post earned credits, redeem, transfer, reverse, expire, statements.
+    Bank(crate::bank::BankArgs),
 }
 
 /// The records to score and the dates to score them for (shared by `score`, `diff`).

@@ -1,6 +1,7 @@
 //! `merit`: the command-line front end. Glue only: reading files, calling the
 //! engine's facade, printing. Every decision is made in the `merit` crate.
 
+mod bank;
 mod check;
 mod cli;
 mod diff;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
             print!("{}", merit::book::JSON_SCHEMA);
             Outcome::Ok
         }
+        Command::Bank(args) => bank::run(args, color),
     });
     match run {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -53,11 +53,22 @@ pub fn load(
     let root = match yaml::parse(source, &limits.yaml) {
         Ok(root) => root,
         Err(error) => {
-            let diagnostic = decoder.error("yaml", error.span, format!("invalid YAML: {}", error.message));
+            let (message, help) = match error.message.strip_prefix("duplicate mapping key: ") {
+                Some(rest) => {
+                    let key = rest.split(',').next().unwrap_or(rest).trim();
+                    (
+                        format!("`{key}` appears twice in this mapping"),
+                        "keep one of them (or merge the two)",
+                    )
+                }
+                None => (
+                    format!("invalid YAML: {}", error.message),
+                    "check the indentation of this line and the one above: keys of one mapping line up",
+                ),
+            };
+            let diagnostic = decoder.error("yaml", error.span, message);
             diagnostic.label = Some("here".into());
-            diagnostic.help = Some(
-                "check the indentation of this line and the one above: keys of one mapping line up".into(),
-            );
+            diagnostic.help = Some(help.into());
             return Err(decoder.diagnostics);
         }
     };
@@ -186,8 +197,12 @@ fn decode_book(
         }
         None => Vec::new(),
     };
-    // The bank settings are read by the bank module.
-    top.get("bank");
+    let bank = match (top.get("bank"), &id, &unit) {
+        (Some(node), Some(id), Some(unit)) => {
+            crate::bank::settings::decode(decoder, node, id, &rules, unit.decimals)
+        }
+        _ => None,
+    };
 
     Some(Rulebook {
         name: name.to_owned(),
@@ -206,6 +221,7 @@ fn decode_book(
         indexes,
         tests,
         order,
+        bank,
         warnings: Vec::new(),
     })
 }

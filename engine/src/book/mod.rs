@@ -73,6 +73,8 @@ pub struct Rulebook {
     pub tests: Vec<crate::selftest::SelfTest>,
     /// Rule indices in evaluation order: a rule comes after those whose points it reads.
     pub order: Vec<usize>,
+    /// The moral bank's settings (`bank:`), if the rulebook has them.
+    pub bank: Option<crate::bank::BankSettings>,
     /// Problems that do not stop the rulebook from loading.
     pub warnings: Vec<Diagnostic>,
 }

@@ -1,0 +1,94 @@
+//! What can go wrong in the bank. Each error has a stable [`ErrorKind`] (bindings map
+//! it to an exception class) apart from its message (which may be reworded).
+
+use std::fmt;
+
+/// Why an operation did not happen. Nothing of a failed operation is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The member's balance does not cover the amount (or a reversal would make a
+    /// balance negative).
+    InsufficientCredits,
+    /// An idempotency key was used before for a different operation.
+    KeyReused,
+    /// No catalog item has this id.
+    UnknownItem,
+    /// No transaction has this id.
+    UnknownTransaction,
+    /// The transaction cannot be reversed (it is a reversal itself).
+    NotReversible,
+    /// An amount that is not a positive number of credits with the unit's places.
+    InvalidAmount,
+    /// The operation needs bank settings (a rulebook with `bank:`) and has none.
+    NoSettings,
+    /// The report was not made with this rulebook.
+    WrongRulebook,
+    /// The store failed (disk, lock timeout, a database that is not a merit bank).
+    Storage,
+}
+
+impl ErrorKind {
+    /// A stable identifier: `insufficient-credits`, `key-reused`, …
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InsufficientCredits => "insufficient-credits",
+            ErrorKind::KeyReused => "key-reused",
+            ErrorKind::UnknownItem => "unknown-item",
+            ErrorKind::UnknownTransaction => "unknown-transaction",
+            ErrorKind::NotReversible => "not-reversible",
+            ErrorKind::InvalidAmount => "invalid-amount",
+            ErrorKind::NoSettings => "no-settings",
+            ErrorKind::WrongRulebook => "wrong-rulebook",
+            ErrorKind::Storage => "storage",
+        }
+    }
+
+    /// Whether the bank refused a valid request (as opposed to a broken store).
+    pub fn is_refusal(self) -> bool {
+        self != ErrorKind::Storage
+    }
+}
+
+impl BankError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> BankError {
+        BankError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn storage(message: impl fmt::Display) -> BankError {
+        BankError::new(ErrorKind::Storage, message.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+impl fmt::Display for BankError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BankError {}
+
+#[cfg(feature = "sqlite")]
+impl From<rusqlite::Error> for BankError {
+    fn from(error: rusqlite::Error) -> BankError {
+        BankError::storage(format!("database: {error}"))
+    }
+}
+
+impl From<serde_json::Error> for BankError {
+    fn from(error: serde_json::Error) -> BankError {
+        BankError::storage(format!("stored JSON: {error}"))
+    }
+}

@@ -1,0 +1,343 @@
+//! The ledger's rules, independent of storage: how each operation becomes a balanced
+//! transaction, which lots it draws on (first-in first-out), and what it refuses.
+//!
+//! Every function here runs inside one unit of work of a [`Journal`]: it reads what
+//! it needs, checks, and appends; if it fails, the store rolls the unit back.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::error::{BankError, ErrorKind};
+use super::model::{Account, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn};
+use super::settings::BankSettings;
+use super::store::Journal;
+
+/// What each lot gave to a spending: (lot, earned, amount).
+pub type Taken = Vec<(u64, Date, Decimal)>;
+
+/// The lots an operation touches, changed in memory until it is appended.
+#[derive(Default)]
+struct Lots {
+    /// Lots loaded so far, by id, with their original remaining.
+    loaded: BTreeMap<u64, (Lot, Decimal)>,
+    members_loaded: Vec<String>,
+}
+
+impl Lots {
+    fn load_member(&mut self, journal: &mut dyn Journal, member: &str) -> Result<(), BankError> {
+        if !self.members_loaded.iter().any(|m| m == member) {
+            for lot in journal.open_lots(member)? {
+                let remaining = lot.remaining;
+                self.loaded.entry(lot.id).or_insert((lot, remaining));
+            }
+            self.members_loaded.push(member.to_owned());
+        }
+        Ok(())
+    }
+
+    fn load(&mut self, journal: &mut dyn Journal, id: u64) -> Result<&mut Lot, BankError> {
+        match self.loaded.entry(id) {
+            std::collections::btree_map::Entry::Occupied(entry) => Ok(&mut entry.into_mut().0),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                let lot = journal
+                    .lot(id)?
+                    .ok_or_else(|| BankError::storage(format!("lot {id} is missing")))?;
+                let remaining = lot.remaining;
+                Ok(&mut entry.insert((lot, remaining)).0)
+            }
+        }
+    }
+
+    /// Takes `amount` from a member's open lots, oldest first; returns what each
+    /// lot gave (lot, earned, amount).
+    fn take_fifo(
+        &mut self,
+        journal: &mut dyn Journal,
+        member: &str,
+        amount: Decimal,
+    ) -> Result<Taken, BankError> {
+        self.load_member(journal, member)?;
+        let mut open: Vec<&mut Lot> = self
+            .loaded
+            .values_mut()
+            .map(|(lot, _)| lot)
+            .filter(|l| l.member == member && l.remaining > Decimal::ZERO)
+            .collect();
+        open.sort_by_key(|l| (l.earned, l.id));
+        let mut left = amount;
+        let mut taken = Vec::new();
+        for lot in open {
+            if left.is_zero() {
+                break;
+            }
+            let take = left.min(lot.remaining);
+            lot.remaining -= take;
+            left -= take;
+            taken.push((lot.id, lot.earned, take));
+        }
+        if !left.is_zero() {
+            return Err(BankError::storage(format!(
+                "the lots of {member} hold less than its balance: verify the bank"
+            )));
+        }
+        Ok(taken)
+    }
+
+    /// The changes to every loaded lot.
+    fn moves(&self) -> Vec<LotMove> {
+        self.loaded
+            .iter()
+            .filter(|(_, (lot, before))| lot.remaining != *before)
+            .map(|(&lot, (now, before))| LotMove {
+                lot,
+                delta: now.remaining - before,
+            })
+            .collect()
+    }
+}
+
+/// Checks that an amount is a positive number of credits with at most the unit's places.
+pub fn check_amount(amount: Decimal, settings: Option<&BankSettings>) -> Result<Decimal, BankError> {
+    if amount <= Decimal::ZERO {
+        return Err(BankError::new(
+            ErrorKind::InvalidAmount,
+            format!("the amount must be more than 0, found {amount}"),
+        ));
+    }
+    if let Some(settings) = settings
+        && amount.normalize().scale() > settings.decimals
+    {
+        return Err(BankError::new(
+            ErrorKind::InvalidAmount,
+            format!(
+                "{amount} has more decimal places than credits have ({})",
+                settings.decimals
+            ),
+        ));
+    }
+    Ok(scaled(amount, settings))
+}
+
+/// An amount with exactly the credits' places (`50` → `50.0` with one decimal).
+pub fn scaled(amount: Decimal, settings: Option<&BankSettings>) -> Decimal {
+    let mut amount = amount.normalize();
+    if let Some(settings) = settings {
+        amount.rescale(settings.decimals);
+    }
+    amount
+}
+
+fn refuse_short(member: &str, balance: Decimal, amount: Decimal, what: &str) -> BankError {
+    BankError::new(
+        ErrorKind::InsufficientCredits,
+        format!(
+            "{member} has {balance} credits; {what} needs {amount} (short by {})",
+            amount - balance
+        ),
+    )
+}
+
+/// Expires a member's lots that are past `expire_after` on `date`; returns the
+/// expiry transaction, if any credits expired.
+pub fn expire_member(
+    journal: &mut dyn Journal,
+    settings: Option<&BankSettings>,
+    member: &str,
+    date: Date,
+) -> Result<Option<Txn>, BankError> {
+    let Some(after) = settings.and_then(|s| s.expire_after) else {
+        return Ok(None);
+    };
+    let lots: Vec<Lot> = journal
+        .open_lots(member)?
+        .into_iter()
+        .filter(|l| after.expires_on(l.earned) <= date)
+        .collect();
+    expire_lots(journal, member, date, &lots)
+}
+
+/// One expiry transaction retiring what is left of `lots` (all the member's).
+pub fn expire_lots(
+    journal: &mut dyn Journal,
+    member: &str,
+    as_of: Date,
+    lots: &[Lot],
+) -> Result<Option<Txn>, BankError> {
+    let total: Decimal = lots.iter().map(|l| l.remaining).sum();
+    if total.is_zero() {
+        return Ok(None);
+    }
+    let txn = NewTxn {
+        date: as_of,
+        key: None,
+        source: Source::Expire {
+            member: member.to_owned(),
+            as_of,
+        },
+        postings: vec![
+            Posting {
+                account: Account::member(member),
+                amount: -total,
+            },
+            Posting {
+                account: Account::Expiry,
+                amount: total,
+            },
+        ],
+        lots: Vec::new(),
+        moves: lots
+            .iter()
+            .map(|l| LotMove {
+                lot: l.id,
+                delta: -l.remaining,
+            })
+            .collect(),
+    };
+    journal.append(txn).map(Some)
+}
+
+/// Takes `amount` from `member` (after expiring what is due on `date`) to `to`.
+/// Returns the transaction to append and the lots drawn on.
+pub fn spend(
+    journal: &mut dyn Journal,
+    settings: Option<&BankSettings>,
+    member: &str,
+    amount: Decimal,
+    date: Date,
+    what: &str,
+) -> Result<(Vec<LotMove>, Taken), BankError> {
+    expire_member(journal, settings, member, date)?;
+    let balance = scaled(journal.balance(&Account::member(member))?, settings);
+    if balance < amount {
+        return Err(refuse_short(member, balance, amount, what));
+    }
+    let mut lots = Lots::default();
+    let taken = lots.take_fifo(journal, member, amount)?;
+    Ok((lots.moves(), taken))
+}
+
+/// Returns the stored transaction for `key` if it matches what the caller asks
+/// again (same source and postings); an error if the key was used for something else.
+pub fn replay(journal: &mut dyn Journal, key: &str, wanted: &NewTxn) -> Result<Option<Txn>, BankError> {
+    let Some(existing) = journal.find_key(key)? else {
+        return Ok(None);
+    };
+    if existing.source == wanted.source && existing.postings == wanted.postings {
+        Ok(Some(existing))
+    } else {
+        Err(BankError::new(
+            ErrorKind::KeyReused,
+            format!(
+                "key `{key}` was already used by transaction #{} ({}) for a different {}",
+                existing.id,
+                existing.source.describe(),
+                existing.source.kind()
+            ),
+        ))
+    }
+}
+
+/// Reverses `original`: negated postings; lots it created are taken back (their
+/// owner's other lots cover what was already spent of them, oldest first); lots it
+/// drew on are restored.
+pub fn reverse(
+    journal: &mut dyn Journal,
+    original: &Txn,
+    reason: &str,
+    date: Date,
+) -> Result<NewTxn, BankError> {
+    if let Source::Reverse { txn, .. } = original.source {
+        return Err(BankError::new(
+            ErrorKind::NotReversible,
+            format!(
+                "#{} is itself the reversal of #{txn}; post the operation again instead",
+                original.id
+            ),
+        ));
+    }
+    let postings: Vec<Posting> = original
+        .postings
+        .iter()
+        .map(|p| Posting {
+            account: p.account.clone(),
+            amount: -p.amount,
+        })
+        .collect();
+    for posting in &postings {
+        if let Some(member) = posting.account.member_id() {
+            let balance = journal.balance(&posting.account)?;
+            if balance + posting.amount < Decimal::ZERO {
+                return Err(refuse_short(
+                    member,
+                    balance,
+                    -posting.amount,
+                    &format!("reversing #{}", original.id),
+                ));
+            }
+        }
+    }
+    let mut lots = Lots::default();
+    // Restore first what the original drew on, so that taking back can use it.
+    for moved in original.moves.iter().filter(|m| m.delta < Decimal::ZERO) {
+        lots.load(journal, moved.lot)?.remaining -= moved.delta;
+    }
+    let mut take_back: Vec<(String, u64, Decimal)> = original
+        .lots
+        .iter()
+        .map(|l| (l.member.clone(), l.id, l.amount))
+        .collect();
+    take_back.extend(
+        original
+            .moves
+            .iter()
+            .filter(|m| m.delta > Decimal::ZERO)
+            .map(|m| (String::new(), m.lot, m.delta)),
+    );
+    for (_, id, amount) in take_back {
+        let lot = lots.load(journal, id)?;
+        let member = lot.member.clone();
+        let here = amount.min(lot.remaining);
+        lot.remaining -= here;
+        if here < amount {
+            lots.take_fifo(journal, &member, amount - here)?;
+        }
+    }
+    Ok(NewTxn {
+        date,
+        key: Some(format!("reverse:{}", original.id)),
+        source: Source::Reverse {
+            txn: original.id,
+            reason: reason.to_owned(),
+        },
+        postings,
+        lots: Vec::new(),
+        moves: lots.moves(),
+    })
+}
+
+/// Builds an earning; the caller checks its key first.
+pub fn earn(member: &str, date: Date, credits: Decimal, key: String, source: Source) -> NewTxn {
+    NewTxn {
+        date,
+        key: Some(key),
+        source,
+        postings: vec![
+            Posting {
+                account: Account::Issuance,
+                amount: -credits,
+            },
+            Posting {
+                account: Account::member(member),
+                amount: credits,
+            },
+        ],
+        lots: vec![NewLot {
+            member: member.to_owned(),
+            earned: date,
+            amount: credits,
+        }],
+        moves: Vec::new(),
+    }
+}

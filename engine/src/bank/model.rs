@@ -1,0 +1,314 @@
+//! The ledger's vocabulary: accounts, transactions and their postings, lots.
+//!
+//! Every amount is a [`Decimal`] of credits; in storage and in JSON it is text, so
+//! that nothing on the way turns it into a float.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// An account of the double-entry ledger. Members hold credits; the other accounts
+/// are where credits come from and go to, so that every transaction sums to zero.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Account {
+    /// `member:ID`: a member's credits (never negative).
+    Member(String),
+    /// `issuance`: credits created by earning (its balance is minus everything earned).
+    Issuance,
+    /// `redemptions` or `redemptions:PARTNER`: credits spent, per partner shop.
+    Redemptions(Option<String>),
+    /// `expiry`: credits that expired unspent.
+    Expiry,
+}
+
+impl Account {
+    pub fn member(id: &str) -> Account {
+        Account::Member(id.to_owned())
+    }
+
+    /// The member this account belongs to, if it is a member's.
+    pub fn member_id(&self) -> Option<&str> {
+        match self {
+            Account::Member(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Parses the written form (`member:m1`, `issuance`, `redemptions:shop`, `expiry`).
+    pub fn parse(text: &str) -> Option<Account> {
+        Some(match text.split_once(':') {
+            Some(("member", id)) if !id.is_empty() => Account::Member(id.to_owned()),
+            Some(("redemptions", partner)) if !partner.is_empty() => {
+                Account::Redemptions(Some(partner.to_owned()))
+            }
+            None if text == "issuance" => Account::Issuance,
+            None if text == "redemptions" => Account::Redemptions(None),
+            None if text == "expiry" => Account::Expiry,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Account::Member(id) => write!(f, "member:{id}"),
+            Account::Issuance => f.write_str("issuance"),
+            Account::Redemptions(None) => f.write_str("redemptions"),
+            Account::Redemptions(Some(partner)) => write!(f, "redemptions:{partner}"),
+            Account::Expiry => f.write_str("expiry"),
+        }
+    }
+}
+
+impl Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Account::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not an account: `{text}`")))
+    }
+}
+
+/// One line of a transaction: `amount` added to `account` (negative: taken from it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posting {
+    pub account: Account,
+    #[serde(with = "decimal_text")]
+    pub amount: Decimal,
+}
+
+/// Where a transaction comes from: what a statement shows beside the amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Source {
+    /// Credits for an award of a report.
+    Earn {
+        /// The rulebook id.
+        book: String,
+        rule: String,
+        member: String,
+        #[serde(with = "decimal_text")]
+        points: Decimal,
+        #[serde(with = "decimal_text")]
+        rate: Decimal,
+        /// Ids of the records the award came from.
+        records: Vec<String>,
+        /// The award's explanation: `min(hours=3.5, 8) * 10 = 35`.
+        explain: String,
+    },
+    /// Credits spent on a catalog item or an amount.
+    Redeem {
+        member: String,
+        /// The catalog item (absent when an amount was redeemed).
+        item: Option<String>,
+        title: Option<String>,
+        partner: Option<String>,
+    },
+    /// A donation from one member to another.
+    Transfer {
+        from: String,
+        to: String,
+        note: Option<String>,
+    },
+    /// The undoing of an earlier transaction.
+    Reverse { txn: u64, reason: String },
+    /// Credits that outlived `expire_after`.
+    Expire { member: String, as_of: Date },
+}
+
+impl Source {
+    /// `earn`, `redeem`, `transfer`, `reverse` or `expire`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Earn { .. } => "earn",
+            Source::Redeem { .. } => "redeem",
+            Source::Transfer { .. } => "transfer",
+            Source::Reverse { .. } => "reverse",
+            Source::Expire { .. } => "expire",
+        }
+    }
+
+    /// One line for people: `volunteer-hours on records r17 (min(hours=8, 8) * 10 = 80)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Earn {
+                rule,
+                records,
+                explain,
+                points,
+                rate,
+                ..
+            } => {
+                let rate = if *rate == Decimal::ONE {
+                    String::new()
+                } else {
+                    format!(" × {rate}")
+                };
+                format!(
+                    "{rule}: {points} points{rate} [{}]: {explain}",
+                    records.join(", ")
+                )
+            }
+            Source::Redeem {
+                item: Some(item),
+                title,
+                partner,
+                ..
+            } => {
+                let title = title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                let partner = partner.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
+                format!("redeemed {item}{title}{partner}")
+            }
+            Source::Redeem { partner, .. } => match partner {
+                Some(partner) => format!("redeemed an amount at {partner}"),
+                None => "redeemed an amount".to_owned(),
+            },
+            Source::Transfer { from, to, note } => {
+                let note = note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+                format!("transfer from {from} to {to}{note}")
+            }
+            Source::Reverse { txn, reason } => format!("reversal of #{txn}: {reason}"),
+            Source::Expire { as_of, .. } => format!("credits expired as of {as_of}"),
+        }
+    }
+}
+
+/// Credits earned together on one date, spent and expired first-in first-out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lot {
+    pub id: u64,
+    pub member: String,
+    /// The award's date (kept when credits are transferred, so a gift does not
+    /// restart the clock of expiry).
+    pub earned: Date,
+    #[serde(with = "decimal_text")]
+    pub amount: Decimal,
+    #[serde(with = "decimal_text")]
+    pub remaining: Decimal,
+}
+
+/// A lot a transaction creates (the store gives it its id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewLot {
+    pub member: String,
+    pub earned: Date,
+    pub amount: Decimal,
+}
+
+/// A change to an existing lot's remaining credits (negative: spent or expired).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotMove {
+    pub lot: u64,
+    #[serde(with = "decimal_text")]
+    pub delta: Decimal,
+}
+
+/// A transaction as it is stored: balanced postings, the lots it creates, and the
+/// lots it draws on or restores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Txn {
+    /// Sequence number, from 1, in the order transactions were committed.
+    pub id: u64,
+    /// The business date (award date, redemption date, as-of date of an expiry).
+    pub date: Date,
+    /// The idempotency key; replaying an operation with it returns this transaction.
+    pub key: Option<String>,
+    pub source: Source,
+    pub postings: Vec<Posting>,
+    pub lots: Vec<Lot>,
+    pub moves: Vec<LotMove>,
+}
+
+impl Txn {
+    /// What the transaction adds to `account` (negative: takes from it).
+    pub fn amount_for(&self, account: &Account) -> Decimal {
+        self.postings
+            .iter()
+            .filter(|p| &p.account == account)
+            .map(|p| p.amount)
+            .sum()
+    }
+
+    /// The transaction's other accounts than `account`: a transfer's counterpart,
+    /// the partner of a redemption.
+    pub fn counterparts(&self, account: &Account) -> Vec<&Account> {
+        self.postings
+            .iter()
+            .map(|p| &p.account)
+            .filter(|a| *a != account)
+            .collect()
+    }
+}
+
+/// A transaction before it is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTxn {
+    pub date: Date,
+    pub key: Option<String>,
+    pub source: Source,
+    pub postings: Vec<Posting>,
+    pub lots: Vec<NewLot>,
+    pub moves: Vec<LotMove>,
+}
+
+/// Serde for decimals as JSON strings (`"12.5"`), both ways.
+pub mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|_| serde::de::Error::custom(format!("not a decimal: `{text}`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_round_trip_through_text() {
+        for text in [
+            "member:m1",
+            "issuance",
+            "redemptions",
+            "redemptions:grain-shop",
+            "expiry",
+        ] {
+            assert_eq!(Account::parse(text).unwrap().to_string(), text);
+        }
+        assert_eq!(Account::parse("member:"), None);
+        assert_eq!(Account::parse("bank"), None);
+    }
+
+    #[test]
+    fn sources_travel_as_json_with_decimal_strings() {
+        let source = Source::Earn {
+            book: "b".into(),
+            rule: "r".into(),
+            member: "m1".into(),
+            points: "35.0".parse().unwrap(),
+            rate: Decimal::ONE,
+            records: vec!["r1".into()],
+            explain: "3.5 * 10 = 35".into(),
+        };
+        let json = serde_json::to_string(&source).unwrap();
+        assert!(
+            json.contains(r#""kind":"earn""#) && json.contains(r#""points":"35.0""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Source>(&json).unwrap(), source);
+    }
+}

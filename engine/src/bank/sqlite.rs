@@ -1,0 +1,471 @@
+//! The bank in one SQLite file (feature `sqlite`; bundled SQLite).
+//!
+//! - WAL journal, `synchronous = FULL`: a committed transaction survives a crash of
+//!   the process or of the machine.
+//! - Each unit of work is one SQL transaction; a writing one starts with
+//!   `BEGIN IMMEDIATE`, which takes the database's write lock before reading a
+//!   balance, so two processes redeeming at once are serialised and cannot both spend
+//!   the same credits. A waiting process retries for up to [`BUSY_TIMEOUT`].
+//! - Decimals are TEXT (exact); sums are made in Rust, never by SQL (whose `SUM`
+//!   would use floats).
+//! - The schema is versioned with `PRAGMA user_version`; [`MIGRATIONS`] bring an
+//!   older file up to date when it is opened.
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rust_decimal::Decimal;
+
+use super::error::BankError;
+use super::model::{Account, Lot, LotMove, NewTxn, Posting, Source, Txn};
+use super::store::{Access, Journal, Store};
+
+/// How long a process waits for another one's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Schema migrations: entry N brings `user_version` N to N + 1.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE txns (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT UNIQUE,
+    reverses INTEGER UNIQUE REFERENCES txns(id),
+    source TEXT NOT NULL
+);
+CREATE TABLE postings (
+    txn INTEGER NOT NULL REFERENCES txns(id),
+    account TEXT NOT NULL,
+    amount TEXT NOT NULL
+);
+CREATE INDEX postings_by_txn ON postings(txn);
+CREATE INDEX postings_by_member ON postings(account, txn) WHERE account LIKE 'member:%';
+CREATE TABLE lots (
+    id INTEGER PRIMARY KEY,
+    txn INTEGER NOT NULL REFERENCES txns(id),
+    member TEXT NOT NULL,
+    earned TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    remaining TEXT NOT NULL,
+    open INTEGER NOT NULL
+);
+CREATE INDEX lots_by_txn ON lots(txn);
+CREATE INDEX lots_open ON lots(member, earned, id) WHERE open;
+CREATE INDEX lots_open_by_date ON lots(earned) WHERE open;
+CREATE TABLE lot_moves (
+    txn INTEGER NOT NULL REFERENCES txns(id),
+    lot INTEGER NOT NULL REFERENCES lots(id),
+    delta TEXT NOT NULL
+);
+CREATE INDEX lot_moves_by_txn ON lot_moves(txn);
+CREATE TABLE balances (account TEXT PRIMARY KEY, balance TEXT NOT NULL) WITHOUT ROWID;
+"#];
+
+/// A bank file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens or creates a bank file and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, BankError> {
+        let path = path.as_ref();
+        let conn = Connection::open(path)
+            .map_err(|e| BankError::storage(format!("cannot open {}: {e}", path.display())))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(BankError::storage(format!(
+                "cannot use WAL journal mode (got {mode})"
+            )));
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let mut store = SqliteStore { conn };
+        store
+            .migrate()
+            .map_err(|e| BankError::storage(format!("{}: {e}", path.display())))?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), BankError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > MIGRATIONS.len() {
+            return Err(BankError::storage(format!(
+                "the bank's schema is version {version}; this merit knows up to {}: upgrade merit",
+                MIGRATIONS.len()
+            )));
+        }
+        if version == 0 {
+            let tables: i64 = tx.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(BankError::storage("this database is not a merit bank"));
+            }
+        }
+        for (n, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", n + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl Store for SqliteStore {
+    fn transact(
+        &mut self,
+        access: Access,
+        work: &mut dyn FnMut(&mut dyn Journal) -> Result<(), BankError>,
+    ) -> Result<(), BankError> {
+        let behavior = match access {
+            Access::Read => TransactionBehavior::Deferred,
+            Access::Write => TransactionBehavior::Immediate,
+        };
+        let tx = self.conn.transaction_with_behavior(behavior)?;
+        let mut journal = SqliteJournal { conn: &tx };
+        work(&mut journal)?; // dropping `tx` rolls back
+        match access {
+            Access::Write => tx.commit()?,
+            Access::Read => tx.rollback()?,
+        }
+        Ok(())
+    }
+}
+
+struct SqliteJournal<'c> {
+    conn: &'c Connection,
+}
+
+fn decimal(text: &str) -> Result<Decimal, BankError> {
+    text.parse()
+        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a decimal should be")))
+}
+
+fn date(text: &str) -> Result<Date, BankError> {
+    text.parse()
+        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a date should be")))
+}
+
+fn account(text: &str) -> Result<Account, BankError> {
+    Account::parse(text)
+        .ok_or_else(|| BankError::storage(format!("the bank holds `{text}` where an account should be")))
+}
+
+type LotRow = (u64, String, String, String, String);
+
+fn lot((id, member, earned, amount, remaining): LotRow) -> Result<Lot, BankError> {
+    Ok(Lot {
+        id,
+        member,
+        earned: date(&earned)?,
+        amount: decimal(&amount)?,
+        remaining: decimal(&remaining)?,
+    })
+}
+
+const LOT_COLUMNS: &str = "id, member, earned, amount, remaining";
+
+fn lot_row(row: &rusqlite::Row) -> rusqlite::Result<LotRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+}
+
+impl SqliteJournal<'_> {
+    /// Transactions with ids in `lo..hi`, complete with postings, lots and moves.
+    fn load_range(&self, lo: u64, hi: u64) -> Result<Vec<Txn>, BankError> {
+        let mut txns = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, date, key, source FROM txns WHERE id >= ?1 AND id < ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![lo, hi], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, day, key, source) = row?;
+            txns.push(Txn {
+                id,
+                date: date(&day)?,
+                key,
+                source: serde_json::from_str::<Source>(&source)?,
+                postings: Vec::new(),
+                lots: Vec::new(),
+                moves: Vec::new(),
+            });
+        }
+        let index = |txns: &[Txn], id: u64| txns.binary_search_by_key(&id, |t| t.id).ok();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT txn, account, amount FROM postings WHERE txn >= ?1 AND txn < ?2 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map(params![lo, hi], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (txn, acc, amount) = row?;
+            if let Some(i) = index(&txns, txn) {
+                txns[i].postings.push(Posting {
+                    account: account(&acc)?,
+                    amount: decimal(&amount)?,
+                });
+            }
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LOT_COLUMNS}, txn FROM lots WHERE txn >= ?1 AND txn < ?2 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![lo, hi], |r| Ok((lot_row(r)?, r.get::<_, u64>(5)?)))?;
+        for row in rows {
+            let (row, txn) = row?;
+            if let Some(i) = index(&txns, txn) {
+                txns[i].lots.push(lot(row)?);
+            }
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT txn, lot, delta FROM lot_moves WHERE txn >= ?1 AND txn < ?2 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map(params![lo, hi], |r| {
+            Ok((r.get::<_, u64>(0)?, r.get::<_, u64>(1)?, r.get::<_, String>(2)?))
+        })?;
+        for row in rows {
+            let (txn, lot, delta) = row?;
+            if let Some(i) = index(&txns, txn) {
+                txns[i].moves.push(LotMove {
+                    lot,
+                    delta: decimal(&delta)?,
+                });
+            }
+        }
+        // A lot's `amount` is what it was created with; `remaining` now is not part of
+        // the transaction: show it as created.
+        for txn in &mut txns {
+            for lot in &mut txn.lots {
+                lot.remaining = lot.amount;
+            }
+        }
+        Ok(txns)
+    }
+
+    fn lots_where(&self, condition: &str, param: &str) -> Result<Vec<Lot>, BankError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LOT_COLUMNS} FROM lots WHERE open AND {condition}"
+        ))?;
+        let rows: Vec<LotRow> = stmt.query_map([param], lot_row)?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(lot).collect()
+    }
+
+    fn add_to_balance(&self, account: &Account, amount: Decimal) -> Result<(), BankError> {
+        let name = account.to_string();
+        let before = self.balance(account)?;
+        let after = before + amount;
+        if after.is_zero() {
+            self.conn
+                .prepare_cached("DELETE FROM balances WHERE account = ?1")?
+                .execute([&name])?;
+        } else {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO balances (account, balance) VALUES (?1, ?2)
+                     ON CONFLICT (account) DO UPDATE SET balance = excluded.balance",
+                )?
+                .execute(params![name, after.to_string()])?;
+        }
+        Ok(())
+    }
+
+    fn balance(&self, account: &Account) -> Result<Decimal, BankError> {
+        let text: Option<String> = self
+            .conn
+            .prepare_cached("SELECT balance FROM balances WHERE account = ?1")?
+            .query_row([account.to_string()], |r| r.get(0))
+            .optional()?;
+        text.map_or(Ok(Decimal::ZERO), |t| decimal(&t))
+    }
+}
+
+impl Journal for SqliteJournal<'_> {
+    fn find_key(&mut self, key: &str) -> Result<Option<Txn>, BankError> {
+        let id: Option<u64> = self
+            .conn
+            .prepare_cached("SELECT id FROM txns WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => self.txn(id),
+            None => Ok(None),
+        }
+    }
+
+    fn txn(&mut self, id: u64) -> Result<Option<Txn>, BankError> {
+        Ok(self.load_range(id, id + 1)?.pop())
+    }
+
+    fn reversal_of(&mut self, id: u64) -> Result<Option<u64>, BankError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM txns WHERE reverses = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn balance(&mut self, account: &Account) -> Result<Decimal, BankError> {
+        SqliteJournal::balance(self, account)
+    }
+
+    fn balances(&mut self) -> Result<Vec<(Account, Decimal)>, BankError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT account, balance FROM balances")?;
+        let rows: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut balances = rows
+            .into_iter()
+            .map(|(a, b)| Ok((account(&a)?, decimal(&b)?)))
+            .collect::<Result<Vec<_>, BankError>>()?;
+        balances.sort();
+        balances.retain(|(_, b)| !b.is_zero());
+        Ok(balances)
+    }
+
+    fn open_lots(&mut self, member: &str) -> Result<Vec<Lot>, BankError> {
+        self.lots_where("member = ?1 ORDER BY earned, id", member)
+    }
+
+    fn open_lots_earned_by(&mut self, day: Date) -> Result<Vec<Lot>, BankError> {
+        self.lots_where("earned <= ?1 ORDER BY member, earned, id", &day.to_string())
+    }
+
+    fn lot(&mut self, id: u64) -> Result<Option<Lot>, BankError> {
+        let row = self
+            .conn
+            .prepare_cached(&format!("SELECT {LOT_COLUMNS} FROM lots WHERE id = ?1"))?
+            .query_row([id], lot_row)
+            .optional()?;
+        row.map(lot).transpose()
+    }
+
+    fn member_txns(&mut self, member: &str) -> Result<Vec<Txn>, BankError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT txn FROM postings WHERE account = ?1 AND account LIKE 'member:%' ORDER BY txn",
+        )?;
+        let ids: Vec<u64> = stmt
+            .query_map([Account::member(member).to_string()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut txns = Vec::with_capacity(ids.len());
+        for id in ids {
+            txns.extend(self.txn(id)?);
+        }
+        Ok(txns)
+    }
+
+    fn each_txn(&mut self, visit: &mut dyn FnMut(Txn) -> Result<(), BankError>) -> Result<(), BankError> {
+        const PAGE: u64 = 20_000;
+        let last: u64 = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM txns", [], |r| r.get(0))?;
+        let mut lo = 1;
+        while lo <= last {
+            for txn in self.load_range(lo, lo + PAGE)? {
+                visit(txn)?;
+            }
+            lo += PAGE;
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, new: NewTxn) -> Result<Txn, BankError> {
+        let reverses = match &new.source {
+            Source::Reverse { txn, .. } => Some(*txn),
+            _ => None,
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO txns (date, kind, key, reverses, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                new.date.to_string(),
+                new.source.kind(),
+                new.key,
+                reverses,
+                serde_json::to_string(&new.source)?
+            ])?;
+        let id = self.conn.last_insert_rowid() as u64;
+        for posting in &new.postings {
+            self.conn
+                .prepare_cached("INSERT INTO postings (txn, account, amount) VALUES (?1, ?2, ?3)")?
+                .execute(params![
+                    id,
+                    posting.account.to_string(),
+                    posting.amount.to_string()
+                ])?;
+            self.add_to_balance(&posting.account, posting.amount)?;
+        }
+        let mut lots = Vec::with_capacity(new.lots.len());
+        for lot in new.lots {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO lots (txn, member, earned, amount, remaining, open) VALUES (?1, ?2, ?3, ?4, ?4, 1)",
+                )?
+                .execute(params![id, lot.member, lot.earned.to_string(), lot.amount.to_string()])?;
+            lots.push(Lot {
+                id: self.conn.last_insert_rowid() as u64,
+                member: lot.member,
+                earned: lot.earned,
+                amount: lot.amount,
+                remaining: lot.amount,
+            });
+        }
+        for moved in &new.moves {
+            let before = Journal::lot(self, moved.lot)?
+                .ok_or_else(|| BankError::storage(format!("lot {} is missing", moved.lot)))?;
+            let after = before.remaining + moved.delta;
+            self.conn
+                .prepare_cached("UPDATE lots SET remaining = ?2, open = ?3 WHERE id = ?1")?
+                .execute(params![moved.lot, after.to_string(), after > Decimal::ZERO])?;
+            self.conn
+                .prepare_cached("INSERT INTO lot_moves (txn, lot, delta) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, moved.lot, moved.delta.to_string()])?;
+        }
+        Ok(Txn {
+            id,
+            date: new.date,
+            key: new.key,
+            source: new.source,
+            postings: new.postings,
+            lots,
+            moves: new.moves,
+        })
+    }
+
+    fn meta(&mut self, key: &str) -> Result<Option<String>, BankError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([key, value])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,304 @@
+//! Storage behind one trait, and the in-memory store.
+//!
+//! The ledger's rules (FIFO, no negative balance, idempotency) live in
+//! [`super::ledger`]; a store only keeps transactions, lots and balances and makes a
+//! unit of work atomic. The in-memory store is what tests, previews and WASM use; it
+//! is also what [`super::Bank::verify`] replays the journal into.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::error::BankError;
+use super::model::{Account, Lot, NewTxn, Txn};
+
+/// Reads and writes inside one unit of work (one SQL transaction).
+pub trait Journal {
+    /// The transaction stored under an idempotency key.
+    fn find_key(&mut self, key: &str) -> Result<Option<Txn>, BankError>;
+    fn txn(&mut self, id: u64) -> Result<Option<Txn>, BankError>;
+    /// The transaction that reversed `id`, if any.
+    fn reversal_of(&mut self, id: u64) -> Result<Option<u64>, BankError>;
+    fn balance(&mut self, account: &Account) -> Result<Decimal, BankError>;
+    /// Every account with a non-zero balance, by account.
+    fn balances(&mut self) -> Result<Vec<(Account, Decimal)>, BankError>;
+    /// A member's lots with credits remaining, first-in first-out (earned, then id).
+    fn open_lots(&mut self, member: &str) -> Result<Vec<Lot>, BankError>;
+    /// Every lot with credits remaining earned on or before `date`, by member then FIFO.
+    fn open_lots_earned_by(&mut self, date: Date) -> Result<Vec<Lot>, BankError>;
+    fn lot(&mut self, id: u64) -> Result<Option<Lot>, BankError>;
+    /// Every transaction that moved a member's credits, in id order.
+    fn member_txns(&mut self, member: &str) -> Result<Vec<Txn>, BankError>;
+    /// Visits every transaction in id order.
+    fn each_txn(&mut self, visit: &mut dyn FnMut(Txn) -> Result<(), BankError>) -> Result<(), BankError>;
+    /// Stores a transaction, giving it and its new lots their ids; updates balances
+    /// and lots. The caller has checked it (balanced, no lot below zero).
+    fn append(&mut self, txn: NewTxn) -> Result<Txn, BankError>;
+    fn meta(&mut self, key: &str) -> Result<Option<String>, BankError>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError>;
+}
+
+/// Whether a unit of work may write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// A place the ledger lives: it runs units of work, each atomically.
+pub trait Store: Send {
+    /// Runs `work` atomically: if it fails, nothing it wrote stays. For SQLite, a
+    /// write unit is `BEGIN IMMEDIATE … COMMIT`, so that two processes cannot both
+    /// read a balance and spend it.
+    fn transact(
+        &mut self,
+        access: Access,
+        work: &mut dyn FnMut(&mut dyn Journal) -> Result<(), BankError>,
+    ) -> Result<(), BankError>;
+}
+
+/// The ledger in memory.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore {
+    txns: Vec<Txn>,
+    keys: HashMap<String, u64>,
+    reversals: HashMap<u64, u64>,
+    balances: BTreeMap<Account, Decimal>,
+    lots: Vec<Lot>,
+    member_lots: HashMap<String, Vec<u64>>,
+    member_txns: HashMap<String, Vec<u64>>,
+    meta: BTreeMap<String, String>,
+    /// Transactions appended by the unit of work in progress (for rolling back).
+    pending: usize,
+}
+
+impl MemoryStore {
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    /// Applies a stored transaction as it is (used by `append` and by replay).
+    pub(crate) fn apply(&mut self, txn: Txn) {
+        for posting in &txn.postings {
+            *self.balances.entry(posting.account.clone()).or_default() += posting.amount;
+            if let Some(member) = posting.account.member_id() {
+                let ids = self.member_txns.entry(member.to_owned()).or_default();
+                if ids.last() != Some(&txn.id) {
+                    ids.push(txn.id);
+                }
+            }
+        }
+        for lot in &txn.lots {
+            self.insert_lot(lot.clone());
+        }
+        for moved in &txn.moves {
+            if let Some(lot) = self.lot_mut(moved.lot) {
+                lot.remaining += moved.delta;
+            }
+        }
+        if let Some(key) = &txn.key {
+            self.keys.insert(key.clone(), txn.id);
+        }
+        if let super::model::Source::Reverse { txn: reversed, .. } = &txn.source {
+            self.reversals.insert(*reversed, txn.id);
+        }
+        self.txns.push(txn);
+    }
+
+    /// Undoes the last applied transaction.
+    fn unapply(&mut self) {
+        let Some(txn) = self.txns.pop() else {
+            return;
+        };
+        for posting in &txn.postings {
+            *self.balances.entry(posting.account.clone()).or_default() -= posting.amount;
+            if let Some(member) = posting.account.member_id()
+                && let Some(ids) = self.member_txns.get_mut(member)
+                && ids.last() == Some(&txn.id)
+            {
+                ids.pop();
+            }
+        }
+        for moved in &txn.moves {
+            if let Some(lot) = self.lot_mut(moved.lot) {
+                lot.remaining -= moved.delta;
+            }
+        }
+        for lot in txn.lots.iter().rev() {
+            if self.lots.last().is_some_and(|l| l.id == lot.id) {
+                self.lots.pop();
+            }
+            if let Some(ids) = self.member_lots.get_mut(&lot.member) {
+                ids.retain(|id| *id != lot.id);
+            }
+        }
+        if let Some(key) = &txn.key {
+            self.keys.remove(key);
+        }
+        if let super::model::Source::Reverse { txn: reversed, .. } = &txn.source {
+            self.reversals.remove(reversed);
+        }
+        self.balances.retain(|_, b| !b.is_zero());
+    }
+
+    fn insert_lot(&mut self, lot: Lot) {
+        self.member_lots
+            .entry(lot.member.clone())
+            .or_default()
+            .push(lot.id);
+        // Lots are kept in id order; ids are dense from 1 when the store made them.
+        match self.lots.last() {
+            Some(last) if last.id >= lot.id => {
+                let at = self.lots.partition_point(|l| l.id < lot.id);
+                self.lots.insert(at, lot);
+            }
+            _ => self.lots.push(lot),
+        }
+    }
+
+    fn lot_index(&self, id: u64) -> Option<usize> {
+        self.lots.binary_search_by_key(&id, |l| l.id).ok()
+    }
+
+    fn lot_mut(&mut self, id: u64) -> Option<&mut Lot> {
+        self.lot_index(id).map(|i| &mut self.lots[i])
+    }
+
+    /// Every lot, in id order (for verification).
+    pub(crate) fn all_lots(&self) -> &[Lot] {
+        &self.lots
+    }
+
+    fn next_lot_id(&self) -> u64 {
+        self.lots.last().map_or(1, |l| l.id + 1)
+    }
+}
+
+impl Journal for MemoryStore {
+    fn find_key(&mut self, key: &str) -> Result<Option<Txn>, BankError> {
+        Ok(self.keys.get(key).map(|&id| self.txns[(id - 1) as usize].clone()))
+    }
+
+    fn txn(&mut self, id: u64) -> Result<Option<Txn>, BankError> {
+        Ok(id.checked_sub(1).and_then(|i| self.txns.get(i as usize)).cloned())
+    }
+
+    fn reversal_of(&mut self, id: u64) -> Result<Option<u64>, BankError> {
+        Ok(self.reversals.get(&id).copied())
+    }
+
+    fn balance(&mut self, account: &Account) -> Result<Decimal, BankError> {
+        Ok(self.balances.get(account).copied().unwrap_or_default())
+    }
+
+    fn balances(&mut self) -> Result<Vec<(Account, Decimal)>, BankError> {
+        Ok(self
+            .balances
+            .iter()
+            .filter(|(_, b)| !b.is_zero())
+            .map(|(a, b)| (a.clone(), *b))
+            .collect())
+    }
+
+    fn open_lots(&mut self, member: &str) -> Result<Vec<Lot>, BankError> {
+        let mut lots: Vec<Lot> = self
+            .member_lots
+            .get(member)
+            .into_iter()
+            .flatten()
+            .filter_map(|&id| self.lot_index(id).map(|i| &self.lots[i]))
+            .filter(|l| l.remaining > Decimal::ZERO)
+            .cloned()
+            .collect();
+        lots.sort_by_key(|l| (l.earned, l.id));
+        Ok(lots)
+    }
+
+    fn open_lots_earned_by(&mut self, date: Date) -> Result<Vec<Lot>, BankError> {
+        let mut lots: Vec<Lot> = self
+            .lots
+            .iter()
+            .filter(|l| l.remaining > Decimal::ZERO && l.earned <= date)
+            .cloned()
+            .collect();
+        lots.sort_by(|a, b| (&a.member, a.earned, a.id).cmp(&(&b.member, b.earned, b.id)));
+        Ok(lots)
+    }
+
+    fn lot(&mut self, id: u64) -> Result<Option<Lot>, BankError> {
+        Ok(self.lot_index(id).map(|i| self.lots[i].clone()))
+    }
+
+    fn member_txns(&mut self, member: &str) -> Result<Vec<Txn>, BankError> {
+        Ok(self
+            .member_txns
+            .get(member)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.txns[(id - 1) as usize].clone())
+            .collect())
+    }
+
+    fn each_txn(&mut self, visit: &mut dyn FnMut(Txn) -> Result<(), BankError>) -> Result<(), BankError> {
+        for txn in &self.txns {
+            visit(txn.clone())?;
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, new: NewTxn) -> Result<Txn, BankError> {
+        let first_lot = self.next_lot_id();
+        let lots = new
+            .lots
+            .into_iter()
+            .zip(first_lot..)
+            .map(|(lot, id)| Lot {
+                id,
+                member: lot.member,
+                earned: lot.earned,
+                amount: lot.amount,
+                remaining: lot.amount,
+            })
+            .collect();
+        let txn = Txn {
+            id: self.txns.len() as u64 + 1,
+            date: new.date,
+            key: new.key,
+            source: new.source,
+            postings: new.postings,
+            lots,
+            moves: new.moves,
+        };
+        self.apply(txn.clone());
+        self.pending += 1;
+        Ok(txn)
+    }
+
+    fn meta(&mut self, key: &str) -> Result<Option<String>, BankError> {
+        Ok(self.meta.get(key).cloned())
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError> {
+        self.meta.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+}
+
+impl Store for MemoryStore {
+    fn transact(
+        &mut self,
+        access: Access,
+        work: &mut dyn FnMut(&mut dyn Journal) -> Result<(), BankError>,
+    ) -> Result<(), BankError> {
+        self.pending = 0;
+        let result = work(self);
+        if result.is_err() || access == Access::Read {
+            for _ in 0..std::mem::take(&mut self.pending) {
+                self.unapply();
+            }
+        }
+        self.pending = 0;
+        result
+    }
+}
