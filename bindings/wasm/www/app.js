@@ -38,6 +38,10 @@ function loadBook(text, name) {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (errors > 0) {
     state.book = null;
+    state.report = null;
+    state.whatIf = null;
+    $("#whatif-result").replaceChildren();
+    renderResult();
     $("#book-status").textContent = t("bookErrors", errors);
     $("#book-status").className = "status bad";
     return;
@@ -195,6 +199,7 @@ function ruleTitle(id) {
 
 function renderResult() {
   const out = $("#result");
+  if (!state.book) $("#member-select").replaceChildren();
   const row = state.report?.members.find((m) => m.member === state.member);
   if (!state.book || !row) {
     out.replaceChildren(node("p", { class: "hint" }, state.book ? t("noRecords") : ""));
@@ -266,6 +271,7 @@ $("#whatif-form").addEventListener("submit", (e) => {
   if (!state.book) return;
   const extra = readRecord(e.target);
   state.whatIf = state.book.whatIf(inputs(), [extra], options());
+  state.extra = extra;
   state.member = extra.member;
   renderWhatIf(extra);
   renderResult();
@@ -309,7 +315,7 @@ $("#lang").addEventListener("click", () => {
   editor.show(editor.diagnostics);
   buildForms();
   renderResult();
-  if (state.whatIf) $("#whatif-form").requestSubmit();
+  if (state.whatIf) renderWhatIf(state.extra);
 });
 
 await init();

@@ -50,8 +50,10 @@ export class Editor {
         const text = lines[d.line - 1] ?? "";
         const width = Math.max(1, d.endLine === d.line ? d.endColumn - d.column : text.length - d.column + 1);
         source.textContent =
-          `${String(d.line).padStart(4)} │ ${text}\n` +
-          `     │ ${" ".repeat(Math.max(0, d.column - 1))}${"^".repeat(width)} ${d.label ?? ""}`;
+          // ASCII only: box-drawing characters are wide in CJK fonts and would
+          // push the caret off its column.
+          `${String(d.line).padStart(4)} | ${text}\n` +
+          `     | ${" ".repeat(Math.max(0, d.column - 1))}${"^".repeat(width)} ${d.label ?? ""}`;
         const message = document.createElement("div");
         message.className = "message";
         message.textContent = d.message;
