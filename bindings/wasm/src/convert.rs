@@ -209,7 +209,8 @@ fn sniff(bytes: &[u8]) -> Format {
 /// crossing the boundary instead of a million small calls (measured in
 /// bench/wasm/bench.mjs), and the objects are exactly the CLI's JSON.
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    let text = serde_json::to_string(value).map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
     js_sys::JSON::parse(&text).map_err(|e| Error::Argument(format!("cannot convert the result: {e:?}")))
 }
 

@@ -65,8 +65,12 @@ impl From<Error> for JsValue {
 /// `panic=abort`): a panic traps, and the trap reaches JavaScript as a
 /// `WebAssembly.RuntimeError`. This hook runs first: it leaves the panic's message
 /// where the package's JS wrapper finds it (`globalThis.__meritPanic`), and asks
-/// wasm-bindgen to start a fresh instance on the next call, so that the wrapper
-/// can throw a `MeritError` with code `panic` and later calls work again.
+/// wasm-bindgen to start a fresh instance on the next call
+/// (`wasm_bindgen::handler::schedule_reinit`). The wrapper (`js/index.js`) catches
+/// the `RuntimeError`, makes one call without arguments so the fresh instance is
+/// in place before any string is copied into memory, and throws a `MeritError`
+/// with code `panic` and that message. A `Rulebook` made before is loaded again
+/// from its text on its next call, so the page goes on working.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let message = format!("merit: internal error (a bug, please report it): {info}");

@@ -1,7 +1,7 @@
 //! The TypeScript shapes of the data that crosses the boundary, added to the
 //! generated `.d.ts`. They follow `engine/src/report.rs`, `engine/src/api.rs`
-//! (`WhatIf`) and `convert.rs`; a test in `tests/node/` checks a real report
-//! against them key by key, so a field added to the engine shows up there.
+//! (`WhatIf`) and `convert.rs`; `tests/api.test.mjs` checks real values against
+//! them key by key, so a field added to the engine and not here fails a test.
 
 use wasm_bindgen::prelude::*;
 
