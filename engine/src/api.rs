@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::book::{Limits, Rulebook};
 use crate::diagnostic::{Diagnostic, render_all};
 use crate::eval::{self, Options};
@@ -155,4 +157,86 @@ impl Records {
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
     }
+}
+
+// What-if and explanations of a report read back, for the bindings.
+
+/// What adding some records would change: the report without them, the report with
+/// them, and the difference member by member.
+///
+/// The extra records are scored after the base records of the same day (they come
+/// from a later input), so a hypothetical activity meets the caps the real ones
+/// already used. Every binding's "what if" goes through here.
+///
+/// # Example
+/// ```
+/// use merit::{Format, Records, Rulebook, ScoreOptions};
+/// let book = Rulebook::from_yaml(
+///     "fields: { hours: decimal? }\nrules:\n  - { id: hours, when: kind == \"volunteer\", points: hours * 10, cap: [{ per: month, max: 50 }] }\n",
+///     "book.yaml",
+/// )?;
+/// let mut records = Records::new();
+/// records.read(&book, br#"{"member": "m1", "kind": "volunteer", "date": "2026-03-02", "hours": 4}"#, Format::Jsonl, "in.jsonl")?;
+/// let mut extra = Records::new();
+/// extra.read(&book, br#"{"member": "m1", "kind": "volunteer", "date": "2026-03-09", "hours": 2}"#, Format::Jsonl, "what-if")?;
+/// let what_if = merit::api::what_if(&book, &records, &extra, None, &ScoreOptions::default());
+/// let m1 = &what_if.diff.members[0];
+/// assert_eq!((m1.before.to_string(), m1.after.to_string(), m1.change.to_string()), ("40".into(), "50".into(), "10".into()));
+/// assert_eq!(m1.rules[0].key, "hours");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn what_if(
+    book: &Rulebook,
+    records: &Records,
+    extra: &Records,
+    members: Option<&Members>,
+    options: &Options,
+) -> WhatIf {
+    let before = book.score(records, members, options);
+    let shift = records.sources.len() as u32;
+    let mut all = records.clone();
+    all.records.extend(extra.records.iter().map(|r| Record {
+        source: r.source + shift,
+        ..r.clone()
+    }));
+    all.rejected.extend(extra.rejected.iter().cloned());
+    all.sources.extend(extra.sources.iter().cloned());
+    let after = book.score(&all, members, options);
+    let diff = crate::diff::diff_reports(book, &before, &after);
+    WhatIf { before, after, diff }
+}
+
+/// The result of [`what_if`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIf {
+    pub before: Report,
+    pub after: Report,
+    pub diff: crate::diff::ReportDiff,
+}
+
+/// One member's report told as sentences (see [`crate::explain::explain_member`]),
+/// from a report that went out through serde (JSON, or a binding's own values) and
+/// came back: what a binding's `explain(report, member)` calls. Keys the report
+/// reader does not know are ignored. `Ok(None)` when the report has no such member.
+///
+/// # Example
+/// ```
+/// use merit::{Format, Records, Rulebook, ScoreOptions, explain::Lang};
+/// let book = Rulebook::from_yaml("rules:\n  - { id: hello, title: Hello, points: 1 }\n", "book.yaml")?;
+/// let mut records = Records::new();
+/// records.read(&book, br#"{"member": "m1", "kind": "x", "date": "2026-03-14"}"#, Format::Jsonl, "in.jsonl")?;
+/// let json = book.score(&records, None, &ScoreOptions::default()).to_json();
+/// let mut reader = serde_json::Deserializer::from_str(&json);
+/// let text = merit::api::explain_report(&book, &mut reader, "m1", Lang::En)?.unwrap();
+/// assert!(text.contains("2026-03-14 Hello (hello): 1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn explain_report<'de, D: serde::Deserializer<'de>>(
+    book: &Rulebook,
+    report: D,
+    member: &str,
+    lang: crate::explain::Lang,
+) -> Result<Option<String>, D::Error> {
+    let report = Report::deserialize(report)?;
+    Ok(crate::explain::explain_member(book, &report, member, lang))
 }

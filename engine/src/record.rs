@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::value::Value;
 
@@ -29,7 +29,7 @@ pub struct Record {
 }
 
 /// A record that could not be read, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejected {
     /// 1-based position in its input.
     pub record: u64,
@@ -37,6 +37,6 @@ pub struct Rejected {
     pub id: Option<String>,
     pub error: String,
     /// The input's name when several inputs were read (otherwise omitted).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }

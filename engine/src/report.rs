@@ -1,15 +1,16 @@
 //! The report: what `merit score` and every binding return (DESIGN section 4).
 //!
 //! Points are [`Decimal`]s already scaled to the rulebook's `unit.decimals`, and
-//! travel as strings in JSON so that no reader turns them into floats.
+//! travel as strings in JSON so that no reader turns them into floats. A report
+//! also reads back (a binding hands one to `explain`), strings to decimals again.
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::record::Rejected;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub rulebook: RulebookRef,
     pub range: DateRange,
@@ -22,45 +23,45 @@ pub struct Report {
     pub unmatched: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RulebookRef {
     pub id: String,
     pub version: String,
     pub digest: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateRange {
     pub from: Option<Date>,
     pub to: Option<Date>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberReport {
     pub member: String,
-    #[serde(serialize_with = "as_string")]
+    #[serde(serialize_with = "as_string", deserialize_with = "from_string")]
     pub total: Decimal,
     pub periods: Vec<PeriodReport>,
     pub indexes: Vec<IndexReport>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PeriodReport {
     /// The period's label: `2026-03`, `2026-Q1`, `2026-W11`, …
     pub period: String,
-    #[serde(serialize_with = "as_string")]
+    #[serde(serialize_with = "as_string", deserialize_with = "from_string")]
     pub total: Decimal,
     /// Points by rule id, in rule order.
-    #[serde(serialize_with = "rule_map")]
+    #[serde(serialize_with = "rule_map", deserialize_with = "from_rule_map")]
     pub rules: Vec<(String, Decimal)>,
     pub awards: Vec<AwardReport>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AwardReport {
     pub rule: String,
     pub date: Date,
-    #[serde(serialize_with = "as_string")]
+    #[serde(serialize_with = "as_string", deserialize_with = "from_string")]
     pub points: Decimal,
     /// Ids of the records the award came from.
     pub records: Vec<String>,
@@ -70,32 +71,32 @@ pub struct AwardReport {
     pub provisional: bool,
     /// Set when the award could not be computed (a script stopped by its limits);
     /// the points are then 0 and the rest of the report stands.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Withheld {
     /// The cap that bit: `month 200`.
     pub cap: String,
-    #[serde(serialize_with = "as_string")]
+    #[serde(serialize_with = "as_string", deserialize_with = "from_string")]
     pub points: Decimal,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndexReport {
     pub index: String,
     pub period: String,
-    #[serde(serialize_with = "as_string")]
+    #[serde(serialize_with = "as_string", deserialize_with = "from_string")]
     pub score: Decimal,
     pub grade: Option<String>,
     pub veto: Option<Veto>,
-    #[serde(serialize_with = "rule_map")]
+    #[serde(serialize_with = "rule_map", deserialize_with = "from_rule_map")]
     pub dimensions: Vec<(String, Decimal)>,
     pub provisional: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Veto {
     pub reason: String,
     pub grade: String,
@@ -124,4 +125,31 @@ fn as_string<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::
 
 fn rule_map<S: Serializer>(entries: &[(String, Decimal)], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(entries.iter().map(|(k, v)| (k, v.to_string())))
+}
+
+fn from_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse()
+        .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+}
+
+fn from_rule_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, Decimal)>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, Decimal)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map of ids to decimal strings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((key, text)) = map.next_entry::<String, String>()? {
+                let value = text
+                    .parse()
+                    .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a decimal")))?;
+                out.push((key, value));
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Entries)
 }

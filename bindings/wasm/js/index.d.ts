@@ -1,0 +1,48 @@
+// Types of merit-wasm's entry (index.js). The data shapes (Report, Diagnostic, …)
+// are generated into merit_wasm.d.ts from bindings/wasm/src/types.rs.
+import type {
+  Diagnostic,
+  RecordsInput,
+  Report,
+  RulebookInfo,
+  ScoreOptions,
+  WhatIf,
+} from "./merit_wasm.js";
+
+export type * from "./merit_wasm.js";
+
+/** The error every failing call throws. */
+export interface MeritError extends Error {
+  name: "MeritError";
+  /** "rulebook" (did not load), "input" (a whole input unreadable), "argument", or "panic" (an engine bug). */
+  code: "rulebook" | "input" | "argument" | "panic";
+  /** For code "rulebook": where each problem is. Empty otherwise. */
+  diagnostics: Diagnostic[];
+}
+
+/** Loads the WebAssembly module (once); in Node it is read from disk. */
+export function init(
+  source?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+): Promise<void>;
+export function initSync(bytes: BufferSource | WebAssembly.Module): void;
+
+export class Rulebook {
+  private constructor();
+  /** Throws a MeritError with `diagnostics` when the text does not load. */
+  static fromYaml(text: string, name?: string): Rulebook;
+  /** Warnings of the loaded rulebook. */
+  check(): Diagnostic[];
+  info(): RulebookInfo;
+  readonly source: string;
+  readonly name: string;
+  score(records: RecordsInput, options?: ScoreOptions): Report;
+  explain(report: Report, member: string, lang?: "zh" | "en"): string | undefined;
+  whatIf(records: RecordsInput, extraRecords: RecordsInput, options?: ScoreOptions): WhatIf;
+  free(): void;
+}
+
+/** Every diagnostic (errors and warnings) of a rulebook text, without loading it. */
+export function check(text: string, name?: string): Diagnostic[];
+export function version(): string;
+/** A decimal string as a number, for display only: numbers are not exact. */
+export function toNumber(decimal: string | null | undefined): number;

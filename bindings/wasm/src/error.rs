@@ -1,0 +1,80 @@
+//! The one conversion of failures into JavaScript: every error the binding can
+//! meet becomes a JS `Error` named `MeritError`, with a stable `code` and, for a
+//! rulebook that does not load, its `diagnostics` attached. The message is the
+//! text the CLI prints (located, with a caret under each problem).
+
+use merit::{InputError, RulebookError};
+use wasm_bindgen::JsValue;
+
+use crate::convert;
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The rulebook did not load.
+    Rulebook(RulebookError),
+    /// A whole input could not be read (not one record: those are `rejected`).
+    Input { what: &'static str, error: InputError },
+    /// An argument of the wrong shape (`asOf: "March"`, a number for records, …).
+    Argument(String),
+}
+
+impl Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Rulebook(_) => "rulebook",
+            Error::Input { .. } => "input",
+            Error::Argument(_) => "argument",
+        }
+    }
+}
+
+impl From<RulebookError> for Error {
+    fn from(error: RulebookError) -> Error {
+        Error::Rulebook(error)
+    }
+}
+
+impl From<serde_wasm_bindgen::Error> for Error {
+    fn from(error: serde_wasm_bindgen::Error) -> Error {
+        Error::Argument(error.to_string())
+    }
+}
+
+impl From<Error> for JsValue {
+    fn from(error: Error) -> JsValue {
+        let message = match &error {
+            Error::Rulebook(e) => e.render(false).trim_end().to_owned(),
+            Error::Input { what, error } => format!("{what}: {error}"),
+            Error::Argument(message) => message.clone(),
+        };
+        let diagnostics = match &error {
+            Error::Rulebook(e) => convert::diagnostics(&e.diagnostics, &e.source),
+            _ => JsValue::from(js_sys::Array::new()),
+        };
+        let js = js_sys::Error::new(&message);
+        js.set_name("MeritError");
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&js, &key.into(), value);
+        let _ = set("code", &error.code().into());
+        let _ = set("diagnostics", &diagnostics);
+        js.into()
+    }
+}
+
+/// Panics cannot be caught on `wasm32-unknown-unknown` (std is built with
+/// `panic=abort`): a panic traps, and the trap reaches JavaScript as a
+/// `WebAssembly.RuntimeError`. This hook runs first: it leaves the panic's message
+/// where the package's JS wrapper finds it (`globalThis.__meritPanic`), and asks
+/// wasm-bindgen to start a fresh instance on the next call
+/// (`wasm_bindgen::handler::schedule_reinit`). The wrapper (`js/index.js`) catches
+/// the `RuntimeError`, makes one call without arguments so the fresh instance is
+/// in place before any string is copied into memory, and throws a `MeritError`
+/// with code `panic` and that message. A `Rulebook` made before is loaded again
+/// from its text on its next call, so the page goes on working.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = format!("merit: internal error (a bug, please report it): {info}");
+        let _ = js_sys::Reflect::set(&js_sys::global(), &"__meritPanic".into(), &message.into());
+        wasm_bindgen::handler::schedule_reinit();
+    }));
+}

@@ -1,0 +1,149 @@
+//! merit for JavaScript: the engine compiled to WebAssembly.
+//!
+//! One class, [`Rulebook`], and one function, [`check`]; data goes in and out as
+//! plain JS objects through serde (decimals as strings, as in the JSON report),
+//! every failure is a `MeritError` made in one place (`error.rs`), every
+//! conversion is in `convert.rs`, and the TypeScript shapes of the data are in
+//! `types.rs`. The package's `index.js` wraps this module: it loads the `.wasm` in
+//! browsers and in Node, and turns a trapped panic into a `MeritError`.
+//!
+//! ```js
+//! import { init, Rulebook } from "merit-wasm";
+//! await init();
+//! const book = Rulebook.fromYaml(yamlText, "volunteer-hours.yaml");
+//! const report = book.score(records, { from: "2026-03-01", to: "2026-03-31" });
+//! console.log(report.members[0].total);            // "35.0" — a string, exact
+//! console.log(book.explain(report, "m1", "en"));
+//! ```
+
+mod convert;
+mod error;
+mod types;
+
+use merit::explain::Lang;
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+
+#[wasm_bindgen(start)]
+fn start() {
+    error::install_panic_hook();
+}
+
+/// A loaded, checked rulebook.
+#[wasm_bindgen]
+pub struct Rulebook {
+    book: merit::Rulebook,
+}
+
+#[wasm_bindgen]
+impl Rulebook {
+    /// Loads a rulebook from YAML text; `name` is how diagnostics refer to it.
+    /// Throws a `MeritError` whose message is the CLI's located text and whose
+    /// `diagnostics` say where each problem is.
+    #[wasm_bindgen(js_name = fromYaml)]
+    pub fn from_yaml(text: &str, name: Option<String>) -> Result<Rulebook, JsValue> {
+        let name = name.as_deref().unwrap_or("rulebook.yaml");
+        let book = merit::Rulebook::from_yaml(text, name).map_err(Error::from)?;
+        Ok(Rulebook { book })
+    }
+
+    /// The warnings of this rulebook (a loaded rulebook has no errors; to check
+    /// text that may not load, call the module's `check`).
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn check(&self) -> JsValue {
+        convert::diagnostics(&self.book.warnings, &self.book.source)
+    }
+
+    /// Id, title, unit, record fields and rules: what a page builds its forms from.
+    #[wasm_bindgen(unchecked_return_type = "RulebookInfo")]
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        Ok(convert::to_js(&convert::info(&self.book))?)
+    }
+
+    /// The YAML text the rulebook was loaded from.
+    #[wasm_bindgen(getter)]
+    pub fn source(&self) -> String {
+        self.book.source.clone()
+    }
+
+    /// Scores records: an array of objects, or a JSONL / JSON / CSV / YAML string or
+    /// `Uint8Array` (format from `options.format`, else guessed from the first
+    /// character). Records that cannot be read are listed in `rejected`.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn score(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RecordsInput")] records: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = convert::options(options)?;
+        let records = convert::records(&self.book, &records, &options, false)?;
+        let report = self
+            .book
+            .score(&records, options.members.as_ref(), &options.score);
+        Ok(convert::to_js(&report)?)
+    }
+
+    /// One member's report told as sentences, in Chinese (`"zh"`) or English
+    /// (`"en"`); by default in the language of the rulebook's title. `undefined`
+    /// when the report has no such member.
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+        member: &str,
+        lang: Option<String>,
+    ) -> Result<Option<String>, JsValue> {
+        let lang = match lang.as_deref() {
+            None => Lang::for_book(&self.book),
+            Some(name) => Lang::parse(name)
+                .ok_or_else(|| Error::Argument(format!("lang: expected \"zh\" or \"en\", got {name:?}")))?,
+        };
+        let reader = serde_wasm_bindgen::Deserializer::from(report);
+        let text = merit::api::explain_report(&self.book, reader, member, lang)
+            .map_err(|e| Error::Argument(format!("report: {e}")))?;
+        Ok(text)
+    }
+
+    /// What `extraRecords` would change: `{ before, after, diff }`, the reports
+    /// without and with them and the difference per member, rule, period and index.
+    #[wasm_bindgen(js_name = whatIf, unchecked_return_type = "WhatIf")]
+    pub fn what_if(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RecordsInput")] records: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RecordsInput")] extra_records: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = convert::options(options)?;
+        let base = convert::records(&self.book, &records, &options, false)?;
+        let extra = convert::records(&self.book, &extra_records, &options, true)?;
+        let what_if = merit::api::what_if(
+            &self.book,
+            &base,
+            &extra,
+            options.members.as_ref(),
+            &options.score,
+        );
+        Ok(convert::to_js(&what_if)?)
+    }
+}
+
+/// Every diagnostic of a rulebook text, errors and warnings, without loading it:
+/// what an editor calls as the author types.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn check(text: &str, name: Option<String>) -> JsValue {
+    let name = name.as_deref().unwrap_or("rulebook.yaml");
+    convert::diagnostics(&merit::Rulebook::check(text, name), text)
+}
+
+/// The version of the merit engine in this package.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Panics on purpose, so that tests can check a panic never escapes as a trap.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTests)]
+pub fn panic_for_tests() {
+    panic!("panic requested by a test");
+}

@@ -1,0 +1,123 @@
+// The preview page end to end in Debian's Chromium, driven by playwright-core:
+// pick a rulebook, load the sample records, check a member's total and an
+// explanation, try a what-if activity, paste a broken rulebook and find the
+// diagnostic at its line. Every request must stay on localhost. Screenshots go to
+// test-output/.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+
+import { chromium } from "playwright-core";
+
+import { init, Rulebook } from "../pkg/index.js";
+import { serve } from "../serve.mjs";
+
+const root = new URL("../../../", import.meta.url).pathname;
+const output = `${root}test-output`;
+const sample = `${root}examples/data/volunteer.jsonl`;
+const bookFile = "volunteer-hours.yaml";
+
+let server, browser, page, base;
+const requests = [];
+
+before(async () => {
+  mkdirSync(output, { recursive: true });
+  await init();
+  server = await serve(0);
+  base = `http://127.0.0.1:${server.address().port}`;
+  const executablePath = execFileSync("sh", ["-c", "command -v chromium"]).toString().trim();
+  browser = await chromium.launch({
+    executablePath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => console.error("page error:", e));
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+const text = (testid) => page.getByTestId(testid).first().textContent();
+
+test("the page loads offline-ready, with a shipped rulebook chosen", async () => {
+  await page.goto(`${base}/www/`);
+  await page.waitForSelector("body[data-ready=true]");
+  const option = await page.locator(`[data-testid=book-select] option`, { hasText: bookFile }).getAttribute("value");
+  await page.getByTestId("book-select").selectOption(option);
+  assert.match(await text("book-status"), /已加载：志愿服务积分（volunteer-hours 2026\.1）/);
+});
+
+test("sample records give the engine's total and explanations", async () => {
+  await page.getByTestId("file").setInputFiles(sample);
+  await page.waitForSelector("[data-testid=total]");
+  const member = await page.getByTestId("member-select").inputValue();
+  const book = Rulebook.fromYaml(readFileSync(`${root}rules/${bookFile}`, "utf8"), bookFile);
+  const report = book.score(readFileSync(sample, "utf8"), { format: "jsonl" });
+  const expected = report.members.find((m) => m.member === member);
+  assert.equal(await text("total"), expected.total);
+  assert.match(await text("file-status"), /已读取 volunteer\.jsonl：6000 条记录/);
+  const explanation = await text("explanation");
+  assert.ok(explanation.startsWith(`成员 ${member}：合计 ${expected.total} 积分`), explanation.slice(0, 80));
+  const firstAward = expected.periods[0].awards[0];
+  assert.ok(explanation.includes(firstAward.explain), `explanation names ${firstAward.explain}`);
+  const award = page.getByTestId("award").first();
+  assert.match(await award.textContent(), new RegExp(firstAward.explain.replace(/[()*.+?]/g, "\\$&")));
+  assert.equal(await page.locator("[data-testid=chart] svg rect").count() >= expected.periods.length, true);
+});
+
+test("a what-if activity shows the change per rule and in total", async () => {
+  const member = await page.getByTestId("member-select").inputValue();
+  const book = Rulebook.fromYaml(readFileSync(`${root}rules/${bookFile}`, "utf8"), bookFile);
+  const extra = { member, kind: "volunteer", date: "2026-11-14", hours: 3, verified: true };
+  const { diff } = book.whatIf(readFileSync(sample, "utf8"), [extra], { format: "jsonl" });
+  const expected = diff.members.find((m) => m.member === member);
+  assert.ok(expected, "the chosen activity changes the member's points");
+
+  const form = page.getByTestId("whatif-form");
+  await form.locator("input[name=kind]").fill("volunteer");
+  await form.locator("input[name=date]").fill(extra.date);
+  await form.locator("input[name=hours]").fill("3");
+  await form.locator("input[name=verified]").check();
+  await page.getByTestId("whatif-run").click();
+  await page.waitForSelector("[data-testid=whatif-total]");
+  assert.equal(await text("whatif-change"), ` (+${expected.change})`);
+  const rules = await page.locator("[data-testid=whatif-result] table").first().textContent();
+  for (const r of expected.rules) assert.ok(rules.includes(`+${r.change}`), `rule ${r.key} change ${r.change} shown`);
+  assert.ok((await page.locator("svg .bar.after").count()) >= 1, "the changed period has an 'after' bar");
+  await page.screenshot({ path: `${output}/preview.png`, fullPage: true });
+});
+
+test("English labels on request", async () => {
+  await page.getByTestId("lang").click();
+  assert.match(await text("book-status"), /Loaded: 志愿服务积分/);
+  assert.match(await text("explanation"), /^Member m\d+: [\d.]+ 积分 in total/);
+  await page.getByTestId("lang").click();
+});
+
+test("a broken rulebook shows its diagnostic at the line", async () => {
+  await page.getByTestId("book-select").selectOption("own");
+  const broken = "merit: 1\nfields: { hours: decimal? }\nrules:\n  - id: hours\n    points: min(hour, 8) * 10\n";
+  await page.getByTestId("book-text").fill(broken);
+  const diagnostic = page.locator('[data-testid=diagnostic][data-line="5"]');
+  await diagnostic.waitFor();
+  assert.equal(await page.getByTestId("diagnostic").count(), 1);
+  const shown = await diagnostic.textContent();
+  assert.match(shown, /第 5 行/);
+  assert.match(shown, /unknown name `hour`/);
+  assert.match(shown, /did you mean `hours`\?/);
+  assert.match(shown, / {4}points: min\(hour, 8\) \* 10/);
+  assert.match(await text("book-status"), /规则有 1 处错误/);
+  assert.equal(await page.locator(".gutter .mark.error").textContent(), "5");
+  await page.screenshot({ path: `${output}/diagnostic.png`, fullPage: true });
+});
+
+test("no request left localhost", () => {
+  assert.ok(requests.length > 0);
+  const away = requests.filter((url) => !url.startsWith(`${base}/`) && !/^(data|blob):/.test(url));
+  assert.deepEqual(away, []);
+});
