@@ -18,7 +18,7 @@ use crate::error::{Failure, argument, guard};
 /// ...     {"member": "m2", "kind": "volunteer", "date": "2026-03-15", "hours": "three"},
 /// ... ])
 /// >>> report
-/// <merit.Report 'demo' 2026-03-14..2026-03-15 by month: 1 member, 1 rejected, 0 unmatched>
+/// <merit.Report 'demo' 2026-03-14..2026-03-14 by month: 1 member, 1 rejected, 0 unmatched>
 /// >>> report.rejected
 /// [{'record': 2, 'id': None, 'error': 'field `hours`: expected decimal, got "three"'}]
 #[pyclass(frozen, module = "merit", name = "Report")]
@@ -99,8 +99,12 @@ impl PyReport {
     /// default the rulebook title's language). ``KeyError`` for a member without
     /// records in the report.
     ///
-    /// >>> print(report.explain("m1", lang="en"))  # doctest: +ELLIPSIS
-    /// m1...
+    /// >>> print(report.explain("m1", lang="en"))
+    /// Member m1: 35 points in total
+    /// <BLANKLINE>
+    /// 2026-03: 35 points
+    ///   2026-03-14 hours: 35 points — hours=3.5 * 10 = 35 [record 1]
+    /// <BLANKLINE>
     #[pyo3(signature = (member, lang = None))]
     fn explain(&self, py: Python<'_>, member: &str, lang: Option<&str>) -> PyResult<String> {
         let lang = match lang {

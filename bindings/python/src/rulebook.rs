@@ -187,7 +187,7 @@ impl PyRulebook {
     /// >>> merit.Rulebook.from_yaml("rules:\n  - { id: x, points: hour * 10 }\n", "book.yaml")
     /// Traceback (most recent call last):
     /// ...
-    /// merit._types.RulebookError: error[unknown-field]: unknown field `hour`
+    /// merit.RulebookError: [unknown-name] Error: book.yaml:2:22: rule `x`: `points`: unknown name `hour`
     /// ...
     #[staticmethod]
     #[pyo3(signature = (text, name = "<string>"))]
@@ -328,7 +328,7 @@ impl PyRulebook {
 /// Every diagnostic of a rulebook's text, errors and warnings, without raising.
 ///
 /// >>> [d.code for d in merit.check("rules:\n  - { id: x, points: hour * 10 }\n")]
-/// ['unknown-field']
+/// ['unknown-name']
 #[pyfunction]
 #[pyo3(signature = (text, name = "<string>"))]
 pub fn check<'py>(py: Python<'py>, text: &str, name: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
