@@ -145,8 +145,9 @@ def native(cli: Path, book: Path, data: Path) -> dict:
     out = subprocess.run([cli, "score", book, data, "--format", "csv"], capture_output=True, check=False)
     totals: dict = {}
     for row in csv.DictReader(io.StringIO(out.stdout.decode())):
-        points = row.get("points") or row.get("total")
-        totals[row["member"]] = totals.get(row["member"], Decimal(0)) + Decimal(points)
+        if row["rule"] == "total":  # the CSV report adds a total row per period
+            continue
+        totals[row["member"]] = totals.get(row["member"], Decimal(0)) + Decimal(row["points"])
     return totals
 
 
