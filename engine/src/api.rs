@@ -240,3 +240,54 @@ pub fn explain_report<'de, D: serde::Deserializer<'de>>(
     let report = Report::deserialize(report)?;
     Ok(crate::explain::explain_member(book, &report, member, lang))
 }
+
+#[cfg(feature = "arrow")]
+impl Records {
+    /// Reads Arrow record batches as one input (feature `arrow`): column by column,
+    /// typed by the rulebook's schema like every other format; positions run on
+    /// across batches. `name` is how rejections refer to the input. Returns how many
+    /// rows it held, accepted or rejected.
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    /// use merit::{Records, Rulebook, ScoreOptions};
+    ///
+    /// let book = Rulebook::from_yaml("rules:\n  - { id: any, points: 1 }\n", "book.yaml")?;
+    /// let column = |v: &str| Arc::new(StringArray::from(vec![v])) as ArrayRef;
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("member", column("m1")), ("kind", column("study")), ("date", column("2026-03-14")),
+    /// ])?;
+    /// let mut records = Records::new();
+    /// records.read_arrow(&book, [Ok::<_, std::convert::Infallible>(batch)], "table")?;
+    /// let report = book.score(&records, None, &ScoreOptions::default());
+    /// assert_eq!(report.members[0].total.to_string(), "1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_arrow<E: fmt::Display>(
+        &mut self,
+        book: &Rulebook,
+        batches: impl IntoIterator<Item = Result<arrow_array::RecordBatch, E>>,
+        name: &str,
+    ) -> Result<usize, InputError> {
+        let before = self.records.len() + self.rejected.len();
+        let options = ReadOptions {
+            source: self.sources.len() as u32,
+            source_name: Some(name),
+            ..ReadOptions::new(&book.schema, &book.timezone)
+        };
+        let mut position = 0u64;
+        for (index, batch) in batches.into_iter().enumerate() {
+            let batch = batch.map_err(|e| InputError {
+                message: format!("cannot read Arrow batch {}: {e}", index + 1),
+                line: None,
+                column: None,
+            })?;
+            records::arrow::read_batch(&batch, &options, position, &mut self.records, &mut self.rejected)?;
+            position += batch.num_rows() as u64;
+        }
+        self.sources.push(name.to_owned());
+        Ok(self.records.len() + self.rejected.len() - before)
+    }
+}

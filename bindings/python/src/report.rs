@@ -1,0 +1,200 @@
+//! `merit.Report`: the result of scoring, in the shape of DESIGN section 4.
+
+use std::sync::Arc;
+
+use merit::explain::{Lang, explain_member};
+use merit::{Report, Rulebook};
+use pyo3::exceptions::PyKeyError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::convert::{self, decimal_type};
+use crate::error::{Failure, argument, guard};
+
+/// What :meth:`Rulebook.score` returns: immutable, and safe to share between threads.
+///
+/// >>> report = book.score([
+/// ...     {"member": "m1", "kind": "volunteer", "date": "2026-03-14", "hours": 3.5},
+/// ...     {"member": "m2", "kind": "volunteer", "date": "2026-03-15", "hours": "three"},
+/// ... ])
+/// >>> report
+/// <merit.Report 'demo' 2026-03-14..2026-03-14 by month: 1 member, 1 rejected, 0 unmatched>
+/// >>> report.rejected
+/// [{'record': 2, 'id': None, 'error': 'field `hours`: expected decimal, got "three"'}]
+#[pyclass(frozen, module = "merit", name = "Report")]
+pub struct PyReport {
+    report: Arc<Report>,
+    book: Arc<Rulebook>,
+}
+
+impl PyReport {
+    pub fn new(report: Report, book: Arc<Rulebook>) -> PyReport {
+        PyReport {
+            report: Arc::new(report),
+            book,
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::to_value(&*self.report).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// (member, period, rule, points) columns, points as text.
+    fn rows(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>, Vec<String>) {
+        let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for member in &self.report.members {
+            for period in &member.periods {
+                for (rule, points) in &period.rules {
+                    columns.0.push(member.member.as_str());
+                    columns.1.push(period.period.as_str());
+                    columns.2.push(rule.as_str());
+                    columns.3.push(points.to_string());
+                }
+            }
+        }
+        columns
+    }
+}
+
+#[pymethods]
+impl PyReport {
+    /// The report as JSON, byte for byte what ``merit score --format json`` prints.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let report = Arc::clone(&self.report);
+        py.detach(move || guard(move || Ok(report.to_json())))
+            .map_err(|f| f.into_py(py))
+    }
+
+    /// The report as plain Python data in its JSON shape, with points as
+    /// ``decimal.Decimal`` and dates as ``datetime.date``.
+    ///
+    /// >>> report.to_dict()["members"][0]["periods"][0]["awards"][0]["points"]
+    /// Decimal('35')
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_python(py, &self.json(), None)
+    }
+
+    /// Two pandas DataFrames: one row per (member, period, rule) with ``points`` as
+    /// ``Decimal`` (object dtype, exact), and one row per member with its ``total``.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let totals: (Vec<&str>, Vec<String>) = self
+            .report
+            .members
+            .iter()
+            .map(|m| (m.member.as_str(), m.total.to_string()))
+            .unzip();
+        py.import("merit._frames")?
+            .call_method1("to_pandas", (self.rows(), totals))
+    }
+
+    /// A pyarrow Table with one row per (member, period, rule): ``member``,
+    /// ``period``, ``rule`` (strings) and ``points`` as ``decimal128(38, s)`` where
+    /// ``s`` is the rulebook's ``unit.decimals``: exact, no float.
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("merit._frames")?
+            .call_method1("to_arrow", (self.rows(), self.book.unit.decimals))
+    }
+
+    /// One member's awards told as sentences (``lang``: ``"en"`` or ``"zh"``; by
+    /// default the rulebook title's language). ``KeyError`` for a member without
+    /// records in the report.
+    ///
+    /// >>> print(report.explain("m1", lang="en"))
+    /// Member m1: 35 points in total
+    /// <BLANKLINE>
+    /// 2026-03: 35 points
+    ///   2026-03-14 hours: 35 points — hours=3.5 * 10 = 35 [record 1]
+    /// <BLANKLINE>
+    #[pyo3(signature = (member, lang = None))]
+    fn explain(&self, py: Python<'_>, member: &str, lang: Option<&str>) -> PyResult<String> {
+        let lang = match lang {
+            None => Lang::for_book(&self.book),
+            Some(name) => Lang::parse(name)
+                .ok_or_else(|| argument(py, format!("unknown language `{name}`; use \"en\" or \"zh\"")))?,
+        };
+        let text = guard(|| Ok(explain_member(&self.book, &self.report, member, lang)))
+            .map_err(|f: Failure| f.into_py(py))?;
+        text.ok_or_else(|| PyKeyError::new_err(format!("member `{member}` has no records in this report")))
+    }
+
+    /// Records that could not be read: ``{"record": n, "id": …, "error": …}``.
+    #[getter]
+    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = serde_json::to_value(&self.report.rejected).unwrap_or_default();
+        convert::to_python(py, &value, None)
+    }
+
+    /// How many valid records no rule matched.
+    #[getter]
+    fn unmatched(&self) -> u64 {
+        self.report.unmatched
+    }
+
+    /// The ids of the members in the report, sorted.
+    #[getter]
+    fn members(&self) -> Vec<&str> {
+        self.report.members.iter().map(|m| m.member.as_str()).collect()
+    }
+
+    /// ``{member: total}`` with totals as ``Decimal``.
+    #[getter]
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let totals = PyDict::new(py);
+        let decimal = decimal_type(py)?;
+        for m in &self.report.members {
+            totals.set_item(&m.member, decimal.call1((m.total.to_string(),))?)?;
+        }
+        Ok(totals)
+    }
+
+    /// One member's part of :meth:`to_dict`, or ``None``.
+    fn member<'py>(&self, py: Python<'py>, member: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(row) = self.report.member(member) else {
+            return Ok(None);
+        };
+        let value = serde_json::to_value(row).unwrap_or_default();
+        convert::to_python(py, &value, None).map(Some)
+    }
+
+    /// The period of the rows: ``"month"``, ``"quarter"``, …
+    #[getter]
+    fn period(&self) -> &str {
+        &self.report.period
+    }
+
+    #[getter]
+    fn start<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::date_value(py, self.report.range.from)
+    }
+
+    #[getter]
+    fn end<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::date_value(py, self.report.range.to)
+    }
+
+    #[getter]
+    fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::date_value(py, self.report.as_of)
+    }
+
+    fn __len__(&self) -> usize {
+        self.report.members.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &*self.report;
+        let range = match (r.range.from, r.range.to) {
+            (Some(from), Some(to)) => format!(" {from}..{to}"),
+            _ => String::new(),
+        };
+        let n = r.members.len();
+        format!(
+            "<merit.Report '{}'{range} by {}: {n} member{}, {} rejected, {} unmatched>",
+            r.rulebook.id,
+            r.period,
+            if n == 1 { "" } else { "s" },
+            r.rejected.len(),
+            r.unmatched
+        )
+    }
+}

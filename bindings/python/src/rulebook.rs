@@ -1,0 +1,352 @@
+//! `merit.Rulebook`: loading, checking and scoring.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use merit::calendar::Per;
+use merit::{Format, Members, Records, Rulebook, ScoreOptions};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::arrow::{self, Batches};
+use crate::convert::{self, date_option};
+use crate::error::{self, Failure, argument, guard, type_error};
+use crate::report::PyReport;
+
+/// A loaded rulebook: immutable, and safe to share between threads.
+///
+/// >>> import merit
+/// >>> book = merit.Rulebook.from_yaml('''
+/// ... id: demo
+/// ... fields: { hours: decimal? }
+/// ... rules:
+/// ...   - { id: hours, when: kind == "volunteer", points: hours * 10 }
+/// ... ''')
+/// >>> book
+/// <merit.Rulebook 'demo' (1 rule)>
+/// >>> report = book.score([{"member": "m1", "kind": "volunteer", "date": "2026-03-14", "hours": "3.5"}])
+/// >>> report.totals
+/// {'m1': Decimal('35')}
+#[pyclass(frozen, module = "merit", name = "Rulebook")]
+pub struct PyRulebook {
+    pub book: Arc<Rulebook>,
+}
+
+/// Where records (or member profiles) come from, decided while holding the GIL.
+enum Input {
+    /// Text already in memory (a list of dicts written as JSON lines).
+    Bytes(Vec<u8>, Format, String),
+    Path(PathBuf, Format),
+    Arrow(Batches),
+}
+
+impl Input {
+    fn read(self, book: &Rulebook, records: &mut Records) -> Result<(), Failure> {
+        let (bytes, format, name) = match self {
+            Input::Bytes(bytes, format, name) => (bytes, format, name),
+            Input::Path(path, format) => match std::fs::read(&path) {
+                Ok(bytes) => (bytes, format, path.display().to_string()),
+                Err(error) => return Err(Failure::Io { path, error }),
+            },
+            Input::Arrow(batches) => {
+                let source = "<arrow>".to_owned();
+                return match records.read_arrow(book, batches, &source) {
+                    Ok(_) => Ok(()),
+                    Err(error) => Err(Failure::Input { source, error }),
+                };
+            }
+        };
+        records
+            .read(book, &bytes, format, &name)
+            .map(|_| ())
+            .map_err(|error| Failure::Input { source: name, error })
+    }
+
+    fn members(self) -> Result<Members, Failure> {
+        let (bytes, format, name) = match self {
+            Input::Bytes(bytes, format, name) => (bytes, format, name),
+            Input::Path(path, format) => match std::fs::read(&path) {
+                Ok(bytes) => (bytes, format, path.display().to_string()),
+                Err(error) => return Err(Failure::Io { path, error }),
+            },
+            Input::Arrow(_) => unreachable!("member tables are converted to rows first"),
+        };
+        Members::read(&bytes, format).map_err(|error| Failure::Input { source: name, error })
+    }
+}
+
+/// A path argument: `str` or `os.PathLike`.
+fn path_of(value: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
+    if value.is_instance_of::<PyString>() || value.hasattr("__fspath__")? {
+        return Ok(Some(value.extract::<PathBuf>()?));
+    }
+    Ok(None)
+}
+
+fn format_of(py: Python<'_>, path: &std::path::Path, default: Option<Format>) -> PyResult<Format> {
+    Format::from_path(&path.to_string_lossy())
+        .or(default)
+        .ok_or_else(|| {
+            argument(
+                py,
+                format!(
+                    "{}: unknown record format; use .jsonl, .json, .csv or .yaml",
+                    path.display()
+                ),
+            )
+        })
+}
+
+fn is_pandas(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let ty = value.get_type();
+    Ok(ty.module()?.to_cow()?.starts_with("pandas") && ty.name()?.to_cow()? == "DataFrame")
+}
+
+fn records_input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
+    let py = value.py();
+    if let Some(path) = path_of(value)? {
+        let format = format_of(py, &path, None)?;
+        return Ok(Input::Path(path, format));
+    }
+    if is_pandas(value)? {
+        let converted = py
+            .import("merit._inputs")?
+            .call_method1("from_pandas", (value,))?;
+        return records_input(&converted);
+    }
+    if arrow::is_arrow(value)? {
+        return Ok(Input::Arrow(arrow::batches(value)?));
+    }
+    if value.is_instance_of::<PyDict>() {
+        return Err(type_error(
+            "records must be an iterable of dicts, a DataFrame, an Arrow table or a path, not a dict \
+             (member profiles go in members=)",
+        ));
+    }
+    if value.is_instance_of::<pyo3::types::PyBytes>() || value.try_iter().is_err() {
+        return Err(type_error(format!(
+            "records must be an iterable of dicts, a DataFrame, an Arrow table or a path, got {}",
+            value.get_type().name()?
+        )));
+    }
+    let mut bytes = Vec::new();
+    convert::jsonl(value, &mut bytes)?;
+    Ok(Input::Bytes(bytes, Format::Jsonl, "<records>".to_owned()))
+}
+
+fn members_input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
+    let py = value.py();
+    if let Some(path) = path_of(value)? {
+        let format = format_of(py, &path, Some(Format::Jsonl))?;
+        return Ok(Input::Path(path, format));
+    }
+    let mut bytes = Vec::new();
+    if let Ok(dict) = value.cast::<PyDict>() {
+        convert::members_jsonl(dict, &mut bytes)?;
+    } else if is_pandas(value)? || arrow::is_arrow(value)? {
+        let rows = py
+            .import("merit._inputs")?
+            .call_method1("member_rows", (value,))?;
+        convert::jsonl(&rows, &mut bytes)?;
+    } else if value.try_iter().is_ok() && !value.is_instance_of::<pyo3::types::PyBytes>() {
+        convert::jsonl(value, &mut bytes)?;
+    } else {
+        return Err(type_error(format!(
+            "members must be a dict of dicts, an iterable of dicts with a `member` key, a DataFrame, \
+             an Arrow table or a path, got {}",
+            value.get_type().name()?
+        )));
+    }
+    Ok(Input::Bytes(bytes, Format::Jsonl, "<members>".to_owned()))
+}
+
+#[pymethods]
+impl PyRulebook {
+    /// Loads a rulebook from a YAML file.
+    ///
+    /// Raises :class:`merit.RulebookError` (with every diagnostic) when it does not
+    /// load, and ``OSError`` when the file cannot be read.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyRulebook> {
+        let text = std::fs::read(&path).map_err(|e| error::io(&path, &e))?;
+        let text = String::from_utf8(text).map_err(|e| {
+            argument(
+                py,
+                format!(
+                    "{} is not UTF-8 text (byte {})",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        PyRulebook::from_yaml(py, &text, &path.display().to_string())
+    }
+
+    /// Loads a rulebook from YAML text; ``name`` is how diagnostics refer to it.
+    ///
+    /// >>> merit.Rulebook.from_yaml("rules:\n  - { id: x, points: hour * 10 }\n", "book.yaml")
+    /// Traceback (most recent call last):
+    /// ...
+    /// merit.RulebookError: [unknown-name] Error: book.yaml:2:22: rule `x`: `points`: unknown name `hour`
+    /// ...
+    #[staticmethod]
+    #[pyo3(signature = (text, name = "<string>"))]
+    fn from_yaml(py: Python<'_>, text: &str, name: &str) -> PyResult<PyRulebook> {
+        let loaded = py.detach(|| guard(|| Ok(Rulebook::from_yaml(text, name))));
+        match loaded.map_err(|f| f.into_py(py))? {
+            Ok(book) => Ok(PyRulebook { book: Arc::new(book) }),
+            Err(error) => Err(error::rulebook(py, &error)),
+        }
+    }
+
+    /// The rulebook's warnings (a loaded rulebook has no errors), as
+    /// :class:`merit.Diagnostic` objects.
+    ///
+    /// >>> book.check()
+    /// []
+    fn check<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        error::diagnostics(py, &self.book.warnings)
+    }
+
+    /// Runs the rulebook's own ``tests:``: a list of dicts with ``name``, ``passed``
+    /// and ``failures`` (what was expected and what was found, one line each).
+    ///
+    /// >>> book.test()
+    /// []
+    fn test<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let book = Arc::clone(&self.book);
+        let results = py
+            .detach(move || guard(move || Ok(book.run_tests())))
+            .map_err(|f| f.into_py(py))?;
+        let value = serde_json::to_value(&results).map_err(|e| argument(py, e.to_string()))?;
+        crate::convert::to_python(py, &value, None)
+    }
+
+    /// Scores records and returns a :class:`merit.Report`.
+    ///
+    /// ``records`` may be a list or any iterable of dicts, a pandas DataFrame, a
+    /// pyarrow Table / RecordBatch / RecordBatchReader or anything with the Arrow
+    /// PyCapsule interface (polars), or the path of a ``.jsonl``, ``.json``, ``.csv``
+    /// or ``.yaml`` file. Numbers in dicts may be ``int``, ``Decimal``, ``str`` or
+    /// ``float``; a float is read from its shortest text (``0.1`` is exactly 0.1),
+    /// never through binary arithmetic. Dates may be ``datetime.date``,
+    /// ``datetime.datetime`` (an aware one is mapped to its local date in the
+    /// rulebook's time zone) or ISO text.
+    ///
+    /// ``start``/``end`` bound the reported range, ``as_of`` is the day the report
+    /// is made (dates or ``"YYYY-MM-DD"``), ``period`` the period of its rows
+    /// (``day``, ``week``, ``month``, ``quarter``, ``year``). ``members`` gives
+    /// member profiles: a dict ``{member: {attribute: value}}``, rows with a
+    /// ``member`` key in any of the record forms, or a path.
+    ///
+    /// Records that cannot be read are listed in ``report.rejected``; an input
+    /// that cannot be read at all raises :class:`merit.InputError`. The GIL is
+    /// released while reading and scoring.
+    ///
+    /// >>> report = book.score([{"member": "m1", "kind": "volunteer", "date": "2026-03-14", "hours": 0.1}],
+    /// ...                     period="quarter")
+    /// >>> report.to_dict()["members"][0]["periods"][0]["rules"]
+    /// {'hours': Decimal('1')}
+    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn score(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        start: Option<&Bound<'_, PyAny>>,
+        end: Option<&Bound<'_, PyAny>>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        period: Option<&str>,
+        members: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReport> {
+        let period = match period {
+            None => None,
+            Some(name) => Some(Per::parse(name).ok_or_else(|| {
+                argument(
+                    py,
+                    format!("unknown period `{name}`; use one of: {}", Per::NAMES.join(", ")),
+                )
+            })?),
+        };
+        let options = ScoreOptions {
+            from: date_option("start", start)?,
+            to: date_option("end", end)?,
+            as_of: date_option("as_of", as_of)?,
+            period,
+            lang: None,
+        };
+        let input = records_input(records)?;
+        let members = members.filter(|m| !m.is_none()).map(members_input).transpose()?;
+        let book = Arc::clone(&self.book);
+        let report = py.detach(move || {
+            guard(move || {
+                let mut records = Records::new();
+                input.read(&book, &mut records)?;
+                let members = members.map(Input::members).transpose()?;
+                Ok(book.score(&records, members.as_ref(), &options))
+            })
+        });
+        let report = report.map_err(|f| f.into_py(py))?;
+        Ok(PyReport::new(report, Arc::clone(&self.book)))
+    }
+
+    /// The rulebook's `id`.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.book.id
+    }
+
+    #[getter]
+    fn version(&self) -> &str {
+        &self.book.version
+    }
+
+    #[getter]
+    fn title(&self) -> Option<&str> {
+        self.book.title.as_deref()
+    }
+
+    /// The name diagnostics use (the path it was loaded from, or ``name=``).
+    #[getter]
+    fn name(&self) -> &str {
+        &self.book.name
+    }
+
+    /// ``sha256:…`` of the rulebook text, as reports quote it.
+    #[getter]
+    fn digest(&self) -> &str {
+        &self.book.digest
+    }
+
+    /// The ids of the rules, in order.
+    #[getter]
+    fn rules(&self) -> Vec<String> {
+        self.book.rules.iter().map(|r| r.id.clone()).collect()
+    }
+
+    /// The YAML text the rulebook was loaded from.
+    #[getter]
+    fn source(&self) -> &str {
+        &self.book.source
+    }
+
+    fn __repr__(&self) -> String {
+        let n = self.book.rules.len();
+        format!(
+            "<merit.Rulebook '{}' ({n} rule{})>",
+            self.book.id,
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Every diagnostic of a rulebook's text, errors and warnings, without raising.
+///
+/// >>> [d.code for d in merit.check("rules:\n  - { id: x, points: hour * 10 }\n")]
+/// ['unknown-name']
+#[pyfunction]
+#[pyo3(signature = (text, name = "<string>"))]
+pub fn check<'py>(py: Python<'py>, text: &str, name: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let found = py.detach(|| guard(|| Ok(Rulebook::check(text, name))));
+    error::diagnostics(py, &found.map_err(|f| f.into_py(py))?)
+}
