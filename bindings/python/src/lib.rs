@@ -3,6 +3,7 @@
 //! in `error.rs`, one file per class. Every decision is made in the engine.
 
 mod arrow;
+mod bank;
 mod convert;
 mod error;
 mod report;
@@ -14,6 +15,7 @@ use pyo3::prelude::*;
 fn _merit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rulebook::PyRulebook>()?;
     m.add_class::<report::PyReport>()?;
+    m.add_class::<bank::PyBank>()?;
     m.add_function(wrap_pyfunction!(rulebook::check, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -35,6 +35,11 @@ impl PyReport {
         }
     }
 
+    /// The report, shared (for `merit.Bank.post`).
+    pub fn report(&self) -> Arc<Report> {
+        Arc::clone(&self.report)
+    }
+
     fn json(&self) -> serde_json::Value {
         serde_json::to_value(&*self.report).unwrap_or(serde_json::Value::Null)
     }

@@ -46,3 +46,16 @@ export function check(text: string, name?: string): Diagnostic[];
 export function version(): string;
 /** A decimal string as a number, for display only: numbers are not exact. */
 export function toNumber(decimal: string | null | undefined): number;
+
+/** An in-memory moral bank for previews (a panic resets it). Decimals are strings. */
+export class Bank {
+  constructor();
+  /** Posts the credits of the awards the rulebook's `bank.earn` selects. */
+  post(book: Rulebook, report: Report): { posted: number; already_posted: number; credits: string; [key: string]: unknown };
+  /** Redeems a catalog item or an amount once per key. */
+  redeem(member: string, request: { item?: string; amount?: string; key: string; date: string }): Record<string, unknown>;
+  /** A member's balance. */
+  balance(member: string): string;
+  /** Every movement of a member's credits, with opening and closing balances. */
+  statement(member: string): { member: string; opening: string; closing: string; movements: Record<string, unknown>[] };
+}

@@ -140,9 +140,46 @@ export class Rulebook {
     return this.#call("whatIf", records, extraRecords, options);
   }
 
+  /** The raw wasm-bindgen object, for `Bank.post` (not part of the API). */
+  _raw() {
+    return this.#book();
+  }
+
   /** Frees the WebAssembly memory now instead of when the object is collected. */
   free() {
     if (this.#generation === generation) this.#raw.free();
+  }
+}
+
+/**
+ * An in-memory moral bank for previews: post a report's credits, redeem, read
+ * balances and statements. A panic resets the engine, and with it this bank.
+ */
+export class Bank {
+  #raw;
+
+  constructor() {
+    this.#raw = guard(() => new wasm.Bank());
+  }
+
+  /** Posts the credits of the awards `book`'s `bank.earn` selects; returns a summary. */
+  post(book, report) {
+    return guard(() => this.#raw.post(book._raw(), report));
+  }
+
+  /** Redeems `{ item }` or `{ amount }` (a decimal string) once per `key`, on `date`. */
+  redeem(member, { item, amount, key, date }) {
+    return guard(() => this.#raw.redeem(member, item, amount, key, date));
+  }
+
+  /** A member's balance, as a decimal string. */
+  balance(member) {
+    return guard(() => this.#raw.balance(member));
+  }
+
+  /** Every movement of a member's credits with opening and closing balances. */
+  statement(member) {
+    return guard(() => this.#raw.statement(member));
   }
 }
 

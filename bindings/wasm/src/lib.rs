@@ -129,6 +129,90 @@ impl Rulebook {
 
 /// Every diagnostic of a rulebook text, errors and warnings, without loading it:
 /// what an editor calls as the author types.
+/// An in-memory moral bank, for previews: credits earned from a report's awards,
+/// redeemed against the rulebook's catalog. Nothing is stored beyond the page.
+#[wasm_bindgen]
+pub struct Bank {
+    bank: merit::bank::Bank,
+}
+
+#[wasm_bindgen]
+impl Bank {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Bank {
+        Bank {
+            bank: merit::bank::Bank::in_memory(),
+        }
+    }
+
+    /// Posts the credits of `report`'s awards that `book`'s `bank.earn` selects.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
+    pub fn post(
+        &mut self,
+        book: &Rulebook,
+        #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let settings = book
+            .book
+            .bank
+            .clone()
+            .ok_or_else(|| Error::Argument("the rulebook has no `bank:` section".into()))?;
+        let report: merit::Report = serde_wasm_bindgen::from_value(report).map_err(Error::from)?;
+        self.bank.use_settings(settings);
+        let summary = self.bank.post(&book.book, &report).map_err(bank_error)?;
+        Ok(convert::to_js(&summary)?)
+    }
+
+    /// Redeems a catalog item (or an amount, as a decimal string) on `date`, once per `key`.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
+    pub fn redeem(
+        &mut self,
+        member: &str,
+        item: Option<String>,
+        amount: Option<String>,
+        key: &str,
+        date: &str,
+    ) -> Result<JsValue, JsValue> {
+        let what = match (item, amount) {
+            (Some(item), None) => merit::bank::Redeem::Item(item),
+            (None, Some(amount)) => merit::bank::Redeem::Amount(
+                amount
+                    .parse()
+                    .map_err(|_| Error::Argument(format!("amount: `{amount}` is not a decimal")))?,
+            ),
+            _ => return Err(Error::Argument("give an item or an amount".into()).into()),
+        };
+        let date = date
+            .parse()
+            .map_err(|_| Error::Argument(format!("date: `{date}` is not a date")))?;
+        let receipt = self.bank.redeem(member, &what, key, date).map_err(bank_error)?;
+        Ok(convert::to_js(&receipt)?)
+    }
+
+    /// A member's balance, as a decimal string.
+    pub fn balance(&mut self, member: &str) -> Result<String, JsValue> {
+        Ok(self.bank.balance(member).map_err(bank_error)?.to_string())
+    }
+
+    /// Every movement of a member's credits, with opening and closing balances.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
+    pub fn statement(&mut self, member: &str) -> Result<JsValue, JsValue> {
+        let statement = self.bank.statement(member, None, None).map_err(bank_error)?;
+        Ok(convert::to_js(&statement)?)
+    }
+}
+
+impl Default for Bank {
+    fn default() -> Self {
+        Bank::new()
+    }
+}
+
+/// A refused bank operation, as a `MeritError` whose message says why.
+fn bank_error(error: merit::bank::BankError) -> Error {
+    Error::Argument(format!("bank ({}): {error}", error.kind.code()))
+}
+
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
 pub fn check(text: &str, name: Option<String>) -> JsValue {
     let name = name.as_deref().unwrap_or("rulebook.yaml");

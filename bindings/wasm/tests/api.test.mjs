@@ -238,3 +238,21 @@ describe("TypeScript types match the values", () => {
     assert.doesNotMatch(api + index, /:\s*any\b/);
   });
 });
+
+describe("the in-memory bank", () => {
+  test("earns from a report, redeems from the catalog, refuses an overdraft", () => {
+    const source = readFileSync(join(root, "rules/volunteer-hours.yaml"), "utf8");
+    const book = Rulebook.fromYaml(source, "volunteer-hours.yaml");
+    const report = book.score([
+      { id: "a", member: "m1", kind: "volunteer", date: "2026-04-13", hours: 6, verified: true },
+    ]);
+    const bank = new merit.Bank();
+    assert.equal(bank.post(book, report).posted, 1);
+    assert.equal(bank.post(book, report).already_posted, 1);
+    assert.equal(bank.balance("m1"), "60.0");
+    bank.redeem("m1", { item: "rice-5kg", key: "order-1", date: "2026-05-01" });
+    assert.equal(bank.balance("m1"), "10.0");
+    assert.throws(() => bank.redeem("m1", { amount: "20", key: "order-2", date: "2026-05-02" }), /insufficient-credits/);
+    assert.equal(bank.statement("m1").closing, "10.0");
+  });
+});

@@ -14,9 +14,10 @@ interface, such as polars), or a path. Points are ``decimal.Decimal``; no float
 ever touches a point: floats in records are read from their shortest text.
 """
 
-from ._merit import Report, Rulebook, __version__, check
+from ._merit import Bank, Report, Rulebook, __version__, check
 from ._types import (
     ArgumentError,
+    BankError,
     Diagnostic,
     InputError,
     InternalError,
@@ -26,6 +27,8 @@ from ._types import (
 
 __all__ = [
     "ArgumentError",
+    "Bank",
+    "BankError",
     "Diagnostic",
     "InputError",
     "InternalError",

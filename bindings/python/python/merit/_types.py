@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "ArgumentError",
     "InternalError",
+    "BankError",
 ]
 
 
@@ -89,3 +90,13 @@ class InternalError(MeritError, RuntimeError):
 for _cls in (Diagnostic, MeritError, RulebookError, InputError, ArgumentError, InternalError):
     _cls.__module__ = "merit"
 del _cls
+
+
+class BankError(MeritError, ValueError):
+    """A bank operation refused or failed; ``code`` is stable: ``insufficient-credits``,
+    ``key-reused``, ``unknown-item``, ``unknown-transaction``, ``not-reversible``,
+    ``invalid-amount``, ``no-settings``, ``wrong-rulebook`` or ``storage``."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
