@@ -320,19 +320,25 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
         ));
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    if !(1..=12).contains(&m) {
-        return Err(format!(
-            "{s} is not a date: there is no month {m:02} (months are 01 to 12)"
-        ));
+    date_from_parts(num(0..4), num(5..7), num(8..10)).map_err(|why| format!("{s} is not a date: {why}"))
+}
+
+/// The date of a year, month and day, or why there is none ("February 2026 has 28
+/// days"): the one place both rulebooks and records learn why a date is wrong.
+pub fn date_from_parts(year: i16, month: i16, day: i16) -> Result<Date, String> {
+    if !(1..=12).contains(&month) {
+        return Err(format!("there is no month {month:02} (months are 01 to 12)"));
     }
-    let first = Date::new(y, m as i8, 1).map_err(|e| format!("{s} is not a date: {e}"))?;
+    let first = Date::new(year, month as i8, 1).map_err(|e| e.to_string())?;
     let days = first.days_in_month();
-    if d < 1 || d > i16::from(days) {
-        let month = MONTHS[(m - 1) as usize];
-        return Err(format!("{s} is not a date: {month} {y} has {days} days"));
+    if day < 1 {
+        return Err(format!("there is no day {day}"));
     }
-    Date::new(y, m as i8, d as i8).map_err(|e| format!("{s} is not a date: {e}"))
+    if day > i16::from(days) {
+        let name = MONTHS[(month - 1) as usize];
+        return Err(format!("{name} {year} has {days} days"));
+    }
+    Date::new(year, month as i8, day as i8).map_err(|e| e.to_string())
 }
 
 /// Parses `2026-02-15..2026-02-23` (inclusive) or a single date.
@@ -547,7 +553,7 @@ mod tests {
         );
         assert_eq!(
             parse_date("2026-03-00").unwrap_err(),
-            "2026-03-00 is not a date: March 2026 has 31 days"
+            "2026-03-00 is not a date: there is no day 0"
         );
         assert_eq!(
             parse_date_span("2026-02-15..2026-02-23"),

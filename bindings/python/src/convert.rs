@@ -24,7 +24,19 @@ use serde_json::Value;
 use crate::error::{argument, type_error};
 
 /// Keys whose string values are decimals.
-pub const DECIMAL_KEYS: &[&str] = &["total", "points", "score"];
+pub const DECIMAL_KEYS: &[&str] = &[
+    "total",
+    "points",
+    "score", // the report
+    "amount",
+    "balance",
+    "opening",
+    "closing",
+    "credits",
+    "outstanding",
+    "remaining",
+    "price", // the bank
+];
 /// Keys whose values are maps of decimals (`rules`, `dimensions`).
 pub const DECIMAL_MAPS: &[&str] = &["rules", "dimensions"];
 /// Keys whose string values are dates.

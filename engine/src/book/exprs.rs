@@ -6,7 +6,7 @@ use crate::schema::Schema;
 use crate::value::Type;
 use crate::yaml::{Node, NodeKind};
 
-use super::decode::Decoder;
+use super::decode::{Decoder, MapReader};
 use super::spans::ScalarMap;
 
 /// Compiles a rulebook's expressions against its schema, interning the member
@@ -18,6 +18,25 @@ pub struct ExprCompiler {
 }
 
 impl ExprCompiler {
+    /// A rule's optional `when:` condition: `Ok(None)` when absent, `Err(())` when it
+    /// does not compile (the diagnostics are recorded).
+    pub fn when(
+        &mut self,
+        decoder: &mut Decoder,
+        map: &mut MapReader,
+        what: &str,
+    ) -> Result<Option<Expr>, ()> {
+        match map.get("when") {
+            None => Ok(None),
+            Some(node) => {
+                let label = format!("{what}: `when`");
+                self.compile(decoder, node, &label, Context::Record, &[], Some(Type::Bool))
+                    .map(Some)
+                    .ok_or(())
+            }
+        }
+    }
+
     /// Compiles the expression held by `node` (a string, a number or a boolean).
     pub fn compile(
         &mut self,

@@ -178,21 +178,6 @@ pub(crate) fn plain_decimal(text: &str) -> Option<Result<Decimal, &'static str>>
     }))
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A date: `YYYY-MM-DD`; an RFC 3339 datetime with an offset or `Z`, mapped to its
 /// local date in `tz`; or a civil datetime without an offset, whose date is taken.
 pub(crate) fn date(text: &str, tz: &TimeZone) -> Result<Date, String> {
@@ -218,8 +203,8 @@ pub(crate) fn date(text: &str, tz: &TimeZone) -> Result<Date, String> {
     if head.get(4) != Some(&b'-') || head.get(7) != Some(&b'-') {
         return Err(expected());
     }
-    let civil =
-        date_parts(year, month, day).map_err(|why| format!("{} is not a date: {why}", cut(text, 10)))?;
+    let civil = crate::calendar::date_from_parts(year, month, day)
+        .map_err(|why| format!("{} is not a date: {why}", cut(text, 10)))?;
     let rest = &text[10..];
     if rest.is_empty() {
         return Ok(civil);
@@ -236,24 +221,6 @@ pub(crate) fn date(text: &str, tz: &TimeZone) -> Result<Date, String> {
         let datetime: DateTime = text.parse().map_err(|_| expected())?;
         Ok(datetime.date())
     }
-}
-
-/// A calendar date from its parts, or why there is no such date.
-pub(crate) fn date_parts(year: i16, month: i16, day: i16) -> Result<Date, String> {
-    let month_name = usize::try_from(month - 1).ok().and_then(|i| MONTHS.get(i));
-    let Some(month_name) = month_name else {
-        return Err(format!("there is no month {month}"));
-    };
-    let first = Date::new(year, month as i8, 1).map_err(|e| e.to_string())?;
-    let days = first.days_in_month();
-    if day < 1 || day > i16::from(days) {
-        return Err(if day < 1 {
-            format!("there is no day {day}")
-        } else {
-            format!("{month_name} {year} has {days} days")
-        });
-    }
-    Date::new(year, month as i8, day as i8).map_err(|e| e.to_string())
 }
 
 /// A strict `YYYY-MM-DD` date, or `None` (used to type untyped member attributes).
@@ -410,9 +377,12 @@ mod tests {
         );
         assert_eq!(
             err("2026-13-01"),
-            "2026-13-01 is not a date: there is no month 13"
+            "2026-13-01 is not a date: there is no month 13 (months are 01 to 12)"
         );
-        assert_eq!(err("2026-00-01"), "2026-00-01 is not a date: there is no month 0");
+        assert_eq!(
+            err("2026-00-01"),
+            "2026-00-01 is not a date: there is no month 00 (months are 01 to 12)"
+        );
         assert_eq!(err("2026-04-00"), "2026-04-00 is not a date: there is no day 0");
         assert_eq!(
             err("2026-04-31T10:00:00Z"),

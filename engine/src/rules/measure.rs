@@ -100,16 +100,7 @@ impl MeasureRule {
             &[],
             Some(expected),
         );
-        let when = map.get("when").map(|n| {
-            exprs.compile(
-                decoder,
-                n,
-                &format!("{what}: `when`"),
-                Context::Record,
-                &[],
-                Some(Type::Bool),
-            )
-        });
+        let when = exprs.when(decoder, map, what);
         let per = match map.get("per") {
             Some(node) => super::decode_per(decoder, node, what)?,
             None => default_per,
@@ -147,11 +138,7 @@ impl MeasureRule {
                 return None;
             }
         };
-        let when = match when {
-            Some(None) => return None,
-            Some(compiled) => compiled,
-            None => None,
-        };
+        let when = when.ok()?;
         Some(MeasureRule {
             measure,
             when,

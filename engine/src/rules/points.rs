@@ -30,16 +30,7 @@ impl Points {
         map: &mut MapReader,
         what: &str,
     ) -> Option<Points> {
-        let when = map.get("when").map(|n| {
-            exprs.compile(
-                decoder,
-                n,
-                &format!("{what}: `when`"),
-                Context::Record,
-                &[],
-                Some(Type::Bool),
-            )
-        });
+        let when = exprs.when(decoder, map, what);
         let points = map.get("points").and_then(|n| {
             exprs.compile(
                 decoder,
@@ -50,11 +41,7 @@ impl Points {
                 Some(Type::Num),
             )
         });
-        let when = match when {
-            Some(None) => return None,
-            Some(compiled) => compiled,
-            None => None,
-        };
+        let when = when.ok()?;
         Some(Points {
             when,
             points: points?,

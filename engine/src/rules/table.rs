@@ -201,16 +201,7 @@ impl Table {
         map: &mut MapReader,
         what: &str,
     ) -> Option<Table> {
-        let when = map.get("when").map(|n| {
-            exprs.compile(
-                decoder,
-                n,
-                &format!("{what}: `when`"),
-                Context::Record,
-                &[],
-                Some(Type::Bool),
-            )
-        });
+        let when = exprs.when(decoder, map, what);
         let rule_hit = map.get("hit");
         let node = map.get("table")?;
         let mut table_map = decoder.map(node, &format!("{what}: `table`"))?;
@@ -255,11 +246,7 @@ impl Table {
         if rows.is_empty() && !row_nodes.is_empty() {
             return None;
         }
-        let when = match when {
-            Some(None) => return None,
-            Some(compiled) => compiled,
-            None => None,
-        };
+        let when = when.ok()?;
         let inputs = inputs.into_iter().map(|(e, _)| e).collect::<Option<Vec<_>>>()?;
         Some(Table {
             when,
