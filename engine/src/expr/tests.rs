@@ -627,3 +627,41 @@ fn timing_one_million_records() {
         took / 1_000_000
     );
 }
+
+mod nesting {
+    use super::super::{MAX_NESTING, parser::parse};
+
+    fn deep_error(source: &str) -> String {
+        let err = parse(source).expect_err("too deep");
+        assert_eq!(err.code, "too-deep", "{}", err.message);
+        err.message
+    }
+
+    #[test]
+    fn deep_parentheses_are_an_error_not_a_stack_overflow() {
+        let n = 100_000;
+        let source = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(deep_error(&source), "the expression nests more than 128 levels deep");
+        let source = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        deep_error(&source);
+        let source = format!("{}1{}", "min(".repeat(n), ")".repeat(n));
+        deep_error(&source);
+    }
+
+    #[test]
+    fn long_prefix_runs_and_operator_chains_are_refused() {
+        deep_error(&format!("{}1", "-".repeat(100_000)));
+        deep_error(&format!("{}true", "not ".repeat(100_000)));
+        deep_error(&format!("1{}", " + 1".repeat(100_000)));
+        deep_error(&format!("{}1{}", "-(".repeat(100_000), ")".repeat(100_000)));
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_parses() {
+        let n = MAX_NESTING - 1;
+        parse(&format!("{}1{}", "(".repeat(n), ")".repeat(n))).unwrap();
+        parse(&format!("1{}", " + 1".repeat(n - 1))).unwrap();
+        parse(&format!("{}1{}", "[".repeat(n - 1), "]".repeat(n - 1))).unwrap();
+        parse("'((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((('").unwrap();
+    }
+}
