@@ -73,7 +73,9 @@ fn check_nesting(source: &str) -> Result<(), ExprError> {
         let word = |w: &[u8]| {
             bytes[i..].starts_with(w)
                 && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
-                && bytes.get(i + w.len()).is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                && bytes
+                    .get(i + w.len())
+                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         };
         match c {
             b'"' | b'\'' => {

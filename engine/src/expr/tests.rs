@@ -641,7 +641,10 @@ mod nesting {
     fn deep_parentheses_are_an_error_not_a_stack_overflow() {
         let n = 100_000;
         let source = format!("{}1{}", "(".repeat(n), ")".repeat(n));
-        assert_eq!(deep_error(&source), "the expression nests more than 128 levels deep");
+        assert_eq!(
+            deep_error(&source),
+            "the expression nests more than 128 levels deep"
+        );
         let source = format!("{}1{}", "[".repeat(n), "]".repeat(n));
         deep_error(&source);
         let source = format!("{}1{}", "min(".repeat(n), ")".repeat(n));
