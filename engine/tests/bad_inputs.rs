@@ -54,15 +54,19 @@ const BOOKS: &[(&str, &str)] = &[
     ),
     (
         "points cycle",
-        "rules:\n  - { id: a, per: month, sum: points(\"b\"), tiers: [{ at: 1, points: 1 }] }\n  - { id: b, per: month, sum: points(\"a\"), tiers: [{ at: 1, points: 1 }] }\n",
+        "rules:\n  - { id: a, per: month, count: kind == \"x\", points: points(\"b\") }\n  - { id: b, per: month, count: kind == \"x\", points: points(\"a\") }\n",
     ),
     (
         "billion laughs",
         "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nrules: []\n",
     ),
     (
+        "points() in a per-record sum",
+        "rules:\n  - { id: a, per: month, sum: points(\"a\"), tiers: [{ at: 1, points: 1 }] }\n",
+    ),
+    (
         "points of unknown rule",
-        "rules:\n  - { id: a, per: month, sum: points(\"zzz\"), tiers: [{ at: 1, points: 1 }] }\n",
+        "rules:\n  - { id: a, per: month, count: kind == \"x\", points: points(\"zzz\") }\n",
     ),
     ("bad field type", "fields: { hours: float }\nrules: []\n"),
     (

@@ -352,7 +352,7 @@ fn type_errors() {
     insta::assert_snapshot!(check("year(hours)", Rec, None), @"5..10 type-mismatch: `year` expects a date, found decimal `hours`");
     insta::assert_snapshot!(check("roundd(hours)", Rec, None), @"0..6 unknown-function: unknown function `roundd` (help: did you mean `round`?)");
     insta::assert_snapshot!(check("round(hours, 0.5)", Rec, None), @"13..16 bad-argument: round's places must be a whole number from 0 to 28, found 0.5");
-    insta::assert_snapshot!(check("count(kind == \"violation\") > 0", Rec, None), @"0..5 group-only: `count()` is only available in group expressions (vetoes, count/sum/avg rules)");
+    insta::assert_snapshot!(check("count(kind == \"violation\") > 0", Rec, None), @"0..5 group-only: `count()` is only available in group expressions: vetoes and the `points:` of count/sum/avg rules");
     insta::assert_snapshot!(check("hours > 3", Group, None), @"0..5 needs-record: `hours` needs a record here: use it inside count(), sum(), avg(), min() or max()");
     insta::assert_snapshot!(check("sum(count())", Group, None), @"4..9 nested-aggregate: `count()` cannot be used inside another aggregate");
     insta::assert_snapshot!(check("points(\"volunteer-hour\")", Group, None), @r#"7..23 unknown-rule: no rule has the id `volunteer-hour` (help: did you mean `volunteer-hours`?)"#);
