@@ -201,3 +201,18 @@ fn record_size_is_bounded() {
     records.read(&book, huge.as_bytes(), Format::Jsonl, "in").unwrap();
     assert_eq!(records.rejected[0].error, "record is larger than 1 MiB");
 }
+
+#[test]
+fn script_expression_depth_is_bounded() {
+    let deep = format!("let x = {}1{};", "(".repeat(10_000), ")".repeat(10_000));
+    let source = format!("rules:\n  - id: s\n    per: month\n    script: \"{deep}\"\n");
+    let messages = refused_by_default(&source);
+    assert!(messages.starts_with("script-syntax: "), "{messages}");
+    assert!(
+        messages.contains("Expression exceeds maximum complexity"),
+        "{messages}"
+    );
+    // Well under the limit compiles and runs (rhai counts more than one level per bracket).
+    let ok = format!("{}1{}", "(".repeat(20), ")".repeat(20));
+    assert!(!script_error(&format!("let x = {ok};"), ScriptLimits::default()).contains("stopped"));
+}
