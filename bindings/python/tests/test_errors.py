@@ -115,4 +115,4 @@ def test_a_panic_in_the_engine_is_an_internal_error(tmp_path: Path):
         book.score(data)
     # The interpreter and the binding still work afterwards.
     ok = merit.Rulebook.from_yaml("merit: 1\nid: fine\nrules:\n  - { id: a, points: 1 }\n")
-    assert str(ok.score(data).totals()["m"]) == "1"
+    assert str(ok.score(data).totals["m"]) == "1"
