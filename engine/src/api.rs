@@ -98,6 +98,7 @@ impl Rulebook {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn score(&self, records: &Records, members: Option<&Members>, options: &Options) -> Report {
+        debug_panic_hook(&self.id);
         let mut rejected = records.rejected.clone();
         if records.sources.len() <= 1 {
             for r in &mut rejected {
@@ -108,17 +109,44 @@ impl Rulebook {
     }
 }
 
+/// The rulebook id that makes [`Rulebook::score`] panic, in debug builds only: the
+/// bindings' tests use it to show that a panic becomes an error and never crosses a
+/// boundary. Release builds compile the check out, so no input can reach it there.
+pub const DEBUG_PANIC_ID: &str = "__merit_panic__";
+
+#[cfg(debug_assertions)]
+fn debug_panic_hook(id: &str) {
+    if id == DEBUG_PANIC_ID {
+        panic!("debug panic hook: rulebook id `{DEBUG_PANIC_ID}`");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn debug_panic_hook(_: &str) {}
+
 /// Records read from one or more inputs, with those that could not be read.
 #[derive(Clone, Debug, Default)]
 pub struct Records {
     pub records: Vec<Record>,
     pub rejected: Vec<Rejected>,
     sources: Vec<String>,
+    /// Set by [`Records::with_max_record_bytes`]; `None` is the default limit.
+    max_record_bytes: Option<usize>,
 }
 
 impl Records {
     pub fn new() -> Records {
         Records::default()
+    }
+
+    /// Records whose inputs reject any single record (a JSONL line, a CSV row, a JSON
+    /// array element) larger than `bytes`; the default is
+    /// [`records::DEFAULT_MAX_RECORD_BYTES`](crate::records::DEFAULT_MAX_RECORD_BYTES) (1 MiB).
+    pub fn with_max_record_bytes(bytes: usize) -> Records {
+        Records {
+            max_record_bytes: Some(bytes),
+            ..Records::default()
+        }
     }
 
     /// Reads one input (`name` is how rejections refer to it) and returns how many
@@ -134,6 +162,9 @@ impl Records {
         let options = ReadOptions {
             source: self.sources.len() as u32,
             source_name: Some(name),
+            max_record_bytes: self
+                .max_record_bytes
+                .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
             ..ReadOptions::new(&book.schema, &book.timezone)
         };
         records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
@@ -147,6 +178,7 @@ impl Records {
             records,
             rejected: Vec::new(),
             sources: vec!["<memory>".to_owned()],
+            max_record_bytes: None,
         }
     }
 
@@ -275,6 +307,9 @@ impl Records {
         let options = ReadOptions {
             source: self.sources.len() as u32,
             source_name: Some(name),
+            max_record_bytes: self
+                .max_record_bytes
+                .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
             ..ReadOptions::new(&book.schema, &book.timezone)
         };
         let mut position = 0u64;

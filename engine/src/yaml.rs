@@ -24,7 +24,7 @@ pub struct YamlLimits {
 impl Default for YamlLimits {
     fn default() -> Self {
         YamlLimits {
-            max_depth: 64,
+            max_depth: 32,
             max_nodes: 1_000_000,
             max_aliases: 1_000,
             max_replayed_events: 100_000,
@@ -119,6 +119,25 @@ pub struct YamlError {
     pub span: Range<usize>,
 }
 
+/// Budget breaches in words, naming the limit that was hit.
+fn friendly(message: &str, limits: &YamlLimits) -> String {
+    if message.starts_with("budget breached: Depth") || message == "recursion limit exceeded" {
+        format!(
+            "the YAML nests deeper than {} levels (YamlLimits::max_depth)",
+            limits.max_depth
+        )
+    } else if message.starts_with("alias replay limit exceeded") {
+        format!(
+            "the YAML's aliases expand to more than {} events (YamlLimits::max_replayed_events)",
+            limits.max_replayed_events
+        )
+    } else if let Some(rest) = message.strip_prefix("budget breached: ") {
+        format!("the YAML exceeds a size limit ({rest}); see YamlLimits in SECURITY.md")
+    } else {
+        message.to_owned()
+    }
+}
+
 /// Parses one YAML document into a [`Node`] tree.
 pub fn parse(source: &str, limits: &YamlLimits) -> Result<Node, YamlError> {
     let mut budget = Budget::default();
@@ -144,7 +163,7 @@ pub fn parse(source: &str, limits: &YamlLimits) -> Result<Node, YamlError> {
                 .min(source.len());
             let end = next_char_boundary(source, start);
             Err(YamlError {
-                message: first_line(&err.without_snippet().to_string()),
+                message: friendly(&first_line(&err.without_snippet().to_string()), limits),
                 span: start..end,
             })
         }
@@ -348,5 +367,26 @@ mod tests {
             ));
         }
         assert!(parse(&src, &YamlLimits::default()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    /// Deep flow nesting is refused by the budget before the recursive reader can
+    /// exhaust a 2 MiB test-thread stack (a debug build overflowed at about 55 levels,
+    /// hence the default of 32).
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        for n in [33, 40, 200, 100_000] {
+            let source = format!("a: {}1{}\n", "[".repeat(n), "]".repeat(n));
+            let error = super::parse(&source, &super::YamlLimits::default()).unwrap_err();
+            assert!(
+                error.message.contains("nests deeper than 32 levels"),
+                "{n}: {}",
+                error.message
+            );
+        }
+        let source = format!("a: {}1{}\n", "[".repeat(31), "]".repeat(31));
+        super::parse(&source, &super::YamlLimits::default()).unwrap();
     }
 }

@@ -181,3 +181,25 @@ fn explain_tells_a_member_why() {
     assert!(output.status.success(), "{}", stderr(&output));
     insta::assert_snapshot!(stdout(&output));
 }
+
+/// The engine's debug-only panic hook (rulebook id `__merit_panic__`, compiled out of
+/// release builds) panics inside `score`: the CLI reports an internal error, exit 1,
+/// and does not abort.
+#[test]
+fn a_panic_inside_the_engine_is_an_error_not_a_crash() {
+    let book = temp_file(
+        "panic.yaml",
+        "merit: 1\nid: __merit_panic__\nrules:\n  - { id: a, points: 1 }\n",
+    );
+    let records = temp_file(
+        "panic.jsonl",
+        "{\"member\":\"m\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n",
+    );
+    let output = merit(&["score", book.to_str().unwrap(), records.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("error: internal error in merit (this is a bug"),
+        "{}",
+        stderr(&output)
+    );
+}

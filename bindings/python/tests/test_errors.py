@@ -103,3 +103,16 @@ def test_explain_errors(book):
 def test_every_merit_exception_has_the_base():
     for cls in (merit.RulebookError, merit.InputError, merit.ArgumentError, merit.InternalError):
         assert issubclass(cls, merit.MeritError)
+
+
+def test_a_panic_in_the_engine_is_an_internal_error(tmp_path: Path):
+    # The engine's debug-only hook: a rulebook with this id panics inside score().
+    # `maturin develop` builds in debug, so the hook is there; release builds drop it.
+    book = merit.Rulebook.from_yaml("merit: 1\nid: __merit_panic__\nrules:\n  - { id: a, points: 1 }\n")
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"member": "m", "kind": "k", "date": "2026-03-01"}\n')
+    with pytest.raises(merit.InternalError, match="debug panic hook"):
+        book.score(data)
+    # The interpreter and the binding still work afterwards.
+    ok = merit.Rulebook.from_yaml("merit: 1\nid: fine\nrules:\n  - { id: a, points: 1 }\n")
+    assert str(ok.score(data).totals["m"]) == "1"

@@ -195,6 +195,15 @@ describe("panics", () => {
     assert.equal(book.score(RECORDS).members[0].total, "100.0");
     assert.equal(Rulebook.fromYaml(BOOK).score(RECORDS).members[0].total, "100.0");
   });
+
+  test("the engine's debug-only panic hook is compiled out of this (release) build", () => {
+    // Native debug builds panic inside score() for the rulebook id `__merit_panic__`
+    // (the CLI and Python tests force a panic that way); the package is built with the
+    // wasm-release profile, so here the id is an ordinary one. Panic recovery itself is
+    // tested above through __panicForTests.
+    const book = Rulebook.fromYaml(BOOK.replace("id: hours", "id: __merit_panic__"));
+    assert.equal(book.score(RECORDS).members[0].total, "100.0");
+  });
 });
 
 describe("TypeScript types match the values", () => {

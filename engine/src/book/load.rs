@@ -61,6 +61,14 @@ pub fn load(
                         "keep one of them (or merge the two)",
                     )
                 }
+                None if error.message.starts_with("the YAML") => (
+                    error.message.clone(),
+                    "a rulebook this large or deep is refused to bound memory; see SECURITY.md",
+                ),
+                None if error.message.contains("anchor") || error.message.contains("alias") => (
+                    format!("invalid YAML: {}", error.message),
+                    "an alias `*name` must follow an anchor `&name` defined above it",
+                ),
                 None => (
                     format!("invalid YAML: {}", error.message),
                     "check the indentation of this line and the one above: keys of one mapping line up",

@@ -432,7 +432,7 @@ impl Checker<'_, '_> {
                         name_span.clone(),
                         "group-only",
                         format!(
-                            "`{name}()` is only available in group expressions (vetoes, count/sum/avg rules)"
+                            "`{name}()` is only available in group expressions: vetoes and the `points:` of count/sum/avg rules"
                         ),
                     )
                     .label("this expression is evaluated once per record"),

@@ -65,6 +65,7 @@ use crate::schema::Schema;
 use crate::value::{Type, Value};
 
 pub use explain::Explained;
+pub use parser::MAX_NESTING;
 
 /// Where an expression is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +98,7 @@ pub struct ExprError {
     pub span: Range<usize>,
     /// Stable identifier: `syntax`, `number`, `date`, `unknown-name`, `unknown-function`,
     /// `type-mismatch`, `arity`, `group-only`, `needs-record`, `nested-aggregate`,
-    /// `unknown-rule`, `bad-argument`.
+    /// `unknown-rule`, `bad-argument`, `too-deep`.
     pub code: &'static str,
     pub message: String,
     pub label: Option<String>,

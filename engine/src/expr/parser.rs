@@ -40,17 +40,80 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::neg))
 });
 
+/// How deeply an expression may nest: brackets, prefix operators (`- - x`, `not not x`)
+/// and operator chains (`a + b + …` nests one level per operator). Parsing, checking,
+/// compiling and evaluating all recurse on this depth, so a hostile `((((…))))` must be
+/// refused before it can exhaust the stack. No real rulebook comes near it.
+pub const MAX_NESTING: usize = 128;
+
 /// Parses a whole expression.
 pub fn parse(source: &str) -> Result<Node, ExprError> {
+    check_nesting(source)?;
     let mut pairs = Grammar::parse(Rule::root, source).map_err(|e| syntax_error(source, e))?;
     let expr = pairs.next().expect("root holds one expr");
     Ok(parse_expr(expr.into_inner())?.node)
 }
 
-/// A node and whether it was written in parentheses (which stops comparison chaining).
+fn too_deep(span: Span) -> ExprError {
+    ExprError::new(
+        span,
+        "too-deep",
+        format!("the expression nests more than {MAX_NESTING} levels deep"),
+    )
+    .help("split it into `let:` locals or several rules")
+}
+
+/// Refuses deep bracket nesting and long runs of prefix operators before pest sees them
+/// (pest and the PrattParser recurse on both). String literals are skipped.
+fn check_nesting(source: &str) -> Result<(), ExprError> {
+    let bytes = source.as_bytes();
+    let (mut depth, mut prefixes, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        let c = bytes[i];
+        let word = |w: &[u8]| {
+            bytes[i..].starts_with(w)
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
+                && bytes
+                    .get(i + w.len())
+                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        };
+        match c {
+            b'"' | b'\'' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != c {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                prefixes = 0;
+            }
+            b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                prefixes = 0;
+            }
+            b'-' => prefixes += 1,
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            b'n' if word(b"not") => {
+                prefixes += 1;
+                i += 2;
+            }
+            _ => prefixes = 0,
+        }
+        if depth + prefixes > MAX_NESTING {
+            return Err(too_deep(i.min(source.len())..(i + 1).min(source.len())));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// A node, whether it was written in parentheses (which stops comparison chaining),
+/// and how deeply it nests.
 struct Parsed {
     node: Node,
     grouped: bool,
+    depth: usize,
 }
 
 fn parse_expr(pairs: Pairs<Rule>) -> Result<Parsed, ExprError> {
@@ -64,12 +127,16 @@ fn parse_expr(pairs: Pairs<Rule>) -> Result<Parsed, ExprError> {
                 UnOp::Not
             };
             let span = op.as_span().start()..rhs.node.span.end;
+            if rhs.depth >= MAX_NESTING {
+                return Err(too_deep(span));
+            }
             Ok(Parsed {
                 node: Node {
                     kind: Kind::Unary(unop, Box::new(rhs.node)),
                     span,
                 },
                 grouped: false,
+                depth: rhs.depth + 1,
             })
         })
         .map_infix(|lhs, op, rhs| {
@@ -93,6 +160,10 @@ fn parse_expr(pairs: Pairs<Rule>) -> Result<Parsed, ExprError> {
                 .help("combine two comparisons with `and`, e.g. `a < b and b < c`"));
             }
             let span = lhs.node.span.start..rhs.node.span.end;
+            let depth = lhs.depth.max(rhs.depth) + 1;
+            if depth > MAX_NESTING {
+                return Err(too_deep(op_span));
+            }
             let kind = Kind::Binary {
                 op,
                 op_span,
@@ -102,6 +173,7 @@ fn parse_expr(pairs: Pairs<Rule>) -> Result<Parsed, ExprError> {
             Ok(Parsed {
                 node: Node { kind, span },
                 grouped: false,
+                depth,
             })
         })
         .parse(pairs)
@@ -133,15 +205,20 @@ fn span_of(pair: &Pair<Rule>) -> Span {
 fn primary(pair: Pair<Rule>) -> Result<Parsed, ExprError> {
     let span = span_of(&pair);
     let text = pair.as_str();
-    let node = |kind| {
+    let node_at = |kind, depth| {
+        if depth > MAX_NESTING {
+            return Err(too_deep(span.clone()));
+        }
         Ok(Parsed {
             node: Node {
                 kind,
                 span: span.clone(),
             },
             grouped: false,
+            depth,
         })
     };
+    let node = |kind| node_at(kind, 1);
     match pair.as_rule() {
         Rule::number => match Decimal::from_str_exact(text) {
             Ok(n) => node(Kind::Lit(Value::Num(n))),
@@ -159,15 +236,22 @@ fn primary(pair: Pair<Rule>) -> Result<Parsed, ExprError> {
         Rule::boolean => node(Kind::Lit(Value::Bool(text == "true"))),
         Rule::null => node(Kind::Lit(Value::Null)),
         Rule::name => node(Kind::Name(text.to_owned())),
-        Rule::list => node(Kind::List(exprs(pair.into_inner())?)),
+        Rule::list => {
+            let (items, depth) = exprs(pair.into_inner())?;
+            node_at(Kind::List(items), depth + 1)
+        }
         Rule::call => {
             let mut inner = pair.into_inner();
             let name = inner.next().expect("call starts with its name");
-            node(Kind::Call {
-                name: name.as_str().to_owned(),
-                name_span: span_of(&name),
-                args: exprs(inner)?,
-            })
+            let (args, depth) = exprs(inner)?;
+            node_at(
+                Kind::Call {
+                    name: name.as_str().to_owned(),
+                    name_span: span_of(&name),
+                    args,
+                },
+                depth + 1,
+            )
         }
         Rule::paren => {
             let inner = pair.into_inner().next().expect("paren holds an expr");
@@ -180,12 +264,17 @@ fn primary(pair: Pair<Rule>) -> Result<Parsed, ExprError> {
     }
 }
 
-/// The `expr` children of a list or a call, skipping the punctuation tokens.
-fn exprs(pairs: Pairs<Rule>) -> Result<Vec<Node>, ExprError> {
-    pairs
-        .filter(|p| p.as_rule() == Rule::expr)
-        .map(|p| Ok(parse_expr(p.into_inner())?.node))
-        .collect()
+/// The `expr` children of a list or a call, skipping the punctuation tokens, and the
+/// deepest child's depth.
+fn exprs(pairs: Pairs<Rule>) -> Result<(Vec<Node>, usize), ExprError> {
+    let mut depth = 0;
+    let mut nodes = Vec::new();
+    for p in pairs.filter(|p| p.as_rule() == Rule::expr) {
+        let parsed = parse_expr(p.into_inner())?;
+        depth = depth.max(parsed.depth);
+        nodes.push(parsed.node);
+    }
+    Ok((nodes, depth))
 }
 
 /// Decodes a quoted string literal; `offset` is where the literal starts in the source.

@@ -352,7 +352,7 @@ fn type_errors() {
     insta::assert_snapshot!(check("year(hours)", Rec, None), @"5..10 type-mismatch: `year` expects a date, found decimal `hours`");
     insta::assert_snapshot!(check("roundd(hours)", Rec, None), @"0..6 unknown-function: unknown function `roundd` (help: did you mean `round`?)");
     insta::assert_snapshot!(check("round(hours, 0.5)", Rec, None), @"13..16 bad-argument: round's places must be a whole number from 0 to 28, found 0.5");
-    insta::assert_snapshot!(check("count(kind == \"violation\") > 0", Rec, None), @"0..5 group-only: `count()` is only available in group expressions (vetoes, count/sum/avg rules)");
+    insta::assert_snapshot!(check("count(kind == \"violation\") > 0", Rec, None), @"0..5 group-only: `count()` is only available in group expressions: vetoes and the `points:` of count/sum/avg rules");
     insta::assert_snapshot!(check("hours > 3", Group, None), @"0..5 needs-record: `hours` needs a record here: use it inside count(), sum(), avg(), min() or max()");
     insta::assert_snapshot!(check("sum(count())", Group, None), @"4..9 nested-aggregate: `count()` cannot be used inside another aggregate");
     insta::assert_snapshot!(check("points(\"volunteer-hour\")", Group, None), @r#"7..23 unknown-rule: no rule has the id `volunteer-hour` (help: did you mean `volunteer-hours`?)"#);
@@ -626,4 +626,45 @@ fn timing_one_million_records() {
         "1M records: when + points in {took:?} ({:?}/record), total {total}",
         took / 1_000_000
     );
+}
+
+mod nesting {
+    use super::super::{MAX_NESTING, parser::parse};
+
+    fn deep_error(source: &str) -> String {
+        let err = parse(source).expect_err("too deep");
+        assert_eq!(err.code, "too-deep", "{}", err.message);
+        err.message
+    }
+
+    #[test]
+    fn deep_parentheses_are_an_error_not_a_stack_overflow() {
+        let n = 100_000;
+        let source = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(
+            deep_error(&source),
+            "the expression nests more than 128 levels deep"
+        );
+        let source = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        deep_error(&source);
+        let source = format!("{}1{}", "min(".repeat(n), ")".repeat(n));
+        deep_error(&source);
+    }
+
+    #[test]
+    fn long_prefix_runs_and_operator_chains_are_refused() {
+        deep_error(&format!("{}1", "-".repeat(100_000)));
+        deep_error(&format!("{}true", "not ".repeat(100_000)));
+        deep_error(&format!("1{}", " + 1".repeat(100_000)));
+        deep_error(&format!("{}1{}", "-(".repeat(100_000), ")".repeat(100_000)));
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_parses() {
+        let n = MAX_NESTING - 1;
+        parse(&format!("{}1{}", "(".repeat(n), ")".repeat(n))).unwrap();
+        parse(&format!("1{}", " + 1".repeat(n - 1))).unwrap();
+        parse(&format!("{}1{}", "[".repeat(n - 1), "]".repeat(n - 1))).unwrap();
+        parse("'((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((('").unwrap();
+    }
 }

@@ -1,0 +1,218 @@
+//! Every limit on untrusted input, hit on purpose: each refusal is an error with a
+//! clear message, never a crash or an unbounded allocation (SECURITY.md lists them).
+
+use merit::rules::ScriptLimits;
+use merit::yaml::YamlLimits;
+use merit::{Format, Limits, Records, Rulebook, ScoreOptions};
+
+/// The messages of a rulebook that must not load.
+fn refused(source: &str, limits: &Limits) -> Vec<String> {
+    let error = Rulebook::from_yaml_with_limits(source, "book.yaml", limits).expect_err("refused");
+    error
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect()
+}
+
+fn refused_by_default(source: &str) -> String {
+    refused(source, &Limits::default()).join("\n")
+}
+
+#[test]
+fn billion_laughs_is_refused() {
+    let mut source = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let prev = i - 1;
+        source.push_str(&format!(
+            "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+        ));
+    }
+    source.push_str("rules: []\n");
+    let started = std::time::Instant::now();
+    let message = refused_by_default(&source);
+    // Reported, not asserted: timings never decide a test.
+    eprintln!("billion laughs refused in {:?}", started.elapsed());
+    assert!(message.starts_with("yaml: "), "{message}");
+    assert!(
+        message.contains("budget") || message.contains("alias"),
+        "{message}"
+    );
+}
+
+#[test]
+fn yaml_nesting_is_bounded() {
+    let source = format!("a: {}1{}\nrules: []\n", "[".repeat(100), "]".repeat(100));
+    let message = refused_by_default(&source);
+    assert!(message.starts_with("yaml: "), "{message}");
+    assert!(message.contains("nests deeper than 32 levels"), "{message}");
+}
+
+#[test]
+fn yaml_alias_count_is_bounded() {
+    let limits = Limits {
+        yaml: YamlLimits {
+            max_aliases: 2,
+            ..YamlLimits::default()
+        },
+        ..Limits::default()
+    };
+    let source = "x: &x 1\ny: [*x, *x, *x]\nrules: []\n";
+    let message = refused(source, &limits).join("\n");
+    assert!(message.contains("alias"), "{message}");
+}
+
+#[test]
+fn rulebook_size_is_bounded() {
+    let limits = Limits {
+        max_bytes: 100,
+        ..Limits::default()
+    };
+    let source = format!("# {}\nrules: []\n", "x".repeat(200));
+    assert_eq!(
+        refused(&source, &limits),
+        ["too-large: the rulebook is 213 bytes; the limit is 100 bytes"]
+    );
+}
+
+#[test]
+fn number_of_rules_is_bounded() {
+    let limits = Limits {
+        max_rules: 2,
+        ..Limits::default()
+    };
+    let source = "rules:\n  - { id: a, points: 1 }\n  - { id: b, points: 1 }\n  - { id: c, points: 1 }\n";
+    let messages = refused(source, &limits);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].ends_with("3 rules; the limit is 2"), "{messages:?}");
+}
+
+#[test]
+fn expression_nesting_is_bounded() {
+    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let source = format!("rules:\n  - id: deep\n    points: {deep}\n");
+    let messages = refused_by_default(&source);
+    assert!(
+        messages.contains("the expression nests more than 128 levels deep"),
+        "{messages}"
+    );
+    // Just under the limit loads, checks, compiles and evaluates.
+    let ok = format!("{}1{}", "(".repeat(120), ")".repeat(120));
+    let chain = format!("1{}", " + 1".repeat(100));
+    let source = format!("rules:\n  - {{ id: a, points: {ok} }}\n  - {{ id: b, points: {chain} }}\n");
+    let book = Rulebook::from_yaml(&source, "book.yaml").unwrap();
+    let mut records = Records::new();
+    records
+        .read(
+            &book,
+            br#"{"member":"m","kind":"k","date":"2026-03-01"}"#,
+            Format::Jsonl,
+            "in",
+        )
+        .unwrap();
+    let report = book.score(&records, None, &ScoreOptions::default());
+    assert_eq!(report.members[0].total.to_string(), "102");
+}
+
+/// Scores one record through a script rule and returns the script's error message.
+fn script_error(script: &str, limits: ScriptLimits) -> String {
+    let indented: String = script.lines().map(|l| format!("      {l}\n")).collect();
+    let source = format!("rules:\n  - id: s\n    per: month\n    script: |\n{indented}");
+    let limits = Limits {
+        scripts: limits,
+        ..Limits::default()
+    };
+    let book = Rulebook::from_yaml_with_limits(&source, "book.yaml", &limits)
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let mut records = Records::new();
+    records
+        .read(
+            &book,
+            br#"{"member":"m","kind":"k","date":"2026-03-01"}"#,
+            Format::Jsonl,
+            "in",
+        )
+        .unwrap();
+    let report = book.score(&records, None, &ScoreOptions::default());
+    report.to_json()
+}
+
+#[test]
+fn script_operations_are_bounded() {
+    let message = script_error("loop { }", ScriptLimits::default());
+    assert!(message.contains("Too many operations"), "{message}");
+}
+
+#[test]
+fn script_call_depth_is_bounded() {
+    let message = script_error("fn f(n) { f(n + 1) }\nf(1);", ScriptLimits::default());
+    assert!(
+        message.contains("call stack") || message.contains("Stack overflow"),
+        "{message}"
+    );
+}
+
+#[test]
+fn script_string_size_is_bounded() {
+    let limits = ScriptLimits {
+        max_string_size: 100,
+        ..ScriptLimits::default()
+    };
+    let message = script_error("let s = \"x\"; for i in 0..200 { s += \"x\"; }", limits);
+    assert!(message.contains("Length of string"), "{message}");
+}
+
+#[test]
+fn script_array_size_is_bounded() {
+    let limits = ScriptLimits {
+        max_array_size: 100,
+        ..ScriptLimits::default()
+    };
+    let message = script_error("let a = []; for i in 0..200 { a.push(i); }", limits);
+    assert!(message.contains("Size of array"), "{message}");
+}
+
+#[test]
+fn record_size_is_bounded() {
+    let book = Rulebook::from_yaml("rules:\n  - { id: a, points: 1 }\n", "book.yaml").unwrap();
+    let big = format!(
+        "{{\"member\":\"m\",\"kind\":\"k\",\"date\":\"2026-03-01\",\"pad\":\"{}\"}}\n",
+        "x".repeat(300)
+    );
+    for (format, input) in [
+        (Format::Jsonl, big.clone()),
+        (
+            Format::Csv,
+            format!("member,kind,date,pad\nm,k,2026-03-01,{}\n", "x".repeat(300)),
+        ),
+        (Format::Json, format!("[{}]", big.trim_end())),
+    ] {
+        let mut records = Records::with_max_record_bytes(200);
+        assert_eq!(records.read(&book, input.as_bytes(), format, "in").unwrap(), 1);
+        assert_eq!(records.rejected.len(), 1, "{format:?}");
+        assert_eq!(records.rejected[0].error, "record is larger than 200 bytes");
+    }
+    // The default is 1 MiB.
+    let huge = format!(
+        "{{\"member\":\"m\",\"kind\":\"k\",\"date\":\"2026-03-01\",\"pad\":\"{}\"}}\n",
+        "x".repeat(1 << 20)
+    );
+    let mut records = Records::new();
+    records.read(&book, huge.as_bytes(), Format::Jsonl, "in").unwrap();
+    assert_eq!(records.rejected[0].error, "record is larger than 1 MiB");
+}
+
+#[test]
+fn script_expression_depth_is_bounded() {
+    let deep = format!("let x = {}1{};", "(".repeat(10_000), ")".repeat(10_000));
+    let source = format!("rules:\n  - id: s\n    per: month\n    script: \"{deep}\"\n");
+    let messages = refused_by_default(&source);
+    assert!(messages.starts_with("script-syntax: "), "{messages}");
+    assert!(
+        messages.contains("Expression exceeds maximum complexity"),
+        "{messages}"
+    );
+    // Well under the limit compiles and runs (rhai counts more than one level per bracket).
+    let ok = format!("{}1{}", "(".repeat(20), ")".repeat(20));
+    assert!(!script_error(&format!("let x = {ok};"), ScriptLimits::default()).contains("stopped"));
+}
