@@ -125,9 +125,12 @@ pub fn score(
     let mut order: Vec<usize> = (0..records.len())
         .filter(|&i| records[i].date <= dates.as_of)
         .collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&records[a], &records[b]);
-        (&a.member, a.date, a.source, a.position).cmp(&(&b.member, b.date, b.source, b.position))
+    // Members are ranked once (by their id's text), so the sort compares integers,
+    // not strings; the index breaks ties as the stable sort did.
+    let ranks = member_ranks(records, &order);
+    order.sort_unstable_by_key(|&i| {
+        let r = &records[i];
+        (ranks[i], r.date, r.source, r.position, i)
     });
     let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
     let run = Run { book, dates, words };
@@ -178,35 +181,37 @@ pub fn score(
         }
     }
 
-    let groups: Vec<&[usize]> = order
-        .chunk_by(|&a, &b| records[a].member == records[b].member)
-        .collect();
+    let groups: Vec<&[usize]> = order.chunk_by(|&a, &b| ranks[a] == ranks[b]).collect();
     let mut member_ids: Vec<Arc<str>> = groups.iter().map(|g| records[g[0]].member.clone()).collect();
     member_ids.extend(ratings.keys().cloned());
     member_ids.sort();
     member_ids.dedup();
-    let mut members = Vec::new();
+    let mut tasks: Vec<(Arc<str>, Option<usize>, Vec<(usize, RatingAward)>)> =
+        Vec::with_capacity(member_ids.len());
     let mut next_group = 0;
     for member_id in member_ids {
-        let group: &[usize] = match groups.get(next_group) {
+        let group = match groups.get(next_group) {
             Some(g) if records[g[0]].member == member_id => {
                 next_group += 1;
-                g
+                Some(next_group - 1)
             }
-            _ => &[],
+            _ => None,
         };
+        let seeded = ratings.remove(&member_id).unwrap_or_default();
+        tasks.push((member_id, group, seeded));
+    }
+    // Each member is a pure function of its own records (and the ratings read above):
+    // evaluated in parallel when the `parallel` feature is on, merged in member order.
+    let group_of = |g: Option<usize>| g.map_or(&[][..], |g| groups[g]);
+    let evaluate = |(member_id, g, seeded): (Arc<str>, Option<usize>, Vec<(usize, RatingAward)>)| {
+        let group = group_of(g);
         let member_records: Vec<&Record> = group.iter().map(|&i| &records[i]).collect();
         let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
         let attrs = attrs_of(&member_id);
-        let seeded = ratings.remove(&member_id).unwrap_or_default();
         let result = score_member(run, &member_id, &attrs, &member_records, &mut member_used, seeded);
-        for (&i, was_used) in group.iter().zip(member_used) {
-            used[i] |= was_used;
-        }
-        errors.extend(result.errors);
         let has_records_in_range = member_records.iter().any(|r| dates.in_range(r.date));
         let indexes = index::evaluate(book, &member_records, &result.awards, &attrs, period, dates);
-        if let Some(report) = member_report(
+        let report = member_report(
             book,
             &member_id,
             result.awards,
@@ -214,9 +219,23 @@ pub fn score(
             has_records_in_range,
             period,
             dates,
-        ) {
-            members.push(report);
+        );
+        (g, member_used, result.errors, report)
+    };
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    let outcomes: Vec<_> = {
+        use rayon::prelude::*;
+        tasks.into_par_iter().map(evaluate).collect()
+    };
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    let outcomes: Vec<_> = tasks.into_iter().map(evaluate).collect();
+    let mut members = Vec::with_capacity(outcomes.len());
+    for (g, member_used, member_errors, report) in outcomes {
+        for (&i, was_used) in group_of(g).iter().zip(member_used) {
+            used[i] |= was_used;
         }
+        errors.extend(member_errors);
+        members.extend(report);
     }
     let unmatched = order
         .iter()
@@ -248,6 +267,43 @@ pub fn score(
         rejected,
         unmatched,
     }
+}
+
+/// Each record's member rank (by id text) for the records in `order`: equal ids get
+/// equal ranks. Readers share one `Arc` per member, so ids are compared by pointer
+/// first and only the distinct ones by text.
+fn member_ranks(records: &[Record], order: &[usize]) -> Vec<u32> {
+    let mut by_pointer: HashMap<usize, u32> = HashMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut slot = vec![0u32; records.len()];
+    let mut last: Option<(usize, u32)> = None;
+    for &i in order {
+        let member = &records[i].member;
+        let key = Arc::as_ptr(member) as *const u8 as usize;
+        let s = match last {
+            Some((k, s)) if k == key => s,
+            _ => *by_pointer.entry(key).or_insert_with(|| {
+                distinct.push(member);
+                (distinct.len() - 1) as u32
+            }),
+        };
+        last = Some((key, s));
+        slot[i] = s;
+    }
+    let mut sorted: Vec<u32> = (0..distinct.len() as u32).collect();
+    sorted.sort_unstable_by_key(|&d| distinct[d as usize]);
+    let mut rank_of = vec![0u32; distinct.len()];
+    let mut rank = 0;
+    for (k, &d) in sorted.iter().enumerate() {
+        if k > 0 && distinct[sorted[k - 1] as usize] != distinct[d as usize] {
+            rank += 1;
+        }
+        rank_of[d as usize] = rank;
+    }
+    for &i in order {
+        slot[i] = rank_of[slot[i] as usize];
+    }
+    slot
 }
 
 fn rulebook_ref(book: &Rulebook) -> RulebookRef {

@@ -4,3 +4,4 @@ mod bank;
 mod conformance;
 mod diagnostics;
 mod invariants;
+mod parallel;
