@@ -70,16 +70,18 @@ pub(crate) struct Award {
     pub rule: usize,
     pub date: Date,
     pub points: Decimal,
-    /// (source, position, id) of the records it came from.
-    pub records: Vec<(u32, u64, String)>,
+    /// (source, position) of the first record it came from, for the report's order.
+    pub first: Option<(u32, u64)>,
+    /// Ids of the records it came from.
+    pub records: Vec<String>,
     pub explain: String,
     pub withheld: Option<(String, Decimal)>,
     pub provisional: bool,
     pub failed: Option<String>,
 }
 
-fn record_ref(record: &Record) -> (u32, u64, String) {
-    (record.source, record.position, record.id.to_string())
+fn record_ref(record: &Record) -> String {
+    record.id.to_string()
 }
 
 fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
@@ -360,12 +362,13 @@ fn score_member(
     for &rule_index in &book.order {
         let rule = &book.rules[rule_index];
         let state = caps.entry(rule.id.as_str()).or_default();
-        let mut give = |date: Date, points: Decimal, refs: Vec<(u32, u64, String)>, explain: String| {
+        let mut give = |date: Date, points: Decimal, refs: Vec<String>, first: Option<&Record>, explain: String| {
             let capped = state.apply(&rule.caps, date, book.unit.round(points));
             Award {
                 rule: rule_index,
                 date,
                 points: capped.points,
+                first: first.map(|r| (r.source, r.position)),
                 records: refs,
                 explain,
                 withheld: capped.withheld,
@@ -387,6 +390,7 @@ fn score_member(
                                 record.date,
                                 outcome.points,
                                 vec![record_ref(record)],
+                                Some(record),
                                 outcome.explain,
                             ));
                         }
@@ -401,7 +405,8 @@ fn score_member(
                         continue;
                     }
                     let refs = rating.records.iter().map(|r| record_ref(r)).collect();
-                    let mut award = give(rating.date, rating.points, refs, rating.explain);
+                    let first = rating.records.first().copied();
+                    let mut award = give(rating.date, rating.points, refs, first, rating.explain);
                     award.provisional = rating.provisional;
                     awards.push(award);
                 }
@@ -438,8 +443,9 @@ fn score_member(
                                 .iter()
                                 .map(|&i| record_ref(in_force[i]))
                                 .collect();
+                            let first = group_award.records.first().map(|&i| in_force[i]);
                             let mut award =
-                                give(group_award.date, group_award.points, refs, group_award.explain);
+                                give(group_award.date, group_award.points, refs, first, group_award.explain);
                             award.provisional = group_award.provisional;
                             award.failed = group_award.failed;
                             awards.push(award);
@@ -448,7 +454,7 @@ fn score_member(
                     Err(error) => {
                         let message = format!("rule `{}` failed for member `{member}`: {error}", rule.id);
                         let last = records.last().map_or(dates.as_of, |r| r.date);
-                        let mut award = give(last, Decimal::ZERO, Vec::new(), message.clone());
+                        let mut award = give(last, Decimal::ZERO, Vec::new(), None, message.clone());
                         award.failed = Some(message);
                         awards.push(award);
                     }
@@ -482,7 +488,7 @@ fn member_report(
         .map(|r| book.rule_index(&r.id).unwrap_or(0))
         .collect();
     awards.sort_by(|a, b| {
-        let key = |x: &Award| (x.date, rule_order[x.rule], x.records.first().map(|r| (r.0, r.1)));
+        let key = |x: &Award| (x.date, rule_order[x.rule], x.first);
         key(a).cmp(&key(b))
     });
     let mut periods: Vec<(Window, PeriodReport)> = Vec::new();
@@ -515,7 +521,7 @@ fn member_report(
             rule: rule_id.clone(),
             date: award.date,
             points: scale(award.points),
-            records: award.records.into_iter().map(|(.., id)| id).collect(),
+            records: award.records,
             explain: award.explain,
             withheld: award.withheld.map(|(cap, points)| Withheld {
                 cap,

@@ -40,6 +40,8 @@ pub fn explain(c: &Compiled, env: &Env) -> Explained {
 #[derive(Clone, Debug)]
 pub struct Template {
     pieces: Vec<String>,
+    /// The pieces' total length.
+    len: usize,
     /// Probe indices in the order their annotations appear in the text.
     order: Vec<usize>,
 }
@@ -57,7 +59,8 @@ pub fn template(source: &str, strings: &[std::ops::Range<usize>], ats: &[usize])
     let annotations: Vec<(usize, String)> = order.iter().map(|&i| (ats[i], MARK.to_string())).collect();
     let text = annotate(source, strings, &annotations);
     let pieces: Vec<String> = text.split(MARK).map(str::to_owned).collect();
-    (pieces.len() == ats.len() + 1).then_some(Template { pieces, order })
+    let len = pieces.iter().map(String::len).sum();
+    (pieces.len() == ats.len() + 1).then_some(Template { pieces, len, order })
 }
 
 /// Like [`explain`], but an evaluation error is returned (with the text so far)
@@ -65,15 +68,14 @@ pub fn template(source: &str, strings: &[std::ops::Range<usize>], ats: &[usize])
 /// this one evaluation.
 pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, super::EvalError)> {
     use std::fmt::Write;
-    let values: Vec<Option<Value>> = c.probes.iter().map(|p| (p.eval)(env).ok()).collect();
     let mut text = match &c.template {
         Some(t) => {
-            let mut text = String::with_capacity(t.pieces.iter().map(String::len).sum::<usize>() + 8 * values.len());
+            let mut text = String::with_capacity(t.len + 8 * t.order.len());
             for (piece, &i) in t.pieces.iter().zip(&t.order) {
                 text.push_str(piece);
-                match &values[i] {
-                    Some(v) => write!(text, "{v}").expect("writing to a String"),
-                    None => text.push_str("error"),
+                match (c.probes[i].eval)(env) {
+                    Ok(v) => write!(text, "{v}").expect("writing to a String"),
+                    Err(_) => text.push_str("error"),
                 }
             }
             text.push_str(t.pieces.last().map_or("", String::as_str));
@@ -83,8 +85,7 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
             let mut annotations: Vec<(usize, String)> = c
                 .probes
                 .iter()
-                .zip(&values)
-                .map(|(p, v)| (p.at, v.as_ref().map_or_else(|| "error".to_owned(), Value::to_string)))
+                .map(|p| (p.at, (p.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string())))
                 .collect();
             annotations.sort_by_key(|a| a.0);
             annotate(&c.source, &c.strings, &annotations)
@@ -103,9 +104,10 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
             }
             let mut missing: Vec<String> = Vec::new();
             if v.is_null() {
-                for (p, value) in c.probes.iter().zip(&values) {
-                    if let (Some(value), Some(name)) = (value, &p.name)
-                        && value.is_null()
+                // Rare (a missing field): the probes are evaluated again, in source order.
+                for p in &c.probes {
+                    if let Some(name) = &p.name
+                        && (p.eval)(env).is_ok_and(|v| v.is_null())
                         && !missing.contains(name)
                     {
                         missing.push(name.clone());
