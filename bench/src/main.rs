@@ -84,9 +84,15 @@ fn main() {
     };
     let (one, all) = (pool(1), pool(cores));
     let (t, report) = one.install(|| measure(config.reps, || book.score(&records, None, &options)));
-    results.push(("merit engine, evaluation only (records in memory), 1 thread".into(), t));
+    results.push((
+        "merit engine, evaluation only (records in memory), 1 thread".into(),
+        t,
+    ));
     let (t, report_all) = all.install(|| measure(config.reps, || book.score(&records, None, &options)));
-    results.push((format!("merit engine, evaluation only (records in memory), {cores} threads"), t));
+    results.push((
+        format!("merit engine, evaluation only (records in memory), {cores} threads"),
+        t,
+    ));
     let (t, end_to_end) = all.install(|| {
         measure(config.reps, || {
             let mut read = Records::new();
@@ -98,15 +104,22 @@ fn main() {
     results.push((format!("merit engine, JSONL bytes → report, {cores} threads"), t));
     let table_book =
         Rulebook::from_yaml(workload::BOOK_TABLE, "bench-table.yaml").expect("table rulebook loads");
-    let (t, table_report) = one.install(|| measure(config.reps, || table_book.score(&records, None, &options)));
+    let (t, table_report) =
+        one.install(|| measure(config.reps, || table_book.score(&records, None, &options)));
     results.push(("merit engine, same rule as a decision table, 1 thread".into(), t));
     let (t, _) = all.install(|| measure(config.reps, || table_book.score(&records, None, &options)));
-    results.push((format!("merit engine, same rule as a decision table, {cores} threads"), t));
+    results.push((
+        format!("merit engine, same rule as a decision table, {cores} threads"),
+        t,
+    ));
     let script_book =
         Rulebook::from_yaml(workload::BOOK_SCRIPT, "bench-script.yaml").expect("script rulebook loads");
     let (t, script_report) =
         one.install(|| measure(config.reps.min(3), || script_book.score(&records, None, &options)));
-    results.push(("merit engine, same rule as a rhai script (per member-month), 1 thread".into(), t));
+    results.push((
+        "merit engine, same rule as a rhai script (per member-month), 1 thread".into(),
+        t,
+    ));
     let (t, _) = all.install(|| measure(config.reps.min(3), || script_book.score(&records, None, &options)));
     results.push((
         format!("merit engine, same rule as a rhai script (per member-month), {cores} threads"),

@@ -112,6 +112,10 @@ struct MemberResult {
     errors: Vec<(u32, u64, Rejected)>,
 }
 
+/// One member to evaluate: its id, its group of records (an index into the groups;
+/// none when it only received ratings) and the rating awards it received.
+type Task<'a> = (Arc<str>, Option<usize>, Vec<(usize, RatingAward<'a>)>);
+
 /// Scores records (already read and typed) against a rulebook.
 pub fn score(
     book: &Rulebook,
@@ -188,8 +192,7 @@ pub fn score(
     member_ids.extend(ratings.keys().cloned());
     member_ids.sort();
     member_ids.dedup();
-    let mut tasks: Vec<(Arc<str>, Option<usize>, Vec<(usize, RatingAward)>)> =
-        Vec::with_capacity(member_ids.len());
+    let mut tasks: Vec<Task> = Vec::with_capacity(member_ids.len());
     let mut next_group = 0;
     for member_id in member_ids {
         let group = match groups.get(next_group) {
@@ -205,7 +208,7 @@ pub fn score(
     // Each member is a pure function of its own records (and the ratings read above):
     // evaluated in parallel when the `parallel` feature is on, merged in member order.
     let group_of = |g: Option<usize>| g.map_or(&[][..], |g| groups[g]);
-    let evaluate = |(member_id, g, seeded): (Arc<str>, Option<usize>, Vec<(usize, RatingAward)>)| {
+    let evaluate = |(member_id, g, seeded): Task| {
         let group = group_of(g);
         let member_records: Vec<&Record> = group.iter().map(|&i| &records[i]).collect();
         let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
@@ -362,20 +365,21 @@ fn score_member(
     for &rule_index in &book.order {
         let rule = &book.rules[rule_index];
         let state = caps.entry(rule.id.as_str()).or_default();
-        let mut give = |date: Date, points: Decimal, refs: Vec<String>, first: Option<&Record>, explain: String| {
-            let capped = state.apply(&rule.caps, date, book.unit.round(points));
-            Award {
-                rule: rule_index,
-                date,
-                points: capped.points,
-                first: first.map(|r| (r.source, r.position)),
-                records: refs,
-                explain,
-                withheld: capped.withheld,
-                provisional: false,
-                failed: None,
-            }
-        };
+        let mut give =
+            |date: Date, points: Decimal, refs: Vec<String>, first: Option<&Record>, explain: String| {
+                let capped = state.apply(&rule.caps, date, book.unit.round(points));
+                Award {
+                    rule: rule_index,
+                    date,
+                    points: capped.points,
+                    first: first.map(|r| (r.source, r.position)),
+                    records: refs,
+                    explain,
+                    withheld: capped.withheld,
+                    provisional: false,
+                    failed: None,
+                }
+            };
         match &rule.kind {
             kind if kind.is_per_record() => {
                 for (i, record) in records.iter().enumerate() {
@@ -444,8 +448,13 @@ fn score_member(
                                 .map(|&i| record_ref(in_force[i]))
                                 .collect();
                             let first = group_award.records.first().map(|&i| in_force[i]);
-                            let mut award =
-                                give(group_award.date, group_award.points, refs, first, group_award.explain);
+                            let mut award = give(
+                                group_award.date,
+                                group_award.points,
+                                refs,
+                                first,
+                                group_award.explain,
+                            );
                             award.provisional = group_award.provisional;
                             award.failed = group_award.failed;
                             awards.push(award);

@@ -34,7 +34,11 @@ fn reports_are_byte_identical_at_any_thread_count() {
         let one = on_threads(1, &book, &records);
         assert!(one.contains("\"members\""), "{rules}: a report");
         for threads in [2, 3, 8] {
-            assert_eq!(one, on_threads(threads, &book, &records), "{rules} on {threads} threads");
+            assert_eq!(
+                one,
+                on_threads(threads, &book, &records),
+                "{rules} on {threads} threads"
+            );
         }
     }
 }

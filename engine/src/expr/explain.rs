@@ -85,7 +85,12 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
             let mut annotations: Vec<(usize, String)> = c
                 .probes
                 .iter()
-                .map(|p| (p.at, (p.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string())))
+                .map(|p| {
+                    (
+                        p.at,
+                        (p.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string()),
+                    )
+                })
                 .collect();
             annotations.sort_by_key(|a| a.0);
             annotate(&c.source, &c.strings, &annotations)
@@ -114,7 +119,11 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
                     }
                 }
             }
-            Ok(Explained { text, value: v, missing })
+            Ok(Explained {
+                text,
+                value: v,
+                missing,
+            })
         }
         Err(e) => Err((text, e)),
     }
