@@ -134,10 +134,20 @@ pub fn score(
     // Members are ranked once (by their id's text), so the sort compares integers,
     // not strings; the index breaks ties as the stable sort did.
     let ranks = member_ranks(records, &order);
-    order.sort_unstable_by_key(|&i| {
-        let r = &records[i];
-        (ranks[i], r.date, r.source, r.position, i)
-    });
+    // The keys are gathered in one pass in input order, then sorted contiguous (no
+    // scattered record reads inside the sort).
+    let mut keys: Vec<(u32, Date, u32, u64, usize)> = order
+        .iter()
+        .map(|&i| {
+            let r = &records[i];
+            (ranks[i], r.date, r.source, r.position, i)
+        })
+        .collect();
+    keys.sort_unstable();
+    for (slot, key) in order.iter_mut().zip(&keys) {
+        *slot = key.4;
+    }
+    drop(keys);
     let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
     let run = Run { book, dates, words };
     let attrs_of = |member: &str| {
@@ -213,8 +223,11 @@ pub fn score(
         let member_records: Vec<&Record> = group.iter().map(|&i| &records[i]).collect();
         let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
         let attrs = attrs_of(&member_id);
+        // A member's records are scattered in memory: touching each once in a tight loop
+        // lets the loads overlap, rather than stalling one by one inside the rules.
+        let in_range = member_records.iter().filter(|r| dates.in_range(r.date)).count();
+        let has_records_in_range = in_range > 0;
         let result = score_member(run, &member_id, &attrs, &member_records, &mut member_used, seeded);
-        let has_records_in_range = member_records.iter().any(|r| dates.in_range(r.date));
         let indexes = index::evaluate(book, &member_records, &result.awards, &attrs, period, dates);
         let report = member_report(
             book,
