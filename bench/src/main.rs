@@ -6,6 +6,7 @@
 //! fastest hand-written loop. Timings are printed, never asserted.
 
 mod loops;
+mod machine;
 mod workload;
 
 use std::time::{Duration, Instant};
@@ -65,32 +66,65 @@ fn main() {
     let jsonl = workload::jsonl(&rows);
     let options = ScoreOptions::default();
 
-    let mut results: Vec<(&str, Duration)> = Vec::new();
+    let mut results: Vec<(String, Duration)> = Vec::new();
     let (t, fixed) = measure(config.reps, || {
         loops::fixed_point(&rows, &loops::order(&rows), config.members)
     });
-    results.push(("hand-written Rust, fixed-point i64", t));
+    results.push(("hand-written Rust, fixed-point i64, 1 thread".into(), t));
     let (t, decimal) = measure(config.reps, || {
         loops::decimal_hashmap(&rows, &loops::order(&rows), config.members)
     });
-    results.push(("hand-written Rust, rust_decimal + HashMap", t));
-    let (t, report) = measure(config.reps, || book.score(&records, None, &options));
-    results.push(("merit engine, evaluation only (records in memory)", t));
-    let (t, end_to_end) = measure(config.reps, || {
-        let mut read = Records::new();
-        read.read(&book, &jsonl, Format::Jsonl, "bench.jsonl")
-            .expect("bench JSONL reads");
-        book.score(&read, None, &options)
+    results.push(("hand-written Rust, rust_decimal + HashMap, 1 thread".into(), t));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool")
+    };
+    let (one, all) = (pool(1), pool(cores));
+    let (t, report) = one.install(|| measure(config.reps, || book.score(&records, None, &options)));
+    results.push((
+        "merit engine, evaluation only (records in memory), 1 thread".into(),
+        t,
+    ));
+    let (t, report_all) = all.install(|| measure(config.reps, || book.score(&records, None, &options)));
+    results.push((
+        format!("merit engine, evaluation only (records in memory), {cores} threads"),
+        t,
+    ));
+    let (t, end_to_end) = all.install(|| {
+        measure(config.reps, || {
+            let mut read = Records::new();
+            read.read(&book, &jsonl, Format::Jsonl, "bench.jsonl")
+                .expect("bench JSONL reads");
+            book.score(&read, None, &options)
+        })
     });
-    results.push(("merit engine, JSONL bytes → report", t));
+    results.push((format!("merit engine, JSONL bytes → report, {cores} threads"), t));
     let table_book =
         Rulebook::from_yaml(workload::BOOK_TABLE, "bench-table.yaml").expect("table rulebook loads");
-    let (t, table_report) = measure(config.reps, || table_book.score(&records, None, &options));
-    results.push(("merit engine, same rule as a decision table", t));
+    let (t, table_report) =
+        one.install(|| measure(config.reps, || table_book.score(&records, None, &options)));
+    results.push(("merit engine, same rule as a decision table, 1 thread".into(), t));
+    let (t, _) = all.install(|| measure(config.reps, || table_book.score(&records, None, &options)));
+    results.push((
+        format!("merit engine, same rule as a decision table, {cores} threads"),
+        t,
+    ));
     let script_book =
         Rulebook::from_yaml(workload::BOOK_SCRIPT, "bench-script.yaml").expect("script rulebook loads");
-    let (t, script_report) = measure(config.reps.min(3), || script_book.score(&records, None, &options));
-    results.push(("merit engine, same rule as a rhai script (per member-month)", t));
+    let (t, script_report) =
+        one.install(|| measure(config.reps.min(3), || script_book.score(&records, None, &options)));
+    results.push((
+        "merit engine, same rule as a rhai script (per member-month), 1 thread".into(),
+        t,
+    ));
+    let (t, _) = all.install(|| measure(config.reps.min(3), || script_book.score(&records, None, &options)));
+    results.push((
+        format!("merit engine, same rule as a rhai script (per member-month), {cores} threads"),
+        t,
+    ));
 
     // Every contender must have computed the same totals before any figure counts.
     let engine_totals: Vec<i64> = (0..config.members)
@@ -104,6 +138,11 @@ fn main() {
     assert_eq!(
         fixed, engine_totals,
         "the engine disagrees with the hand-written loop"
+    );
+    assert_eq!(
+        report.to_json(),
+        report_all.to_json(),
+        "the report differs between 1 and {cores} threads"
     );
     assert_eq!(
         report.members, end_to_end.members,
@@ -123,7 +162,12 @@ fn main() {
         grand / 10,
         grand % 10
     );
-    println!("medians of {} runs after a warm-up, one thread\n", config.reps);
+    println!(
+        "machine: {cores} cores ({}), load average {}; medians of {} runs after a warm-up\n",
+        machine::cpu_model(),
+        machine::load_average(),
+        config.reps
+    );
     let baseline = results[0].1.as_secs_f64();
     println!("| contender | time | records/s | × fixed-point time |");
     println!("| --- | ---: | ---: | ---: |");

@@ -70,16 +70,18 @@ pub(crate) struct Award {
     pub rule: usize,
     pub date: Date,
     pub points: Decimal,
-    /// (source, position, id) of the records it came from.
-    pub records: Vec<(u32, u64, String)>,
+    /// (source, position) of the first record it came from, for the report's order.
+    pub first: Option<(u32, u64)>,
+    /// Ids of the records it came from.
+    pub records: Vec<String>,
     pub explain: String,
     pub withheld: Option<(String, Decimal)>,
     pub provisional: bool,
     pub failed: Option<String>,
 }
 
-fn record_ref(record: &Record) -> (u32, u64, String) {
-    (record.source, record.position, record.id.to_string())
+fn record_ref(record: &Record) -> String {
+    record.id.to_string()
 }
 
 fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
@@ -110,6 +112,10 @@ struct MemberResult {
     errors: Vec<(u32, u64, Rejected)>,
 }
 
+/// One member to evaluate: its id, its group of records (an index into the groups;
+/// none when it only received ratings) and the rating awards it received.
+type Task<'a> = (Arc<str>, Option<usize>, Vec<(usize, RatingAward<'a>)>);
+
 /// Scores records (already read and typed) against a rulebook.
 pub fn score(
     book: &Rulebook,
@@ -125,10 +131,23 @@ pub fn score(
     let mut order: Vec<usize> = (0..records.len())
         .filter(|&i| records[i].date <= dates.as_of)
         .collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&records[a], &records[b]);
-        (&a.member, a.date, a.source, a.position).cmp(&(&b.member, b.date, b.source, b.position))
-    });
+    // Members are ranked once (by their id's text), so the sort compares integers,
+    // not strings; the index breaks ties as the stable sort did.
+    let ranks = member_ranks(records, &order);
+    // The keys are gathered in one pass in input order, then sorted contiguous (no
+    // scattered record reads inside the sort).
+    let mut keys: Vec<(u32, Date, u32, u64, usize)> = order
+        .iter()
+        .map(|&i| {
+            let r = &records[i];
+            (ranks[i], r.date, r.source, r.position, i)
+        })
+        .collect();
+    keys.sort_unstable();
+    for (slot, key) in order.iter_mut().zip(&keys) {
+        *slot = key.4;
+    }
+    drop(keys);
     let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
     let run = Run { book, dates, words };
     let attrs_of = |member: &str| {
@@ -178,35 +197,39 @@ pub fn score(
         }
     }
 
-    let groups: Vec<&[usize]> = order
-        .chunk_by(|&a, &b| records[a].member == records[b].member)
-        .collect();
+    let groups: Vec<&[usize]> = order.chunk_by(|&a, &b| ranks[a] == ranks[b]).collect();
     let mut member_ids: Vec<Arc<str>> = groups.iter().map(|g| records[g[0]].member.clone()).collect();
     member_ids.extend(ratings.keys().cloned());
     member_ids.sort();
     member_ids.dedup();
-    let mut members = Vec::new();
+    let mut tasks: Vec<Task> = Vec::with_capacity(member_ids.len());
     let mut next_group = 0;
     for member_id in member_ids {
-        let group: &[usize] = match groups.get(next_group) {
+        let group = match groups.get(next_group) {
             Some(g) if records[g[0]].member == member_id => {
                 next_group += 1;
-                g
+                Some(next_group - 1)
             }
-            _ => &[],
+            _ => None,
         };
+        let seeded = ratings.remove(&member_id).unwrap_or_default();
+        tasks.push((member_id, group, seeded));
+    }
+    // Each member is a pure function of its own records (and the ratings read above):
+    // evaluated in parallel when the `parallel` feature is on, merged in member order.
+    let group_of = |g: Option<usize>| g.map_or(&[][..], |g| groups[g]);
+    let evaluate = |(member_id, g, seeded): Task| {
+        let group = group_of(g);
         let member_records: Vec<&Record> = group.iter().map(|&i| &records[i]).collect();
         let mut member_used: Vec<bool> = group.iter().map(|&i| used[i]).collect();
         let attrs = attrs_of(&member_id);
-        let seeded = ratings.remove(&member_id).unwrap_or_default();
+        // A member's records are scattered in memory: touching each once in a tight loop
+        // lets the loads overlap, rather than stalling one by one inside the rules.
+        let in_range = member_records.iter().filter(|r| dates.in_range(r.date)).count();
+        let has_records_in_range = in_range > 0;
         let result = score_member(run, &member_id, &attrs, &member_records, &mut member_used, seeded);
-        for (&i, was_used) in group.iter().zip(member_used) {
-            used[i] |= was_used;
-        }
-        errors.extend(result.errors);
-        let has_records_in_range = member_records.iter().any(|r| dates.in_range(r.date));
         let indexes = index::evaluate(book, &member_records, &result.awards, &attrs, period, dates);
-        if let Some(report) = member_report(
+        let report = member_report(
             book,
             &member_id,
             result.awards,
@@ -214,9 +237,23 @@ pub fn score(
             has_records_in_range,
             period,
             dates,
-        ) {
-            members.push(report);
+        );
+        (g, member_used, result.errors, report)
+    };
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    let outcomes: Vec<_> = {
+        use rayon::prelude::*;
+        tasks.into_par_iter().map(evaluate).collect()
+    };
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    let outcomes: Vec<_> = tasks.into_iter().map(evaluate).collect();
+    let mut members = Vec::with_capacity(outcomes.len());
+    for (g, member_used, member_errors, report) in outcomes {
+        for (&i, was_used) in group_of(g).iter().zip(member_used) {
+            used[i] |= was_used;
         }
+        errors.extend(member_errors);
+        members.extend(report);
     }
     let unmatched = order
         .iter()
@@ -248,6 +285,43 @@ pub fn score(
         rejected,
         unmatched,
     }
+}
+
+/// Each record's member rank (by id text) for the records in `order`: equal ids get
+/// equal ranks. Readers share one `Arc` per member, so ids are compared by pointer
+/// first and only the distinct ones by text.
+fn member_ranks(records: &[Record], order: &[usize]) -> Vec<u32> {
+    let mut by_pointer: HashMap<usize, u32> = HashMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut slot = vec![0u32; records.len()];
+    let mut last: Option<(usize, u32)> = None;
+    for &i in order {
+        let member = &records[i].member;
+        let key = Arc::as_ptr(member) as *const u8 as usize;
+        let s = match last {
+            Some((k, s)) if k == key => s,
+            _ => *by_pointer.entry(key).or_insert_with(|| {
+                distinct.push(member);
+                (distinct.len() - 1) as u32
+            }),
+        };
+        last = Some((key, s));
+        slot[i] = s;
+    }
+    let mut sorted: Vec<u32> = (0..distinct.len() as u32).collect();
+    sorted.sort_unstable_by_key(|&d| distinct[d as usize]);
+    let mut rank_of = vec![0u32; distinct.len()];
+    let mut rank = 0;
+    for (k, &d) in sorted.iter().enumerate() {
+        if k > 0 && distinct[sorted[k - 1] as usize] != distinct[d as usize] {
+            rank += 1;
+        }
+        rank_of[d as usize] = rank;
+    }
+    for &i in order {
+        slot[i] = rank_of[slot[i] as usize];
+    }
+    slot
 }
 
 fn rulebook_ref(book: &Rulebook) -> RulebookRef {
@@ -304,19 +378,21 @@ fn score_member(
     for &rule_index in &book.order {
         let rule = &book.rules[rule_index];
         let state = caps.entry(rule.id.as_str()).or_default();
-        let mut give = |date: Date, points: Decimal, refs: Vec<(u32, u64, String)>, explain: String| {
-            let capped = state.apply(&rule.caps, date, book.unit.round(points));
-            Award {
-                rule: rule_index,
-                date,
-                points: capped.points,
-                records: refs,
-                explain,
-                withheld: capped.withheld,
-                provisional: false,
-                failed: None,
-            }
-        };
+        let mut give =
+            |date: Date, points: Decimal, refs: Vec<String>, first: Option<&Record>, explain: String| {
+                let capped = state.apply(&rule.caps, date, book.unit.round(points));
+                Award {
+                    rule: rule_index,
+                    date,
+                    points: capped.points,
+                    first: first.map(|r| (r.source, r.position)),
+                    records: refs,
+                    explain,
+                    withheld: capped.withheld,
+                    provisional: false,
+                    failed: None,
+                }
+            };
         match &rule.kind {
             kind if kind.is_per_record() => {
                 for (i, record) in records.iter().enumerate() {
@@ -331,6 +407,7 @@ fn score_member(
                                 record.date,
                                 outcome.points,
                                 vec![record_ref(record)],
+                                Some(record),
                                 outcome.explain,
                             ));
                         }
@@ -345,7 +422,8 @@ fn score_member(
                         continue;
                     }
                     let refs = rating.records.iter().map(|r| record_ref(r)).collect();
-                    let mut award = give(rating.date, rating.points, refs, rating.explain);
+                    let first = rating.records.first().copied();
+                    let mut award = give(rating.date, rating.points, refs, first, rating.explain);
                     award.provisional = rating.provisional;
                     awards.push(award);
                 }
@@ -382,8 +460,14 @@ fn score_member(
                                 .iter()
                                 .map(|&i| record_ref(in_force[i]))
                                 .collect();
-                            let mut award =
-                                give(group_award.date, group_award.points, refs, group_award.explain);
+                            let first = group_award.records.first().map(|&i| in_force[i]);
+                            let mut award = give(
+                                group_award.date,
+                                group_award.points,
+                                refs,
+                                first,
+                                group_award.explain,
+                            );
                             award.provisional = group_award.provisional;
                             award.failed = group_award.failed;
                             awards.push(award);
@@ -392,7 +476,7 @@ fn score_member(
                     Err(error) => {
                         let message = format!("rule `{}` failed for member `{member}`: {error}", rule.id);
                         let last = records.last().map_or(dates.as_of, |r| r.date);
-                        let mut award = give(last, Decimal::ZERO, Vec::new(), message.clone());
+                        let mut award = give(last, Decimal::ZERO, Vec::new(), None, message.clone());
                         award.failed = Some(message);
                         awards.push(award);
                     }
@@ -426,7 +510,7 @@ fn member_report(
         .map(|r| book.rule_index(&r.id).unwrap_or(0))
         .collect();
     awards.sort_by(|a, b| {
-        let key = |x: &Award| (x.date, rule_order[x.rule], x.records.first().map(|r| (r.0, r.1)));
+        let key = |x: &Award| (x.date, rule_order[x.rule], x.first);
         key(a).cmp(&key(b))
     });
     let mut periods: Vec<(Window, PeriodReport)> = Vec::new();
@@ -459,7 +543,7 @@ fn member_report(
             rule: rule_id.clone(),
             date: award.date,
             points: scale(award.points),
-            records: award.records.into_iter().map(|(.., id)| id).collect(),
+            records: award.records,
             explain: award.explain,
             withheld: award.withheld.map(|(cap, points)| Withheld {
                 cap,

@@ -6,4 +6,5 @@ mod conformance;
 mod diagnostics;
 mod invariants;
 mod limits;
+mod parallel;
 mod properties;

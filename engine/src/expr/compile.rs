@@ -34,6 +34,8 @@ pub struct Compiled {
     /// Spans of string literals, whose whitespace the explanation keeps.
     pub strings: Vec<Span>,
     pub rule_refs: Vec<String>,
+    /// The explanation's fixed text, split at the probes.
+    pub template: Option<super::explain::Template>,
 }
 
 /// One annotation: `=value` inserted at byte `at` of the source.
@@ -61,7 +63,10 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
             strings.push(n.span.clone());
         }
     });
+    let ats: Vec<usize> = probes.iter().map(|p| p.at).collect();
+    let template = super::explain::template(source, &strings, &ats);
     Compiled {
+        template,
         source: source.to_owned(),
         ty: typed.ty,
         root: root.f,

@@ -20,42 +20,113 @@ pub struct Explained {
 }
 
 pub fn explain(c: &Compiled, env: &Env) -> Explained {
-    let mut annotations = Vec::with_capacity(c.probes.len());
-    let mut nulls: Vec<String> = Vec::new();
-    for p in &c.probes {
-        let shown = match (p.eval)(env) {
-            Ok(v) => {
-                if v.is_null()
-                    && let Some(name) = &p.name
-                    && !nulls.contains(name)
-                {
-                    nulls.push(name.clone());
-                }
-                v.to_string()
-            }
-            Err(_) => "error".to_owned(),
-        };
-        annotations.push((p.at, shown));
-    }
-    annotations.sort_by_key(|a| a.0);
-    let mut text = annotate(&c.source, &c.strings, &annotations);
-    let (value, missing) = match (c.root)(env) {
-        Ok(v) => {
-            let shown = v.to_string();
-            if c.constant.is_none() || text != shown {
-                text.push_str(" = ");
-                text.push_str(&shown);
-            }
-            let missing = if v.is_null() { nulls } else { Vec::new() };
-            (v, missing)
-        }
-        Err(e) => {
+    match explain_result(c, env) {
+        Ok(explained) => explained,
+        Err((mut text, e)) => {
             text.push_str(" = error: ");
             text.push_str(&e.message);
-            (Value::Null, Vec::new())
+            Explained {
+                text,
+                value: Value::Null,
+                missing: Vec::new(),
+            }
+        }
+    }
+}
+
+/// The explanation's text pieces around the probes, worked out once per expression:
+/// `pieces[k]` comes before the `k`-th annotation in byte order (ending with its `=`),
+/// the last piece after every annotation.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pieces: Vec<String>,
+    /// The pieces' total length.
+    len: usize,
+    /// Probe indices in the order their annotations appear in the text.
+    order: Vec<usize>,
+}
+
+/// Splits the annotated source at each annotation, so that explaining a value is
+/// concatenation (no whitespace scan per evaluation). `None` when the source holds
+/// the placeholder character (then explanations take the slow path).
+pub fn template(source: &str, strings: &[std::ops::Range<usize>], ats: &[usize]) -> Option<Template> {
+    const MARK: char = '\u{0}';
+    if source.contains(MARK) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..ats.len()).collect();
+    order.sort_by_key(|&i| ats[i]);
+    let annotations: Vec<(usize, String)> = order.iter().map(|&i| (ats[i], MARK.to_string())).collect();
+    let text = annotate(source, strings, &annotations);
+    let pieces: Vec<String> = text.split(MARK).map(str::to_owned).collect();
+    let len = pieces.iter().map(String::len).sum();
+    (pieces.len() == ats.len() + 1).then_some(Template { pieces, len, order })
+}
+
+/// Like [`explain`], but an evaluation error is returned (with the text so far)
+/// rather than written into the text: the caller that needs the value gets it from
+/// this one evaluation.
+pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, super::EvalError)> {
+    use std::fmt::Write;
+    let mut text = match &c.template {
+        Some(t) => {
+            let mut text = String::with_capacity(t.len + 8 * t.order.len());
+            for (piece, &i) in t.pieces.iter().zip(&t.order) {
+                text.push_str(piece);
+                match (c.probes[i].eval)(env) {
+                    Ok(v) => write!(text, "{v}").expect("writing to a String"),
+                    Err(_) => text.push_str("error"),
+                }
+            }
+            text.push_str(t.pieces.last().map_or("", String::as_str));
+            text
+        }
+        None => {
+            let mut annotations: Vec<(usize, String)> = c
+                .probes
+                .iter()
+                .map(|p| {
+                    (
+                        p.at,
+                        (p.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string()),
+                    )
+                })
+                .collect();
+            annotations.sort_by_key(|a| a.0);
+            annotate(&c.source, &c.strings, &annotations)
         }
     };
-    Explained { text, value, missing }
+    match (c.root)(env) {
+        Ok(v) => {
+            if c.constant.is_none() {
+                write!(text, " = {v}").expect("writing to a String");
+            } else {
+                let shown = v.to_string();
+                if text != shown {
+                    text.push_str(" = ");
+                    text.push_str(&shown);
+                }
+            }
+            let mut missing: Vec<String> = Vec::new();
+            if v.is_null() {
+                // Rare (a missing field): the probes are evaluated again, in source order.
+                for p in &c.probes {
+                    if let Some(name) = &p.name
+                        && (p.eval)(env).is_ok_and(|v| v.is_null())
+                        && !missing.contains(name)
+                    {
+                        missing.push(name.clone());
+                    }
+                }
+            }
+            Ok(Explained {
+                text,
+                value: v,
+                missing,
+            })
+        }
+        Err(e) => Err((text, e)),
+    }
 }
 
 /// The source with whitespace runs (outside string literals) collapsed to one space,

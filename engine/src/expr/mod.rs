@@ -242,6 +242,12 @@ impl Expr {
         explain::explain(&self.0, env)
     }
 
+    /// Evaluates once, with every name annotated: the value and its explanation, or
+    /// the evaluation error.
+    pub fn eval_explained(&self, env: &Env) -> Result<Explained, EvalError> {
+        explain::explain_result(&self.0, env).map_err(|(_, e)| e)
+    }
+
     /// Rule ids named in `points("…")`, in source order, for cycle checks.
     pub fn rule_refs(&self) -> Vec<String> {
         self.0.rule_refs.clone()

@@ -130,14 +130,15 @@ impl Outcome {
     /// Evaluates a points expression; a null result (a missing field) is 0 points
     /// and the explanation names what was missing.
     pub fn from_points(expr: &Expr, env: &Env, words: Words) -> Result<Outcome, EvalError> {
-        let value = expr.eval(env)?;
-        let points = match value {
+        let explained = expr.eval_explained(env)?;
+        let points = match explained.value {
             Value::Num(points) => points,
             _ => Decimal::ZERO,
         };
-        let explained = expr.explain(env);
-        let missing = words.missing(&explained.missing, explained.value.is_null());
-        let explain = format!("{}{missing}", explained.text);
+        let mut explain = explained.text;
+        if explained.value.is_null() || !explained.missing.is_empty() {
+            explain.push_str(&words.missing(&explained.missing, explained.value.is_null()));
+        }
         Ok(Outcome { points, explain })
     }
 }
