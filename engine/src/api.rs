@@ -149,6 +149,18 @@ impl Records {
         }
     }
 
+    /// How the next input is read: its index among the inputs, its name, the limits.
+    fn options<'a>(&self, book: &'a Rulebook, name: &'a str) -> ReadOptions<'a> {
+        ReadOptions {
+            source: self.sources.len() as u32,
+            source_name: Some(name),
+            max_record_bytes: self
+                .max_record_bytes
+                .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
+            ..ReadOptions::new(&book.schema, &book.timezone)
+        }
+    }
+
     /// Reads one input (`name` is how rejections refer to it) and returns how many
     /// records it held, accepted or rejected.
     pub fn read(
@@ -159,14 +171,7 @@ impl Records {
         name: &str,
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
-        let options = ReadOptions {
-            source: self.sources.len() as u32,
-            source_name: Some(name),
-            max_record_bytes: self
-                .max_record_bytes
-                .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
-            ..ReadOptions::new(&book.schema, &book.timezone)
-        };
+        let options = self.options(book, name);
         records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
         self.sources.push(name.to_owned());
         Ok(self.records.len() + self.rejected.len() - before)
@@ -304,14 +309,7 @@ impl Records {
         name: &str,
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
-        let options = ReadOptions {
-            source: self.sources.len() as u32,
-            source_name: Some(name),
-            max_record_bytes: self
-                .max_record_bytes
-                .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
-            ..ReadOptions::new(&book.schema, &book.timezone)
-        };
+        let options = self.options(book, name);
         let mut position = 0u64;
         for (index, batch) in batches.into_iter().enumerate() {
             let batch = batch.map_err(|e| InputError {
