@@ -235,7 +235,9 @@ impl PyRulebook {
     ///
     /// ``start``/``end`` bound the reported range, ``as_of`` is the day the report
     /// is made (dates or ``"YYYY-MM-DD"``), ``period`` the period of its rows
-    /// (``day``, ``week``, ``month``, ``quarter``, ``year``). ``members`` gives
+    /// (``day``, ``week``, ``month``, ``quarter``, ``year``), ``lang`` the language of
+    /// the explanations (``"zh"`` or ``"en"``; Chinese for rulebooks with Chinese
+    /// titles by default). ``members`` gives
     /// member profiles: a dict ``{member: {attribute: value}}``, rows with a
     /// ``member`` key in any of the record forms, or a path.
     ///
@@ -247,7 +249,7 @@ impl PyRulebook {
     /// ...                     period="quarter")
     /// >>> report.to_dict()["members"][0]["periods"][0]["rules"]
     /// {'hours': Decimal('1')}
-    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None))]
+    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None, lang = None))]
     #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
@@ -258,7 +260,15 @@ impl PyRulebook {
         as_of: Option<&Bound<'_, PyAny>>,
         period: Option<&str>,
         members: Option<&Bound<'_, PyAny>>,
+        lang: Option<&str>,
     ) -> PyResult<PyReport> {
+        let lang = match lang {
+            None => None,
+            Some(name) => Some(
+                merit::explain::Lang::parse(name)
+                    .ok_or_else(|| argument(py, format!("lang: expected \"zh\" or \"en\", got {name:?}")))?,
+            ),
+        };
         let period = match period {
             None => None,
             Some(name) => Some(Per::parse(name).ok_or_else(|| {
@@ -273,7 +283,7 @@ impl PyRulebook {
             to: date_option("end", end)?,
             as_of: date_option("as_of", as_of)?,
             period,
-            lang: None,
+            lang,
         };
         let input = records_input(records)?;
         let members = members.filter(|m| !m.is_none()).map(members_input).transpose()?;

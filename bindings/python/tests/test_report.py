@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 import merit
 from conftest import ROOT
@@ -75,3 +76,15 @@ def test_repr_and_conveniences():
     assert len(report) == len(report.members) == 120
     assert report.members == sorted(report.members)
     assert report.period == "month" and report.rejected == []
+
+
+def test_explanations_follow_lang():
+    book = merit.Rulebook.from_yaml(
+        'fields: { hours: decimal? }\nrules:\n  - { id: v, when: kind == "v", points: hours * 10 }\n', "book.yaml"
+    )
+    records = [{"member": "m1", "kind": "v", "date": "2026-03-02"}]
+    award = lambda lang: book.score(records, lang=lang).to_dict()["members"][0]["periods"][0]["awards"][0]
+    assert award("en")["explain"] == "hours=null * 10 = null → 0 (`hours` missing)"
+    assert award("zh")["explain"] == "hours=null * 10 = null → 0（缺少 `hours`）"
+    with pytest.raises(merit.ArgumentError):
+        book.score(records, lang="fr")

@@ -18,6 +18,8 @@ struct OptionsIn {
     to: Option<String>,
     as_of: Option<String>,
     period: Option<String>,
+    /// The language of explanations: "zh" or "en".
+    lang: Option<String>,
     /// The format of `records` when it is a string or bytes.
     format: Option<String>,
     /// The format of `whatIf`'s extra records when they are a string or bytes.
@@ -75,7 +77,12 @@ pub fn options(value: JsValue) -> Result<Options, Error> {
             to: date("to", &raw.to)?,
             as_of: date("asOf", &raw.as_of)?,
             period,
-            lang: None,
+            lang: match raw.lang.as_deref() {
+                None => None,
+                Some(name) => Some(merit::explain::Lang::parse(name).ok_or_else(|| {
+                    Error::Argument(format!("lang: expected \"zh\" or \"en\", got {name:?}"))
+                })?),
+            },
         },
         members,
         format: format_option("format", &raw.format)?,
@@ -88,6 +95,7 @@ const OPTION_KEYS: &[&str] = &[
     "to",
     "asOf",
     "period",
+    "lang",
     "format",
     "extraFormat",
     "members",

@@ -36,6 +36,8 @@ export interface ScoreOptions {
   asOf?: DateString;
   /** The period of the report's rows; the rulebook's `period` by default. */
   period?: Period;
+  /** The language of explanations; Chinese for rulebooks with Chinese titles by default. */
+  lang?: "zh" | "en";
   /** Format of `records` when it is a string or bytes (guessed when missing). */
   format?: InputFormat;
   /** Format of `whatIf`'s extra records when they are a string or bytes. */

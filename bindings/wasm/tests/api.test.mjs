@@ -265,3 +265,14 @@ describe("the in-memory bank", () => {
     assert.equal(bank.statement("m1").closing, "10.0");
   });
 });
+
+describe("explanations in the member's language", () => {
+  test("lang picks the engine's wording", () => {
+    const book = Rulebook.fromYaml('fields: { hours: decimal? }\nrules:\n  - { id: v, when: kind == "v", points: hours * 10 }\n');
+    const records = [{ member: "m1", kind: "v", date: "2026-03-02" }];
+    const explain = (lang) => book.score(records, { lang }).members[0].periods[0].awards[0].explain;
+    assert.equal(explain("en"), "hours=null * 10 = null → 0 (`hours` missing)");
+    assert.equal(explain("zh"), "hours=null * 10 = null → 0（缺少 `hours`）");
+    assert.throws(() => book.score(records, { lang: "fr" }), /lang/);
+  });
+});

@@ -34,6 +34,7 @@ class Rulebook:
         as_of: Optional[DateLike] = None,
         period: Optional[str] = None,
         members: Optional[MembersLike] = None,
+        lang: Optional[str] = None,
     ) -> Report: ...
     @property
     def id(self) -> str: ...
