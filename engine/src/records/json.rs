@@ -36,6 +36,31 @@ pub(crate) fn parse_record(text: &str, builder: &mut Builder<'_>) -> Result<Shap
 }
 
 /// serde_json's message with its location cut to a column ("expected value at column 1").
+/// Reads one JSON text (a JSONL line, an array element) as one record, or rejects
+/// it saying why; `unit` is how the message names it ("line", "record").
+pub(crate) fn read_one(
+    text: &str,
+    unit: &str,
+    position: u64,
+    builder: &mut Builder<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) {
+    match parse_record(text, builder) {
+        Ok(Shape::Object) => builder.finish(position, records, rejected),
+        Ok(Shape::Other(what)) => builder.reject(
+            position,
+            format!("record is not a JSON object (got {what})"),
+            rejected,
+        ),
+        Err(e) => builder.reject(
+            position,
+            format!("{unit} is not valid JSON: {}", describe(&e)),
+            rejected,
+        ),
+    }
+}
+
 pub(crate) fn describe(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let bare = message
@@ -76,19 +101,7 @@ pub(crate) fn read(
             continue;
         }
         builder.start();
-        match parse_record(element, builder) {
-            Ok(Shape::Object) => builder.finish(position, records, rejected),
-            Ok(Shape::Other(what)) => builder.reject(
-                position,
-                format!("record is not a JSON object (got {what})"),
-                rejected,
-            ),
-            Err(e) => builder.reject(
-                position,
-                format!("record is not valid JSON: {}", describe(&e)),
-                rejected,
-            ),
-        }
+        read_one(element, "record", position, builder, records, rejected);
     }
     Ok(())
 }

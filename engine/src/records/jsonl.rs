@@ -3,7 +3,7 @@
 //! always its line number in the file.
 
 use super::builder::Builder;
-use super::json::{Shape, describe, parse_record};
+use super::json::read_one;
 use super::too_large;
 use crate::record::{Record, Rejected};
 
@@ -32,19 +32,7 @@ pub(crate) fn read(
             builder.reject(position, "line is not valid UTF-8".to_owned(), rejected);
             continue;
         };
-        match parse_record(text, builder) {
-            Ok(Shape::Object) => builder.finish(position, records, rejected),
-            Ok(Shape::Other(what)) => builder.reject(
-                position,
-                format!("record is not a JSON object (got {what})"),
-                rejected,
-            ),
-            Err(e) => builder.reject(
-                position,
-                format!("line is not valid JSON: {}", describe(&e)),
-                rejected,
-            ),
-        }
+        read_one(text, "line", position, builder, records, rejected);
     }
 }
 
