@@ -45,19 +45,7 @@ import pyarrow.csv as pacsv
 import merit
 
 ROOT = Path(__file__).resolve().parents[2]
-BOOK = """
-merit: 1
-id: bench
-version: "1"
-period: month
-unit: { name: points, decimals: 1 }
-fields: { hours: decimal?, verified: bool = false }
-rules:
-  - id: volunteer-hours
-    when: kind == "volunteer" and verified
-    points: min(hours, 8) * 10
-    cap: [{ per: month, max: 200 }]
-"""
+BOOK = (ROOT / "bench" / "volunteer-capped.yaml").read_text(encoding="utf-8")
 HOURS_TENTHS = np.array([10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 95])
 
 

@@ -9,19 +9,7 @@ use merit::value::Value;
 use rust_decimal::Decimal;
 
 /// The rulebook every contender implements.
-pub const BOOK: &str = r#"
-merit: 1
-id: bench
-version: "1"
-period: month
-unit: { name: points, decimals: 1 }
-fields: { hours: decimal?, verified: bool = false }
-rules:
-  - id: volunteer-hours
-    when: kind == "volunteer" and verified
-    points: min(hours, 8) * 10
-    cap: [{ per: month, max: 200 }]
-"#;
+pub const BOOK: &str = include_str!("../volunteer-capped.yaml");
 
 /// The same scoring as a decision table (first hit), capped the same way.
 pub const BOOK_TABLE: &str = r#"

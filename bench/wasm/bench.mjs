@@ -6,6 +6,7 @@
 //
 // Native figures come from `cargo run --release -p merit-bench` (its table).
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 import { init, Rulebook } from "../../bindings/wasm/pkg/index.js";
 
@@ -17,20 +18,8 @@ const RECORDS = arg("--records", 100_000);
 const MEMBERS = arg("--members", 10_000);
 const REPS = arg("--reps", 5);
 
-// The rulebook of bench/src/workload.rs (BOOK).
-const BOOK = `
-merit: 1
-id: bench
-version: "1"
-period: month
-unit: { name: points, decimals: 1 }
-fields: { hours: decimal?, verified: bool = false }
-rules:
-  - id: volunteer-hours
-    when: kind == "volunteer" and verified
-    points: min(hours, 8) * 10
-    cap: [{ per: month, max: 200 }]
-`;
+// The rulebook every contender implements.
+const BOOK = readFileSync(new URL("../volunteer-capped.yaml", import.meta.url), "utf8");
 
 // xorshift64* as in workload.rs, on BigInt so that every bit matches.
 const MASK = (1n << 64n) - 1n;
