@@ -504,13 +504,8 @@ fn member_report(
     if awards.is_empty() && !has_records_in_range && indexes.is_empty() {
         return None;
     }
-    let rule_order: Vec<usize> = book
-        .rules
-        .iter()
-        .map(|r| book.rule_index(&r.id).unwrap_or(0))
-        .collect();
     awards.sort_by(|a, b| {
-        let key = |x: &Award| (x.date, rule_order[x.rule], x.first);
+        let key = |x: &Award| (x.date, book.report_order[x.rule], x.first);
         key(a).cmp(&key(b))
     });
     let mut periods: Vec<(Window, PeriodReport)> = Vec::new();

@@ -188,6 +188,10 @@ fn decode_book(
         .collect();
     rules::check_versions(decoder, &rules);
     let order = rules::evaluation_order(decoder, &rules);
+    let report_order = rules
+        .iter()
+        .map(|r| rules.iter().position(|x| x.id == r.id).unwrap_or(0))
+        .collect();
     let indexes = match top.get("indexes") {
         Some(node) => crate::index::decode(decoder, &mut exprs, node, &rules, default_per),
         None => Vec::new(),
@@ -229,6 +233,7 @@ fn decode_book(
         indexes,
         tests,
         order,
+        report_order,
         bank,
         warnings: Vec::new(),
     })

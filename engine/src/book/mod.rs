@@ -73,6 +73,9 @@ pub struct Rulebook {
     pub tests: Vec<crate::selftest::SelfTest>,
     /// Rule indices in evaluation order: a rule comes after those whose points it reads.
     pub order: Vec<usize>,
+    /// For each rule, its place in reports: the index of the first rule with its id
+    /// (versions of one rule sort together). Worked out once, not per member.
+    pub report_order: Vec<usize>,
     /// The moral bank's settings (`bank:`), if the rulebook has them.
     pub bank: Option<crate::bank::BankSettings>,
     /// Problems that do not stop the rulebook from loading.
