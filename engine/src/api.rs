@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::book::{Limits, Rulebook};
 use crate::diagnostic::{Diagnostic, render_all};
-use crate::eval::{self, Options};
+use crate::eval::{self, Evaluation, Options};
 use crate::record::{Record, Rejected};
 use crate::records::{self, Format, InputError, Members, ReadOptions};
 use crate::report::Report;
@@ -98,14 +98,26 @@ impl Rulebook {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn score(&self, records: &Records, members: Option<&Members>, options: &Options) -> Report {
+        self.evaluate(records, members, options).report()
+    }
+
+    /// Evaluates records without writing explanations: every award, cap and total,
+    /// each award's explanation written on demand ([`Evaluation::report`],
+    /// [`Evaluation::member_report`]). [`Rulebook::score`] is this plus the report.
+    pub fn evaluate<'a>(
+        &'a self,
+        records: &'a Records,
+        members: Option<&'a Members>,
+        options: &Options,
+    ) -> Evaluation<'a> {
         debug_panic_hook(&self.id);
-        let mut rejected = records.rejected.clone();
-        if records.sources.len() <= 1 {
-            for r in &mut rejected {
-                r.source = None;
-            }
-        }
-        eval::score(self, &records.records, rejected, members, options)
+        eval::evaluate(
+            self,
+            &records.records,
+            records.rejected_for_report(),
+            members,
+            options,
+        )
     }
 }
 
@@ -185,6 +197,18 @@ impl Records {
             sources: vec!["<memory>".to_owned()],
             max_record_bytes: None,
         }
+    }
+
+    /// The rejected records as a report lists them: named by input only when there
+    /// were several.
+    fn rejected_for_report(&self) -> Vec<Rejected> {
+        let mut rejected = self.rejected.clone();
+        if self.sources.len() <= 1 {
+            for r in &mut rejected {
+                r.source = None;
+            }
+        }
+        rejected
     }
 
     pub fn len(&self) -> usize {

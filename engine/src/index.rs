@@ -312,7 +312,6 @@ pub(crate) fn evaluate(
     records: &[&Record],
     awards: &[Award],
     attrs: &[Value],
-    _report_period: Per,
     dates: Dates,
 ) -> Vec<IndexReport> {
     let mut out = Vec::new();
@@ -328,7 +327,7 @@ pub(crate) fn evaluate(
             for dimension in &index.dimensions {
                 let points: Decimal = awards
                     .iter()
-                    .filter(|a| window.contains(a.date) && dimension.counts(&book.rules[a.rule]))
+                    .filter(|a| window.contains(a.date) && dimension.counts(&book.rules[a.rule as usize]))
                     .map(|a| a.points)
                     .sum();
                 let value =
@@ -351,7 +350,7 @@ pub(crate) fn evaluate(
             let window_records: Vec<&Record> = records[range].to_vec();
             let awarded: Vec<(&str, jiff::civil::Date, Decimal)> = awards
                 .iter()
-                .map(|a| (book.rules[a.rule].id.as_str(), a.date, a.points))
+                .map(|a| (book.rules[a.rule as usize].id.as_str(), a.date, a.points))
                 .collect();
             let group = crate::rules::WindowGroup {
                 records: window_records,

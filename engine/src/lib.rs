@@ -67,6 +67,6 @@ pub mod yaml;
 pub use api::{Records, RulebookError};
 pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
-pub use eval::Options as ScoreOptions;
+pub use eval::{Evaluation, Options as ScoreOptions};
 pub use records::{Format, InputError, Members};
 pub use report::Report;

@@ -6,12 +6,12 @@
 //! first problem is remembered and reported when the record is finished, with the
 //! record's `id` if it was readable.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use rustc_hash::FxHashSet;
 
 use super::ReadOptions;
 use super::typing::{self, Raw};
@@ -91,7 +91,7 @@ pub(crate) struct Builder<'a> {
     keys: Keys<'a>,
     /// Kinds repeat: one allocation each, shared by all their records. (Members are
     /// not interned: with thousands of them the lookup costs more than it saves.)
-    interned: HashSet<Arc<str>, BuildHasherDefault<FxHasher>>,
+    interned: FxHashSet<Arc<str>>,
     last_kind: Option<Arc<str>>,
     // The record being built.
     member: Option<Arc<str>>,
@@ -113,7 +113,7 @@ impl<'a> Builder<'a> {
             source_name: options.source_name,
             max_record_bytes: options.max_record_bytes,
             keys: Keys::new(options.schema),
-            interned: HashSet::default(),
+            interned: FxHashSet::default(),
             last_kind: None,
             member: None,
             kind: None,
@@ -278,36 +278,11 @@ pub(crate) fn is_integer(text: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn intern(set: &mut HashSet<Arc<str>, BuildHasherDefault<FxHasher>>, text: &str) -> Arc<str> {
+fn intern(set: &mut FxHashSet<Arc<str>>, text: &str) -> Arc<str> {
     if let Some(shared) = set.get(text) {
         return shared.clone();
     }
     let shared: Arc<str> = Arc::from(text);
     set.insert(shared.clone());
     shared
-}
-
-/// The Firefox/rustc hash: a multiply and a rotate per word. Interned names come
-/// from the input, but a collision only costs time in one read, and the set is
-/// local to it.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }

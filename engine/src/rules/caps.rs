@@ -95,41 +95,54 @@ pub(crate) fn decode_per(decoder: &mut Decoder, node: &Node, what: &str) -> Opti
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capped {
     pub points: Decimal,
-    /// The cap that bit and the points it held back.
-    pub withheld: Option<(String, Decimal)>,
+    /// The cap that bit (its index in the rule's caps) and the points it held back:
+    /// positive for a gain held back by `max`, negative for a deduction stopped by
+    /// `min`. The report names it with [`Cap::label`].
+    pub withheld: Option<(usize, Decimal)>,
 }
 
-/// What one rule has awarded one member so far in the current window of each period.
+impl Capped {
+    /// How the report names the cap that bit: `month 200`, `day min -10`.
+    pub fn label(caps: &[Cap], (cap, withheld): (usize, Decimal)) -> String {
+        caps[cap].label(withheld.is_sign_negative())
+    }
+}
+
+/// What one rule has awarded one member so far in the current window of each of its
+/// caps (`sums[i]` belongs to `caps[i]`).
 #[derive(Debug, Default)]
 pub struct CapState {
-    sums: Vec<(Per, Window, Decimal)>,
+    sums: Vec<(Window, Decimal)>,
 }
 
 impl CapState {
-    fn sum(&mut self, per: Per, date: Date) -> &mut Decimal {
-        let window = per.window(date);
-        let i = match self.sums.iter().position(|(p, ..)| *p == per) {
-            Some(i) => i,
-            None => {
-                self.sums.push((per, window, Decimal::ZERO));
-                self.sums.len() - 1
-            }
-        };
-        let entry = &mut self.sums[i];
-        if entry.1 != window {
-            *entry = (per, window, Decimal::ZERO);
+    /// The running sum of `cap`'s window holding `date`; a date past the window
+    /// starts a new one. Windows are worked out only when a date leaves them.
+    fn sum(&mut self, i: usize, per: Per, date: Date) -> &mut Decimal {
+        if self.sums.len() <= i {
+            self.sums.resize(i + 1, (per.window(date), Decimal::ZERO));
         }
-        &mut entry.2
+        let entry = &mut self.sums[i];
+        if !entry.0.contains(date) {
+            *entry = (per.window(date), Decimal::ZERO);
+        }
+        &mut entry.1
     }
 
     /// Caps `points` (already rounded) awarded on `date` and records what was given.
     /// Records must come in date order.
     pub fn apply(&mut self, caps: &[Cap], date: Date, points: Decimal) -> Capped {
+        if caps.is_empty() {
+            return Capped {
+                points,
+                withheld: None,
+            };
+        }
         let deduction = points.is_sign_negative() && !points.is_zero();
         let mut allowed = points;
-        let mut biting: Option<&Cap> = None;
-        for cap in caps {
-            let sum = *self.sum(cap.per, date);
+        let mut biting: Option<usize> = None;
+        for (i, cap) in caps.iter().enumerate() {
+            let sum = *self.sum(i, cap.per, date);
             let bound = if deduction { cap.min } else { cap.max };
             let Some(bound) = bound else { continue };
             let room = bound - sum;
@@ -140,15 +153,15 @@ impl CapState {
             };
             if here.abs() < allowed.abs() {
                 allowed = here;
-                biting = Some(cap);
+                biting = Some(i);
             }
         }
-        for cap in caps {
-            *self.sum(cap.per, date) += allowed;
+        for (i, cap) in caps.iter().enumerate() {
+            *self.sum(i, cap.per, date) += allowed;
         }
         Capped {
             points: allowed,
-            withheld: biting.map(|cap| (cap.label(deduction), points - allowed)),
+            withheld: biting.map(|cap| (cap, points - allowed)),
         }
     }
 }
@@ -191,7 +204,8 @@ mod tests {
         );
         let third = state.apply(&caps, date("2026-03-04"), dec("80"));
         assert_eq!(third.points, dec("40"));
-        assert_eq!(third.withheld, Some(("month 200".into(), dec("40"))));
+        assert_eq!(third.withheld, Some((0, dec("40"))));
+        assert_eq!(Capped::label(&caps, third.withheld.unwrap()), "month 200");
         assert_eq!(state.apply(&caps, date("2026-03-05"), dec("80")).points, dec("0"));
         assert_eq!(
             state.apply(&caps, date("2026-04-01"), dec("80")).points,
@@ -217,7 +231,8 @@ mod tests {
         fresh.apply(&caps, date("2026-03-01"), dec("-15"));
         let floor = fresh.apply(&caps, date("2026-03-02"), dec("-15"));
         assert_eq!(floor.points, dec("-5"));
-        assert_eq!(floor.withheld, Some(("month min -20".into(), dec("-10"))));
+        assert_eq!(floor.withheld, Some((0, dec("-10"))));
+        assert_eq!(Capped::label(&caps, floor.withheld.unwrap()), "month min -20");
     }
 
     #[test]
@@ -237,11 +252,11 @@ mod tests {
         ];
         assert_eq!(
             state.apply(&caps, date("2026-03-01"), dec("90")).withheld,
-            Some(("day 80".into(), dec("10")))
+            Some((0, dec("10")))
         );
         assert_eq!(
             state.apply(&caps, date("2026-03-02"), dec("90")).withheld,
-            Some(("month 100".into(), dec("70")))
+            Some((1, dec("70")))
         );
     }
 }

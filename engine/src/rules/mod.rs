@@ -80,6 +80,15 @@ impl RuleKind {
         }
     }
 
+    /// The points [`RuleKind::evaluate_record`] awards, without the explanation.
+    pub fn record_points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+        match self {
+            RuleKind::Points(points) => points.points(env),
+            RuleKind::Table(table) => table.points(env),
+            _ => Ok(None),
+        }
+    }
+
     /// Whether the rule awards record by record (rather than per window).
     pub fn is_per_record(&self) -> bool {
         matches!(self, RuleKind::Points(_) | RuleKind::Table(_))
@@ -133,15 +142,20 @@ impl Outcome {
     /// and the explanation names what was missing.
     pub fn from_points(expr: &Expr, env: &Env, words: Words) -> Result<Outcome, EvalError> {
         let explained = expr.eval_explained(env)?;
-        let points = match explained.value {
-            Value::Num(points) => points,
-            _ => Decimal::ZERO,
-        };
+        let points = Outcome::points_of(&explained.value);
         let mut explain = explained.text;
         if explained.value.is_null() || !explained.missing.is_empty() {
             explain.push_str(&words.missing(&explained.missing, explained.value.is_null()));
         }
         Ok(Outcome { points, explain })
+    }
+
+    /// The points a points expression's value gives: null (a missing field) is 0.
+    pub fn points_of(value: &Value) -> Decimal {
+        match value {
+            Value::Num(points) => *points,
+            _ => Decimal::ZERO,
+        }
     }
 }
 

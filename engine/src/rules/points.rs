@@ -7,6 +7,8 @@
 //!   cap: [{ per: day, max: 80 }, { per: month, max: 200 }]
 //! ```
 
+use rust_decimal::Decimal;
+
 use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::explain::Words;
 use crate::expr::{Context, Env, EvalError, Expr};
@@ -50,11 +52,26 @@ impl Points {
 
     /// The award for one record, or `None` when `when` does not hold.
     pub fn evaluate(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
-        if let Some(when) = &self.when
-            && !when.eval_bool(env)?
-        {
+        if !self.matches(env)? {
             return Ok(None);
         }
         Ok(Some(Outcome::from_points(&self.points, env, words)?))
+    }
+
+    /// What [`Points::evaluate`] awards, without writing the explanation: the sweep
+    /// over every record calls this, and explanations are written only for awards
+    /// that end up in a report.
+    pub fn points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+        if !self.matches(env)? {
+            return Ok(None);
+        }
+        Ok(Some(Outcome::points_of(&self.points.eval(env)?)))
+    }
+
+    fn matches(&self, env: &Env) -> Result<bool, EvalError> {
+        match &self.when {
+            Some(when) => when.eval_bool(env),
+            None => Ok(true),
+        }
     }
 }

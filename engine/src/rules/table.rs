@@ -259,40 +259,16 @@ impl Table {
     /// The award for one record: the output of the matching row(s), or `None` when
     /// `when` does not hold or no row matches.
     pub fn evaluate(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
-        if let Some(when) = &self.when
-            && !when.eval_bool(env)?
-        {
-            return Ok(None);
-        }
-        let values = self
-            .inputs
-            .iter()
-            .map(|input| input.eval(env))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut total: Option<Decimal> = None;
         let mut parts: Vec<String> = Vec::new();
-        for (i, row) in self.rows.iter().enumerate() {
-            if !row
-                .tests
-                .iter()
-                .zip(&values)
-                .all(|(test, value)| test.matches(value))
-            {
-                continue;
-            }
+        let Some((values, points)) = self.decide(env, |i, row| {
             let outcome = Outcome::from_points(&row.output, env, words)?;
             let cells: Vec<String> = row.tests.iter().map(Test::describe).collect();
             parts.push(words.table_row(i + 1, &cells.join(", "), &outcome.explain));
-            total = Some(match (self.hit, total) {
-                (Hit::First, _) | (_, None) => outcome.points,
-                (Hit::Sum, Some(sum)) => sum + outcome.points,
-                (Hit::Max, Some(max)) => max.max(outcome.points),
-            });
-            if self.hit == Hit::First {
-                break;
-            }
-        }
-        let Some(points) = total else { return Ok(None) };
+            Ok(outcome.points)
+        })?
+        else {
+            return Ok(None);
+        };
         let mut explain = String::new();
         for (i, input) in self.inputs.iter().enumerate() {
             let _ = write!(
@@ -312,6 +288,52 @@ impl Table {
             );
         }
         Ok(Some(Outcome { points, explain }))
+    }
+
+    /// What [`Table::evaluate`] awards, without writing the explanation.
+    pub fn points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+        let decided = self.decide(env, |_, row| Ok(Outcome::points_of(&row.output.eval(env)?)))?;
+        Ok(decided.map(|(_, points)| points))
+    }
+
+    /// The input values and the points of the matching rows combined by the hit
+    /// policy; `output` gives one matching row's points (row index, row).
+    fn decide(
+        &self,
+        env: &Env,
+        mut output: impl FnMut(usize, &Row) -> Result<Decimal, EvalError>,
+    ) -> Result<Option<(Vec<Value>, Decimal)>, EvalError> {
+        if let Some(when) = &self.when
+            && !when.eval_bool(env)?
+        {
+            return Ok(None);
+        }
+        let values = self
+            .inputs
+            .iter()
+            .map(|input| input.eval(env))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut total: Option<Decimal> = None;
+        for (i, row) in self.rows.iter().enumerate() {
+            if !row
+                .tests
+                .iter()
+                .zip(&values)
+                .all(|(test, value)| test.matches(value))
+            {
+                continue;
+            }
+            let points = output(i, row)?;
+            total = Some(match (self.hit, total) {
+                (Hit::First, _) | (_, None) => points,
+                (Hit::Sum, Some(sum)) => sum + points,
+                (Hit::Max, Some(max)) => max.max(points),
+            });
+            if self.hit == Hit::First {
+                break;
+            }
+        }
+        Ok(total.map(|points| (values, points)))
     }
 }
 

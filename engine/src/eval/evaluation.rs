@@ -1,0 +1,224 @@
+//! The result of an evaluation, compact, and the report written from it.
+//!
+//! An [`Evaluation`] holds every award's points, caps and totals but no text: a
+//! million records make about as many awards, and writing each one's explanation
+//! costs more than computing it. The text is written by [`Evaluation::report`] (or
+//! for one member by [`Evaluation::member_report`]), by evaluating the award's record
+//! again with the explaining evaluator, which gives the same points by construction.
+
+use rust_decimal::Decimal;
+
+use super::member::MemberEval;
+use super::{Award, Options, Origin, Run, par_map, record_env, rulebook_ref};
+use crate::book::Rulebook;
+use crate::calendar::Per;
+use crate::record::{Record, Rejected};
+use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
+use crate::rules::Capped;
+
+/// Every award, cap and total of one evaluation; explanations on demand.
+///
+/// # Example
+/// ```
+/// use merit::{Format, Records, Rulebook, ScoreOptions};
+/// let book = Rulebook::from_yaml(
+///     "fields: { hours: decimal? }\nrules:\n  - { id: hours, points: hours * 10, cap: [{ per: month, max: 50 }] }\n",
+///     "book.yaml",
+/// )?;
+/// let mut records = Records::new();
+/// records.read(&book, b"{\"member\": \"m1\", \"kind\": \"volunteer\", \"date\": \"2026-03-02\", \"hours\": 4}\n{\"member\": \"m1\", \"kind\": \"volunteer\", \"date\": \"2026-03-03\", \"hours\": 2}", Format::Jsonl, "in.jsonl")?;
+/// let evaluation = book.evaluate(&records, None, &ScoreOptions::default());
+/// let totals: Vec<_> = evaluation.totals().map(|(m, t)| (m.to_owned(), t.to_string())).collect();
+/// assert_eq!(totals, [("m1".to_owned(), "50".to_owned())]);
+/// let m1 = evaluation.member_report("m1").unwrap();
+/// assert_eq!(m1.periods[0].awards[1].explain, "hours=2 * 10 = 20");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Evaluation<'a> {
+    book: &'a Rulebook,
+    records: &'a [Record],
+    /// `None` when there was nothing to evaluate.
+    run: Option<Run<'a>>,
+    period: Per,
+    range: DateRange,
+    as_of: Option<jiff::civil::Date>,
+    members: Vec<MemberEval<'a>>,
+    rejected: Vec<Rejected>,
+    unmatched: u64,
+}
+
+impl<'a> Evaluation<'a> {
+    pub(super) fn new(
+        run: Run<'a>,
+        records: &'a [Record],
+        members: Vec<MemberEval<'a>>,
+        rejected: Vec<Rejected>,
+        unmatched: u64,
+    ) -> Evaluation<'a> {
+        Evaluation {
+            book: run.book,
+            records,
+            period: run.period,
+            range: DateRange {
+                from: Some(run.dates.from),
+                to: Some(run.dates.to),
+            },
+            as_of: Some(run.dates.as_of),
+            run: Some(run),
+            members,
+            rejected,
+            unmatched,
+        }
+    }
+
+    /// The evaluation of no records: the range is what the caller asked.
+    pub(super) fn empty(
+        book: &'a Rulebook,
+        records: &'a [Record],
+        period: Per,
+        rejected: Vec<Rejected>,
+        options: &Options,
+    ) -> Evaluation<'a> {
+        Evaluation {
+            book,
+            records,
+            run: None,
+            period,
+            range: DateRange {
+                from: options.from,
+                to: options.to,
+            },
+            as_of: options.as_of,
+            members: Vec::new(),
+            rejected,
+            unmatched: 0,
+        }
+    }
+
+    /// Each reported member's total, by member id, scaled to `unit.decimals`.
+    pub fn totals(&self) -> impl Iterator<Item = (&str, Decimal)> + '_ {
+        self.members.iter().map(|m| (&*m.id, self.scale(m.total)))
+    }
+
+    /// How many awards the report lists.
+    pub fn award_count(&self) -> usize {
+        self.members.iter().map(|m| m.awards.len()).sum()
+    }
+
+    /// Records that could not be read or evaluated.
+    pub fn rejected(&self) -> &[Rejected] {
+        &self.rejected
+    }
+
+    /// One member's part of the report, explanations written.
+    pub fn member_report(&self, member: &str) -> Option<MemberReport> {
+        let i = self.members.binary_search_by(|m| (*m.id).cmp(member)).ok()?;
+        Some(self.write_member(&self.members[i]))
+    }
+
+    /// The whole report, every explanation written (in parallel over members when
+    /// the `parallel` feature is on).
+    pub fn report(&self) -> Report {
+        let members: Vec<&MemberEval> = self.members.iter().collect();
+        Report {
+            rulebook: rulebook_ref(self.book),
+            range: self.range,
+            as_of: self.as_of,
+            period: self.period.name().to_owned(),
+            members: par_map(members, |m| self.write_member(m)),
+            rejected: self.rejected.clone(),
+            unmatched: self.unmatched,
+        }
+    }
+
+    fn scale(&self, mut points: Decimal) -> Decimal {
+        points.rescale(self.book.unit.decimals);
+        points
+    }
+
+    fn write_member(&self, member: &MemberEval) -> MemberReport {
+        let periods = member
+            .periods
+            .iter()
+            .map(|row| PeriodReport {
+                period: self.period.label(row.window),
+                total: self.scale(row.total),
+                rules: row
+                    .rules
+                    .iter()
+                    .map(|&(slot, points)| (self.book.rules[slot].id.clone(), self.scale(points)))
+                    .collect(),
+                awards: member.awards[row.awards.clone()]
+                    .iter()
+                    .map(|award| self.write_award(member, award))
+                    .collect(),
+            })
+            .collect();
+        MemberReport {
+            member: member.id.to_string(),
+            total: self.scale(member.total),
+            periods,
+            indexes: member.indexes.clone(),
+        }
+    }
+
+    fn write_award(&self, member: &MemberEval, award: &Award) -> AwardReport {
+        let rule = &self.book.rules[award.rule as usize];
+        let withheld = award.withheld.map(|w| {
+            let withheld = member.withheld[w as usize];
+            Withheld {
+                cap: Capped::label(&rule.caps, withheld),
+                points: self.scale(withheld.1),
+            }
+        });
+        let (records, explain, provisional, failed) = match award.origin {
+            Origin::Record(i) => {
+                let record = &self.records[i as usize];
+                (
+                    vec![record.id.to_string()],
+                    self.explain_record(member, award, record),
+                    false,
+                    None,
+                )
+            }
+            Origin::Group(g) => {
+                let group = &member.groups[g as usize];
+                let ids = group.records.iter().map(|r| r.id.to_string()).collect();
+                (
+                    ids,
+                    group.explain.clone(),
+                    group.provisional,
+                    group.failed.clone(),
+                )
+            }
+        };
+        AwardReport {
+            rule: rule.id.clone(),
+            date: award.date,
+            points: self.scale(award.points),
+            records,
+            explain,
+            withheld,
+            provisional,
+            failed,
+        }
+    }
+
+    /// A per-record award's explanation: the record evaluated again, explained.
+    fn explain_record(&self, member: &MemberEval, award: &Award, record: &Record) -> String {
+        let Some(run) = &self.run else {
+            return String::new();
+        };
+        let env = record_env(self.book, record, &member.attrs, run.dates);
+        match self.book.rules[award.rule as usize]
+            .kind
+            .evaluate_record(&env, run.words)
+        {
+            Ok(Some(outcome)) => outcome.explain,
+            // The sweep evaluated the same record with the same inputs, so neither
+            // happens; say so rather than panic if a rule kind ever disagrees.
+            Ok(None) => "no longer matches (internal inconsistency)".to_owned(),
+            Err(error) => error.message,
+        }
+    }
+}

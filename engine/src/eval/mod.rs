@@ -1,0 +1,367 @@
+//! Evaluation: records grouped by member, rules applied in record order, caps,
+//! history and the totals of the report.
+//!
+//! Evaluation is a pure function of (rulebook, one member's records, options), so
+//! members are independent and evaluated in parallel. The phases, one file each:
+//!
+//! | file | job |
+//! | --- | --- |
+//! | `mod.rs` | options, the dates of a run, [`evaluate`]: the phases in order |
+//! | `order.rs` | members ranked once; records and hits grouped by member (counting sort) |
+//! | `sweep.rs` | per-record rules over every record in input order, points only |
+//! | `member.rs` | one member: caps, group rules, ratings received, indexes, totals |
+//! | `evaluation.rs` | the compact result, and the report written from it |
+//!
+//! Explanations are not written while evaluating: an award remembers where it came
+//! from (a record, or a group award's details), and its text is written when a report
+//! is made, by evaluating that record again with the explaining evaluator.
+
+mod evaluation;
+mod member;
+mod order;
+mod sweep;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+pub use evaluation::Evaluation;
+
+use crate::book::Rulebook;
+use crate::calendar::Per;
+use crate::explain::{Lang, Words};
+use crate::expr::Env;
+use crate::record::{Record, Rejected};
+use crate::records::Members;
+use crate::report::{Report, RulebookRef};
+use crate::rules::{RatingAward, RuleKind};
+use crate::value::Value;
+
+use member::{MemberInput, score_member};
+use order::{Grouped, Seen, UNSEEN};
+
+/// What the caller asks of one evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// First day reported; earlier records are history (they count for caps).
+    pub from: Option<Date>,
+    /// Last day reported.
+    pub to: Option<Date>,
+    /// The day the report is made: later records are not seen, and windows that
+    /// have not closed by then are provisional. Defaults to `to`.
+    pub as_of: Option<Date>,
+    /// The period of report rows; the rulebook's `period` by default.
+    pub period: Option<Per>,
+    /// The language of explanations; Chinese for rulebooks with Chinese titles by default.
+    pub lang: Option<Lang>,
+}
+
+/// The dates one evaluation works with, defaults resolved.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Dates {
+    pub from: Date,
+    pub to: Date,
+    pub as_of: Date,
+}
+
+impl Dates {
+    /// `to` defaults to `as_of`, else to the last record; `as_of` defaults to `to`;
+    /// `from` defaults to the first record seen.
+    fn resolve(options: &Options, records: &[Record]) -> Option<Dates> {
+        let last = records.iter().map(|r| r.date).max();
+        let to = options.to.or(options.as_of).or(last)?;
+        let as_of = options.as_of.unwrap_or(to);
+        let first_seen = records.iter().map(|r| r.date).filter(|d| *d <= as_of).min();
+        let from = options.from.or(first_seen).unwrap_or(to);
+        Some(Dates { from, to, as_of })
+    }
+
+    pub fn in_range(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
+/// One award as evaluation makes it: compact, its explanation written on demand.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Award {
+    pub points: Decimal,
+    pub date: Date,
+    pub rule: u32,
+    pub origin: Origin,
+    /// Index into the member's withheld list when a cap bit.
+    pub withheld: Option<u32>,
+}
+
+/// Where an award came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A per-record rule's award to this record (an index into the records).
+    Record(u32),
+    /// A group or rating award: an index into the member's [`GroupDetail`]s.
+    Group(u32),
+}
+
+/// What a group or rating award keeps for its report line.
+#[derive(Clone, Debug)]
+pub(crate) struct GroupDetail<'a> {
+    pub records: Vec<&'a Record>,
+    pub explain: String,
+    pub provisional: bool,
+    pub failed: Option<String>,
+}
+
+fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
+    let id = record.has_id.then(|| record.id.to_string());
+    (
+        record.source,
+        record.position,
+        Rejected {
+            record: record.position,
+            id,
+            error,
+            source: None,
+        },
+    )
+}
+
+/// What every phase of one evaluation shares.
+#[derive(Clone, Copy)]
+pub(crate) struct Run<'a> {
+    pub book: &'a Rulebook,
+    pub dates: Dates,
+    pub words: Words,
+    /// The period of the report's rows.
+    pub period: Per,
+    pub profiles: Option<&'a Members>,
+}
+
+impl Run<'_> {
+    /// A member's profile attributes, in the rulebook's attribute order.
+    fn attrs_of(&self, member: &str) -> Vec<Value> {
+        self.profiles
+            .map(|p| p.attributes(member, &self.book.member_attrs))
+            .unwrap_or_default()
+    }
+}
+
+/// `items` mapped by `f` in order, in parallel when the `parallel` feature is on.
+fn par_map<I: Send, O: Send>(items: Vec<I>, f: impl Fn(I) -> O + Sync + Send) -> Vec<O> {
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    {
+        items.into_iter().map(f).collect()
+    }
+}
+
+/// Scores records (already read and typed) against a rulebook: [`evaluate`], then
+/// the report with every explanation.
+pub fn score(
+    book: &Rulebook,
+    records: &[Record],
+    rejected: Vec<Rejected>,
+    profiles: Option<&Members>,
+    options: &Options,
+) -> Report {
+    evaluate(book, records, rejected, profiles, options).report()
+}
+
+/// Evaluates records against a rulebook: every award, cap and total, each award's
+/// explanation left to be written when a report is made.
+pub fn evaluate<'a>(
+    book: &'a Rulebook,
+    records: &'a [Record],
+    mut rejected: Vec<Rejected>,
+    profiles: Option<&'a Members>,
+    options: &Options,
+) -> Evaluation<'a> {
+    let period = options.period.unwrap_or(book.period);
+    let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
+    let Some(dates) = Dates::resolve(options, records) else {
+        return Evaluation::empty(book, records, period, rejected, options);
+    };
+    let reads_records = !book.indexes.is_empty()
+        || book
+            .rules
+            .iter()
+            .any(|r| !r.kind.is_per_record() && !matches!(r.kind, RuleKind::Rating(_)));
+    let run = Run {
+        book,
+        dates,
+        words,
+        period,
+        profiles,
+    };
+    let ranked = order::rank_members(records, &dates);
+    let swept = sweep::sweep(&run, records, &ranked);
+    let mut used = swept.used;
+    let mut errors = swept.errors;
+    let in_input_order = order::in_input_order(records);
+    let hits = order::group(&swept.hits, &ranked, records, in_input_order);
+    drop(swept.hits);
+    // Group rules, indexes and ratings read records member by member; a rulebook of
+    // per-record rules only never groups them.
+    let reads_ratings = book.rules.iter().any(|r| matches!(r.kind, RuleKind::Rating(_)));
+    let by_member = if reads_records || reads_ratings {
+        let seen: Vec<Seen> = records
+            .iter()
+            .zip(&ranked.rank)
+            .enumerate()
+            .filter(|(_, (_, rank))| **rank != UNSEEN)
+            .map(|(i, (r, _))| Seen {
+                date: r.date,
+                record: i as u32,
+            })
+            .collect();
+        order::group(&seen, &ranked, records, in_input_order)
+    } else {
+        Grouped::empty(ranked.ids.len())
+    };
+
+    // Ratings go to their subject, not to the member who rated: read them first.
+    let ratings = ratings(&run, records, &by_member.items, &mut used, &mut errors);
+
+    // Members: everyone with a seen record, and everyone rated, by id.
+    let mut tasks: Vec<MemberInput> = Vec::with_capacity(ranked.ids.len());
+    let mut rated = ratings.into_iter().peekable();
+    let only_rated = |(id, seeded)| MemberInput {
+        id,
+        in_range: false,
+        records: &[],
+        hits: &[],
+        seeded,
+    };
+    for (rank, id) in ranked.ids.iter().enumerate() {
+        while let Some(subject) = rated.next_if(|(s, _)| s < id) {
+            tasks.push(only_rated(subject));
+        }
+        let seeded = rated
+            .next_if(|(s, _)| s == id)
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        tasks.push(MemberInput {
+            id: id.clone(),
+            in_range: ranked.in_range[rank],
+            records: by_member.of(rank),
+            hits: hits.of(rank),
+            seeded,
+        });
+    }
+    tasks.extend(rated.map(only_rated));
+    let outcomes = par_map(tasks, |input| score_member(&run, records, input));
+    let mut members = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        for i in outcome.used {
+            used[i as usize] = true;
+        }
+        errors.extend(outcome.errors);
+        members.extend(outcome.eval);
+    }
+    let unmatched = records
+        .iter()
+        .zip(&ranked.rank)
+        .zip(&used)
+        .filter(|((r, rank), used)| **rank != UNSEEN && !**used && dates.in_range(r.date))
+        .count() as u64;
+    errors.sort_by_key(|(source, position, _)| (*source, *position));
+    // A record several rules refuse is listed once, with every reason.
+    let mut last_source = None;
+    for (source, position, error) in errors {
+        match rejected.last_mut() {
+            Some(last) if last.record == position && last_source == Some(source) => {
+                last.error.push_str("; ");
+                last.error.push_str(&error.error);
+            }
+            _ => rejected.push(error),
+        }
+        last_source = Some(source);
+    }
+    Evaluation::new(run, records, members, rejected, unmatched)
+}
+
+/// What each rated member received: rating awards (with the rule that made them)
+/// by subject, in id order.
+type Ratings<'a> = BTreeMap<Arc<str>, Vec<(usize, RatingAward<'a>)>>;
+
+/// Reads every rating rule's records (in member order) and makes their awards.
+fn ratings<'a>(
+    run: &Run<'a>,
+    records: &'a [Record],
+    in_member_order: &[Seen],
+    used: &mut [bool],
+    errors: &mut Vec<(u32, u64, Rejected)>,
+) -> Ratings<'a> {
+    let Run {
+        book, dates, words, ..
+    } = *run;
+    let mut ratings = Ratings::new();
+    for (rule_index, rule) in book.rules.iter().enumerate() {
+        let RuleKind::Rating(rating) = &rule.kind else {
+            continue;
+        };
+        let mut read = Vec::new();
+        for seen in in_member_order {
+            let i = seen.record as usize;
+            let record = &records[i];
+            if !rule.effective.contains(record.date) {
+                continue;
+            }
+            let attrs = run.attrs_of(&record.member);
+            let env = record_env(book, record, &attrs, dates);
+            match rating.read(&env) {
+                Ok(Some((subject, value))) => {
+                    used[i] = true;
+                    read.push((record, subject, value));
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    used[i] = true;
+                    errors.push(rejection(record, format!("rule `{}`: {reason}", rule.id)));
+                }
+            }
+        }
+        match rating.awards(&read, dates.as_of, &book.calendar, words) {
+            Ok(awards) => {
+                for award in awards {
+                    ratings
+                        .entry(award.subject.clone())
+                        .or_default()
+                        .push((rule_index, award));
+                }
+            }
+            Err(error) => errors.push(rejection(read[0].0, format!("rule `{}`: {error}", rule.id))),
+        }
+    }
+    ratings
+}
+
+pub(crate) fn rulebook_ref(book: &Rulebook) -> RulebookRef {
+    RulebookRef {
+        id: book.id.clone(),
+        version: book.version.clone(),
+        digest: book.digest.clone(),
+    }
+}
+
+pub(crate) fn record_env<'a>(
+    book: &'a Rulebook,
+    record: &'a Record,
+    attrs: &'a [Value],
+    dates: Dates,
+) -> Env<'a> {
+    Env {
+        record: Some(record),
+        member_id: &record.member,
+        member: attrs,
+        as_of: dates.as_of,
+        period: Some(book.period.window(record.date)),
+        calendar: &book.calendar,
+        locals: &[],
+        group: None,
+    }
+}

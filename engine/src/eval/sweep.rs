@@ -1,0 +1,126 @@
+//! Per-record rules (`points`, `table`) over every record, in input order.
+//!
+//! A per-record award depends only on its record (and the member's profile), so it
+//! is computed in one pass over the records as they lie in memory, rather than
+//! member by member, where they are scattered. Only the points are computed here:
+//! explanations are written later, for the awards a report shows.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::order::{Dated, Ranked, UNSEEN};
+use super::{Run, par_map, record_env, rejection};
+use crate::record::{Record, Rejected};
+use crate::value::Value;
+
+/// A per-record rule's award to one record, rounded, before caps.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Hit {
+    pub points: Decimal,
+    pub date: Date,
+    pub record: u32,
+    pub rule: u32,
+}
+
+impl Dated for Hit {
+    fn date(&self) -> Date {
+        self.date
+    }
+
+    fn record(&self) -> u32 {
+        self.record
+    }
+}
+
+/// What the sweep found: the hits in input order, which records a rule matched,
+/// and the records a rule could not evaluate.
+pub(super) struct Swept {
+    pub hits: Vec<Hit>,
+    pub used: Vec<bool>,
+    pub errors: Vec<(u32, u64, Rejected)>,
+}
+
+/// Records per task when the sweep runs in parallel: large enough that scheduling
+/// costs nothing, small enough that both cores stay busy to the end.
+const CHUNK: usize = 1 << 15;
+
+/// Evaluates every per-record rule on every seen record.
+pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
+    let rules: Vec<usize> = run
+        .book
+        .order
+        .iter()
+        .copied()
+        .filter(|&r| run.book.rules[r].kind.is_per_record())
+        .collect();
+    let chunks: Vec<Range<usize>> = (0..records.len())
+        .step_by(CHUNK)
+        .map(|start| start..(start + CHUNK).min(records.len()))
+        .collect();
+    let parts = par_map(chunks, |range| sweep_chunk(run, records, ranked, &rules, range));
+    let mut swept = Swept {
+        hits: Vec::with_capacity(parts.iter().map(|p| p.hits.len()).sum()),
+        used: Vec::with_capacity(records.len()),
+        errors: Vec::new(),
+    };
+    for part in parts {
+        swept.hits.extend(part.hits);
+        swept.used.extend(part.used);
+        swept.errors.extend(part.errors);
+    }
+    swept
+}
+
+fn sweep_chunk(
+    run: &Run,
+    records: &[Record],
+    ranked: &Ranked,
+    rules: &[usize],
+    range: Range<usize>,
+) -> Swept {
+    let book = run.book;
+    let mut swept = Swept {
+        hits: Vec::new(),
+        used: vec![false; range.len()],
+        errors: Vec::new(),
+    };
+    // Member attributes are looked up only when an expression reads them, once per
+    // run of records of one member.
+    let reads_attrs = run.profiles.is_some() && !book.member_attrs.is_empty();
+    let mut attrs: (Option<u32>, Vec<Value>) = (None, Vec::new());
+    for (i, used) in range.zip(&mut swept.used) {
+        let record = &records[i];
+        let rank = ranked.rank[i];
+        if rank == UNSEEN || rules.is_empty() {
+            continue;
+        }
+        if reads_attrs && attrs.0 != Some(rank) {
+            attrs = (Some(rank), run.attrs_of(&record.member));
+        }
+        let env = record_env(book, record, &attrs.1, run.dates);
+        for &r in rules {
+            let rule = &book.rules[r];
+            if !rule.effective.contains(record.date) {
+                continue;
+            }
+            match rule.kind.record_points(&env) {
+                Ok(Some(points)) => {
+                    *used = true;
+                    swept.hits.push(Hit {
+                        points: book.unit.round(points),
+                        date: record.date,
+                        record: i as u32,
+                        rule: r as u32,
+                    });
+                }
+                Ok(None) => {}
+                Err(error) => swept
+                    .errors
+                    .push(rejection(record, format!("rule `{}`: {error}", rule.id))),
+            }
+        }
+    }
+    swept
+}
