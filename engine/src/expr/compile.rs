@@ -36,6 +36,8 @@ pub struct Compiled {
     pub rule_refs: Vec<String>,
     /// The explanation's fixed text, split at the probes.
     pub template: Option<super::explain::Template>,
+    /// The fixed-point fast path, when the expression has one.
+    pub kernel: Option<super::kernel::Kernel>,
 }
 
 /// One annotation: `=value` inserted at byte `at` of the source.
@@ -54,6 +56,7 @@ struct C {
 
 pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
     let root = build(source, &typed);
+    let kernel = super::kernel::Kernel::build(&typed);
     let mut probes = Vec::new();
     let mut rule_refs = Vec::new();
     collect(source, &typed, false, &mut probes, &mut rule_refs);
@@ -67,6 +70,7 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
     let template = super::explain::template(source, &strings, &ats);
     Compiled {
         template,
+        kernel,
         source: source.to_owned(),
         ty: typed.ty,
         root: root.f,

@@ -62,10 +62,12 @@ impl Points {
     /// over every record calls this, and explanations are written only for awards
     /// that end up in a report.
     pub fn points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
-        if !self.matches(env)? {
+        if let Some(when) = &self.when
+            && !when.eval_record_bool(env)?
+        {
             return Ok(None);
         }
-        Ok(Some(Outcome::points_of(&self.points.eval(env)?)))
+        Ok(Some(Outcome::points_of(&self.points.eval_record(env)?)))
     }
 
     fn matches(&self, env: &Env) -> Result<bool, EvalError> {

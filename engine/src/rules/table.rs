@@ -260,7 +260,7 @@ impl Table {
     /// `when` does not hold or no row matches.
     pub fn evaluate(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
         let mut parts: Vec<String> = Vec::new();
-        let Some((values, points)) = self.decide(env, |i, row| {
+        let Some((values, points)) = self.decide(env, false, |i, row| {
             let outcome = Outcome::from_points(&row.output, env, words)?;
             let cells: Vec<String> = row.tests.iter().map(Test::describe).collect();
             parts.push(words.table_row(i + 1, &cells.join(", "), &outcome.explain));
@@ -292,27 +292,28 @@ impl Table {
 
     /// What [`Table::evaluate`] awards, without writing the explanation.
     pub fn points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
-        let decided = self.decide(env, |_, row| Ok(Outcome::points_of(&row.output.eval(env)?)))?;
+        let decided = self.decide(env, true, |_, row| {
+            Ok(Outcome::points_of(&row.output.eval_record(env)?))
+        })?;
         Ok(decided.map(|(_, points)| points))
     }
 
     /// The input values and the points of the matching rows combined by the hit
-    /// policy; `output` gives one matching row's points (row index, row).
+    /// policy; `output` gives one matching row's points (row index, row). `fast`:
+    /// through the expressions' fixed-point kernels ([`Expr::eval_record`]).
     fn decide(
         &self,
         env: &Env,
+        fast: bool,
         mut output: impl FnMut(usize, &Row) -> Result<Decimal, EvalError>,
     ) -> Result<Option<(Vec<Value>, Decimal)>, EvalError> {
+        let eval = |e: &Expr| if fast { e.eval_record(env) } else { e.eval(env) };
         if let Some(when) = &self.when
-            && !when.eval_bool(env)?
+            && !matches!(eval(when)?, Value::Bool(true))
         {
             return Ok(None);
         }
-        let values = self
-            .inputs
-            .iter()
-            .map(|input| input.eval(env))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values = self.inputs.iter().map(eval).collect::<Result<Vec<_>, _>>()?;
         let mut total: Option<Decimal> = None;
         for (i, row) in self.rows.iter().enumerate() {
             if !row

@@ -1,0 +1,324 @@
+//! The fast path of per-record expressions: a typed tree over fixed-point integers.
+//!
+//! Most `when:` and `points:` expressions read a few typed record fields, compare
+//! them with constants and do `+ - *`, `min`, `max` on decimals: `kind == "volunteer"
+//! and verified`, `min(hours, 8) * 10`. For those, [`Kernel`] evaluates one record
+//! without boxed closures or `Value`s, numbers as `i64` mantissas with their decimal
+//! scale ([`Fixed`]), following `rust_decimal`'s rules for the result's scale so that
+//! the value it gives is the very `Decimal` the closures give (tested on random
+//! expressions and records).
+//!
+//! It is only a fast path: an expression with anything else (division, functions,
+//! dates, lists, locals, member attributes, untyped fields) has no kernel, and a
+//! record whose numbers do not fit (a mantissa past `i64`, a scale past 18) makes
+//! [`Kernel::eval`] answer [`Unfit`], and the caller evaluates it with the closures,
+//! which also report errors such as overflow.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+use super::ast::BinOp;
+use super::check::{Op, Read, Typed};
+use crate::record::Record;
+use crate::schema::Slot;
+use crate::value::{Type, Value};
+
+/// The largest scale a [`Fixed`] carries (10^18 fits an `i64`).
+const MAX_SCALE: u32 = 18;
+
+const POW10: [i64; 19] = {
+    let mut table = [1i64; 19];
+    let mut i = 1;
+    while i < 19 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
+/// A decimal as `mantissa / 10^scale`, the scale kept as `rust_decimal` keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fixed {
+    mantissa: i64,
+    scale: u32,
+}
+
+impl Fixed {
+    fn from_decimal(d: &Decimal) -> Option<Fixed> {
+        let scale = d.scale();
+        let mantissa = i64::try_from(d.mantissa()).ok()?;
+        (scale <= MAX_SCALE).then_some(Fixed { mantissa, scale })
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.mantissa, self.scale)
+    }
+
+    /// Both mantissas at the larger scale, as `rust_decimal` aligns them to add.
+    fn aligned(self, other: Fixed) -> Option<(i64, i64, u32)> {
+        let scale = self.scale.max(other.scale);
+        let up = |x: Fixed| x.mantissa.checked_mul(POW10[(scale - x.scale) as usize]);
+        Some((up(self)?, up(other)?, scale))
+    }
+
+    fn cmp(self, other: Fixed) -> Ordering {
+        // In i128 the alignment cannot overflow (|m| < 2^63, 10^18 < 2^60).
+        let scale = self.scale.max(other.scale);
+        let up = |x: Fixed| i128::from(x.mantissa) * i128::from(POW10[(scale - x.scale) as usize]);
+        up(self).cmp(&up(other))
+    }
+
+    fn arith(self, op: Arith, other: Fixed) -> Option<Fixed> {
+        let (mantissa, scale) = match op {
+            Arith::Add | Arith::Sub => {
+                let (a, b, scale) = self.aligned(other)?;
+                let sum = if op == Arith::Add {
+                    a.checked_add(b)
+                } else {
+                    a.checked_sub(b)
+                };
+                (sum?, scale)
+            }
+            Arith::Mul => (
+                self.mantissa.checked_mul(other.mantissa)?,
+                self.scale + other.scale,
+            ),
+        };
+        (scale <= MAX_SCALE).then_some(Fixed { mantissa, scale })
+    }
+}
+
+/// A record the kernel cannot evaluate exactly: use the closures.
+#[derive(Debug)]
+pub struct Unfit;
+
+/// What a kernel node evaluates to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum KValue {
+    Null,
+    Bool(bool),
+    Num(Fixed),
+}
+
+impl KValue {
+    pub fn into_value(self) -> Value {
+        match self {
+            KValue::Null => Value::Null,
+            KValue::Bool(b) => Value::Bool(b),
+            KValue::Num(n) => Value::Num(n.to_decimal()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+}
+
+/// A record slot holding text.
+#[derive(Clone, Copy, Debug)]
+pub enum Text {
+    Kind,
+    Id,
+    Member,
+    Field(usize),
+}
+
+impl Text {
+    fn read(self, record: &Record) -> Option<&str> {
+        match self {
+            Text::Kind => Some(&record.kind),
+            Text::Id => Some(&record.id),
+            Text::Member => Some(&record.member),
+            Text::Field(i) => match record.fields.get(i) {
+                Some(Value::Str(s)) => Some(s),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A per-record expression as a typed tree; see the module docs.
+#[derive(Debug)]
+pub enum Kernel {
+    Const(KValue),
+    /// A `bool` or `decimal` field (null when missing).
+    Field(usize),
+    /// A text slot compared with a constant by `==` or `!=`.
+    TextIs {
+        text: Text,
+        value: Box<str>,
+        equal: bool,
+    },
+    Compare(BinOp, Box<Kernel>, Box<Kernel>),
+    And(Box<Kernel>, Box<Kernel>),
+    Or(Box<Kernel>, Box<Kernel>),
+    Not(Box<Kernel>),
+    IsNull(bool, Box<Kernel>),
+    Coalesce(Box<Kernel>, Box<Kernel>),
+    If(Box<Kernel>, Box<Kernel>, Box<Kernel>),
+    Arith(Arith, Box<Kernel>, Box<Kernel>),
+    Neg(Box<Kernel>),
+    Extremum(bool, Vec<Kernel>),
+}
+
+impl Kernel {
+    /// The kernel of a checked expression, if everything in it has one.
+    pub fn build(t: &Typed) -> Option<Kernel> {
+        let sub = |x: &Typed| Kernel::build(x).map(Box::new);
+        Some(match &t.op {
+            Op::Const(Value::Null) => Kernel::Const(KValue::Null),
+            Op::Const(Value::Bool(b)) => Kernel::Const(KValue::Bool(*b)),
+            Op::Const(Value::Num(n)) => Kernel::Const(KValue::Num(Fixed::from_decimal(n)?)),
+            Op::Read(Read::Slot(Slot::Field(i))) if matches!(t.ty, Type::Num | Type::Bool) => {
+                Kernel::Field(*i)
+            }
+            Op::Binary(op @ (BinOp::Eq | BinOp::Ne), l, r) if l.ty == Type::Str || r.ty == Type::Str => {
+                let (text, value) = match (&l.op, &r.op) {
+                    (Op::Read(Read::Slot(s)), Op::Const(Value::Str(v)))
+                    | (Op::Const(Value::Str(v)), Op::Read(Read::Slot(s))) => (text_slot(*s)?, v),
+                    _ => return None,
+                };
+                Kernel::TextIs {
+                    text,
+                    value: Box::from(&**value),
+                    equal: *op == BinOp::Eq,
+                }
+            }
+            Op::Binary(op, l, r) => {
+                let both = |ty: Type| l.ty == ty && r.ty == ty;
+                match op {
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                        if both(Type::Num) || (both(Type::Bool) && matches!(op, BinOp::Eq | BinOp::Ne)) =>
+                    {
+                        Kernel::Compare(*op, sub(l)?, sub(r)?)
+                    }
+                    BinOp::And if both(Type::Bool) => Kernel::And(sub(l)?, sub(r)?),
+                    BinOp::Or if both(Type::Bool) => Kernel::Or(sub(l)?, sub(r)?),
+                    BinOp::Coalesce if l.ty == r.ty && matches!(l.ty, Type::Num | Type::Bool) => {
+                        Kernel::Coalesce(sub(l)?, sub(r)?)
+                    }
+                    BinOp::Add if both(Type::Num) => Kernel::Arith(Arith::Add, sub(l)?, sub(r)?),
+                    BinOp::Sub if both(Type::Num) => Kernel::Arith(Arith::Sub, sub(l)?, sub(r)?),
+                    BinOp::Mul if both(Type::Num) => Kernel::Arith(Arith::Mul, sub(l)?, sub(r)?),
+                    _ => return None,
+                }
+            }
+            Op::Not(x) if x.ty == Type::Bool => Kernel::Not(sub(x)?),
+            Op::Neg(x) if x.ty == Type::Num => Kernel::Neg(sub(x)?),
+            Op::IsNull { negate, x } => Kernel::IsNull(*negate, sub(x)?),
+            Op::If(c, a, b)
+                if c.ty == Type::Bool && a.ty == b.ty && matches!(a.ty, Type::Num | Type::Bool) =>
+            {
+                Kernel::If(sub(c)?, sub(a)?, sub(b)?)
+            }
+            Op::Extremum { max, args } if args.iter().all(|a| a.ty == Type::Num) => {
+                Kernel::Extremum(*max, args.iter().map(Kernel::build).collect::<Option<_>>()?)
+            }
+            _ => return None,
+        })
+    }
+
+    /// The expression's value on `record`, or [`Unfit`] when the closures must do it.
+    pub fn eval(&self, record: &Record) -> Result<KValue, Unfit> {
+        Ok(match self {
+            Kernel::Const(v) => *v,
+            Kernel::Field(i) => match record.fields.get(*i) {
+                None | Some(Value::Null) => KValue::Null,
+                Some(Value::Bool(b)) => KValue::Bool(*b),
+                Some(Value::Num(n)) => KValue::Num(Fixed::from_decimal(n).ok_or(Unfit)?),
+                Some(_) => return Err(Unfit),
+            },
+            Kernel::TextIs { text, value, equal } => match text.read(record) {
+                Some(s) => KValue::Bool((s == &**value) == *equal),
+                None => KValue::Null,
+            },
+            Kernel::Compare(op, l, r) => match (l.eval(record)?, r.eval(record)?) {
+                (KValue::Num(a), KValue::Num(b)) => KValue::Bool(holds(*op, a.cmp(b))),
+                (KValue::Bool(a), KValue::Bool(b)) => KValue::Bool(holds(*op, a.cmp(&b))),
+                _ => KValue::Null,
+            },
+            Kernel::And(l, r) => logic(false, l, r, record)?,
+            Kernel::Or(l, r) => logic(true, l, r, record)?,
+            Kernel::Not(x) => match x.eval(record)? {
+                KValue::Bool(b) => KValue::Bool(!b),
+                _ => KValue::Null,
+            },
+            Kernel::IsNull(negate, x) => KValue::Bool((x.eval(record)? == KValue::Null) != *negate),
+            Kernel::Coalesce(l, r) => match l.eval(record)? {
+                KValue::Null => r.eval(record)?,
+                v => v,
+            },
+            Kernel::If(c, a, b) => match c.eval(record)? {
+                KValue::Bool(true) => a.eval(record)?,
+                _ => b.eval(record)?,
+            },
+            Kernel::Arith(op, l, r) => match (l.eval(record)?, r.eval(record)?) {
+                (KValue::Num(a), KValue::Num(b)) => KValue::Num(a.arith(*op, b).ok_or(Unfit)?),
+                _ => KValue::Null,
+            },
+            Kernel::Neg(x) => match x.eval(record)? {
+                KValue::Num(n) => KValue::Num(Fixed {
+                    mantissa: n.mantissa.checked_neg().ok_or(Unfit)?,
+                    scale: n.scale,
+                }),
+                _ => KValue::Null,
+            },
+            Kernel::Extremum(max, args) => {
+                // The first of equal values wins, as with the closures.
+                let mut best: Option<Fixed> = None;
+                for arg in args {
+                    let KValue::Num(v) = arg.eval(record)? else {
+                        return Ok(KValue::Null);
+                    };
+                    let wanted = if *max { Ordering::Greater } else { Ordering::Less };
+                    if best.is_none_or(|b| v.cmp(b) == wanted) {
+                        best = Some(v);
+                    }
+                }
+                best.map_or(KValue::Null, KValue::Num)
+            }
+        })
+    }
+}
+
+/// `and` (`short` false) or `or` (`short` true) over three values: the deciding
+/// value wins, else null if either side is null.
+fn logic(short: bool, l: &Kernel, r: &Kernel, record: &Record) -> Result<KValue, Unfit> {
+    let a = l.eval(record)?;
+    if a == KValue::Bool(short) {
+        return Ok(a);
+    }
+    Ok(match r.eval(record)? {
+        KValue::Bool(b) if b == short => KValue::Bool(short),
+        KValue::Bool(_) if a != KValue::Null => KValue::Bool(!short),
+        _ => KValue::Null,
+    })
+}
+
+fn holds(op: BinOp, o: Ordering) -> bool {
+    match op {
+        BinOp::Eq => o == Ordering::Equal,
+        BinOp::Ne => o != Ordering::Equal,
+        BinOp::Lt => o == Ordering::Less,
+        BinOp::Le => o != Ordering::Greater,
+        BinOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
+    }
+}
+
+fn text_slot(slot: Slot) -> Option<Text> {
+    Some(match slot {
+        Slot::Kind => Text::Kind,
+        Slot::Id => Text::Id,
+        Slot::Member => Text::Member,
+        Slot::Field(i) => Text::Field(i),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;
