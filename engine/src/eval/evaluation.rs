@@ -143,8 +143,7 @@ impl<'a> Evaluation<'a> {
             .map(|row| PeriodReport {
                 period: self.period.label(row.window),
                 total: self.scale(row.total),
-                rules: row
-                    .rules
+                rules: member.rule_sums[row.rules.clone()]
                     .iter()
                     .map(|&(slot, points)| (self.book.rules[slot].id.clone(), self.scale(points)))
                     .collect(),

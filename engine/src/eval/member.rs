@@ -13,11 +13,12 @@ use rust_decimal::Decimal;
 use super::order::Seen;
 use super::sweep::Hit;
 use super::{Award, GroupDetail, Origin, Run};
+use crate::book::Rulebook;
 use crate::calendar::Window;
 use crate::index;
 use crate::record::{Record, Rejected};
 use crate::report::IndexReport;
-use crate::rules::{CapState, MemberView, RatingAward, RuleKind};
+use crate::rules::{Amount, Bound, Cap, CapState, MemberView, RatingAward, RuleKind, to_steps};
 use crate::value::Value;
 
 /// One member to evaluate.
@@ -41,6 +42,8 @@ pub(crate) struct MemberEval<'a> {
     pub attrs: Vec<Value>,
     pub total: Decimal,
     pub periods: Vec<PeriodEval>,
+    /// (the rule's report slot, points) of every period, each period's in rule order.
+    pub rule_sums: Vec<(usize, Decimal)>,
     /// Awards dated in the range, in report order.
     pub awards: Vec<Award>,
     pub groups: Vec<GroupDetail<'a>>,
@@ -53,8 +56,8 @@ pub(crate) struct MemberEval<'a> {
 pub(crate) struct PeriodEval {
     pub window: Window,
     pub total: Decimal,
-    /// (the rule's report slot, points), in rule order.
-    pub rules: Vec<(usize, Decimal)>,
+    /// The period's sums by rule in [`MemberEval::rule_sums`].
+    pub rules: Range<usize>,
     /// The period's awards in [`MemberEval::awards`].
     pub awards: Range<usize>,
 }
@@ -67,10 +70,50 @@ pub(super) struct MemberOutcome<'a> {
     pub errors: Vec<(u32, u64, Rejected)>,
 }
 
+/// Every rule's caps as bounds: in decimals, and in steps when the rulebook allows
+/// the fast path.
+pub(super) struct CapBounds {
+    decimal: Vec<Vec<Bound<Decimal>>>,
+    /// Set when every rule awards per record and every cap is a whole number of the
+    /// unit's steps: a member whose awards are all whole steps is then capped and
+    /// summed in `i64`, exactly, at a fraction of the cost of `Decimal`.
+    steps: Option<Vec<Vec<Bound<i64>>>>,
+}
+
+impl CapBounds {
+    pub fn new(book: &Rulebook) -> CapBounds {
+        let per_record_only = book.rules.iter().all(|r| r.kind.is_per_record());
+        let steps = per_record_only.then(|| {
+            book.rules
+                .iter()
+                .map(|r| {
+                    r.caps
+                        .iter()
+                        .map(|c| c.steps(book.unit.decimals))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        CapBounds {
+            decimal: book
+                .rules
+                .iter()
+                .map(|r| r.caps.iter().map(Cap::bound).collect())
+                .collect(),
+            steps: steps.flatten(),
+        }
+    }
+}
+
+/// The most awards one member may have on the fast path: with each below
+/// [`MAX_STEPS`](crate::rules::to_steps), their sums stay inside `i64`.
+const MAX_FAST_AWARDS: usize = 1 << 22;
+
 /// Evaluates every rule over one member, in the rulebook's evaluation order.
 pub(super) fn score_member<'a>(
     run: &Run<'a>,
     records: &'a [Record],
+    bounds: &CapBounds,
     input: MemberInput<'_, 'a>,
 ) -> MemberOutcome<'a> {
     let Run {
@@ -89,19 +132,66 @@ pub(super) fn score_member<'a>(
         .iter()
         .map(|s| &records[s.record as usize])
         .collect();
-    let mut awards: Vec<Award> = Vec::new();
+    let mut awards: Vec<Award> = Vec::with_capacity(input.hits.len() + input.seeded.len());
     let mut groups: Vec<GroupDetail<'a>> = Vec::new();
     let mut withheld: Vec<(usize, Decimal)> = Vec::new();
+    let decimals = book.unit.decimals;
+    // The fast path: every hit a whole number of steps (hits are rounded to the
+    // unit already, so this fails only for huge figures).
+    let steps: Option<(&Vec<Vec<Bound<i64>>>, Vec<i64>)> = bounds
+        .steps
+        .as_ref()
+        .filter(|_| input.hits.len() <= MAX_FAST_AWARDS)
+        .and_then(|b| {
+            Some((
+                b,
+                input
+                    .hits
+                    .iter()
+                    .map(|h| to_steps(h.points, decimals))
+                    .collect::<Option<_>>()?,
+            ))
+        });
     // Versions of one rule id share their caps: state by report slot.
     let mut caps: Vec<CapState> = std::iter::repeat_with(CapState::default)
         .take(book.rules.len())
         .collect();
+    let mut step_caps: Vec<CapState<i64>> = std::iter::repeat_with(CapState::default)
+        .take(if steps.is_some() { book.rules.len() } else { 0 })
+        .collect();
     let mut seeded = input.seeded;
     for &rule_index in &book.order {
         let rule = &book.rules[rule_index];
-        let state = &mut caps[book.report_order[rule_index]];
+        let slot = book.report_order[rule_index];
+        if rule.kind.is_per_record() {
+            let ours = input
+                .hits
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.rule as usize == rule_index);
+            match &steps {
+                Some((step_bounds, points)) => cap_hits(
+                    &mut step_caps[slot],
+                    &step_bounds[rule_index],
+                    ours.map(|(i, h)| (h, points[i])),
+                    |s| Decimal::new(s, decimals),
+                    &mut awards,
+                    &mut withheld,
+                ),
+                None => cap_hits(
+                    &mut caps[slot],
+                    &bounds.decimal[rule_index],
+                    ours.map(|(_, h)| (h, h.points)),
+                    |d| d,
+                    &mut awards,
+                    &mut withheld,
+                ),
+            }
+            continue;
+        }
+        let state = &mut caps[slot];
         let mut give = |date: Date, points: Decimal, origin: Origin| {
-            let capped = state.apply(&rule.caps, date, points);
+            let capped = state.apply(&bounds.decimal[rule_index], date, points);
             let held = capped.withheld.map(|w| {
                 withheld.push(w);
                 withheld.len() as u32 - 1
@@ -115,11 +205,6 @@ pub(super) fn score_member<'a>(
             }
         };
         match &rule.kind {
-            kind if kind.is_per_record() => {
-                for hit in input.hits.iter().filter(|h| h.rule as usize == rule_index) {
-                    awards.push(give(hit.date, hit.points, Origin::Record(hit.record)));
-                }
-            }
             RuleKind::Rating(_) => {
                 for (_, rating) in seeded.extract_if(.., |(r, _)| *r == rule_index) {
                     if !rule.effective.contains(rating.date) {
@@ -222,12 +307,26 @@ pub(super) fn score_member<'a>(
     if !awards.is_sorted_by(|a, b| order(a, b).is_le()) {
         awards.sort_by(order);
     }
-    let (periods, total) = periods(run, &awards);
+    // Totals in steps when every award is a whole number of them (always on the
+    // fast path), else in decimals.
+    let (periods, rule_sums, total) = match awards
+        .iter()
+        .map(|a| to_steps(a.points, decimals))
+        .collect::<Option<Vec<i64>>>()
+        .filter(|_| awards.len() <= MAX_FAST_AWARDS)
+    {
+        Some(points) => periods(run, &awards, &points, |s| Decimal::new(s, decimals)),
+        None => {
+            let points: Vec<Decimal> = awards.iter().map(|a| a.points).collect();
+            periods(run, &awards, &points, |d| d)
+        }
+    };
     out.eval = Some(MemberEval {
         id: input.id,
         attrs,
         total,
         periods,
+        rule_sums,
         awards,
         groups,
         withheld,
@@ -236,35 +335,71 @@ pub(super) fn score_member<'a>(
     out
 }
 
-/// The report's rows: awards (in report order) summed by period and by rule.
-fn periods(run: &Run, awards: &[Award]) -> (Vec<PeriodEval>, Decimal) {
+/// Caps a per-record rule's hits (with their points as `A`) in order, as awards.
+fn cap_hits<'h, A: Amount>(
+    state: &mut CapState<A>,
+    bounds: &[Bound<A>],
+    hits: impl Iterator<Item = (&'h Hit, A)>,
+    to_decimal: impl Fn(A) -> Decimal,
+    awards: &mut Vec<Award>,
+    withheld: &mut Vec<(usize, Decimal)>,
+) {
+    for (hit, points) in hits {
+        let capped = state.apply(bounds, hit.date, points);
+        let held = capped.withheld.map(|(cap, points)| {
+            withheld.push((cap, to_decimal(points)));
+            withheld.len() as u32 - 1
+        });
+        awards.push(Award {
+            points: to_decimal(capped.points),
+            date: hit.date,
+            rule: hit.rule,
+            origin: Origin::Record(hit.record),
+            withheld: held,
+        });
+    }
+}
+
+/// The report's rows: awards (in report order, `points[i]` being award `i`'s)
+/// summed by period and by rule (the sums of all periods, each in rule order), and
+/// the member's total.
+fn periods<A: Amount>(
+    run: &Run,
+    awards: &[Award],
+    points: &[A],
+    to_decimal: impl Fn(A) -> Decimal,
+) -> (Vec<PeriodEval>, Vec<(usize, Decimal)>, Decimal) {
     let book = run.book;
     let mut periods: Vec<PeriodEval> = Vec::new();
-    let mut total = Decimal::ZERO;
-    for (i, award) in awards.iter().enumerate() {
-        let row = match periods.last_mut() {
-            Some(row) if row.window.contains(award.date) => row,
-            _ => {
-                periods.push(PeriodEval {
-                    window: run.period.window(award.date),
-                    total: Decimal::ZERO,
-                    rules: Vec::new(),
-                    awards: i..i,
-                });
-                periods.last_mut().expect("pushed above")
-            }
-        };
-        let slot = book.report_order[award.rule as usize];
-        row.total += award.points;
-        row.awards.end = i + 1;
-        match row.rules.iter_mut().find(|(s, _)| *s == slot) {
-            Some((_, sum)) => *sum += award.points,
-            None => row.rules.push((slot, award.points)),
+    let mut sums: Vec<(usize, A)> = Vec::new();
+    for (i, (award, &points)) in awards.iter().zip(points).enumerate() {
+        if periods.last().is_none_or(|row| !row.window.contains(award.date)) {
+            periods.push(PeriodEval {
+                window: run.period.window(award.date),
+                total: Decimal::ZERO,
+                rules: sums.len()..sums.len(),
+                awards: i..i,
+            });
         }
-        total += award.points;
+        let row = periods.last_mut().expect("pushed above");
+        row.awards.end = i + 1;
+        let slot = book.report_order[award.rule as usize];
+        match sums[row.rules.clone()].iter_mut().find(|(s, _)| *s == slot) {
+            Some((_, sum)) => *sum += points,
+            None => {
+                sums.push((slot, points));
+                row.rules.end += 1;
+            }
+        }
     }
+    let mut total = A::default();
     for row in &mut periods {
-        row.rules.sort_by_key(|(slot, _)| *slot);
+        let rules = &mut sums[row.rules.clone()];
+        rules.sort_by_key(|(slot, _)| *slot);
+        let row_total = rules.iter().fold(A::default(), |sum, (_, p)| sum + *p);
+        row.total = to_decimal(row_total);
+        total += row_total;
     }
-    (periods, total)
+    let sums = sums.into_iter().map(|(slot, p)| (slot, to_decimal(p))).collect();
+    (periods, sums, to_decimal(total))
 }

@@ -253,7 +253,8 @@ pub fn evaluate<'a>(
         });
     }
     tasks.extend(rated.map(only_rated));
-    let outcomes = par_map(tasks, |input| score_member(&run, records, input));
+    let bounds = member::CapBounds::new(book);
+    let outcomes = par_map(tasks, |input| score_member(&run, records, &bounds, input));
     let mut members = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         for i in outcome.used {
