@@ -138,9 +138,9 @@ pub(super) fn score_member<'a>(
     let decimals = book.unit.decimals;
     // The fast path: every hit a whole number of steps (hits are rounded to the
     // unit already, so this fails only for huge figures).
-    let steps: Option<(&Vec<Vec<Bound<i64>>>, Vec<i64>)> = bounds
+    let steps: Option<(&[Vec<Bound<i64>>], Vec<i64>)> = bounds
         .steps
-        .as_ref()
+        .as_deref()
         .filter(|_| input.hits.len() <= MAX_FAST_AWARDS)
         .and_then(|b| {
             Some((
