@@ -77,8 +77,11 @@ pub(super) struct CapBounds {
     /// Set when every rule awards per record and every cap is a whole number of the
     /// unit's steps: a member whose awards are all whole steps is then capped and
     /// summed in `i64`, exactly, at a fraction of the cost of `Decimal`.
-    steps: Option<Vec<Vec<Bound<i64>>>>,
+    steps: Option<StepBounds>,
 }
+
+/// Each rule's caps in steps of the unit.
+type StepBounds = Vec<Vec<Bound<i64>>>;
 
 impl CapBounds {
     pub fn new(book: &Rulebook) -> CapBounds {
@@ -138,9 +141,9 @@ pub(super) fn score_member<'a>(
     let decimals = book.unit.decimals;
     // The fast path: every hit a whole number of steps (hits are rounded to the
     // unit already, so this fails only for huge figures).
-    let steps: Option<(&[Vec<Bound<i64>>], Vec<i64>)> = bounds
+    let steps: Option<(&StepBounds, Vec<i64>)> = bounds
         .steps
-        .as_deref()
+        .as_ref()
         .filter(|_| input.hits.len() <= MAX_FAST_AWARDS)
         .and_then(|b| {
             Some((
