@@ -17,6 +17,9 @@ use crate::record::Record;
 /// A rank no member has: the record is not seen (it is dated after `as_of`).
 pub(super) const UNSEEN: u32 = u32::MAX;
 
+/// Records after which ranking by address stops if ids turn out not to be shared.
+const ADDRESS_TRIAL: usize = 4096;
+
 /// Distinct member ids in the report's order, and each record's place among them.
 pub(super) struct Ranked {
     /// Member ids sorted by text; a record's rank indexes this.
@@ -31,27 +34,32 @@ pub(super) struct Ranked {
 pub(super) fn rank_members(records: &[Record], dates: &Dates) -> Ranked {
     let as_of = dates.as_of;
     let mut slot_of: FxHashMap<&str, u32> = FxHashMap::default();
+    // Readers, the Arrow path and generated data share one `Arc` per member: a
+    // lookup by address is much cheaper than hashing the text. Given unshared ids
+    // (as many addresses as records), it stops after a trial.
+    let mut by_address: Option<FxHashMap<*const u8, u32>> = Some(FxHashMap::default());
     let mut distinct: Vec<&Arc<str>> = Vec::new();
     let mut rank = vec![UNSEEN; records.len()];
-    // Readers and bindings often hand consecutive records of one member (or one
-    // shared `Arc`): remembering the last one skips most lookups.
-    let mut last: Option<(*const u8, u32)> = None;
-    for (record, slot) in records.iter().zip(&mut rank) {
+    for (i, (record, slot)) in records.iter().zip(&mut rank).enumerate() {
         if record.date > as_of {
             continue;
         }
-        let pointer = Arc::as_ptr(&record.member) as *const u8;
-        *slot = match last {
-            Some((p, s)) if p == pointer => s,
-            _ => {
-                let s = *slot_of.entry(&record.member).or_insert_with(|| {
-                    distinct.push(&record.member);
-                    distinct.len() as u32 - 1
-                });
-                last = Some((pointer, s));
-                s
+        let address = Arc::as_ptr(&record.member) as *const u8;
+        if let Some(s) = by_address.as_ref().and_then(|m| m.get(&address)) {
+            *slot = *s;
+            continue;
+        }
+        let s = *slot_of.entry(&record.member).or_insert_with(|| {
+            distinct.push(&record.member);
+            distinct.len() as u32 - 1
+        });
+        *slot = s;
+        if let Some(map) = &mut by_address {
+            map.insert(address, s);
+            if i >= ADDRESS_TRIAL && map.len() > 2 * distinct.len() {
+                by_address = None;
             }
-        };
+        }
     }
     let mut by_text: Vec<u32> = (0..distinct.len() as u32).collect();
     by_text.sort_unstable_by_key(|&d| &**distinct[d as usize]);

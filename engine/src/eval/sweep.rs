@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::order::{Dated, Ranked, UNSEEN};
 use super::{Run, par_map, record_env, rejection};
+use crate::expr::EvalError;
 use crate::record::{Record, Rejected};
 use crate::value::Value;
 
@@ -73,6 +74,9 @@ pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
     swept
 }
 
+/// Records per kernel batch: the columns of a batch stay in the first-level cache.
+const BATCH: usize = 256;
+
 fn sweep_chunk(
     run: &Run,
     records: &[Record],
@@ -81,46 +85,79 @@ fn sweep_chunk(
     range: Range<usize>,
 ) -> Swept {
     let book = run.book;
+    let start = range.start;
     let mut swept = Swept {
         hits: Vec::new(),
         used: vec![false; range.len()],
         errors: Vec::new(),
     };
+    if rules.is_empty() {
+        return swept;
+    }
     // Member attributes are looked up only when an expression reads them, once per
     // run of records of one member.
     let reads_attrs = run.profiles.is_some() && !book.member_attrs.is_empty();
     let mut attrs: (Option<u32>, Vec<Value>) = (None, Vec::new());
-    for (i, used) in range.zip(&mut swept.used) {
+    let mut slow = |i: usize, rule: usize, swept: &mut Swept| {
         let record = &records[i];
         let rank = ranked.rank[i];
-        if rank == UNSEEN || rules.is_empty() {
-            continue;
-        }
         if reads_attrs && attrs.0 != Some(rank) {
             attrs = (Some(rank), run.attrs_of(&record.member));
         }
         let env = record_env(book, record, &attrs.1, run.dates);
+        let outcome = book.rules[rule].kind.record_points(&env);
+        swept.record(run, record, i, start, rule, outcome);
+    };
+    let seen: Vec<usize> = range.filter(|&i| ranked.rank[i] != UNSEEN).collect();
+    let (mut points, mut unfit) = (Vec::with_capacity(BATCH), vec![false; BATCH]);
+    for batch in seen.chunks(BATCH) {
+        let batch_records: Vec<&Record> = batch.iter().map(|&i| &records[i]).collect();
         for &r in rules {
             let rule = &book.rules[r];
-            if !rule.effective.contains(record.date) {
-                continue;
-            }
-            match rule.kind.record_points(&env) {
-                Ok(Some(points)) => {
-                    *used = true;
-                    swept.hits.push(Hit {
-                        points: book.unit.round(points),
-                        date: record.date,
-                        record: i as u32,
-                        rule: r as u32,
-                    });
+            let unfit = &mut unfit[..batch.len()];
+            unfit.fill(false);
+            let fast = rule.kind.record_points_batch(&batch_records, &mut points, unfit);
+            for (k, &i) in batch.iter().enumerate() {
+                if !rule.effective.contains(records[i].date) {
+                    continue;
                 }
-                Ok(None) => {}
-                Err(error) => swept
-                    .errors
-                    .push(rejection(record, format!("rule `{}`: {error}", rule.id))),
+                if fast && !unfit[k] {
+                    swept.record(run, &records[i], i, start, r, Ok(points[k]));
+                } else {
+                    slow(i, r, &mut swept);
+                }
             }
         }
     }
     swept
+}
+
+impl Swept {
+    /// Keeps what rule `rule` made of record `i` (`start` is the chunk's first index).
+    fn record(
+        &mut self,
+        run: &Run,
+        record: &Record,
+        i: usize,
+        start: usize,
+        rule: usize,
+        outcome: Result<Option<Decimal>, EvalError>,
+    ) {
+        match outcome {
+            Ok(Some(points)) => {
+                self.used[i - start] = true;
+                self.hits.push(Hit {
+                    points: run.book.unit.round(points),
+                    date: record.date,
+                    record: i as u32,
+                    rule: rule as u32,
+                });
+            }
+            Ok(None) => {}
+            Err(error) => self.errors.push(rejection(
+                record,
+                format!("rule `{}`: {error}", run.book.rules[rule].id),
+            )),
+        }
+    }
 }

@@ -224,79 +224,218 @@ impl Kernel {
 
     /// The expression's value on `record`, or [`Unfit`] when the closures must do it.
     pub fn eval(&self, record: &Record) -> Result<KValue, Unfit> {
-        Ok(match self {
-            Kernel::Const(v) => *v,
-            Kernel::Field(i) => match record.fields.get(*i) {
-                None | Some(Value::Null) => KValue::Null,
-                Some(Value::Bool(b)) => KValue::Bool(*b),
-                Some(Value::Num(n)) => KValue::Num(Fixed::from_decimal(n).ok_or(Unfit)?),
-                Some(_) => return Err(Unfit),
+        let sub = |k: &Kernel| k.eval(record);
+        match self {
+            Kernel::Const(v) => Ok(*v),
+            Kernel::Field(i) => field(record, *i),
+            Kernel::TextIs { text, value, equal } => Ok(text_is(record, *text, value, *equal)),
+            Kernel::Compare(op, l, r) => Ok(compare(*op, sub(l)?, sub(r)?)),
+            // `and`/`or` leave the right side alone when the left decides, as the
+            // closures do.
+            Kernel::And(l, r) | Kernel::Or(l, r) => {
+                let short = matches!(self, Kernel::Or(..));
+                let a = sub(l)?;
+                if a == KValue::Bool(short) {
+                    return Ok(a);
+                }
+                Ok(logic(short, a, sub(r)?))
+            }
+            Kernel::Not(x) => Ok(not(sub(x)?)),
+            Kernel::IsNull(negate, x) => Ok(is_null(*negate, sub(x)?)),
+            Kernel::Coalesce(l, r) => match sub(l)? {
+                KValue::Null => sub(r),
+                v => Ok(v),
             },
-            Kernel::TextIs { text, value, equal } => match text.read(record) {
-                Some(s) => KValue::Bool((s == &**value) == *equal),
-                None => KValue::Null,
+            Kernel::If(c, a, b) => match sub(c)? {
+                KValue::Bool(true) => sub(a),
+                _ => sub(b),
             },
-            Kernel::Compare(op, l, r) => match (l.eval(record)?, r.eval(record)?) {
-                (KValue::Num(a), KValue::Num(b)) => KValue::Bool(holds(*op, a.cmp(b))),
-                (KValue::Bool(a), KValue::Bool(b)) => KValue::Bool(holds(*op, a.cmp(&b))),
-                _ => KValue::Null,
-            },
-            Kernel::And(l, r) => logic(false, l, r, record)?,
-            Kernel::Or(l, r) => logic(true, l, r, record)?,
-            Kernel::Not(x) => match x.eval(record)? {
-                KValue::Bool(b) => KValue::Bool(!b),
-                _ => KValue::Null,
-            },
-            Kernel::IsNull(negate, x) => KValue::Bool((x.eval(record)? == KValue::Null) != *negate),
-            Kernel::Coalesce(l, r) => match l.eval(record)? {
-                KValue::Null => r.eval(record)?,
-                v => v,
-            },
-            Kernel::If(c, a, b) => match c.eval(record)? {
-                KValue::Bool(true) => a.eval(record)?,
-                _ => b.eval(record)?,
-            },
-            Kernel::Arith(op, l, r) => match (l.eval(record)?, r.eval(record)?) {
-                (KValue::Num(a), KValue::Num(b)) => KValue::Num(a.arith(*op, b).ok_or(Unfit)?),
-                _ => KValue::Null,
-            },
-            Kernel::Neg(x) => match x.eval(record)? {
-                KValue::Num(n) => KValue::Num(Fixed {
-                    mantissa: n.mantissa.checked_neg().ok_or(Unfit)?,
-                    scale: n.scale,
-                }),
-                _ => KValue::Null,
-            },
+            Kernel::Arith(op, l, r) => arith(*op, sub(l)?, sub(r)?),
+            Kernel::Neg(x) => neg(sub(x)?),
             Kernel::Extremum(max, args) => {
-                // The first of equal values wins, as with the closures.
-                let mut best: Option<Fixed> = None;
-                for arg in args {
-                    let KValue::Num(v) = arg.eval(record)? else {
-                        return Ok(KValue::Null);
-                    };
-                    let wanted = if *max { Ordering::Greater } else { Ordering::Less };
-                    if best.is_none_or(|b| v.cmp(b) == wanted) {
-                        best = Some(v);
+                let mut best = KValue::Null;
+                for (i, arg) in args.iter().enumerate() {
+                    let v = sub(arg)?;
+                    if v == KValue::Null {
+                        return Ok(v);
+                    }
+                    best = if i == 0 { v } else { extremum(*max, best, v) };
+                }
+                Ok(best)
+            }
+        }
+    }
+
+    /// The expression over a batch of records at once, a column per node: the
+    /// per-node dispatch is paid once per batch rather than once per record.
+    /// `out[i]` is record `i`'s value unless `unfit[i]` is set, in which case the
+    /// closures must evaluate that record. Both sides of `and`/`or`, both branches
+    /// of `if` and every argument are evaluated for every record; a side the
+    /// closures would skip can only make a record unfit, never change a value.
+    pub fn eval_batch(&self, records: &[&Record], out: &mut Vec<KValue>, unfit: &mut [bool]) {
+        let n = records.len();
+        out.clear();
+        let column = |k: &Kernel, unfit: &mut [bool]| {
+            let mut column = Vec::with_capacity(n);
+            k.eval_batch(records, &mut column, unfit);
+            column
+        };
+        let or_unfit = |value: Result<KValue, Unfit>, unfit: &mut bool| {
+            value.unwrap_or_else(|Unfit| {
+                *unfit = true;
+                KValue::Null
+            })
+        };
+        match self {
+            Kernel::Const(v) => out.resize(n, *v),
+            Kernel::Field(i) => out.extend(
+                records
+                    .iter()
+                    .zip(unfit.iter_mut())
+                    .map(|(r, u)| or_unfit(field(r, *i), u)),
+            ),
+            Kernel::TextIs { text, value, equal } => {
+                out.extend(records.iter().map(|r| text_is(r, *text, value, *equal)))
+            }
+            Kernel::Compare(op, l, r) => {
+                let (a, b) = (column(l, unfit), column(r, unfit));
+                out.extend(a.iter().zip(&b).map(|(a, b)| compare(*op, *a, *b)));
+            }
+            Kernel::And(l, r) | Kernel::Or(l, r) => {
+                let short = matches!(self, Kernel::Or(..));
+                let (a, b) = (column(l, unfit), column(r, unfit));
+                out.extend(a.iter().zip(&b).map(|(&a, &b)| {
+                    if a == KValue::Bool(short) {
+                        a
+                    } else {
+                        logic(short, a, b)
+                    }
+                }));
+            }
+            Kernel::Not(x) => out.extend(column(x, unfit).into_iter().map(not)),
+            Kernel::IsNull(negate, x) => {
+                out.extend(column(x, unfit).into_iter().map(|v| is_null(*negate, v)))
+            }
+            Kernel::Coalesce(l, r) => {
+                let (a, b) = (column(l, unfit), column(r, unfit));
+                out.extend(
+                    a.iter()
+                        .zip(&b)
+                        .map(|(&a, &b)| if a == KValue::Null { b } else { a }),
+                );
+            }
+            Kernel::If(c, a, b) => {
+                let (c, a, b) = (column(c, unfit), column(a, unfit), column(b, unfit));
+                out.extend((0..n).map(|i| if c[i] == KValue::Bool(true) { a[i] } else { b[i] }));
+            }
+            Kernel::Arith(op, l, r) => {
+                let (a, b) = (column(l, unfit), column(r, unfit));
+                out.extend(
+                    a.iter()
+                        .zip(&b)
+                        .zip(unfit.iter_mut())
+                        .map(|((&a, &b), u)| or_unfit(arith(*op, a, b), u)),
+                );
+            }
+            Kernel::Neg(x) => {
+                let a = column(x, unfit);
+                out.extend(
+                    a.into_iter()
+                        .zip(unfit.iter_mut())
+                        .map(|(a, u)| or_unfit(neg(a), u)),
+                );
+            }
+            Kernel::Extremum(max, args) => {
+                let Some((first, rest)) = args.split_first() else {
+                    return out.resize(n, KValue::Null);
+                };
+                first.eval_batch(records, out, unfit);
+                for arg in rest {
+                    for (best, v) in out.iter_mut().zip(column(arg, unfit)) {
+                        *best = match (*best, v) {
+                            (KValue::Null, _) | (_, KValue::Null) => KValue::Null,
+                            (b, v) => extremum(*max, b, v),
+                        };
                     }
                 }
-                best.map_or(KValue::Null, KValue::Num)
             }
-        })
+        }
     }
 }
 
-/// `and` (`short` false) or `or` (`short` true) over three values: the deciding
-/// value wins, else null if either side is null.
-fn logic(short: bool, l: &Kernel, r: &Kernel, record: &Record) -> Result<KValue, Unfit> {
-    let a = l.eval(record)?;
-    if a == KValue::Bool(short) {
-        return Ok(a);
+/// A `bool` or `decimal` field.
+fn field(record: &Record, i: usize) -> Result<KValue, Unfit> {
+    match record.fields.get(i) {
+        None | Some(Value::Null) => Ok(KValue::Null),
+        Some(Value::Bool(b)) => Ok(KValue::Bool(*b)),
+        Some(Value::Num(n)) => Fixed::from_decimal(n).map(KValue::Num).ok_or(Unfit),
+        Some(_) => Err(Unfit),
     }
-    Ok(match r.eval(record)? {
+}
+
+fn text_is(record: &Record, text: Text, value: &str, equal: bool) -> KValue {
+    match text.read(record) {
+        Some(s) => KValue::Bool((s == value) == equal),
+        None => KValue::Null,
+    }
+}
+
+fn compare(op: BinOp, a: KValue, b: KValue) -> KValue {
+    match (a, b) {
+        (KValue::Num(a), KValue::Num(b)) => KValue::Bool(holds(op, a.cmp(b))),
+        (KValue::Bool(a), KValue::Bool(b)) => KValue::Bool(holds(op, a.cmp(&b))),
+        _ => KValue::Null,
+    }
+}
+
+/// `and` (`short` false) or `or` (`short` true) when the left side `a` did not
+/// decide alone: the right side decides, else null if either side is null.
+fn logic(short: bool, a: KValue, b: KValue) -> KValue {
+    match b {
         KValue::Bool(b) if b == short => KValue::Bool(short),
         KValue::Bool(_) if a != KValue::Null => KValue::Bool(!short),
         _ => KValue::Null,
-    })
+    }
+}
+
+fn not(v: KValue) -> KValue {
+    match v {
+        KValue::Bool(b) => KValue::Bool(!b),
+        _ => KValue::Null,
+    }
+}
+
+fn is_null(negate: bool, v: KValue) -> KValue {
+    KValue::Bool((v == KValue::Null) != negate)
+}
+
+fn arith(op: Arith, a: KValue, b: KValue) -> Result<KValue, Unfit> {
+    match (a, b) {
+        (KValue::Num(a), KValue::Num(b)) => a.arith(op, b).map(KValue::Num).ok_or(Unfit),
+        _ => Ok(KValue::Null),
+    }
+}
+
+fn neg(v: KValue) -> Result<KValue, Unfit> {
+    match v {
+        KValue::Num(n) => Ok(KValue::Num(Fixed {
+            mantissa: n.mantissa.checked_neg().ok_or(Unfit)?,
+            scale: n.scale,
+        })),
+        _ => Ok(KValue::Null),
+    }
+}
+
+/// The larger (`max`) or smaller of two numbers; the first of equals wins, as with
+/// the closures.
+fn extremum(max: bool, best: KValue, v: KValue) -> KValue {
+    match (best, v) {
+        (KValue::Num(b), KValue::Num(x)) => {
+            let wanted = if max { Ordering::Greater } else { Ordering::Less };
+            if x.cmp(b) == wanted { v } else { best }
+        }
+        _ => KValue::Null,
+    }
 }
 
 fn holds(op: BinOp, o: Ordering) -> bool {

@@ -66,6 +66,7 @@ use crate::schema::Schema;
 use crate::value::{Type, Value};
 
 pub use explain::Explained;
+pub(crate) use kernel::KValue;
 pub use parser::MAX_NESTING;
 
 /// Where an expression is evaluated.
@@ -258,6 +259,19 @@ impl Expr {
             return Ok(value == kernel::KValue::Bool(true));
         }
         self.eval_bool(env)
+    }
+
+    /// [`Expr::eval_record`] over a batch of records, through the kernel a column at
+    /// a time; `false` (and nothing written) when the expression has no kernel.
+    /// Records marked in `unfit` must be evaluated with [`Expr::eval`].
+    pub(crate) fn eval_batch(&self, records: &[&Record], out: &mut Vec<KValue>, unfit: &mut [bool]) -> bool {
+        match &self.0.kernel {
+            Some(kernel) => {
+                kernel.eval_batch(records, out, unfit);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Whether [`Expr::eval_record`] has a fast path for this expression.

@@ -89,6 +89,20 @@ impl RuleKind {
         }
     }
 
+    /// [`RuleKind::record_points`] over a batch of records through the expressions'
+    /// fixed-point kernels, when the rule has them (see [`Points::points_batch`]).
+    pub(crate) fn record_points_batch(
+        &self,
+        records: &[&crate::record::Record],
+        out: &mut Vec<Option<Decimal>>,
+        unfit: &mut [bool],
+    ) -> bool {
+        match self {
+            RuleKind::Points(points) => points.points_batch(records, out, unfit),
+            _ => false,
+        }
+    }
+
     /// Whether the rule awards record by record (rather than per window).
     pub fn is_per_record(&self) -> bool {
         matches!(self, RuleKind::Points(_) | RuleKind::Table(_))

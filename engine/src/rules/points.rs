@@ -11,7 +11,8 @@ use rust_decimal::Decimal;
 
 use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::explain::Words;
-use crate::expr::{Context, Env, EvalError, Expr};
+use crate::expr::{Context, Env, EvalError, Expr, KValue};
+use crate::record::Record;
 use crate::value::Type;
 
 use super::Outcome;
@@ -68,6 +69,36 @@ impl Points {
             return Ok(None);
         }
         Ok(Some(Outcome::points_of(&self.points.eval_record(env)?)))
+    }
+
+    /// [`Points::points`] for a batch of records through the expressions' kernels:
+    /// `out[i]` is record `i`'s award (`None`: `when` does not hold) unless `unfit[i]`
+    /// is set. `false` when the rule has no kernel; nothing is written then.
+    pub(crate) fn points_batch(
+        &self,
+        records: &[&Record],
+        out: &mut Vec<Option<Decimal>>,
+        unfit: &mut [bool],
+    ) -> bool {
+        let mut points = Vec::with_capacity(records.len());
+        if !self.points.eval_batch(records, &mut points, unfit) {
+            return false;
+        }
+        let mut when = Vec::new();
+        if let Some(condition) = &self.when
+            && !condition.eval_batch(records, &mut when, unfit)
+        {
+            return false;
+        }
+        out.clear();
+        out.extend(points.iter().enumerate().map(|(i, p)| {
+            let matched = when.get(i).is_none_or(|w| *w == KValue::Bool(true));
+            matched.then(|| match p {
+                KValue::Num(n) => n.to_decimal(),
+                _ => Decimal::ZERO,
+            })
+        }));
+        true
     }
 
     fn matches(&self, env: &Env) -> Result<bool, EvalError> {
