@@ -120,6 +120,24 @@ fn same(source: &str, expected: Type, records: &[Record]) -> Result<bool, TestCa
         return Ok(false);
     };
     let calendar = Calendar::default();
+    // The batch evaluation: every record the kernel takes must agree too.
+    let refs: Vec<&Record> = records.iter().collect();
+    let (mut column, mut unfit) = (Vec::new(), vec![false; records.len()]);
+    if expr.eval_batch(&refs, &mut column, &mut unfit) {
+        for (i, record) in records.iter().enumerate() {
+            let env = Env::for_record(record, &calendar, record.date);
+            if !unfit[i] {
+                let slow = expr.eval(&env).map(|v| v.to_string());
+                prop_assert_eq!(
+                    Ok(column[i].into_value().to_string()),
+                    slow,
+                    "batch: {} on {:?}",
+                    source,
+                    record
+                );
+            }
+        }
+    }
     for record in records {
         let env = Env::for_record(record, &calendar, record.date);
         let (fast, slow) = (expr.eval_record(&env), expr.eval(&env));
