@@ -3,9 +3,9 @@
 //! The report lists members by id, and each member's records must be seen by date
 //! then input order. Rather than sorting a million records by (member text, date,
 //! …), members are ranked once (one hash lookup per record, one sort of the distinct
-//! ids), then items are put in (rank, day) order by two stable counting sorts.
+//! ids), items are grouped by rank with a stable counting sort, and each member's
+//! (about a hundred) are sorted by date in parallel.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -125,66 +125,56 @@ pub(super) trait Dated: Copy {
     fn record(&self) -> u32;
 }
 
-/// Groups `items` (in input order) by their record's member rank, each member's in
-/// date order, ties broken by (source, position) as DESIGN section 4 says.
-///
-/// When the records are in input order (as readers produce them) this is two stable
-/// counting sorts, by day then by rank, with no comparison at all. Otherwise items
-/// are grouped by rank and each member's sorted by comparison.
-pub(super) fn group<T: Dated>(
+/// Groups `items` (in input order) by their record's member rank with a stable
+/// counting sort, then puts each member's in date order, ties broken by (source,
+/// position) as DESIGN section 4 says: one sequential pass to group, then small
+/// sorts, member by member, in parallel.
+pub(super) fn group<T: Dated + Send>(
     items: &[T],
     ranked: &Ranked,
     records: &[Record],
     in_input_order: bool,
 ) -> Grouped<T> {
-    let members = ranked.ids.len();
-    let rank = |items: &[T]| -> Vec<u32> { items.iter().map(|i| ranked.rank[i.record() as usize]).collect() };
-    if in_input_order && let Some(by_day) = by_day(items) {
-        let (items, starts) = counting_sort(&by_day, &rank(&by_day), members);
-        return Grouped { items, starts };
+    let keys: Vec<u32> = items.iter().map(|i| ranked.rank[i.record() as usize]).collect();
+    let (mut items, starts) = counting_sort(items, &keys, ranked.ids.len());
+    let mut members: Vec<&mut [T]> = Vec::with_capacity(ranked.ids.len());
+    let mut rest = items.as_mut_slice();
+    for r in 0..ranked.ids.len() {
+        let (member, tail) = rest.split_at_mut(starts[r + 1] - starts[r]);
+        members.push(member);
+        rest = tail;
     }
-    let (mut items, starts) = counting_sort(items, &rank(items), members);
-    let order = |a: &T, b: &T| {
-        a.date().cmp(&b.date()).then_with(|| {
-            let (x, y) = (&records[a.record() as usize], &records[b.record() as usize]);
-            (x.source, x.position).cmp(&(y.source, y.position))
-        })
-    };
-    for r in 0..members {
-        let member = &mut items[starts[r]..starts[r + 1]];
-        if !member.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
-            member.sort_unstable_by(order);
-        }
-    }
+    super::par_map(members, |member| sort_member(member, records, in_input_order));
     Grouped { items, starts }
 }
 
-/// Whether records are in (source, position) order, which readers guarantee and
-/// [`group`]'s counting sorts rely on for ties.
-pub(super) fn in_input_order(records: &[Record]) -> bool {
-    records.is_sorted_by_key(|r| (r.source, r.position))
+/// One member's items in date order, ties in input order. Items come in input order
+/// when the records are in (source, position) order, so then a tie keeps its place.
+fn sort_member<T: Dated>(items: &mut [T], records: &[Record], in_input_order: bool) {
+    if in_input_order {
+        if !items.is_sorted_by_key(|i| i.date()) {
+            // (day, record index): record indices are in input order, so equal days
+            // keep it; one integer compares faster than a date and an index.
+            items.sort_unstable_by_key(|i| {
+                let date = i.date();
+                let day =
+                    (i32::from(date.year()) << 9) | (i32::from(date.month()) << 5) | i32::from(date.day());
+                (u64::from(day as u32) << 32) | u64::from(i.record())
+            });
+        }
+    } else {
+        let key = |i: &T| {
+            let r = &records[i.record() as usize];
+            (i.date(), r.source, r.position)
+        };
+        items.sort_by_cached_key(key);
+    }
 }
 
-/// The most days [`by_day`] sorts into buckets (about 179 years).
-const MAX_DAYS: usize = 1 << 16;
-
-/// `items` in day order, stable; `None` when they span more than [`MAX_DAYS`].
-fn by_day<T: Dated>(items: &[T]) -> Option<Vec<T>> {
-    // (year, day of year) as one number: monotonic in the date, gaps at year ends.
-    let days: Vec<i32> = items
-        .iter()
-        .map(|item| {
-            let date = item.date();
-            i32::from(date.year()) * 366 + i32::from(date.day_of_year())
-        })
-        .collect();
-    let first = *days.iter().min()?;
-    let span = usize::try_from(days.iter().max()? - first).ok()? + 1;
-    if span > MAX_DAYS {
-        return None;
-    }
-    let keys: Vec<u32> = days.iter().map(|d| (d - first) as u32).collect();
-    Some(counting_sort(items, &keys, span).0)
+/// Whether records are in (source, position) order, which readers guarantee and
+/// [`group`] relies on for ties.
+pub(super) fn in_input_order(records: &[Record]) -> bool {
+    records.is_sorted_by_key(|r| (r.source, r.position))
 }
 
 /// Stable counting sort of `items` into `buckets` by their `keys`: the sorted items
