@@ -120,11 +120,15 @@ impl Report {
 }
 
 fn as_string<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
+    serializer.collect_str(&crate::value::DecimalText(*value))
 }
 
 fn rule_map<S: Serializer>(entries: &[(String, Decimal)], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(entries.iter().map(|(k, v)| (k, v.to_string())))
+    serializer.collect_map(
+        entries
+            .iter()
+            .map(|(k, v)| (k, crate::value::DecimalText(*v).to_string())),
+    )
 }
 
 fn from_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {

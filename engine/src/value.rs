@@ -86,7 +86,7 @@ impl fmt::Display for Value {
         match self {
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Num(n) => write!(f, "{}", n.normalize()),
+            Value::Num(n) => write!(f, "{}", DecimalText(n.normalize())),
             Value::Str(s) => write!(f, "{s:?}"),
             Value::Date(d) => write!(f, "{d}"),
             Value::List(items) => {
@@ -98,6 +98,45 @@ impl fmt::Display for Value {
                     write!(f, "{item}")?;
                 }
                 f.write_str("]")
+            }
+        }
+    }
+}
+
+/// A decimal written exactly as `rust_decimal` writes it (`3.50`, `-0.005`, `12`),
+/// without going through its general formatter: reports and explanations write
+/// millions of them. Mantissas past `i64`, zeros and formatting flags go through
+/// `rust_decimal`.
+pub struct DecimalText(pub Decimal);
+
+impl fmt::Display for DecimalText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        let mantissa = match i64::try_from(d.mantissa()) {
+            Ok(m) if m != 0 && f.precision().is_none() && f.width().is_none() => m,
+            _ => return fmt::Display::fmt(&d, f),
+        };
+        let mut buffer = itoa::Buffer::new();
+        let digits = buffer.format(mantissa.unsigned_abs());
+        let scale = d.scale() as usize;
+        if mantissa < 0 {
+            f.write_str("-")?;
+        }
+        if scale == 0 {
+            return f.write_str(digits);
+        }
+        match digits.len().checked_sub(scale) {
+            Some(whole) if whole > 0 => {
+                f.write_str(&digits[..whole])?;
+                f.write_str(".")?;
+                f.write_str(&digits[whole..])
+            }
+            _ => {
+                f.write_str("0.")?;
+                for _ in digits.len()..scale {
+                    f.write_str("0")?;
+                }
+                f.write_str(digits)
             }
         }
     }
@@ -139,6 +178,37 @@ impl fmt::Display for Type {
             Type::Str => f.write_str("string"),
             Type::Date => f.write_str("date"),
             Type::List(t) => write!(f, "list of {t}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn decimals_are_written_as_rust_decimal_writes_them(mantissa in proptest::num::i64::ANY, scale in 0u32..=28) {
+            let d = Decimal::new(mantissa, scale);
+            proptest::prop_assert_eq!(DecimalText(d).to_string(), d.to_string());
+            proptest::prop_assert_eq!(DecimalText(d.normalize()).to_string(), d.normalize().to_string());
+        }
+    }
+
+    #[test]
+    fn small_and_signed_decimals() {
+        for text in [
+            "0.005",
+            "-0.005",
+            "3.50",
+            "-12",
+            "0.0",
+            "120",
+            "-0.5",
+            "79228162514264337593543950335",
+        ] {
+            let d: Decimal = text.parse().unwrap();
+            assert_eq!(DecimalText(d).to_string(), d.to_string(), "{text}");
         }
     }
 }

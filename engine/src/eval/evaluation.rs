@@ -14,7 +14,6 @@ use crate::book::Rulebook;
 use crate::calendar::Per;
 use crate::record::{Record, Rejected};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
-use crate::rules::Capped;
 
 /// Every award, cap and total of one evaluation; explanations on demand.
 ///
@@ -45,6 +44,22 @@ pub struct Evaluation<'a> {
     members: Vec<MemberEval<'a>>,
     rejected: Vec<Rejected>,
     unmatched: u64,
+    /// How the report names each rule's caps when they bite: `[rule][cap]` is
+    /// (held back a gain, stopped a deduction). Written once, not per award.
+    cap_labels: Vec<Vec<[String; 2]>>,
+}
+
+/// Every rule's cap labels, for [`Evaluation::cap_labels`].
+fn cap_labels(book: &Rulebook) -> Vec<Vec<[String; 2]>> {
+    book.rules
+        .iter()
+        .map(|rule| {
+            rule.caps
+                .iter()
+                .map(|cap| [cap.label(false), cap.label(true)])
+                .collect()
+        })
+        .collect()
 }
 
 impl<'a> Evaluation<'a> {
@@ -68,6 +83,7 @@ impl<'a> Evaluation<'a> {
             members,
             rejected,
             unmatched,
+            cap_labels: cap_labels(run.book),
         }
     }
 
@@ -92,6 +108,7 @@ impl<'a> Evaluation<'a> {
             members: Vec::new(),
             rejected,
             unmatched: 0,
+            cap_labels: cap_labels(book),
         }
     }
 
@@ -164,10 +181,11 @@ impl<'a> Evaluation<'a> {
     fn write_award(&self, member: &MemberEval, award: &Award) -> AwardReport {
         let rule = &self.book.rules[award.rule as usize];
         let withheld = award.withheld.map(|w| {
-            let withheld = member.withheld[w as usize];
+            let (cap, points) = member.withheld[w as usize];
             Withheld {
-                cap: Capped::label(&rule.caps, withheld),
-                points: self.scale(withheld.1),
+                cap: self.cap_labels[award.rule as usize][cap][usize::from(points.is_sign_negative())]
+                    .clone(),
+                points: self.scale(points),
             }
         });
         let (records, explain, provisional, failed) = match award.origin {

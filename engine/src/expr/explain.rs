@@ -96,7 +96,15 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
             annotate(&c.source, &c.strings, &annotations)
         }
     };
-    match (c.root)(env) {
+    // The value: through the kernel when it takes the record (the same value).
+    let value = match (&c.kernel, env.record) {
+        (Some(kernel), Some(record)) => match kernel.eval(record) {
+            Ok(v) => Ok(v.into_value()),
+            Err(_) => (c.root)(env),
+        },
+        _ => (c.root)(env),
+    };
+    match value {
         Ok(v) => {
             if c.constant.is_none() {
                 write!(text, " = {v}").expect("writing to a String");

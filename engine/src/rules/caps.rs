@@ -173,15 +173,8 @@ pub struct Capped<A = Decimal> {
     pub points: A,
     /// The cap that bit (its index in the rule's caps) and the points it held back:
     /// positive for a gain held back by `max`, negative for a deduction stopped by
-    /// `min`. The report names it with [`Cap::label`].
+    /// `min`. The report names it with [`Cap::label`] (a deduction when negative).
     pub withheld: Option<(usize, A)>,
-}
-
-impl Capped {
-    /// How the report names the cap that bit: `month 200`, `day min -10`.
-    pub fn label(caps: &[Cap], (cap, withheld): (usize, Decimal)) -> String {
-        caps[cap].label(withheld.is_sign_negative())
-    }
 }
 
 /// What one rule has awarded one member so far in the current window of each of its
@@ -287,7 +280,7 @@ mod tests {
         let third = state.apply(&bounds(&caps), date("2026-03-04"), dec("80"));
         assert_eq!(third.points, dec("40"));
         assert_eq!(third.withheld, Some((0, dec("40"))));
-        assert_eq!(Capped::label(&caps, third.withheld.unwrap()), "month 200");
+        assert_eq!(caps[0].label(false), "month 200");
         assert_eq!(
             state.apply(&bounds(&caps), date("2026-03-05"), dec("80")).points,
             dec("0")
@@ -317,7 +310,7 @@ mod tests {
         let floor = fresh.apply(&bounds(&caps), date("2026-03-02"), dec("-15"));
         assert_eq!(floor.points, dec("-5"));
         assert_eq!(floor.withheld, Some((0, dec("-10"))));
-        assert_eq!(Capped::label(&caps, floor.withheld.unwrap()), "month min -20");
+        assert_eq!(caps[0].label(true), "month min -20");
     }
 
     #[test]

@@ -63,9 +63,7 @@ impl Points {
     /// over every record calls this, and explanations are written only for awards
     /// that end up in a report.
     pub fn points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
-        if let Some(when) = &self.when
-            && !when.eval_record_bool(env)?
-        {
+        if !self.matches(env)? {
             return Ok(None);
         }
         Ok(Some(Outcome::points_of(&self.points.eval_record(env)?)))
@@ -101,9 +99,10 @@ impl Points {
         true
     }
 
+    /// Whether `when` holds (through its kernel when it has one).
     fn matches(&self, env: &Env) -> Result<bool, EvalError> {
         match &self.when {
-            Some(when) => when.eval_bool(env),
+            Some(when) => when.eval_record_bool(env),
             None => Ok(true),
         }
     }
