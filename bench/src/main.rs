@@ -191,13 +191,12 @@ fn read_records(book: &Rulebook, dir: &Path) -> Result<Records, String> {
 
 fn run(contender: &str, o: &Options) -> Result<(), String> {
     let options = ScoreOptions::default();
-    let cores = rayon::current_num_threads();
     let engine = |text: &str| -> Result<(Rulebook, Records), String> {
         let book = load_book(text, contender)?;
         let records = read_records(&book, &o.data)?;
         Ok((book, records))
     };
-    let (time, reps, records, digest, threads) = match contender {
+    let (time, reps, records, digest) = match contender {
         "rust-fixed"
         | "rust-decimal-columnar"
         | "rust-decimal-hashmap"
@@ -214,7 +213,7 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
                 "rust-f64-hashmap" => measure(o.reps, || loops::f64_hashmap(&cols, &float)),
                 _ => measure(o.reps, || rhai.totals(&cols, &decimal)),
             };
-            (time, reps, cols.member.len(), digest_loop(totals), 1)
+            (time, reps, cols.member.len(), digest_loop(totals))
         }
         "engine-eval-1t" | "engine-eval" | "engine-table" | "engine-script" => {
             let text = match contender {
@@ -223,21 +222,22 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
                 _ => workload::BOOK,
             };
             let (book, records) = engine(text)?;
-            let threads = if contender == "engine-eval-1t" { 1 } else { cores };
+            // One thread, or rayon's default: one per core.
+            let threads = if contender == "engine-eval-1t" { 1 } else { 0 };
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .map_err(|e| e.to_string())?;
             let (time, reps, totals) =
                 pool.install(|| measure(o.reps, || engine_eval(&book, &records, &options)));
-            (time, reps, records.len(), digest(totals), threads)
+            (time, reps, records.len(), digest(totals))
         }
         "engine-mix" => {
             let (book, records) = engine(workload::BOOK_MIX)?;
             let (time, reps, totals) = measure(o.reps, || {
                 rule_totals(&book.score(&records, None, &options), "volunteer-hours")
             });
-            (time, reps, records.len(), digest(totals), cores)
+            (time, reps, records.len(), digest(totals))
         }
         "engine-jsonl" | "engine-csv" => {
             let book = load_book(workload::BOOK, contender)?;
@@ -253,7 +253,7 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
                     .map_err(|e| e.to_string())
             });
             let (count, totals) = read?;
-            (time, reps, count, digest(totals), cores)
+            (time, reps, count, digest(totals))
         }
         _ => return Err(format!("unknown contender {contender}\n{USAGE}")),
     };
@@ -264,7 +264,6 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
             "seconds": time.as_secs_f64(),
             "reps": reps,
             "records": records,
-            "threads": threads,
             "digest": digest,
         })
     );
