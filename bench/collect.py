@@ -222,13 +222,18 @@ def main() -> int:
     results, failures = [], []
     for c in chosen:
         print(f"{c.id:>22} …", end=" ", file=sys.stderr, flush=True)
+        began = time.perf_counter()
         try:
             result = cli(c, args.reps, args.records) if c.runner == "cli" else self_measured(c, args.reps)
         except (RuntimeError, OSError, ValueError, KeyError) as error:
             print(f"failed: {error}", file=sys.stderr)
             failures.append(f"{c.id}: {error}")
             continue
-        print(f"{result.seconds * 1e3:,.1f} ms, {result.peak_kb / 1024:,.0f} MB", file=sys.stderr)
+        print(
+            f"{result.seconds * 1e3:,.1f} ms, {result.peak_kb / 1024:,.0f} MB "
+            f"({time.perf_counter() - began:.0f} s with loading and repetitions; load {load()})",
+            file=sys.stderr,
+        )
         results.append(result)
 
     # Every contender's totals against the fixed-point loop's on the same records.
