@@ -155,14 +155,10 @@ def polars_totals(frame) -> dict:
     return tenths_of(result.iter_rows())
 
 
-POLARS_SCHEMA = {"date": "Date", "hours": "Float64", "verified": "Boolean"}
-
-
 def polars_read(path: Path):
     import polars as pl
 
-    overrides = {name: getattr(pl, dtype) for name, dtype in POLARS_SCHEMA.items()}
-    return pl.read_csv(path, schema_overrides=overrides)
+    return pl.read_csv(path, schema_overrides={"date": pl.Date, "hours": pl.Float64, "verified": pl.Boolean})
 
 
 ZEN_DECISION = {

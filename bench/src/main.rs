@@ -202,16 +202,25 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
         | "rust-decimal-hashmap"
         | "rust-f64-hashmap"
         | "rhai-per-record" => {
+            // Each builds only the input columns it reads, so that its peak memory is its own.
             let cols = Columns::read(&o.data, o.limit)?;
-            let decimal: Vec<Decimal> = cols.hours_tenths.iter().map(|&t| Decimal::new(t, 1)).collect();
-            let float: Vec<f64> = cols.hours_tenths.iter().map(|&t| t as f64 / 10.0).collect();
-            let rhai = loops::Rhai::new();
+            let decimal =
+                || -> Vec<Decimal> { cols.hours_tenths.iter().map(|&t| Decimal::new(t, 1)).collect() };
             let (time, reps, totals) = match contender {
                 "rust-fixed" => measure(o.reps, || loops::fixed_point(&cols)),
-                "rust-decimal-columnar" => measure(o.reps, || loops::decimal_columnar(&cols, &decimal)),
+                "rust-decimal-columnar" => {
+                    let hours = decimal();
+                    measure(o.reps, || loops::decimal_columnar(&cols, &hours))
+                }
                 "rust-decimal-hashmap" => measure(o.reps, || loops::decimal_hashmap(&cols)),
-                "rust-f64-hashmap" => measure(o.reps, || loops::f64_hashmap(&cols, &float)),
-                _ => measure(o.reps, || rhai.totals(&cols, &decimal)),
+                "rust-f64-hashmap" => {
+                    let hours: Vec<f64> = cols.hours_tenths.iter().map(|&t| t as f64 / 10.0).collect();
+                    measure(o.reps, || loops::f64_hashmap(&cols, &hours))
+                }
+                _ => {
+                    let (rhai, hours) = (loops::Rhai::new(), decimal());
+                    measure(o.reps, || rhai.totals(&cols, &hours))
+                }
             };
             (time, reps, cols.member.len(), digest_loop(totals))
         }
