@@ -65,19 +65,22 @@ function digest(totals) {
 
 await init();
 const book = Rulebook.fromYaml(readFileSync(new URL("../volunteer-capped.yaml", import.meta.url), "utf8"), "bench.yaml");
-let lines = readFileSync(join(values.data, "records.jsonl"), "utf8").split("\n").filter((l) => l !== "");
-if (values.limit !== undefined) lines = lines.slice(0, Number(values.limit));
+/** The first `limit` lines of the JSONL file (all by default): [text, lines]. */
+function jsonl(limit) {
+  const text = readFileSync(join(values.data, "records.jsonl"), "utf8");
+  let [end, count] = [0, 0];
+  for (; count < limit && end < text.length; count++) end = text.indexOf("\n", end) + 1 || text.length;
+  return [text.slice(0, end), count];
+}
 const input = {
-  "wasm-jsonl": () => lines.join("\n") + "\n",
-  "wasm-objects": () => lines.map((l) => JSON.parse(l)),
+  "wasm-jsonl": ([text, count]) => [text, count],
+  "wasm-objects": ([text, count]) => [text.split("\n", count).map((line) => JSON.parse(line)), count],
 }[contender];
 if (!input) {
   console.error(`unknown contender ${contender}: wasm-jsonl or wasm-objects`);
   process.exit(2);
 }
-const records = input();
-const count = lines.length;
-lines = null;
+const [records, count] = input(jsonl(values.limit === undefined ? Infinity : Number(values.limit)));
 const options = contender === "wasm-jsonl" ? { format: "jsonl" } : undefined;
 const [seconds, done, totals] = measure(reps, () =>
   book.score(records, options).members.map((m) => [m.member, tenths(m.total)]),
