@@ -250,14 +250,14 @@ def main() -> int:
         return 1
 
     load_after, info, wall = load(), machine(), time.perf_counter() - started
-    subsets = sorted({r.records for r in results} - {args.records})
+    subsets = any(r.records != args.records for r in results)
     text = "\n".join(
         [
             "# Results of `scripts/bench`",
             "",
-            "Written by `scripts/bench` (bench/collect.py); what each row means is in",
-            "`bench/README.md`. Workload: "
-            f"{args.records:,} records, {args.members:,} members, 12 months of 2026; rule "
+            "Written by `scripts/bench` (bench/collect.py); `bench/README.md` says what each row means.",
+            "",
+            f"Workload: {args.records:,} records, {args.members:,} members, 12 months of 2026; rule "
             '`kind == "volunteer" and verified` → `min(hours, 8) * 10`, month cap 200.',
             "",
             f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory']}; load average "
@@ -268,7 +268,7 @@ def main() -> int:
             f"warm-up took over {SLOW:.0f} s); each contender ran in its own process, and its peak RSS is "
             "that process's (inputs it loaded included). Every contender's per-member totals matched "
             "the fixed-point loop's on the same records"
-            + (f" (the first {', '.join(f'{s:,}' for s in subsets)} records for the rows that say so)" if subsets else "")
+            + (" (for a row of fewer records, the fixed-point loop's on those first records)" if subsets else "")
             + f". The whole run took {wall:.0f} s.",
             "",
             table(results, baseline),
