@@ -1,95 +1,164 @@
 #!/usr/bin/env python3
-"""Python benchmark: merit from Python next to the native engine and Python peers.
+"""One Python contender of the benchmark, measured in this process (run by
+bench/collect.py, one process per contender, so that its peak memory is its own).
 
-Workload (the same as bench/src/workload.rs): N records (default 1,000,000) over
-10,000 members and the 12 months of 2026, 95% volunteering, 93% of it verified;
-rule `kind == "volunteer" and verified` → `min(hours, 8) * 10`, month cap 200.
-The data is generated deterministically with numpy (fixed seed).
+    python bench/python/bench.py CONTENDER --data DIR [--reps N] [--limit N]
 
-Contenders, each timed as the median of --reps runs after a warm-up:
-- native: `merit score BOOK data.csv --format csv` (release CLI binary, end to end:
-  reading the CSV, scoring, writing the report);
-- merit from Python: a pyarrow Table, a pandas DataFrame, a list of dicts;
-- a plain pandas groupby implementation of the same capped scoring;
-- the `zen-engine` package evaluating the per-record rule as a decision table
-  (on a --zen-subset of records, scaled to N; its points are checked against the
-  rule's).
-Every contender's per-member totals must agree before the table is printed.
+Reads the workload that `merit-bench generate` wrote to DIR (records.csv and
+records.jsonl, the same records), loads it into the contender's input form outside
+the timed region, then times the median of --reps runs after a warm-up, and prints
+one JSON line: the time, the repetitions, the records scored and the digest of the
+per-member totals (sha256 of the sorted `member,total` lines, as merit-bench computes
+it), which the collector compares with the fixed-point loop's.
 
-Setup (from the repository root):
-    pip install -r bench/python/requirements.txt      # into .venv
-    (cd bindings/python && maturin develop --release)
-    cargo build --release -p merit-cli
-    python bench/python/bench.py [--records N] [--reps N] [--zen-subset N]
+Contenders:
+  merit-arrow    merit from a pyarrow Table (hours decimal128(4, 1), dates date32)
+  merit-pandas   merit from a pandas DataFrame (float hours, dates as datetime.date)
+  merit-dicts    merit from a list of dicts, as json.loads gives them
+  merit-csv      merit reading the CSV file itself (a path)
+  pandas         the same capped scoring in pandas, on a frame in memory
+  polars         the same in polars, on a frame in memory
+  polars-csv     the same in polars, `pl.read_csv` included in the time
+  zen-batch      zen-engine's decision table over the first --limit records, one
+                 `evaluate_batch` call
+  zen-evaluate   the same, one `ZenDecision.evaluate` call per record
+
+Every timed run ends with per-member totals, so what it built on the way (a report,
+a frame) is freed inside the timed region. pandas and polars compute in f64: exact
+here, since hours are multiples of 0.5, so every points figure and sum is a small
+multiple of 5. zen-engine has no cap: it evaluates the per-record rule (that is its
+time), and the month cap is applied afterwards in Python, untimed, to get totals.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import hashlib
 import json
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
-
-import merit
-
 ROOT = Path(__file__).resolve().parents[2]
-BOOK = (ROOT / "bench" / "volunteer-capped.yaml").read_text(encoding="utf-8")
-HOURS_TENTHS = np.array([10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 95])
+BOOK = ROOT / "bench" / "volunteer-capped.yaml"
 
-
-def generate(n: int, members: int) -> pd.DataFrame:
-    rng = np.random.default_rng(20260101)
-    member = rng.integers(0, members, n)
-    frame = pd.DataFrame(
-        {
-            "id": np.char.add("r", np.arange(1, n + 1).astype(str)),
-            "member": np.char.add("m", np.char.zfill(member.astype(str), 5)),
-            "kind": np.where(rng.integers(0, 100, n) < 95, "volunteer", "meeting"),
-            "date": np.datetime64("2026-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]"),
-            "hours_tenths": HOURS_TENTHS[rng.integers(0, len(HOURS_TENTHS), n)],
-            "verified": rng.integers(0, 100, n) < 93,
-        }
-    )
-    return frame
+# A warm-up slower than this makes a contender run at most SLOW_REPS times (as in
+# merit-bench), which keeps the whole bench within its time budget.
+SLOW, SLOW_REPS = 2.0, 3
 
 
 def measure(reps: int, run):
+    """Median seconds of `reps` runs after a warm-up, the runs made, the last result."""
+    start = time.perf_counter()
     result = run()
+    if time.perf_counter() - start > SLOW:
+        reps = min(reps, SLOW_REPS)
     times = []
     for _ in range(reps):
+        result = None  # the previous result is freed outside the timed region
         start = time.perf_counter()
-        result = run()
+        out = run()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        result = out
+    times.sort()
+    return times[len(times) // 2], reps, result
 
 
-def totals_tenths(totals: dict) -> dict:
-    return {m: int(t * 10) for m, t in totals.items() if t}
+def digest(totals: dict) -> str:
+    """sha256 of the sorted `member,total` lines of non-zero totals (given in tenths)."""
+    lines = []
+    for member, t in totals.items():
+        if t:
+            lines.append(f"{member},{'-' if t < 0 else ''}{abs(t) // 10}.{abs(t) % 10}\n")
+    return hashlib.sha256("".join(sorted(lines)).encode()).hexdigest()
 
 
-def pandas_groupby(frame: pd.DataFrame) -> dict:
-    """The same capped scoring with pandas: points in tenths (exact integers), the
-    month cap applied in record order (date, then input order)."""
+def tenths_of(series) -> dict:
+    """Float totals by member (a pandas or polars result) in whole tenths."""
+    return {m: round(t * 10) for m, t in series}
+
+
+# --- inputs (outside the timed region) ---------------------------------------------
+
+
+def arrow_table(data: Path, limit: int | None = None):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    types = {
+        "id": pa.string(), "member": pa.string(), "kind": pa.string(), "date": pa.date32(),
+        "hours": pa.decimal128(4, 1), "verified": pa.bool_(), "minutes": pa.int64(),
+        "stars": pa.int64(), "subject": pa.string(),
+    }
+    table = pacsv.read_csv(data / "records.csv", convert_options=pacsv.ConvertOptions(column_types=types))
+    return table.slice(0, limit) if limit is not None else table
+
+
+def pandas_frame(data: Path):
+    import pyarrow as pa
+
+    table = arrow_table(data)
+    # Float hours, as a spreadsheet has them; dates become datetime.date objects.
+    table = table.set_column(table.schema.get_field_index("hours"), "hours", table["hours"].cast(pa.float64()))
+    return table.to_pandas()
+
+
+def dicts(data: Path):
+    with open(data / "records.jsonl", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+# --- contenders ----------------------------------------------------------------------
+
+
+def merit_totals(book, records) -> dict:
+    report = book.score(records)
+    return {m: int(t * 10) for m, t in report.totals.items()}
+
+
+def pandas_totals(frame) -> dict:
+    """The capped scoring in pandas: cumulative points per member-month in record
+    order (date, then input order, by a stable sort), each award clipped to what the
+    cap leaves."""
+    import numpy as np
+    import pandas as pd
+
     ok = frame[(frame["kind"] == "volunteer") & frame["verified"]]
-    points = np.minimum(ok["hours_tenths"].to_numpy(), 80) * 10  # tenths of a point
-    work = pd.DataFrame({"member": ok["member"].to_numpy(), "date": ok["date"].to_numpy(), "points": points})
+    work = pd.DataFrame(
+        {
+            "member": ok["member"].to_numpy(),
+            "date": ok["date"].to_numpy(),
+            "points": np.minimum(ok["hours"].to_numpy(), 8.0) * 10.0,
+        }
+    ).sort_values("date", kind="stable")
     work["month"] = work["date"].dt.month
-    work = work.sort_values("date", kind="stable")
     before = work.groupby(["member", "month"])["points"].cumsum() - work["points"]
-    work["awarded"] = np.clip(2000 - before, 0, work["points"])
-    return {m: int(t) for m, t in work.groupby("member")["awarded"].sum().items() if t}
+    work["awarded"] = np.clip(200.0 - before, 0.0, work["points"])
+    return tenths_of(work.groupby("member")["awarded"].sum().items())
+
+
+def polars_totals(frame) -> dict:
+    """The capped scoring in polars, as pandas_totals does it."""
+    import polars as pl
+
+    points = pl.min_horizontal(pl.col("hours"), 8.0) * 10.0
+    before = pl.col("points").cum_sum().over("member", pl.col("date").dt.month()) - pl.col("points")
+    result = (
+        frame.lazy()
+        .filter((pl.col("kind") == "volunteer") & pl.col("verified"))
+        .select("member", "date", points.alias("points"))
+        .sort("date", maintain_order=True)
+        .with_columns(awarded=pl.min_horizontal("points", pl.max_horizontal(200.0 - before, 0.0)))
+        .group_by("member")
+        .agg(pl.col("awarded").sum())
+        .collect()
+    )
+    return tenths_of(result.iter_rows())
+
+
+def polars_read(path: Path):
+    import polars as pl
+
+    return pl.read_csv(path, schema_overrides={"date": pl.Date, "hours": pl.Float64, "verified": pl.Boolean})
 
 
 ZEN_DECISION = {
@@ -122,98 +191,83 @@ ZEN_DECISION = {
 }
 
 
-def zen_points(rows: list) -> list:
+def zen_points(contender: str, rows: list) -> list:
+    """Points per record from zen-engine's decision table (no cap)."""
     import zen
 
+    if contender == "zen-batch":
+        engine = zen.ZenEngine({"loader": {"type": "static", "content": {"rule": ZEN_DECISION}}})
+        results = engine.evaluate_batch([{"key": "rule", "context": row} for row in rows])
+        return [r["data"]["result"]["points"] for r in results]
     decision = zen.ZenEngine().create_decision(json.dumps(ZEN_DECISION))
     return [decision.evaluate(row)["result"]["points"] for row in rows]
 
 
-def native(cli: Path, book: Path, data: Path) -> dict:
-    out = subprocess.run([cli, "score", book, data, "--format", "csv"], capture_output=True, check=False)
+def capped_totals(table, points: list) -> dict:
+    """The month cap over per-record points, in record order (member, date, input
+    order): plain Python, run once and untimed, to turn zen-engine's points into totals."""
+    members, dates = table["member"].to_pylist(), table["date"].to_pylist()
     totals: dict = {}
-    for row in csv.DictReader(io.StringIO(out.stdout.decode())):
-        if row["rule"] == "total":  # the CSV report adds a total row per period
-            continue
-        totals[row["member"]] = totals.get(row["member"], Decimal(0)) + Decimal(row["points"])
+    month, used = None, 0
+    for i in sorted(range(len(points)), key=lambda i: (members[i], dates[i], i)):
+        tenths = round(points[i] * 10)
+        if (members[i], dates[i].month) != month:
+            month, used = (members[i], dates[i].month), 0
+        given = max(min(tenths, 2000 - used), 0)
+        used += given
+        totals[members[i]] = totals.get(members[i], 0) + given
     return totals
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="merit Python benchmark")
-    parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--zen-subset", type=int, default=20_000)
-    parser.add_argument("--cli", type=Path, default=ROOT / "target" / "release" / "merit")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("contender")
+    parser.add_argument("--data", type=Path, default=ROOT / "target" / "bench")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=20_000, help="zen-*: score only the first N records")
     args = parser.parse_args()
-    n = args.records
+    contender, data, reps = args.contender, args.data, max(1, args.reps)
 
-    print(f"generating {n} records over {args.members} members…", file=sys.stderr)
-    frame = generate(n, args.members)
-    hours = frame["hours_tenths"] / 10  # float hours, as a spreadsheet has them
-    records = pd.DataFrame(
-        {"id": frame["id"], "member": frame["member"], "kind": frame["kind"],
-         "date": frame["date"].dt.date, "hours": hours, "verified": frame["verified"]}
-    )
-    table = pa.table(
-        {
-            "id": pa.array(frame["id"]),
-            "member": pa.array(frame["member"]),
-            "kind": pa.array(frame["kind"]),
-            "date": pa.array(frame["date"].to_numpy().astype("datetime64[D]"), pa.date32()),
-            # Exact hours: decimal128 at one place, as an Arrow pipeline would keep them.
-            "hours": pa.array([Decimal(int(t)).scaleb(-1) for t in frame["hours_tenths"].to_numpy()],
-                              pa.decimal128(4, 1)),
-            "verified": pa.array(frame["verified"]),
-        }
-    )
-    rows = records.to_dict("records")
-    book = merit.Rulebook.from_yaml(BOOK, "bench.yaml")
-    results = []
+    if contender.startswith("merit-"):
+        import merit
 
-    with tempfile.TemporaryDirectory() as tmp:
-        book_path, data_path = Path(tmp) / "bench.yaml", Path(tmp) / "bench.csv"
-        book_path.write_text(BOOK)
-        pacsv.write_csv(table, data_path)
-        if args.cli.exists():
-            t, native_totals = measure(args.reps, lambda: native(args.cli, book_path, data_path))
-            results.append(("native `merit score` CLI, CSV file → CSV report", t, totals_tenths(native_totals)))
-        else:
-            print(f"skipping the native CLI: {args.cli} not built (cargo build --release -p merit-cli)", file=sys.stderr)
-        t, report = measure(args.reps, lambda: book.score(data_path))
-        results.append(("merit from Python, CSV path", t, totals_tenths(report.totals)))
+        book = merit.Rulebook.load(BOOK)
+        records = {
+            "merit-arrow": lambda: arrow_table(data),
+            "merit-pandas": lambda: pandas_frame(data),
+            "merit-dicts": lambda: dicts(data),
+            "merit-csv": lambda: str(data / "records.csv"),
+        }[contender]()
+        seconds, reps, totals = measure(reps, lambda: merit_totals(book, records))
+        count = len(records) if not isinstance(records, str) else None
+    elif contender == "pandas":
+        import pandas as pd
 
-    t, report = measure(args.reps, lambda: book.score(table))
-    results.append(("merit from Python, pyarrow Table", t, totals_tenths(report.totals)))
-    t, report = measure(args.reps, lambda: book.score(records))
-    results.append(("merit from Python, pandas DataFrame (float hours)", t, totals_tenths(report.totals)))
-    t, report = measure(max(1, args.reps // 2), lambda: book.score(rows))
-    results.append(("merit from Python, list of dicts (float hours)", t, totals_tenths(report.totals)))
-    t, grouped = measure(args.reps, lambda: pandas_groupby(frame))
-    results.append(("plain pandas groupby (same capped rule, int tenths)", t, grouped))
-
-    subset = rows[: args.zen_subset]
-    start = time.perf_counter()
-    zen = zen_points([{"kind": r["kind"], "verified": bool(r["verified"]), "hours": r["hours"]} for r in subset])
-    zen_time = (time.perf_counter() - start) * n / len(subset)
-    expected = [min(r["hours"], 8) * 10 if r["kind"] == "volunteer" and r["verified"] else 0 for r in subset]
-    assert all(abs(float(z) - e) < 1e-9 for z, e in zip(zen, expected)), "zen-engine's points disagree"
-
-    reference = results[0][2]
-    for name, _, totals in results:
-        assert totals == reference, f"{name} disagrees with {results[0][0]}"
-    grand = sum(reference.values())
-    print(f"workload: {n} records, {args.members} members, 12 months; rule: min(hours, 8) * 10, month cap 200; "
-          f"all contenders agree (total {grand // 10}.{grand % 10} points); zen-engine's per-record points agree "
-          f"on {len(subset)} records\nmedians of {args.reps} runs after a warm-up\n")
-    base = results[0][1]
-    print("| contender | time | records/s | × native |")
-    print("| --- | ---: | ---: | ---: |")
-    rows_out = [(name, t) for name, t, _ in results]
-    rows_out.append((f"zen-engine decision table, per record (no cap; {len(subset)} records, scaled)", zen_time))
-    for name, t in rows_out:
-        print(f"| {name} | {t * 1e3:.0f} ms | {n / t / 1e6:.2f} M | {t / base:.2f} |")
+        frame = pd.read_csv(data / "records.csv", parse_dates=["date"])
+        seconds, reps, totals = measure(reps, lambda: pandas_totals(frame))
+        count = len(frame)
+    elif contender == "polars":
+        frame = polars_read(data / "records.csv")
+        seconds, reps, totals = measure(reps, lambda: polars_totals(frame))
+        count = len(frame)
+    elif contender == "polars-csv":
+        seconds, reps, totals = measure(reps, lambda: polars_totals(polars_read(data / "records.csv")))
+        count = None
+    elif contender in ("zen-batch", "zen-evaluate"):
+        table = arrow_table(data, args.limit)
+        rows = [
+            {"kind": k, "verified": v, "hours": None if h is None else float(h)}
+            for k, v, h in zip(*(table[c].to_pylist() for c in ("kind", "verified", "hours")))
+        ]
+        seconds, reps, points = measure(reps, lambda: zen_points(contender, rows))
+        totals, count = capped_totals(table, points), len(rows)
+    else:
+        parser.error(f"unknown contender {contender}")
+    if count is None:  # the whole file: its lines less the header
+        with open(data / "records.csv", "rb") as f:
+            count = sum(1 for _ in f) - 1
+    print(json.dumps({"contender": contender, "seconds": seconds, "reps": reps, "records": count,
+                      "digest": digest(totals)}))
 
 
 if __name__ == "__main__":

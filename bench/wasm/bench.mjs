@@ -1,102 +1,88 @@
-// Scores 100,000 records in WebAssembly under Node, next to the native engine in
-// the same run, on the workload of bench/src/workload.rs (same rulebook, same
-// deterministic records), and checks both computed the same grand total.
+// One WebAssembly contender of the benchmark under Node, measured in this process
+// (run by bench/collect.py, one process per contender, so that its peak memory is
+// its own):
 //
-//   ./scripts/build-wasm && node bench/wasm/bench.mjs [--records N] [--reps N]
+//   node bench/wasm/bench.mjs CONTENDER --data DIR [--reps N] [--limit N]
 //
-// Native figures come from `cargo run --release -p merit-bench` (its table).
-import { execFileSync } from "node:child_process";
+//   wasm-jsonl     the engine (bindings/wasm/pkg, built by scripts/build-wasm) scoring
+//                  a JSONL string into report objects
+//   wasm-objects   the same from an array of record objects (JSON.parse of each line)
+//
+// Reads the first --limit records (default: all) of DIR/records.jsonl, written by
+// `merit-bench generate`, outside the timed region; times the median of --reps runs
+// after a warm-up (at most 3 when the warm-up takes over 2 s, as elsewhere) and
+// prints one JSON line with the digest of the per-member totals (sha256 of the
+// sorted `member,total` lines, as merit-bench computes it).
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 
 import { init, Rulebook } from "../../bindings/wasm/pkg/index.js";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RECORDS = arg("--records", 100_000);
-const MEMBERS = arg("--members", 10_000);
-const REPS = arg("--reps", 5);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { data: { type: "string", default: "target/bench" }, reps: { type: "string", default: "5" }, limit: { type: "string" } },
+});
+const [contender] = positionals;
+const reps = Math.max(1, Number(values.reps));
 
-// The rulebook every contender implements.
-const BOOK = readFileSync(new URL("../volunteer-capped.yaml", import.meta.url), "utf8");
-
-// xorshift64* as in workload.rs, on BigInt so that every bit matches.
-const MASK = (1n << 64n) - 1n;
-function rng(seed) {
-  let s = seed;
-  const next = () => {
-    s ^= s >> 12n;
-    s ^= (s << 25n) & MASK;
-    s ^= s >> 27n;
-    return (s * 0x2545f4914f6cdd1dn) & MASK;
-  };
-  return (n) => Number(next() % BigInt(n));
-}
-
-const HOURS_TENTHS = [10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 95];
-
-function jsonl(count, members) {
-  const below = rng(0x9e3779b97f4a7c15n);
-  const start = Date.UTC(2026, 0, 1);
-  const lines = [];
-  for (let i = 0; i < count; i++) {
-    const member = below(members);
-    const volunteer = below(100) < 95;
-    const verified = below(100) < 93;
-    const tenths = HOURS_TENTHS[below(HOURS_TENTHS.length)];
-    const date = new Date(start + below(365) * 86_400_000).toISOString().slice(0, 10);
-    const hours = tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
-    lines.push(`{"id":"r${i + 1}","member":"m${String(member).padStart(5, "0")}","kind":"${volunteer ? "volunteer" : "meeting"}","date":"${date}","hours":${hours},"verified":${verified}}`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-function median(reps, run) {
+/** Median milliseconds of `reps` runs after a warm-up, the runs made, the last result. */
+function measure(reps, run) {
+  const warm = performance.now();
   let result = run();
+  if (performance.now() - warm > 2000) reps = Math.min(reps, 3);
   const times = [];
   for (let i = 0; i < reps; i++) {
-    const t = process.hrtime.bigint();
-    result = run();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    result = null; // the previous result can be collected before the next run
+    const start = performance.now();
+    const out = run();
+    times.push(performance.now() - start);
+    result = out;
   }
   times.sort((a, b) => a - b);
-  return [times[Math.floor(times.length / 2)], result];
+  return [times[Math.floor(times.length / 2)] / 1000, reps, result];
+}
+
+/** A decimal string with at most one decimal place in tenths. */
+function tenths(text) {
+  const [whole, fraction = "0"] = text.replace("-", "").split(".");
+  const value = BigInt(whole) * 10n + BigInt(fraction.padEnd(1, "0").slice(0, 1));
+  return text.startsWith("-") ? -value : value;
+}
+
+/** sha256 of the sorted `member,total` lines of non-zero totals (in tenths). */
+function digest(totals) {
+  const lines = totals
+    .filter(([, t]) => t !== 0n)
+    .map(([m, t]) => {
+      const a = t < 0n ? -t : t;
+      return `${m},${t < 0n ? "-" : ""}${a / 10n}.${a % 10n}\n`;
+    });
+  lines.sort();
+  return createHash("sha256").update(lines.join("")).digest("hex");
 }
 
 await init();
-const book = Rulebook.fromYaml(BOOK, "bench.yaml");
-const text = jsonl(RECORDS, MEMBERS);
-const objects = text.trimEnd().split("\n").map((l) => JSON.parse(l));
-
-const grandTotal = (report) =>
-  report.members.reduce((sum, m) => sum + BigInt(m.total.replace(".", "")), 0n);
-const [tText, report] = median(REPS, () => book.score(text, { format: "jsonl" }));
-const [tObjects, report2] = median(REPS, () => book.score(objects));
-if (grandTotal(report) !== grandTotal(report2)) throw new Error("JSONL and objects disagree");
-const total = grandTotal(report);
-
-console.log(`workload: ${RECORDS} records, ${MEMBERS} members, 12 months (bench/src/workload.rs); medians of ${REPS} runs after a warm-up`);
-console.log(`WebAssembly grand total: ${total / 10n}.${total % 10n} points\n`);
-
-// The native engine in the same run.
-let native = null;
-try {
-  const out = execFileSync("cargo", ["run", "--quiet", "--release", "-p", "merit-bench", "--",
-    "--records", String(RECORDS), "--members", String(MEMBERS), "--reps", String(REPS)],
-  { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const row = out.split("\n").find((l) => l.includes("JSONL bytes → report"));
-  native = Number(/\|\s*([\d.]+) ms\s*\|/.exec(row)[1]);
-  const nativeTotal = /total ([\d.]+) points/.exec(out)[1];
-  if (nativeTotal !== `${total / 10n}.${total % 10n}`) throw new Error(`native total ${nativeTotal} differs`);
-} catch (e) {
-  console.error(`native run unavailable: ${e.message}`);
+const book = Rulebook.fromYaml(readFileSync(new URL("../volunteer-capped.yaml", import.meta.url), "utf8"), "bench.yaml");
+/** The first `limit` lines of the JSONL file (all by default): [text, lines]. */
+function jsonl(limit) {
+  const text = readFileSync(join(values.data, "records.jsonl"), "utf8");
+  let [end, count] = [0, 0];
+  for (; count < limit && end < text.length; count++) end = text.indexOf("\n", end) + 1 || text.length;
+  return [text.slice(0, end), count];
 }
-
-const rate = (ms) => `${(RECORDS / ms / 1e3).toFixed(2)} M`;
-console.log("| contender | time | records/s | × native |");
-console.log("| --- | ---: | ---: | ---: |");
-if (native) console.log(`| native engine, JSONL bytes → report | ${native.toFixed(1)} ms | ${rate(native)} | 1.0 |`);
-const ratio = (ms) => (native ? (ms / native).toFixed(1) : "–");
-console.log(`| WebAssembly (Node ${process.versions.node}), JSONL string → report objects | ${tText.toFixed(1)} ms | ${rate(tText)} | ${ratio(tText)} |`);
-console.log(`| WebAssembly (Node ${process.versions.node}), array of objects → report objects | ${tObjects.toFixed(1)} ms | ${rate(tObjects)} | ${ratio(tObjects)} |`);
+const input = {
+  "wasm-jsonl": ([text, count]) => [text, count],
+  "wasm-objects": ([text, count]) => [text.split("\n", count).map((line) => JSON.parse(line)), count],
+}[contender];
+if (!input) {
+  console.error(`unknown contender ${contender}: wasm-jsonl or wasm-objects`);
+  process.exit(2);
+}
+const [records, count] = input(jsonl(values.limit === undefined ? Infinity : Number(values.limit)));
+const options = contender === "wasm-jsonl" ? { format: "jsonl" } : undefined;
+const [seconds, done, totals] = measure(reps, () =>
+  book.score(records, options).members.map((m) => [m.member, tenths(m.total)]),
+);
+console.log(JSON.stringify({ contender, seconds, reps: done, records: count, digest: digest(totals) }));
