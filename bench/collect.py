@@ -58,6 +58,7 @@ def contenders(cores: int, zen_batch: int, zen_each: int) -> list[Contender]:
         Contender("rust-f64-hashmap", "hand-written Rust", "f64, HashMap per member-month", "rust"),
         Contender("engine-eval-1t", "merit, Rust library", "evaluation only (records in memory), 1 thread", "rust"),
         Contender("engine-eval", "merit, Rust library", f"evaluation only (records in memory), {n}", "rust"),
+        Contender("engine-report", "merit, Rust library", f"evaluation + the report with every explanation, {n}", "rust"),
         Contender("engine-table", "merit, Rust library", f"the rule as a decision table, {n}", "rust"),
         Contender("engine-script", "merit, Rust library", f"the rule as a rhai script per member-month, {n}", "rust"),
         Contender("engine-mix", "merit, Rust library", f"the rulebook mix (bench/mix.yaml), {n}", "rust"),

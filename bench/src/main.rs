@@ -28,7 +28,7 @@ const USAGE: &str = "usage: merit-bench generate DIR [--records N] [--members N]
        merit-bench run CONTENDER --data DIR [--reps N] [--limit N]
        merit-bench digest-report REPORT.json|REPORT.csv
 contenders: rust-fixed rust-decimal-columnar rust-decimal-hashmap rust-f64-hashmap
-            rhai-per-record engine-eval-1t engine-eval engine-table engine-script
+            rhai-per-record engine-eval-1t engine-eval engine-report engine-table engine-script
             engine-mix engine-jsonl engine-csv";
 
 fn main() {
@@ -142,9 +142,11 @@ fn digest_loop(totals: loops::Totals) -> String {
 }
 
 /// The engine's evaluation of records already read, as per-member totals in tenths:
-/// the one call to change when the engine gains an evaluation-only entry point.
+/// every award, cap and total computed, each award's explanation left to be written
+/// on demand (`Evaluation::member_report`).
 fn engine_eval(book: &Rulebook, records: &Records, options: &ScoreOptions) -> Vec<(String, i64)> {
-    member_totals(&book.score(records, None, options))
+    let evaluation = book.evaluate(records, None, options);
+    evaluation.totals().map(|(m, t)| (m.to_owned(), tenths(t))).collect()
 }
 
 fn member_totals(report: &Report) -> Vec<(String, i64)> {
@@ -223,6 +225,12 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
                 }
             };
             (time, reps, cols.member.len(), digest_loop(totals))
+        }
+        "engine-report" => {
+            let (book, records) = engine(workload::BOOK)?;
+            let (time, reps, totals) =
+                measure(o.reps, || member_totals(&book.score(&records, None, &options)));
+            (time, reps, records.len(), digest(totals))
         }
         "engine-eval-1t" | "engine-eval" | "engine-table" | "engine-script" => {
             let text = match contender {
