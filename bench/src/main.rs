@@ -146,7 +146,10 @@ fn digest_loop(totals: loops::Totals) -> String {
 /// on demand (`Evaluation::member_report`).
 fn engine_eval(book: &Rulebook, records: &Records, options: &ScoreOptions) -> Vec<(String, i64)> {
     let evaluation = book.evaluate(records, None, options);
-    evaluation.totals().map(|(m, t)| (m.to_owned(), tenths(t))).collect()
+    evaluation
+        .totals()
+        .map(|(m, t)| (m.to_owned(), tenths(t)))
+        .collect()
 }
 
 fn member_totals(report: &Report) -> Vec<(String, i64)> {
