@@ -5,6 +5,9 @@
 //! costs more than computing it. The text is written by [`Evaluation::report`] (or
 //! for one member by [`Evaluation::member_report`]), by evaluating the award's record
 //! again with the explaining evaluator, which gives the same points by construction.
+//! [`Evaluation::write_json`] writes the same report as JSON without holding it.
+
+use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
@@ -15,6 +18,7 @@ use crate::calendar::Per;
 use crate::record::{Record, Rejected};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
 use crate::rules::Capped;
+use crate::stream::json::{self, Head, Members};
 
 /// Every award, cap and total of one evaluation; explanations on demand.
 ///
@@ -131,6 +135,24 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// The report as [`Report::to_json`] writes it, byte for byte, without building
+    /// it: members are written a batch at a time (explanations in parallel), so
+    /// memory holds one batch of explanations rather than the whole report.
+    pub fn write_json(&self, out: impl Write) -> io::Result<()> {
+        let head = Head {
+            rulebook: rulebook_ref(self.book),
+            range: self.range,
+            as_of: self.as_of,
+            period: self.period.name(),
+        };
+        let mut members = Batches {
+            evaluation: self,
+            next: 0,
+            batch: Vec::new().into_iter(),
+        };
+        json::write(out, &head, &mut members)
+    }
+
     fn scale(&self, mut points: Decimal) -> Decimal {
         points.rescale(self.book.unit.decimals);
         points
@@ -220,5 +242,48 @@ impl<'a> Evaluation<'a> {
             Ok(None) => "no longer matches (internal inconsistency)".to_owned(),
             Err(error) => error.message,
         }
+    }
+}
+
+/// Members written per batch by [`Evaluation::write_json`]: enough to keep every
+/// core busy, few enough that their explanations take little memory.
+const BATCH: usize = 256;
+
+/// An evaluation's member reports in order, written [`BATCH`] at a time.
+struct Batches<'e, 'a> {
+    evaluation: &'e Evaluation<'a>,
+    /// The first member of the next batch.
+    next: usize,
+    batch: std::vec::IntoIter<MemberReport>,
+}
+
+impl Iterator for Batches<'_, '_> {
+    type Item = MemberReport;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.batch.len() == 0 {
+            let members = &self.evaluation.members;
+            let end = members.len().min(self.next + BATCH);
+            let batch: Vec<&MemberEval> = members[self.next..end].iter().collect();
+            self.next = end;
+            self.batch = par_map(batch, |m| self.evaluation.write_member(m)).into_iter();
+        }
+        self.batch.next()
+    }
+}
+
+impl Members for Batches<'_, '_> {
+    type Error = io::Error;
+
+    fn next_member(&mut self) -> Option<io::Result<MemberReport>> {
+        self.next().map(Ok)
+    }
+
+    fn rejected(&self) -> &[Rejected] {
+        &self.evaluation.rejected
+    }
+
+    fn unmatched(&self) -> u64 {
+        self.evaluation.unmatched
     }
 }
