@@ -127,14 +127,14 @@ impl Rulebook {
 pub const DEBUG_PANIC_ID: &str = "__merit_panic__";
 
 #[cfg(debug_assertions)]
-fn debug_panic_hook(id: &str) {
+pub(crate) fn debug_panic_hook(id: &str) {
     if id == DEBUG_PANIC_ID {
         panic!("debug panic hook: rulebook id `{DEBUG_PANIC_ID}`");
     }
 }
 
 #[cfg(not(debug_assertions))]
-fn debug_panic_hook(_: &str) {}
+pub(crate) fn debug_panic_hook(_: &str) {}
 
 /// Records read from one or more inputs, with those that could not be read.
 #[derive(Clone, Debug, Default)]

@@ -1,3 +1,76 @@
-//! Scoring an input too large to hold: the report written member by member.
+//! Scoring an input too large to hold: members evaluated and written as the input
+//! is read (DESIGN section 7: memory bounded by the largest member's history, not
+//! the file).
+//!
+//! | file | job |
+//! | --- | --- |
+//! | `survey.rs` | [`Survey`]: one pass for the input's dates and member order |
+//! | `chunked.rs` | [`MemberStream`]: an input sorted by member, evaluated a chunk at a time |
+//! | `json.rs` | a report's JSON written member by member |
+//!
+//! Whole-input scoring ([`Rulebook::score`](crate::Rulebook::score)) remains the
+//! way for everything a stream cannot do: inputs not sorted by member, JSON and
+//! YAML documents, rulebooks with rating rules, several inputs.
 
+mod chunked;
 pub(crate) mod json;
+mod survey;
+
+use std::fmt;
+use std::io;
+
+pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream, streams};
+pub use survey::Survey;
+
+use crate::records::InputError;
+
+/// Why a [`MemberStream`] stopped or could not start.
+#[derive(Debug)]
+pub enum StreamError {
+    /// The input could not be read on: a CSV that stops being CSV or UTF-8, a
+    /// failing stream.
+    Input(InputError),
+    /// A member's records came after a member later in id order (record `record`).
+    NotSorted {
+        record: u64,
+        member: String,
+        after: String,
+    },
+    /// What the stream needs is missing (its dates), or the rulebook or the input
+    /// cannot be streamed; the reason says which.
+    Unsupported(String),
+    /// The report could not be written.
+    Write(io::Error),
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::Input(error) => error.fmt(f),
+            StreamError::NotSorted {
+                record,
+                member,
+                after,
+            } => write!(
+                f,
+                "record {record}: member `{member}` comes after `{after}`; a stream needs the records sorted by member"
+            ),
+            StreamError::Unsupported(why) => write!(f, "cannot stream: {why}"),
+            StreamError::Write(error) => write!(f, "cannot write the report: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {}
+
+impl From<InputError> for StreamError {
+    fn from(error: InputError) -> Self {
+        StreamError::Input(error)
+    }
+}
+
+impl From<io::Error> for StreamError {
+    fn from(error: io::Error) -> Self {
+        StreamError::Write(error)
+    }
+}

@@ -1,0 +1,240 @@
+//! Members evaluated a chunk at a time from an input sorted by member.
+//!
+//! Evaluation is a pure function of (rulebook, one member's records, options), so
+//! when each member's records come together and members come in the report's order,
+//! the input can be cut between members into chunks, each evaluated alone: the
+//! chunks' members, one after another, are the report's members. Only one chunk's
+//! records, evaluation and member reports are ever held.
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+use super::StreamError;
+use super::json::{self, Head};
+use crate::book::Rulebook;
+use crate::eval::{self, Options, rulebook_ref};
+use crate::record::{Record, Rejected};
+use crate::records::{Format, Members, ReadOptions, Reader};
+use crate::report::{DateRange, MemberReport};
+use crate::rules::RuleKind;
+
+/// Records read before a chunk is cut at the next member: large enough that the
+/// work of one evaluation (ranking, sorting, spreading members over cores) is spread
+/// over many members, small enough to hold a few megabytes.
+pub const DEFAULT_CHUNK_RECORDS: usize = 1 << 16;
+
+/// A report's members, evaluated and written a chunk of the input at a time.
+///
+/// The input must be sorted by member (each member's records together, members in
+/// id order: see [`Survey`](super::Survey)), its dates known (`from`, and `to` or
+/// `as_of`: see [`Survey::dates`](super::Survey::dates)), and the rulebook without
+/// rating rules. The report is then byte-identical to [`Rulebook::score`]'s on the
+/// whole input, and memory holds one chunk: [`DEFAULT_CHUNK_RECORDS`] records or
+/// one member's, whichever is more, with their evaluation and reports.
+///
+/// # Example
+/// ```
+/// use merit::stream::{MemberStream, Survey};
+/// use merit::{Format, Rulebook, ScoreOptions};
+///
+/// let book = Rulebook::from_yaml("rules:\n  - { id: any, points: 1 }\n", "book.yaml")?;
+/// let input = "member,kind,date\nm1,study,2026-03-14\nm1,study,2026-03-20\nm2,study,2026-03-15\n";
+/// let survey = Survey::read(&book, input.as_bytes(), Format::Csv)?;
+/// let options = survey.dates(&ScoreOptions::default()).expect("records have dates");
+/// let stream = MemberStream::new(&book, input.as_bytes(), Format::Csv, None, &options)?;
+/// let totals: Vec<String> = stream.map(|m| m.map(|m| m.total.to_string())).collect::<Result<_, _>>()?;
+/// assert_eq!(totals, ["2", "1"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct MemberStream<'a, R> {
+    book: &'a Rulebook,
+    profiles: Option<&'a Members>,
+    options: Options,
+    reader: Reader<'a, R>,
+    chunk_records: usize,
+    /// The next chunk's records read so far.
+    records: Vec<Record>,
+    /// The member of the last record read.
+    member: Option<Arc<str>>,
+    /// The current chunk's member reports not yet handed out.
+    reports: std::vec::IntoIter<MemberReport>,
+    /// Records the reader rejected; at the end, those evaluation rejected follow.
+    rejected: Vec<Rejected>,
+    evaluation_rejected: Vec<Rejected>,
+    unmatched: u64,
+    ended: bool,
+}
+
+/// Whether a rulebook's members can be evaluated apart: every rule kind but
+/// ratings, which award the rated member from other members' records.
+pub fn streams(book: &Rulebook) -> bool {
+    !book.rules.iter().any(|r| matches!(r.kind, RuleKind::Rating(_)))
+}
+
+impl<'a, R: BufRead> MemberStream<'a, R> {
+    /// Starts a stream over a JSONL or CSV input (a CSV's header is read here).
+    pub fn new(
+        book: &'a Rulebook,
+        input: R,
+        format: Format,
+        profiles: Option<&'a Members>,
+        options: &Options,
+    ) -> Result<Self, StreamError> {
+        crate::api::debug_panic_hook(&book.id);
+        if !streams(book) {
+            return Err(StreamError::Unsupported(
+                "rating rules award members from other members' records".to_owned(),
+            ));
+        }
+        if options.from.is_none() || options.to.or(options.as_of).is_none() {
+            return Err(StreamError::Unsupported(
+                "the report's dates must be known before the first member: give `from`, and `to` or `as_of`"
+                    .to_owned(),
+            ));
+        }
+        let reader = Reader::new(input, format, &ReadOptions::new(&book.schema, &book.timezone))?;
+        // As evaluation defaults them: `to` to `as_of`, `as_of` to `to`.
+        let options = Options {
+            to: options.to.or(options.as_of),
+            as_of: options.as_of.or(options.to),
+            ..options.clone()
+        };
+        Ok(MemberStream {
+            book,
+            profiles,
+            options,
+            reader,
+            chunk_records: DEFAULT_CHUNK_RECORDS,
+            records: Vec::new(),
+            member: None,
+            reports: Vec::new().into_iter(),
+            rejected: Vec::new(),
+            evaluation_rejected: Vec::new(),
+            unmatched: 0,
+            ended: false,
+        })
+    }
+
+    /// Cuts chunks after `records` records (at the next member) instead of
+    /// [`DEFAULT_CHUNK_RECORDS`]; at least 1.
+    pub fn with_chunk_records(mut self, records: usize) -> Self {
+        self.chunk_records = records.max(1);
+        self
+    }
+
+    /// The report's range.
+    pub fn range(&self) -> DateRange {
+        DateRange {
+            from: self.options.from,
+            to: self.options.to,
+        }
+    }
+
+    /// The report's `as_of`.
+    pub fn as_of(&self) -> Option<jiff::civil::Date> {
+        self.options.as_of
+    }
+
+    /// Every rejected record, as the report lists them: complete once the last
+    /// member has been handed out.
+    pub fn rejected(&self) -> &[Rejected] {
+        &self.rejected
+    }
+
+    /// Valid records in the range that no rule matched: complete once the last
+    /// member has been handed out.
+    pub fn unmatched(&self) -> u64 {
+        self.unmatched
+    }
+
+    /// Writes the report as JSON, byte-identical to the whole input's
+    /// [`Report::to_json`](crate::Report::to_json), reading and evaluating as it goes.
+    pub fn write_json(&mut self, out: impl Write) -> Result<(), StreamError> {
+        let period = self.options.period.unwrap_or(self.book.period);
+        let head = Head {
+            rulebook: rulebook_ref(self.book),
+            range: self.range(),
+            as_of: self.as_of(),
+            period: period.name(),
+        };
+        json::write(out, &head, self)
+    }
+
+    /// Reads the next chunk, evaluates it and keeps its member reports.
+    fn next_chunk(&mut self) -> Result<(), StreamError> {
+        let mut next_member = None;
+        loop {
+            let before = self.records.len();
+            if !self.reader.next(&mut self.records, &mut self.rejected)? {
+                self.ended = true;
+                break;
+            }
+            let Some(record) = self.records.get(before) else {
+                continue; // rejected
+            };
+            match &self.member {
+                Some(member) if *member == record.member => continue,
+                Some(member) if *member > record.member => {
+                    return Err(StreamError::NotSorted {
+                        record: record.position,
+                        member: record.member.to_string(),
+                        after: member.to_string(),
+                    });
+                }
+                _ => self.member = Some(record.member.clone()),
+            }
+            if before >= self.chunk_records {
+                next_member = self.records.pop();
+                break;
+            }
+        }
+        if !self.records.is_empty() {
+            let report =
+                eval::evaluate(self.book, &self.records, Vec::new(), self.profiles, &self.options).report();
+            self.evaluation_rejected.extend(report.rejected);
+            self.unmatched += report.unmatched;
+            self.reports = report.members.into_iter();
+        }
+        self.records.clear();
+        self.records.extend(next_member);
+        if self.ended {
+            self.rejected.append(&mut self.evaluation_rejected);
+        }
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Iterator for MemberStream<'_, R> {
+    type Item = Result<MemberReport, StreamError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(member) = self.reports.next() {
+                return Some(Ok(member));
+            }
+            if self.ended {
+                return None;
+            }
+            if let Err(error) = self.next_chunk() {
+                self.ended = true;
+                return Some(Err(error));
+            }
+        }
+    }
+}
+
+impl<R: BufRead> json::Members for MemberStream<'_, R> {
+    type Error = StreamError;
+
+    fn next_member(&mut self) -> Option<Result<MemberReport, StreamError>> {
+        self.next()
+    }
+
+    fn rejected(&self) -> &[Rejected] {
+        &self.rejected
+    }
+
+    fn unmatched(&self) -> u64 {
+        self.unmatched
+    }
+}
