@@ -18,7 +18,7 @@ use crate::calendar::Per;
 use crate::record::{Record, Rejected};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
 use crate::rules::Capped;
-use crate::stream::json::{self, Head, Members};
+use crate::stream::{ReportHead, ReportStream, write_json};
 
 /// Every award, cap and total of one evaluation; explanations on demand.
 ///
@@ -139,18 +139,18 @@ impl<'a> Evaluation<'a> {
     /// it: members are written a batch at a time (explanations in parallel), so
     /// memory holds one batch of explanations rather than the whole report.
     pub fn write_json(&self, out: impl Write) -> io::Result<()> {
-        let head = Head {
-            rulebook: rulebook_ref(self.book),
-            range: self.range,
-            as_of: self.as_of,
-            period: self.period.name(),
-        };
-        let mut members = Batches {
+        write_json(out, &mut self.stream())
+    }
+
+    /// The report handed out member by member, [`BATCH`] members' explanations
+    /// written at a time (in parallel): for writing it in other forms than JSON
+    /// without holding it.
+    pub fn stream(&self) -> impl ReportStream<Error = io::Error> + '_ {
+        Batches {
             evaluation: self,
             next: 0,
             batch: Vec::new().into_iter(),
-        };
-        json::write(out, &head, &mut members)
+        }
     }
 
     fn scale(&self, mut points: Decimal) -> Decimal {
@@ -272,8 +272,18 @@ impl Iterator for Batches<'_, '_> {
     }
 }
 
-impl Members for Batches<'_, '_> {
+impl ReportStream for Batches<'_, '_> {
     type Error = io::Error;
+
+    fn head(&self) -> ReportHead {
+        let evaluation = self.evaluation;
+        ReportHead {
+            rulebook: rulebook_ref(evaluation.book),
+            range: evaluation.range,
+            as_of: evaluation.as_of,
+            period: evaluation.period.name().to_owned(),
+        }
+    }
 
     fn next_member(&mut self) -> Option<io::Result<MemberReport>> {
         self.next().map(Ok)

@@ -9,8 +9,7 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use super::StreamError;
-use super::json::{self, Head};
+use super::{ReportHead, ReportStream, StreamError, write_json};
 use crate::book::Rulebook;
 use crate::eval::{self, Options, rulebook_ref};
 use crate::record::{Record, Rejected};
@@ -122,42 +121,10 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
         self
     }
 
-    /// The report's range.
-    pub fn range(&self) -> DateRange {
-        DateRange {
-            from: self.options.from,
-            to: self.options.to,
-        }
-    }
-
-    /// The report's `as_of`.
-    pub fn as_of(&self) -> Option<jiff::civil::Date> {
-        self.options.as_of
-    }
-
-    /// Every rejected record, as the report lists them: complete once the last
-    /// member has been handed out.
-    pub fn rejected(&self) -> &[Rejected] {
-        &self.rejected
-    }
-
-    /// Valid records in the range that no rule matched: complete once the last
-    /// member has been handed out.
-    pub fn unmatched(&self) -> u64 {
-        self.unmatched
-    }
-
     /// Writes the report as JSON, byte-identical to the whole input's
     /// [`Report::to_json`](crate::Report::to_json), reading and evaluating as it goes.
     pub fn write_json(&mut self, out: impl Write) -> Result<(), StreamError> {
-        let period = self.options.period.unwrap_or(self.book.period);
-        let head = Head {
-            rulebook: rulebook_ref(self.book),
-            range: self.range(),
-            as_of: self.as_of(),
-            period: period.name(),
-        };
-        json::write(out, &head, self)
+        write_json(out, self)
     }
 
     /// Reads the next chunk, evaluates it and keeps its member reports.
@@ -223,8 +190,20 @@ impl<R: BufRead> Iterator for MemberStream<'_, R> {
     }
 }
 
-impl<R: BufRead> json::Members for MemberStream<'_, R> {
+impl<R: BufRead> ReportStream for MemberStream<'_, R> {
     type Error = StreamError;
+
+    fn head(&self) -> ReportHead {
+        ReportHead {
+            rulebook: rulebook_ref(self.book),
+            range: DateRange {
+                from: self.options.from,
+                to: self.options.to,
+            },
+            as_of: self.options.as_of,
+            period: self.options.period.unwrap_or(self.book.period).name().to_owned(),
+        }
+    }
 
     fn next_member(&mut self) -> Option<Result<MemberReport, StreamError>> {
         self.next()

@@ -6,23 +6,52 @@
 //! | --- | --- |
 //! | `survey.rs` | [`Survey`]: one pass for the input's dates and member order |
 //! | `chunked.rs` | [`MemberStream`]: an input sorted by member, evaluated a chunk at a time |
-//! | `json.rs` | a report's JSON written member by member |
+//! | `json.rs` | [`write_json`]: a report's JSON written member by member |
 //!
 //! Whole-input scoring ([`Rulebook::score`](crate::Rulebook::score)) remains the
 //! way for everything a stream cannot do: inputs not sorted by member, JSON and
 //! YAML documents, rulebooks with rating rules, several inputs.
 
 mod chunked;
-pub(crate) mod json;
+mod json;
 mod survey;
 
 use std::fmt;
 use std::io;
 
+use jiff::civil::Date;
+
 pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream, streams};
+pub use json::write_json;
 pub use survey::Survey;
 
+use crate::record::Rejected;
 use crate::records::InputError;
+use crate::report::{DateRange, MemberReport, RulebookRef};
+
+/// A report handed out in its order, never whole: what it says before its members,
+/// its members one at a time, and what it says after them.
+/// [`Evaluation::stream`](crate::Evaluation::stream) and [`MemberStream`] are two.
+pub trait ReportStream {
+    type Error: From<io::Error>;
+    fn head(&self) -> ReportHead;
+    /// The next member in id order, `None` after the last.
+    fn next_member(&mut self) -> Option<Result<MemberReport, Self::Error>>;
+    /// Every rejected record: complete once the last member has been handed out.
+    fn rejected(&self) -> &[Rejected];
+    /// Valid records in the range that no rule matched: complete once the last
+    /// member has been handed out.
+    fn unmatched(&self) -> u64;
+}
+
+/// What a [`Report`](crate::Report) says before its members.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportHead {
+    pub rulebook: RulebookRef,
+    pub range: DateRange,
+    pub as_of: Option<Date>,
+    pub period: String,
+}
 
 /// Why a [`MemberStream`] stopped or could not start.
 #[derive(Debug)]
