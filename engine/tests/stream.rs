@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use merit::stream::{self, MemberStream, StreamError, Survey};
+use merit::stream::{self, MemberStream, ReportStream, StreamError, Survey};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 
 use crate::conformance::{cases_dir, load_case};
@@ -137,13 +137,17 @@ fn an_unsorted_input_is_found_out_by_the_survey_and_by_the_stream() {
         (3, false, 0)
     );
     let options = survey.dates(&ScoreOptions::default()).expect("dates");
-    let members: Result<Vec<_>, StreamError> =
-        MemberStream::new(&book, input.as_bytes(), Format::Csv, None, &options)
-            .expect("streams")
-            .with_chunk_records(1)
-            .collect();
+    let mut members = Vec::new();
+    let streamed = MemberStream::new(&book, input.as_bytes(), Format::Csv, None, &options)
+        .expect("streams")
+        .with_chunk_records(1)
+        .each_member(&mut |member| {
+            members.push(member.member);
+            true
+        });
+    assert_eq!(members, ["m1"]);
     assert_eq!(
-        members.expect_err("not sorted").to_string(),
+        streamed.expect_err("not sorted").to_string(),
         "record 3: member `m1` comes after `m2`; a stream needs the records sorted by member"
     );
 }

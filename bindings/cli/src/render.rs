@@ -27,8 +27,7 @@ pub fn table<S: ReportStream>(book: &Rulebook, report: &mut S, color: bool) -> R
     header.push(format!("total ({})", book.unit.name));
     table.set_header(header);
     let mut members = 0;
-    while let Some(member) = report.next_member() {
-        let member = member?;
+    report.each_member(&mut |member| {
         members += 1;
         for period in &member.periods {
             let mut row = vec![member.member.clone(), period.period.clone()];
@@ -47,7 +46,8 @@ pub fn table<S: ReportStream>(book: &Rulebook, report: &mut S, color: bool) -> R
         row.extend(rule_ids.iter().map(|_| String::new()));
         row.push(member.total.to_string());
         table.add_row(row);
-    }
+        true
+    })?;
     for column in table.column_iter_mut().skip(2) {
         column.set_cell_alignment(CellAlignment::Right);
     }
@@ -71,9 +71,12 @@ pub fn csv<S: ReportStream>(out: impl Write, report: &mut S) -> Result<(), S::Er
     writer
         .write_record(["member", "period", "rule", "points"])
         .map_err(std::io::Error::from)?;
-    while let Some(member) = report.next_member() {
-        write_member(&mut writer, &member?).map_err(std::io::Error::from)?;
-    }
+    let mut written = Ok(());
+    report.each_member(&mut |member| {
+        written = write_member(&mut writer, &member);
+        written.is_ok()
+    })?;
+    written.map_err(std::io::Error::from)?;
     writer.flush()?;
     Ok(())
 }

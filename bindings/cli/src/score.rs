@@ -46,7 +46,10 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     let color = color && std::io::stdout().is_terminal();
     if let Some(mut members) = member_stream(&book, args, &inputs) {
         if let Some(bar) = &progress {
-            bar.set_message(format!("scoring {} MB of records, member by member", inputs.bytes >> 20));
+            bar.set_message(format!(
+                "scoring {} MB of records, member by member",
+                inputs.bytes >> 20
+            ));
         }
         let written = write(&book, format, &mut members, color, progress.as_ref());
         return finish(written, members.rejected().len(), &inputs);
@@ -175,7 +178,9 @@ fn finish(written: Result<(), Failure>, rejected: usize, inputs: &Inputs) -> Out
     if rejected == 0 {
         Outcome::Ok
     } else {
-        eprintln!("{rejected} record(s) rejected; they are listed under `rejected` (--format json) with the reason");
+        eprintln!(
+            "{rejected} record(s) rejected; they are listed under `rejected` (--format json) with the reason"
+        );
         Outcome::DataErrors
     }
 }
@@ -188,4 +193,57 @@ fn spinner() -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::member_stream;
+    use crate::cli::{Cli, Command};
+    use crate::input::Inputs;
+
+    const BOOK: &str = "rules:\n  - { id: any, points: 1 }\n";
+    const SORTED: &str = "member,kind,date\nm1,k,2026-03-02\nm1,k,2026-03-01\nm2,k,2026-03-01\n";
+
+    /// Whether `merit score BOOK FILES… EXTRA…` would stream.
+    fn streams(book: &str, files: &[(&str, &str)], extra: &[&str]) -> bool {
+        let dir = std::env::temp_dir().join(format!("merit-streams-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+        std::fs::write(path("book.yaml"), book).unwrap();
+        let mut args = vec!["merit".to_owned(), "score".to_owned(), path("book.yaml")];
+        for (name, text) in files {
+            std::fs::write(path(name), text).unwrap();
+            args.push(path(name));
+        }
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let Command::Score(args) = Cli::try_parse_from(args).unwrap().command else {
+            unreachable!("a score command")
+        };
+        let book = merit::Rulebook::from_yaml(book, "book.yaml").unwrap();
+        let inputs = Inputs::open(&args.input).unwrap();
+        member_stream(&book, &args, &inputs).is_some()
+    }
+
+    #[test]
+    fn only_a_single_jsonl_or_csv_file_sorted_by_member_streams() {
+        assert!(streams(BOOK, &[("a.csv", SORTED)], &[]));
+        assert!(streams(
+            BOOK,
+            &[("a.csv", SORTED)],
+            &["--format", "json", "--from", "2026-01-01"]
+        ));
+        let jsonl = "{\"member\":\"a\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n{\"member\":\"b\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n";
+        assert!(streams(BOOK, &[("a.jsonl", jsonl)], &[]));
+
+        let unsorted = "member,kind,date\nm1,k,2026-03-01\nm2,k,2026-03-01\nm1,k,2026-03-02\n";
+        assert!(!streams(BOOK, &[("b.csv", unsorted)], &[]));
+        assert!(!streams(BOOK, &[("a.csv", SORTED), ("c.csv", SORTED)], &[]));
+        assert!(!streams(BOOK, &[("a.csv", SORTED)], &["--explain", "m1"]));
+        assert!(!streams(BOOK, &[("d.json", "[]")], &[]));
+        assert!(!streams(BOOK, &[("e.csv", "member,kind,date\n")], &[]));
+        let ratings = "fields: { stars: int?, subject: string? }\nrules:\n  - id: r\n    rating: { when: kind == \"rating\", value: stars, subject: subject, scale: [1, 5] }\n    points: score\n";
+        assert!(!streams(ratings, &[("a.csv", SORTED)], &[]));
+    }
 }

@@ -146,11 +146,7 @@ impl<'a> Evaluation<'a> {
     /// written at a time (in parallel): for writing it in other forms than JSON
     /// without holding it.
     pub fn stream(&self) -> impl ReportStream<Error = io::Error> + '_ {
-        Batches {
-            evaluation: self,
-            next: 0,
-            batch: Vec::new().into_iter(),
-        }
+        Batches(self)
     }
 
     fn scale(&self, mut points: Decimal) -> Decimal {
@@ -245,38 +241,18 @@ impl<'a> Evaluation<'a> {
     }
 }
 
-/// Members written per batch by [`Evaluation::write_json`]: enough to keep every
+/// Members written per batch by [`Evaluation::stream`]: enough to keep every
 /// core busy, few enough that their explanations take little memory.
 const BATCH: usize = 256;
 
 /// An evaluation's member reports in order, written [`BATCH`] at a time.
-struct Batches<'e, 'a> {
-    evaluation: &'e Evaluation<'a>,
-    /// The first member of the next batch.
-    next: usize,
-    batch: std::vec::IntoIter<MemberReport>,
-}
-
-impl Iterator for Batches<'_, '_> {
-    type Item = MemberReport;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.batch.len() == 0 {
-            let members = &self.evaluation.members;
-            let end = members.len().min(self.next + BATCH);
-            let batch: Vec<&MemberEval> = members[self.next..end].iter().collect();
-            self.next = end;
-            self.batch = par_map(batch, |m| self.evaluation.write_member(m)).into_iter();
-        }
-        self.batch.next()
-    }
-}
+struct Batches<'e, 'a>(&'e Evaluation<'a>);
 
 impl ReportStream for Batches<'_, '_> {
     type Error = io::Error;
 
     fn head(&self) -> ReportHead {
-        let evaluation = self.evaluation;
+        let evaluation = self.0;
         ReportHead {
             rulebook: rulebook_ref(evaluation.book),
             range: evaluation.range,
@@ -285,15 +261,24 @@ impl ReportStream for Batches<'_, '_> {
         }
     }
 
-    fn next_member(&mut self) -> Option<io::Result<MemberReport>> {
-        self.next().map(Ok)
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> io::Result<()> {
+        let evaluation = self.0;
+        for batch in evaluation.members.chunks(BATCH) {
+            let batch: Vec<&MemberEval> = batch.iter().collect();
+            for member in par_map(batch, |m| evaluation.write_member(m)) {
+                if !each(member) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
 
     fn rejected(&self) -> &[Rejected] {
-        &self.evaluation.rejected
+        &self.0.rejected
     }
 
     fn unmatched(&self) -> u64 {
-        self.evaluation.unmatched
+        self.0.unmatched
     }
 }

@@ -4,7 +4,7 @@
 //! when each member's records come together and members come in the report's order,
 //! the input can be cut between members into chunks, each evaluated alone: the
 //! chunks' members, one after another, are the report's members. Only one chunk's
-//! records, evaluation and member reports are ever held.
+//! records and evaluation, and a batch of its members' reports, are ever held.
 
 use std::io::{BufRead, Write};
 use std::sync::Arc;
@@ -28,20 +28,24 @@ pub const DEFAULT_CHUNK_RECORDS: usize = 1 << 16;
 /// id order: see [`Survey`](super::Survey)), its dates known (`from`, and `to` or
 /// `as_of`: see [`Survey::dates`](super::Survey::dates)), and the rulebook without
 /// rating rules. The report is then byte-identical to [`Rulebook::score`]'s on the
-/// whole input, and memory holds one chunk: [`DEFAULT_CHUNK_RECORDS`] records or
-/// one member's, whichever is more, with their evaluation and reports.
+/// whole input, and memory holds one chunk: [`DEFAULT_CHUNK_RECORDS`] records and
+/// the rest of the last member's, with their evaluation and a batch of reports.
 ///
 /// # Example
 /// ```
-/// use merit::stream::{MemberStream, Survey};
+/// use merit::stream::{MemberStream, ReportStream, Survey};
 /// use merit::{Format, Rulebook, ScoreOptions};
 ///
 /// let book = Rulebook::from_yaml("rules:\n  - { id: any, points: 1 }\n", "book.yaml")?;
 /// let input = "member,kind,date\nm1,study,2026-03-14\nm1,study,2026-03-20\nm2,study,2026-03-15\n";
 /// let survey = Survey::read(&book, input.as_bytes(), Format::Csv)?;
 /// let options = survey.dates(&ScoreOptions::default()).expect("records have dates");
-/// let stream = MemberStream::new(&book, input.as_bytes(), Format::Csv, None, &options)?;
-/// let totals: Vec<String> = stream.map(|m| m.map(|m| m.total.to_string())).collect::<Result<_, _>>()?;
+/// let mut stream = MemberStream::new(&book, input.as_bytes(), Format::Csv, None, &options)?;
+/// let mut totals = Vec::new();
+/// stream.each_member(&mut |member| {
+///     totals.push(member.total.to_string());
+///     true
+/// })?;
 /// assert_eq!(totals, ["2", "1"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -51,12 +55,8 @@ pub struct MemberStream<'a, R> {
     options: Options,
     reader: Reader<'a, R>,
     chunk_records: usize,
-    /// The next chunk's records read so far.
-    records: Vec<Record>,
     /// The member of the last record read.
     member: Option<Arc<str>>,
-    /// The current chunk's member reports not yet handed out.
-    reports: std::vec::IntoIter<MemberReport>,
     /// Records the reader rejected; at the end, those evaluation rejected follow.
     rejected: Vec<Rejected>,
     evaluation_rejected: Vec<Rejected>,
@@ -104,9 +104,7 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
             options,
             reader,
             chunk_records: DEFAULT_CHUNK_RECORDS,
-            records: Vec::new(),
             member: None,
-            reports: Vec::new().into_iter(),
             rejected: Vec::new(),
             evaluation_rejected: Vec::new(),
             unmatched: 0,
@@ -127,16 +125,16 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
         write_json(out, self)
     }
 
-    /// Reads the next chunk, evaluates it and keeps its member reports.
-    fn next_chunk(&mut self) -> Result<(), StreamError> {
-        let mut next_member = None;
+    /// Reads records into `records` up to the first record of the member after
+    /// the chunk's last, which it returns; `None` at the end of the input.
+    fn read_chunk(&mut self, records: &mut Vec<Record>) -> Result<Option<Record>, StreamError> {
         loop {
-            let before = self.records.len();
-            if !self.reader.next(&mut self.records, &mut self.rejected)? {
+            let before = records.len();
+            if !self.reader.next(records, &mut self.rejected)? {
                 self.ended = true;
-                break;
+                return Ok(None);
             }
-            let Some(record) = self.records.get(before) else {
+            let Some(record) = records.get(before) else {
                 continue; // rejected
             };
             match &self.member {
@@ -151,40 +149,7 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
                 _ => self.member = Some(record.member.clone()),
             }
             if before >= self.chunk_records {
-                next_member = self.records.pop();
-                break;
-            }
-        }
-        if !self.records.is_empty() {
-            let report =
-                eval::evaluate(self.book, &self.records, Vec::new(), self.profiles, &self.options).report();
-            self.evaluation_rejected.extend(report.rejected);
-            self.unmatched += report.unmatched;
-            self.reports = report.members.into_iter();
-        }
-        self.records.clear();
-        self.records.extend(next_member);
-        if self.ended {
-            self.rejected.append(&mut self.evaluation_rejected);
-        }
-        Ok(())
-    }
-}
-
-impl<R: BufRead> Iterator for MemberStream<'_, R> {
-    type Item = Result<MemberReport, StreamError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(member) = self.reports.next() {
-                return Some(Ok(member));
-            }
-            if self.ended {
-                return None;
-            }
-            if let Err(error) = self.next_chunk() {
-                self.ended = true;
-                return Some(Err(error));
+                return Ok(records.pop());
             }
         }
     }
@@ -205,8 +170,30 @@ impl<R: BufRead> ReportStream for MemberStream<'_, R> {
         }
     }
 
-    fn next_member(&mut self) -> Option<Result<MemberReport, StreamError>> {
-        self.next()
+    /// Reads a chunk, evaluates it, hands out its members, and so on to the end.
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
+        let mut records = Vec::new();
+        let mut going = true;
+        while going && !self.ended {
+            let next_member = self.read_chunk(&mut records)?;
+            if !records.is_empty() {
+                let evaluation =
+                    eval::evaluate(self.book, &records, Vec::new(), self.profiles, &self.options);
+                let mut members = evaluation.stream();
+                members.each_member(&mut |member| {
+                    going = each(member);
+                    going
+                })?;
+                self.evaluation_rejected.extend_from_slice(members.rejected());
+                self.unmatched += members.unmatched();
+            }
+            records.clear();
+            records.extend(next_member);
+        }
+        if self.ended {
+            self.rejected.append(&mut self.evaluation_rejected);
+        }
+        Ok(())
     }
 
     fn rejected(&self) -> &[Rejected] {

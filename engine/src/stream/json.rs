@@ -3,7 +3,7 @@
 //! A million records make a report of hundreds of megabytes, most of it
 //! explanations. [`write_json`] serializes the same fields in the same order as
 //! [`Report`](crate::report::Report)'s derived `Serialize`, through the same pretty
-//! formatter, but pulls the members from a [`ReportStream`] as it goes: only the
+//! formatter, but takes the members from a [`ReportStream`] as it goes: only the
 //! members being written are in memory. `rejected` and `unmatched` come after `members`, so
 //! they are asked for once the last member is written.
 
@@ -36,7 +36,7 @@ pub fn write_json<S: ReportStream>(out: impl Write, report: &mut S) -> Result<()
     Ok(())
 }
 
-/// The report's fields, its members pulled while `members` is serialized.
+/// The report's fields, its members streamed while `members` is serialized.
 struct View<'h, 'm, M: ReportStream> {
     head: &'h ReportHead,
     report: RefCell<&'m mut M>,
@@ -63,16 +63,16 @@ struct MemberSeq<'v, 'h, 'm, M: ReportStream>(&'v View<'h, 'm, M>);
 
 impl<M: ReportStream> Serialize for MemberSeq<'_, '_, '_, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut stream = self.0.report.borrow_mut();
         let mut seq = serializer.serialize_seq(None)?;
-        while let Some(member) = stream.next_member() {
-            match member {
-                Ok(member) => seq.serialize_element(&member)?,
-                Err(error) => {
-                    *self.0.failed.borrow_mut() = Some(error);
-                    return Err(S::Error::custom("a member could not be written"));
-                }
-            }
+        let mut written = Ok(());
+        let streamed = self.0.report.borrow_mut().each_member(&mut |member| {
+            written = seq.serialize_element(&member);
+            written.is_ok()
+        });
+        written?;
+        if let Err(error) = streamed {
+            *self.0.failed.borrow_mut() = Some(error);
+            return Err(S::Error::custom("a member could not be written"));
         }
         seq.end()
     }

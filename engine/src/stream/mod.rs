@@ -32,14 +32,18 @@ use crate::report::{DateRange, MemberReport, RulebookRef};
 /// A report handed out in its order, never whole: what it says before its members,
 /// its members one at a time, and what it says after them.
 /// [`Evaluation::stream`](crate::Evaluation::stream) and [`MemberStream`] are two.
+///
+/// Members are handed to a callback rather than pulled, so that a stream can keep
+/// the evaluation they are written from while it hands them out.
 pub trait ReportStream {
     type Error: From<io::Error>;
     fn head(&self) -> ReportHead;
-    /// The next member in id order, `None` after the last.
-    fn next_member(&mut self) -> Option<Result<MemberReport, Self::Error>>;
-    /// Every rejected record: complete once the last member has been handed out.
+    /// Hands every member to `each`, in id order, until `each` returns `false`.
+    /// Called once.
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error>;
+    /// Every rejected record: complete once every member has been handed out.
     fn rejected(&self) -> &[Rejected];
-    /// Valid records in the range that no rule matched: complete once the last
+    /// Valid records in the range that no rule matched: complete once every
     /// member has been handed out.
     fn unmatched(&self) -> u64;
 }
