@@ -91,6 +91,8 @@ pub(crate) struct Builder<'a> {
     keys: Keys<'a>,
     kinds: Interner,
     members: Interner,
+    /// Set while only a record's member is looked for: every other key is ignored.
+    only_member: bool,
     // The record being built.
     member: Option<Arc<str>>,
     kind: Option<Arc<str>>,
@@ -113,6 +115,7 @@ impl<'a> Builder<'a> {
             keys: Keys::new(options.schema),
             kinds: Interner::default(),
             members: Interner::default(),
+            only_member: false,
             member: None,
             kind: None,
             date: None,
@@ -125,7 +128,20 @@ impl<'a> Builder<'a> {
 
     /// The key an input name stands for, or `None` for a key merit ignores.
     pub(crate) fn key(&self, name: &str) -> Option<Key> {
-        self.keys.get(name)
+        self.keys
+            .get(name)
+            .filter(|key| !self.only_member || *key == Key::Member)
+    }
+
+    /// While `on`, every key but `member` is ignored, so that a record's member can
+    /// be found without typing the rest ([`Builder::take_member`] after).
+    pub(crate) fn only_member(&mut self, on: bool) {
+        self.only_member = on;
+    }
+
+    /// The current record's member, if it was read.
+    pub(crate) fn take_member(&mut self) -> Option<Arc<str>> {
+        self.member.take()
     }
 
     /// Begins a new record.

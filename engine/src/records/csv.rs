@@ -10,6 +10,7 @@ use std::io::Read;
 use csv::{ByteRecord, Reader, ReaderBuilder};
 
 use super::builder::{Builder, Key};
+use super::reader::Keep;
 use super::typing::Raw;
 use super::{InputError, text, too_large};
 use crate::record::{Record, Rejected};
@@ -23,7 +24,7 @@ pub(crate) fn read(
     rejected: &mut Vec<Rejected>,
 ) -> Result<(), InputError> {
     let mut rows = Rows::new(text(input)?.as_bytes(), builder)?;
-    while rows.next(builder, records, rejected)? {}
+    while rows.next(builder, None, records, rejected)? {}
     Ok(())
 }
 
@@ -32,6 +33,7 @@ pub(crate) struct Rows<R> {
     reader: Reader<R>,
     columns: Vec<Option<Key>>,
     id_column: Option<usize>,
+    member_column: Option<usize>,
     /// The current row, reused.
     row: ByteRecord,
     /// The current row's number (the first row after the header is 1).
@@ -70,17 +72,20 @@ impl<R: Read> Rows<R> {
         Ok(Rows {
             reader,
             id_column: columns.iter().position(|k| *k == Some(Key::Id)),
+            member_column: columns.iter().position(|k| *k == Some(Key::Member)),
             columns,
             row: ByteRecord::new(),
             position: 0,
         })
     }
 
-    /// Reads the next row as a record (accepted or rejected); `false` at the end.
-    /// A row that is not UTF-8 fails the input (see [`read`]).
+    /// Reads the next row as a record (accepted, rejected, or skipped because `keep`
+    /// refuses its member); `false` at the end. A row that is not UTF-8 fails the
+    /// input (see [`read`]).
     pub(crate) fn next(
         &mut self,
         builder: &mut Builder<'_>,
+        keep: Option<&Keep>,
         records: &mut Vec<Record>,
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
@@ -96,6 +101,14 @@ impl<R: Read> Rows<R> {
         }
         self.position += 1;
         let position = self.position;
+        if let Some(keep) = keep {
+            let member = self.member_column.and_then(|i| row.get(i)).unwrap_or_default();
+            // The row is UTF-8; an empty cell is no member.
+            let member = std::str::from_utf8(member).unwrap_or_default();
+            if member.is_empty() || !keep(member) {
+                return Ok(true);
+            }
+        }
         builder.start();
         // The id first, so that even a malformed row is reported with it.
         if let Some(id) = self

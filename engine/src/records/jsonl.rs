@@ -5,7 +5,8 @@
 use std::io::BufRead;
 
 use super::builder::Builder;
-use super::json::read_one;
+use super::json::{member_of, read_one};
+use super::reader::Keep;
 use super::{InputError, read_error, too_large};
 use crate::record::{Record, Rejected};
 
@@ -21,7 +22,7 @@ pub(crate) fn read(
     records.reserve(input.iter().filter(|&&b| b == b'\n').count() + 1);
     let mut lines = Lines::new(input);
     // Reading from memory cannot fail.
-    while let Ok(true) = lines.next(builder, records, rejected) {}
+    while let Ok(true) = lines.next(builder, None, records, rejected) {}
 }
 
 /// A JSONL input read line by line. A line is held only up to a few bytes past the
@@ -44,17 +45,19 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
-    /// Reads lines up to the next record (accepted or rejected); `false` at the end.
+    /// Reads lines up to the next record (accepted, rejected, or skipped because
+    /// `keep` refuses its member); `false` at the end.
     pub(crate) fn next(
         &mut self,
         builder: &mut Builder<'_>,
+        keep: Option<&Keep>,
         records: &mut Vec<Record>,
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
         // A byte-order mark and a `\r` are not part of the record.
-        let keep = builder.max_record_bytes.saturating_add(5);
+        let held = builder.max_record_bytes.saturating_add(5);
         loop {
-            let Some((length, blank_rest)) = self.read_line(keep).map_err(|e| read_error(&e))? else {
+            let Some((length, blank_rest)) = self.read_line(held).map_err(|e| read_error(&e))? else {
                 return Ok(false);
             };
             self.position += 1;
@@ -79,6 +82,12 @@ impl<R: BufRead> Lines<R> {
             if length > builder.max_record_bytes {
                 builder.reject(self.position, too_large(builder.max_record_bytes), rejected);
             } else if let Ok(text) = std::str::from_utf8(line) {
+                if let Some(keep) = keep
+                    && !member_of(text, builder).is_some_and(|member| keep(&member))
+                {
+                    return Ok(true);
+                }
+                builder.start();
                 read_one(text, "line", self.position, builder, records, rejected);
             } else {
                 builder.reject(self.position, "line is not valid UTF-8".to_owned(), rejected);
@@ -87,10 +96,10 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
-    /// Reads one line, without its `\n`, into `self.line`, keeping its first `keep`
-    /// bytes: its whole length and whether the bytes not kept are blank, or `None`
+    /// Reads one line, without its `\n`, into `self.line`, holding its first `held`
+    /// bytes: its whole length and whether the bytes not held are blank, or `None`
     /// at the end of the input.
-    fn read_line(&mut self, keep: usize) -> std::io::Result<Option<(usize, bool)>> {
+    fn read_line(&mut self, held: usize) -> std::io::Result<Option<(usize, bool)>> {
         self.line.clear();
         let (mut length, mut blank_rest, mut any) = (0, true, false);
         loop {
@@ -105,7 +114,7 @@ impl<R: BufRead> Lines<R> {
             any = true;
             let end = buffer.iter().position(|&b| b == b'\n');
             let part = &buffer[..end.unwrap_or(buffer.len())];
-            let kept = part.len().min(keep - self.line.len());
+            let kept = part.len().min(held - self.line.len());
             self.line.extend_from_slice(&part[..kept]);
             blank_rest &= part[kept..].iter().all(u8::is_ascii_whitespace);
             length += part.len();
