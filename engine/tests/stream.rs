@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use merit::stream::{self, MemberStream, ReportStream, StreamError, Survey};
+use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 
 use crate::conformance::{cases_dir, load_case};
@@ -78,12 +78,13 @@ fn sorted_by_member(dir: &Path, file: &str) -> Vec<u8> {
     }
 }
 
-/// Every case with one JSONL or CSV input and no rating rule, sorted by member:
-/// streamed in chunks of 1, 2, 3 and the default number of records, with the case's
-/// dates and with the dates a survey finds, the report is the whole input's, byte
-/// for byte.
+/// Every case with one JSONL or CSV input and no rating rule, with the case's dates
+/// and with the dates a survey finds: sorted by member and streamed in chunks of 1,
+/// 2, 3 and the default number of records, and as given (in any order) and sorted,
+/// streamed a range of members of 1, 2, 3 and the default number of records at a
+/// time, the report is the whole input's, byte for byte.
 #[test]
-fn a_sorted_input_streamed_in_chunks_gives_the_same_report() {
+fn a_streamed_input_gives_the_same_report() {
     let mut streamed = 0;
     for dir in case_dirs() {
         let case = load_case(&dir);
@@ -94,30 +95,44 @@ fn a_sorted_input_streamed_in_chunks_gives_the_same_report() {
         if !format.reads_by_record() || !stream::streams(&case.book) {
             continue;
         }
-        let input = sorted_by_member(&dir, file);
-        let mut records = Records::new();
-        records.read(&case.book, &input, format, file).expect("reads");
-        let survey = Survey::read(&case.book, &input[..], format).expect("surveys");
-        assert!(survey.sorted, "{}", dir.display());
-        for options in [case.args.options.clone(), ScoreOptions::default()] {
-            let expected = case
-                .book
-                .score(&records, case.members.as_ref(), &options)
-                .to_json();
-            let dated = survey.dates(&options).expect("records have dates");
-            for chunk in [1, 2, 3, stream::DEFAULT_CHUNK_RECORDS] {
-                let mut written = Vec::new();
-                MemberStream::new(&case.book, &input[..], format, case.members.as_ref(), &dated)
-                    .expect("streams")
-                    .with_chunk_records(chunk)
-                    .write_json(&mut written)
-                    .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-                assert_eq!(
-                    String::from_utf8(written).expect("UTF-8"),
-                    expected,
-                    "{} in chunks of {chunk}",
-                    dir.display()
-                );
+        let given = std::fs::read(dir.join(file)).expect("records");
+        let sorted = sorted_by_member(&dir, file);
+        for input in [&given, &sorted] {
+            let mut records = Records::new();
+            records.read(&case.book, input, format, file).expect("reads");
+            let survey = Survey::read(&case.book, &input[..], format).expect("surveys");
+            for options in [case.args.options.clone(), ScoreOptions::default()] {
+                let expected = case
+                    .book
+                    .score(&records, case.members.as_ref(), &options)
+                    .to_json();
+                let dated = survey.dates(&options).expect("records have dates");
+                let profiles = case.members.as_ref();
+                for size in [1, 2, 3, stream::DEFAULT_CHUNK_RECORDS] {
+                    let what = format!("{} in {size}s", dir.display());
+                    if input == &sorted {
+                        assert!(survey.sorted, "{what}");
+                        let mut written = Vec::new();
+                        MemberStream::new(&case.book, &input[..], format, profiles, &dated)
+                            .expect("streams")
+                            .with_chunk_records(size)
+                            .write_json(&mut written)
+                            .unwrap_or_else(|e| panic!("{what}: {e}"));
+                        assert_eq!(String::from_utf8(written).expect("UTF-8"), expected, "{what}");
+                    }
+                    let mut written = Vec::new();
+                    let open = || Ok(&input[..]);
+                    RangeStream::new(&case.book, open, format, profiles, &dated, survey.clone())
+                        .expect("streams")
+                        .with_pass_records(size as u64)
+                        .write_json(&mut written)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
+                    assert_eq!(
+                        String::from_utf8(written).expect("UTF-8"),
+                        expected,
+                        "{what} by range"
+                    );
+                }
             }
         }
         streamed += 1;
@@ -133,8 +148,8 @@ fn an_unsorted_input_is_found_out_by_the_survey_and_by_the_stream() {
     let input = "member,kind,date,hours\nm1,volunteer,2026-03-01,1\nm2,volunteer,2026-03-02,2\nm1,volunteer,2026-03-03,3\n";
     let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
     assert_eq!(
-        (survey.records, survey.sorted, survey.largest_member),
-        (3, false, 0)
+        (survey.records, survey.sorted, survey.largest_member()),
+        (3, false, 2)
     );
     let options = survey.dates(&ScoreOptions::default()).expect("dates");
     let mut members = Vec::new();
@@ -159,9 +174,10 @@ fn a_survey_finds_the_dates_an_evaluation_defaults_to() {
     let input = "member,kind,date,hours\nm1,volunteer,2026-03-05,1\nm1,volunteer,2026-03-01,1\nm2,volunteer,2026-03-09,x\nm2,volunteer,2026-03-07,1\n";
     let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
     assert_eq!(
-        (survey.records, survey.sorted, survey.largest_member),
+        (survey.records, survey.sorted, survey.largest_member()),
         (4, true, 2)
     );
+    assert_eq!(survey.rejected[0].record, 3);
     let date = |d: &str| Some(d.parse().expect("date"));
     let dates = |options: ScoreOptions| {
         let o = survey.dates(&options).expect("dates");
@@ -195,4 +211,52 @@ fn a_stream_needs_its_dates_and_no_rating_rules() {
     )
     .expect("book");
     assert!(!stream::streams(&ratings));
+}
+
+/// Records evaluation rejects come after those reading rejects, in record order,
+/// however the members are cut into ranges; two rules refusing one record list it
+/// once.
+#[test]
+fn rejections_keep_the_whole_reports_order() {
+    let book = Rulebook::from_yaml(
+        "fields: { hours: decimal? }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: b, points: 1 / hours }\n",
+        "book.yaml",
+    )
+    .expect("book");
+    let input = "member,kind,date,hours\nm3,k,2026-03-01,0\nm1,k,2026-03-01,0\nm2,k,2026-03-01,x\nm2,k,2026-03-02,0\nm1,k,2026-03-03,1\nm3,k,2026-03-02,0\n";
+    let mut records = Records::new();
+    records
+        .read(&book, input.as_bytes(), Format::Csv, "in.csv")
+        .expect("reads");
+    let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
+    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    let options = survey.dates(&ScoreOptions::default()).expect("dates");
+    for size in [1, 2, 3] {
+        let mut written = Vec::new();
+        RangeStream::new(
+            &book,
+            || Ok(input.as_bytes()),
+            Format::Csv,
+            None,
+            &options,
+            survey.clone(),
+        )
+        .expect("streams")
+        .with_pass_records(size)
+        .write_json(&mut written)
+        .expect("writes");
+        assert_eq!(
+            String::from_utf8(written).expect("UTF-8"),
+            expected,
+            "ranges of {size}"
+        );
+    }
+    let report: serde_json::Value = serde_json::from_str(&expected).expect("JSON");
+    let positions: Vec<u64> = report["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .map(|r| r["record"].as_u64().expect("position"))
+        .collect();
+    assert_eq!(positions, [3, 1, 2, 4, 6]);
 }

@@ -10,7 +10,11 @@ use merit::report::MemberReport;
 use merit::stream::ReportStream;
 
 /// One row per member and period, a column per rule, then totals.
-pub fn table<S: ReportStream>(book: &Rulebook, report: &mut S, color: bool) -> Result<String, S::Error> {
+pub fn table<S: ReportStream + ?Sized>(
+    book: &Rulebook,
+    report: &mut S,
+    color: bool,
+) -> Result<String, S::Error> {
     let mut rule_ids: Vec<&str> = Vec::new();
     for rule in &book.rules {
         if !rule_ids.contains(&rule.id.as_str()) {
@@ -66,7 +70,7 @@ pub fn table<S: ReportStream>(book: &Rulebook, report: &mut S, color: bool) -> R
 
 /// `member,period,rule,points` rows, with `total` rows per period and per member,
 /// written as the members come.
-pub fn csv<S: ReportStream>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
+pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
     let mut writer = csv::Writer::from_writer(out);
     writer
         .write_record(["member", "period", "rule", "points"])

@@ -1,21 +1,21 @@
 //! `merit score BOOK RECORDS…`: the report as a table, JSON or CSV, or one
 //! member's awards as sentences.
 //!
-//! A single JSONL or CSV file sorted by member is streamed: read once for its dates
-//! and order ([`Survey`]), then again a chunk of members at a time, each written as
-//! it is evaluated ([`MemberStream`]). Everything else (several inputs, standard
-//! input, JSON and YAML, records not sorted by member, rating rules, `--explain`)
-//! is read whole and evaluated at once, and the report is then written a member at
-//! a time. The output is the same either way, byte for byte.
+//! A single JSONL or CSV file is streamed: read once for its dates and member order
+//! ([`Survey`]), then, when sorted by member, again a chunk of members at a time
+//! ([`MemberStream`]), and otherwise again for each range of members
+//! ([`RangeStream`]), members written as they are evaluated. Everything else
+//! (several inputs, standard input, JSON and YAML, rating rules, `--explain`) is
+//! read whole and evaluated at once, and the report is then written a member at a
+//! time. The output is the same either way, byte for byte.
 
-use std::fs::File;
 use std::io::{BufReader, IsTerminal, Seek, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::Rulebook;
 use merit::explain::{Lang, explain_member};
-use merit::stream::{self, MemberStream, ReportStream, StreamError, Survey, write_json};
+use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey, write_json};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
@@ -51,7 +51,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
                 inputs.bytes >> 20
             ));
         }
-        let written = write(&book, format, &mut members, color, progress.as_ref());
+        let written = write(&book, format, &mut *members, color, progress.as_ref());
         return finish(written, members.rejected().len(), &inputs);
     }
 
@@ -84,29 +84,40 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
 }
 
 /// The only input as a stream of members, when it can be one: a JSONL or CSV file
-/// (standard input cannot be read twice), sorted by member, and not `--explain` or
-/// a rulebook with rating rules. A file that cannot be surveyed is read whole,
-/// which reports why as it always has.
+/// (standard input cannot be read twice), and not `--explain` or a rulebook with
+/// rating rules. A file that cannot be surveyed is read whole, which reports why as
+/// it always has.
 fn member_stream<'a>(
     book: &'a Rulebook,
     args: &ScoreArgs,
     inputs: &'a Inputs,
-) -> Option<MemberStream<'a, BufReader<&'a File>>> {
+) -> Option<Box<dyn ReportStream<Error = StreamError> + 'a>> {
     if args.explain.is_some() || !stream::streams(book) {
         return None;
     }
-    let (_, format, mut file) = inputs.only_file()?;
+    let (_, format, file) = inputs.only_file()?;
     if !format.reads_by_record() {
         return None;
     }
     let survey = Survey::read(book, BufReader::with_capacity(READ_BUFFER, file), format).ok()?;
     let options = survey.dates(&inputs.options)?;
-    if !survey.sorted {
-        return None;
+    let profiles = inputs.members.as_ref();
+    let open = move || {
+        let mut file = file;
+        file.rewind()?;
+        Ok(BufReader::with_capacity(READ_BUFFER, file))
+    };
+    if survey.sorted {
+        let input = open().ok()?;
+        let members = MemberStream::new(book, input, format, profiles, &options).ok()?;
+        Some(Box::new(members))
+    } else {
+        // Memory about the input's size, and the input read a few times.
+        let members = RangeStream::new(book, open, format, profiles, &options, survey)
+            .ok()?
+            .with_memory(inputs.bytes as u64);
+        Some(Box::new(members))
     }
-    file.rewind().ok()?;
-    let input = BufReader::with_capacity(READ_BUFFER, file);
-    MemberStream::new(book, input, format, inputs.members.as_ref(), &options).ok()
 }
 
 /// Writes the report to standard output in `format`, reading its members as it goes.
@@ -118,7 +129,7 @@ fn write<S>(
     progress: Option<&ProgressBar>,
 ) -> Result<(), Failure>
 where
-    S: ReportStream,
+    S: ReportStream + ?Sized,
     S::Error: Into<Failure>,
 {
     let mut stdout = std::io::stdout().lock();
@@ -227,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_single_jsonl_or_csv_file_sorted_by_member_streams() {
+    fn only_a_single_jsonl_or_csv_file_streams() {
         assert!(streams(BOOK, &[("a.csv", SORTED)], &[]));
         assert!(streams(
             BOOK,
@@ -238,7 +249,8 @@ mod tests {
         assert!(streams(BOOK, &[("a.jsonl", jsonl)], &[]));
 
         let unsorted = "member,kind,date\nm1,k,2026-03-01\nm2,k,2026-03-01\nm1,k,2026-03-02\n";
-        assert!(!streams(BOOK, &[("b.csv", unsorted)], &[]));
+        assert!(streams(BOOK, &[("b.csv", unsorted)], &[]));
+
         assert!(!streams(BOOK, &[("a.csv", SORTED), ("c.csv", SORTED)], &[]));
         assert!(!streams(BOOK, &[("a.csv", SORTED)], &["--explain", "m1"]));
         assert!(!streams(BOOK, &[("d.json", "[]")], &[]));

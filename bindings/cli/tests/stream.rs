@@ -1,4 +1,5 @@
-//! `merit score` streams a single JSONL or CSV file sorted by member and reads
+//! `merit score` streams a single JSONL or CSV file (a chunk of members at a time
+//! when it is sorted by member, a range of members per reading when not) and reads
 //! everything else whole: the output must not tell which. Standard input is always
 //! read whole, so each case is scored from its file and from standard input and the
 //! two outputs compared byte for byte, in every format, sorted by member and not.

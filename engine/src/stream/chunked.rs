@@ -9,13 +9,13 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
+use super::run::Run;
 use super::{ReportHead, ReportStream, StreamError, write_json};
 use crate::book::Rulebook;
-use crate::eval::{self, Options, rulebook_ref};
+use crate::eval::Options;
 use crate::record::{Record, Rejected};
 use crate::records::{Format, Members, ReadOptions, Reader};
-use crate::report::{DateRange, MemberReport};
-use crate::rules::RuleKind;
+use crate::report::MemberReport;
 
 /// Records read before a chunk is cut at the next member: large enough that the
 /// work of one evaluation (ranking, sorting, spreading members over cores) is spread
@@ -50,24 +50,14 @@ pub const DEFAULT_CHUNK_RECORDS: usize = 1 << 16;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct MemberStream<'a, R> {
-    book: &'a Rulebook,
-    profiles: Option<&'a Members>,
-    options: Options,
+    run: Run<'a>,
     reader: Reader<'a, R>,
     chunk_records: usize,
     /// The member of the last record read.
     member: Option<Arc<str>>,
     /// Records the reader rejected; at the end, those evaluation rejected follow.
     rejected: Vec<Rejected>,
-    evaluation_rejected: Vec<Rejected>,
-    unmatched: u64,
     ended: bool,
-}
-
-/// Whether a rulebook's members can be evaluated apart: every rule kind but
-/// ratings, which award the rated member from other members' records.
-pub fn streams(book: &Rulebook) -> bool {
-    !book.rules.iter().any(|r| matches!(r.kind, RuleKind::Rating(_)))
 }
 
 impl<'a, R: BufRead> MemberStream<'a, R> {
@@ -79,35 +69,14 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
         profiles: Option<&'a Members>,
         options: &Options,
     ) -> Result<Self, StreamError> {
-        crate::api::debug_panic_hook(&book.id);
-        if !streams(book) {
-            return Err(StreamError::Unsupported(
-                "rating rules award members from other members' records".to_owned(),
-            ));
-        }
-        if options.from.is_none() || options.to.or(options.as_of).is_none() {
-            return Err(StreamError::Unsupported(
-                "the report's dates must be known before the first member: give `from`, and `to` or `as_of`"
-                    .to_owned(),
-            ));
-        }
+        let run = Run::new(book, profiles, options)?;
         let reader = Reader::new(input, format, &ReadOptions::new(&book.schema, &book.timezone))?;
-        // As evaluation defaults them: `to` to `as_of`, `as_of` to `to`.
-        let options = Options {
-            to: options.to.or(options.as_of),
-            as_of: options.as_of.or(options.to),
-            ..options.clone()
-        };
         Ok(MemberStream {
-            book,
-            profiles,
-            options,
+            run,
             reader,
             chunk_records: DEFAULT_CHUNK_RECORDS,
             member: None,
             rejected: Vec::new(),
-            evaluation_rejected: Vec::new(),
-            unmatched: 0,
             ended: false,
         })
     }
@@ -159,15 +128,7 @@ impl<R: BufRead> ReportStream for MemberStream<'_, R> {
     type Error = StreamError;
 
     fn head(&self) -> ReportHead {
-        ReportHead {
-            rulebook: rulebook_ref(self.book),
-            range: DateRange {
-                from: self.options.from,
-                to: self.options.to,
-            },
-            as_of: self.options.as_of,
-            period: self.options.period.unwrap_or(self.book.period).name().to_owned(),
-        }
+        self.run.head()
     }
 
     /// Reads a chunk, evaluates it, hands out its members, and so on to the end.
@@ -177,21 +138,13 @@ impl<R: BufRead> ReportStream for MemberStream<'_, R> {
         while going && !self.ended {
             let next_member = self.read_chunk(&mut records)?;
             if !records.is_empty() {
-                let evaluation =
-                    eval::evaluate(self.book, &records, Vec::new(), self.profiles, &self.options);
-                let mut members = evaluation.stream();
-                members.each_member(&mut |member| {
-                    going = each(member);
-                    going
-                })?;
-                self.evaluation_rejected.extend_from_slice(members.rejected());
-                self.unmatched += members.unmatched();
+                going = self.run.evaluate(&records, each);
             }
             records.clear();
             records.extend(next_member);
         }
         if self.ended {
-            self.rejected.append(&mut self.evaluation_rejected);
+            self.run.finish(&mut self.rejected);
         }
         Ok(())
     }
@@ -201,6 +154,6 @@ impl<R: BufRead> ReportStream for MemberStream<'_, R> {
     }
 
     fn unmatched(&self) -> u64 {
-        self.unmatched
+        self.run.unmatched
     }
 }

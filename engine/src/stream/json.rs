@@ -18,7 +18,7 @@ use super::{ReportHead, ReportStream};
 /// Writes the report as [`Report::to_json`](crate::report::Report::to_json) would,
 /// byte for byte. When a member cannot be made, writing stops there and that error
 /// is returned.
-pub fn write_json<S: ReportStream>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
+pub fn write_json<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let head = report.head();
     let view = View {
@@ -37,14 +37,14 @@ pub fn write_json<S: ReportStream>(out: impl Write, report: &mut S) -> Result<()
 }
 
 /// The report's fields, its members streamed while `members` is serialized.
-struct View<'h, 'm, M: ReportStream> {
+struct View<'h, 'm, M: ReportStream + ?Sized> {
     head: &'h ReportHead,
     report: RefCell<&'m mut M>,
     /// The error that stopped the members, handed back by [`write_json`].
     failed: RefCell<Option<M::Error>>,
 }
 
-impl<M: ReportStream> Serialize for View<'_, '_, M> {
+impl<M: ReportStream + ?Sized> Serialize for View<'_, '_, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = serializer.serialize_struct("Report", 7)?;
         fields.serialize_field("rulebook", &self.head.rulebook)?;
@@ -59,9 +59,9 @@ impl<M: ReportStream> Serialize for View<'_, '_, M> {
     }
 }
 
-struct MemberSeq<'v, 'h, 'm, M: ReportStream>(&'v View<'h, 'm, M>);
+struct MemberSeq<'v, 'h, 'm, M: ReportStream + ?Sized>(&'v View<'h, 'm, M>);
 
-impl<M: ReportStream> Serialize for MemberSeq<'_, '_, '_, M> {
+impl<M: ReportStream + ?Sized> Serialize for MemberSeq<'_, '_, '_, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
         let mut written = Ok(());

@@ -14,6 +14,8 @@
 
 mod chunked;
 mod json;
+mod ranges;
+mod run;
 mod survey;
 
 use std::fmt;
@@ -21,8 +23,10 @@ use std::io;
 
 use jiff::civil::Date;
 
-pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream, streams};
+pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream};
 pub use json::write_json;
+pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
+pub use run::streams;
 pub use survey::Survey;
 
 use crate::record::Rejected;
