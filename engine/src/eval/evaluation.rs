@@ -142,7 +142,7 @@ impl<'a> Evaluation<'a> {
         write_json(out, &mut self.stream())
     }
 
-    /// The report handed out member by member, [`BATCH`] members' explanations
+    /// The report handed out member by member, 256 members' explanations
     /// written at a time (in parallel): for writing it in other forms than JSON
     /// without holding it.
     pub fn stream(&self) -> impl ReportStream<Error = io::Error> + '_ {

@@ -2,15 +2,26 @@
 //! is read (DESIGN section 7: memory bounded by the largest member's history, not
 //! the file).
 //!
+//! A JSONL or CSV input is read once for its dates and member order ([`Survey`]).
+//! Sorted by member, it is then read again a chunk of whole members at a time
+//! ([`MemberStream`]): memory holds [`DEFAULT_CHUNK_RECORDS`] records plus the
+//! largest member's. In any other order, it is read again for each range of
+//! members ([`RangeStream`]): memory holds one range's records, sized by a budget.
+//! Either way each part is evaluated alone with the whole input's dates, and its
+//! members written before the next is read; the report is byte for byte the one
+//! [`Rulebook::score`](crate::Rulebook::score) makes of the whole input.
+//!
 //! | file | job |
 //! | --- | --- |
-//! | `survey.rs` | [`Survey`]: one pass for the input's dates and member order |
-//! | `chunked.rs` | [`MemberStream`]: an input sorted by member, evaluated a chunk at a time |
+//! | `survey.rs` | [`Survey`]: one pass for the dates, member order and counts, rejections |
+//! | `chunked.rs` | [`MemberStream`]: an input sorted by member, a chunk at a time |
+//! | `ranges.rs` | [`RangeStream`]: an input in any order, read once per range of members |
+//! | `run.rs` | what the chunks of one report share, and evaluating one chunk |
 //! | `json.rs` | [`write_json`]: a report's JSON written member by member |
 //!
-//! Whole-input scoring ([`Rulebook::score`](crate::Rulebook::score)) remains the
-//! way for everything a stream cannot do: inputs not sorted by member, JSON and
-//! YAML documents, rulebooks with rating rules, several inputs.
+//! Whole-input scoring remains the way for what a stream cannot do: JSON and YAML
+//! documents, several inputs, inputs that can be read only once (standard input),
+//! and rulebooks with rating rules (which award members from other members' records).
 
 mod chunked;
 mod json;
@@ -35,7 +46,8 @@ use crate::report::{DateRange, MemberReport, RulebookRef};
 
 /// A report handed out in its order, never whole: what it says before its members,
 /// its members one at a time, and what it says after them.
-/// [`Evaluation::stream`](crate::Evaluation::stream) and [`MemberStream`] are two.
+/// [`Evaluation::stream`](crate::Evaluation::stream), [`MemberStream`] and
+/// [`RangeStream`] are three.
 ///
 /// Members are handed to a callback rather than pulled, so that a stream can keep
 /// the evaluation they are written from while it hands them out.
@@ -61,7 +73,7 @@ pub struct ReportHead {
     pub period: String,
 }
 
-/// Why a [`MemberStream`] stopped or could not start.
+/// Why a stream stopped or could not start.
 #[derive(Debug)]
 pub enum StreamError {
     /// The input could not be read on: a CSV that stops being CSV or UTF-8, a
