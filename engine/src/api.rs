@@ -127,14 +127,14 @@ impl Rulebook {
 pub const DEBUG_PANIC_ID: &str = "__merit_panic__";
 
 #[cfg(debug_assertions)]
-fn debug_panic_hook(id: &str) {
+pub(crate) fn debug_panic_hook(id: &str) {
     if id == DEBUG_PANIC_ID {
         panic!("debug panic hook: rulebook id `{DEBUG_PANIC_ID}`");
     }
 }
 
 #[cfg(not(debug_assertions))]
-fn debug_panic_hook(_: &str) {}
+pub(crate) fn debug_panic_hook(_: &str) {}
 
 /// Records read from one or more inputs, with those that could not be read.
 #[derive(Clone, Debug, Default)]
@@ -153,7 +153,7 @@ impl Records {
 
     /// Records whose inputs reject any single record (a JSONL line, a CSV row, a JSON
     /// array element) larger than `bytes`; the default is
-    /// [`records::DEFAULT_MAX_RECORD_BYTES`](crate::records::DEFAULT_MAX_RECORD_BYTES) (1 MiB).
+    /// [`records::DEFAULT_MAX_RECORD_BYTES`] (1 MiB).
     pub fn with_max_record_bytes(bytes: usize) -> Records {
         Records {
             max_record_bytes: Some(bytes),

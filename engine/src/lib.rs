@@ -61,6 +61,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod selftest;
+pub mod stream;
 pub mod value;
 pub mod yaml;
 

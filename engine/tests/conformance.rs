@@ -11,15 +11,15 @@ use merit::calendar::Per;
 use merit::{Format, Members, Records, Rulebook, ScoreOptions};
 use serde_json::Value;
 
-fn cases_dir() -> PathBuf {
+pub fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases")
 }
 
 /// What a case's `args` file says: record files, options and a member file.
-struct CaseArgs {
-    records: Vec<String>,
-    options: ScoreOptions,
-    members: Option<String>,
+pub struct CaseArgs {
+    pub records: Vec<String>,
+    pub options: ScoreOptions,
+    pub members: Option<String>,
 }
 
 fn parse_args(text: &str) -> CaseArgs {
@@ -52,7 +52,15 @@ fn parse_args(text: &str) -> CaseArgs {
     args
 }
 
-fn run_case(dir: &Path) -> Value {
+/// A case loaded: its rulebook, records read, member profiles and options.
+pub struct Case {
+    pub book: Rulebook,
+    pub args: CaseArgs,
+    pub records: Records,
+    pub members: Option<Members>,
+}
+
+pub fn load_case(dir: &Path) -> Case {
     let read = |name: &str| {
         std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
     };
@@ -72,7 +80,19 @@ fn run_case(dir: &Path) -> Value {
     let members = args.members.as_ref().map(|file| {
         Members::read(&read(file), Format::from_path(file).expect("known format")).expect("member profiles")
     });
-    let report = book.score(&records, members.as_ref(), &args.options);
+    Case {
+        book,
+        args,
+        records,
+        members,
+    }
+}
+
+fn run_case(dir: &Path) -> Value {
+    let case = load_case(dir);
+    let report = case
+        .book
+        .score(&case.records, case.members.as_ref(), &case.args.options);
     serde_json::from_str(&report.to_json()).expect("report is JSON")
 }
 

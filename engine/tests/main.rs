@@ -8,3 +8,4 @@ mod invariants;
 mod limits;
 mod parallel;
 mod properties;
+mod stream;

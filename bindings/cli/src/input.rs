@@ -1,6 +1,7 @@
 //! Reading the files named on the command line.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use merit::calendar::Per;
@@ -71,24 +72,59 @@ pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, St
     }
 }
 
-/// The record files and member profiles named on the command line, read once so
-/// that several rulebooks (`merit diff`) can type them by their own schema.
+/// The record files and member profiles named on the command line. Record files
+/// are read once so that several rulebooks (`merit diff`) can type them by their own
+/// schema, or only opened, for `merit score` to stream.
 pub struct Inputs {
-    files: Vec<(String, Format, Vec<u8>)>,
+    files: Vec<RecordFile>,
     pub members: Option<Members>,
     pub options: ScoreOptions,
     pub bytes: usize,
 }
 
+struct RecordFile {
+    name: String,
+    format: Format,
+    data: Data,
+}
+
+enum Data {
+    Read(Vec<u8>),
+    /// A file opened but not read (never standard input, which can be read once).
+    Open(File),
+}
+
 impl Inputs {
+    /// Reads every record file.
     pub fn read(args: &InputArgs) -> Result<Inputs, String> {
+        Inputs::new(args, false)
+    }
+
+    /// Opens the record files, reading only standard input.
+    pub fn open(args: &InputArgs) -> Result<Inputs, String> {
+        Inputs::new(args, true)
+    }
+
+    fn new(args: &InputArgs, only_open: bool) -> Result<Inputs, String> {
         let mut files = Vec::new();
         let mut bytes = 0;
         for path in &args.records {
             let format = format_of(path, &args.stdin_format)?;
-            let data = read_bytes(path)?;
-            bytes += data.len();
-            files.push((path.display().to_string(), format, data));
+            let data = if only_open && path.as_os_str() != "-" {
+                let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+                let file = File::open(path).map_err(cannot)?;
+                bytes += file.metadata().map_err(cannot)?.len() as usize;
+                Data::Open(file)
+            } else {
+                let data = read_bytes(path)?;
+                bytes += data.len();
+                Data::Read(data)
+            };
+            files.push(RecordFile {
+                name: path.display().to_string(),
+                format,
+                data,
+            });
         }
         let members = match &args.members {
             None => None,
@@ -113,11 +149,39 @@ impl Inputs {
         })
     }
 
+    /// The only record file, when there is one and it is opened, not read: its
+    /// name, format, and the file at its start.
+    pub fn only_file(&self) -> Option<(&str, Format, &File)> {
+        match &self.files[..] {
+            [
+                RecordFile {
+                    name,
+                    format,
+                    data: Data::Open(file),
+                },
+            ] => Some((name, *format, file)),
+            _ => None,
+        }
+    }
+
     /// The records typed by `book`'s schema; an input that cannot be read at all
     /// (not a JSON array, a CSV without header) is an error naming the file.
     pub fn records(&self, book: &Rulebook) -> Result<Records, String> {
         let mut records = Records::new();
-        for (name, format, data) in &self.files {
+        for RecordFile { name, format, data } in &self.files {
+            let read;
+            let data = match data {
+                Data::Read(data) => data,
+                Data::Open(file) => {
+                    let mut file: &File = file;
+                    let mut bytes = Vec::new();
+                    file.rewind()
+                        .and_then(|()| file.read_to_end(&mut bytes))
+                        .map_err(|e| format!("cannot read {name}: {e}"))?;
+                    read = bytes;
+                    &read
+                }
+            };
             records
                 .read(book, data, *format, name)
                 .map_err(|e| format!("{name}: {e}"))?;

@@ -1,12 +1,20 @@
-//! Rendering a report for people (a table) and for spreadsheets (CSV).
+//! Rendering a report for people (a table) and for spreadsheets (CSV), reading its
+//! members as they come: only the rows are kept, never the explanations.
+
+use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
-use merit::Report;
 use merit::Rulebook;
+use merit::report::MemberReport;
+use merit::stream::ReportStream;
 
 /// One row per member and period, a column per rule, then totals.
-pub fn table(book: &Rulebook, report: &Report, color: bool) -> String {
+pub fn table<S: ReportStream + ?Sized>(
+    book: &Rulebook,
+    report: &mut S,
+    color: bool,
+) -> Result<String, S::Error> {
     let mut rule_ids: Vec<&str> = Vec::new();
     for rule in &book.rules {
         if !rule_ids.contains(&rule.id.as_str()) {
@@ -22,7 +30,9 @@ pub fn table(book: &Rulebook, report: &Report, color: bool) -> String {
     header.extend(rule_ids.iter().map(|id| id.to_string()));
     header.push(format!("total ({})", book.unit.name));
     table.set_header(header);
-    for member in &report.members {
+    let mut members = 0;
+    report.each_member(&mut |member| {
+        members += 1;
         for period in &member.periods {
             let mut row = vec![member.member.clone(), period.period.clone()];
             for id in &rule_ids {
@@ -40,57 +50,49 @@ pub fn table(book: &Rulebook, report: &Report, color: bool) -> String {
         row.extend(rule_ids.iter().map(|_| String::new()));
         row.push(member.total.to_string());
         table.add_row(row);
-    }
+        true
+    })?;
     for column in table.column_iter_mut().skip(2) {
         column.set_cell_alignment(CellAlignment::Right);
     }
+    let head = report.head();
     let mut out = format!("{table}\n");
     out.push_str(&format!(
-        "{} member(s), {} .. {} (as of {}); {} rejected, {} unmatched\n",
-        report.members.len(),
-        report.range.from.map(|d| d.to_string()).unwrap_or_default(),
-        report.range.to.map(|d| d.to_string()).unwrap_or_default(),
-        report.as_of.map(|d| d.to_string()).unwrap_or_default(),
-        report.rejected.len(),
-        report.unmatched
+        "{members} member(s), {} .. {} (as of {}); {} rejected, {} unmatched\n",
+        head.range.from.map(|d| d.to_string()).unwrap_or_default(),
+        head.range.to.map(|d| d.to_string()).unwrap_or_default(),
+        head.as_of.map(|d| d.to_string()).unwrap_or_default(),
+        report.rejected().len(),
+        report.unmatched()
     ));
-    out
+    Ok(out)
 }
 
-/// `member,period,rule,points` rows, with `total` rows per period and per member.
-pub fn csv(report: &Report) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut rows: Vec<[String; 4]> = vec![["member", "period", "rule", "points"].map(String::from)];
-    for member in &report.members {
-        for period in &member.periods {
-            for (rule, points) in &period.rules {
-                rows.push([
-                    member.member.clone(),
-                    period.period.clone(),
-                    rule.clone(),
-                    points.to_string(),
-                ]);
-            }
-            rows.push([
-                member.member.clone(),
-                period.period.clone(),
-                "total".into(),
-                period.total.to_string(),
-            ]);
-        }
-        rows.push([
-            member.member.clone(),
-            "total".into(),
-            "total".into(),
-            member.total.to_string(),
-        ]);
-    }
-    for row in rows {
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(&row);
-    }
+/// `member,period,rule,points` rows, with `total` rows per period and per member,
+/// written as the members come.
+pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
+    let mut writer = csv::Writer::from_writer(out);
     writer
-        .into_inner()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default()
+        .write_record(["member", "period", "rule", "points"])
+        .map_err(std::io::Error::from)?;
+    let mut written = Ok(());
+    report.each_member(&mut |member| {
+        written = write_member(&mut writer, &member);
+        written.is_ok()
+    })?;
+    written.map_err(std::io::Error::from)?;
+    writer.flush()?;
+    Ok(())
+}
+
+fn write_member(writer: &mut csv::Writer<impl Write>, member: &MemberReport) -> csv::Result<()> {
+    let id = member.member.as_str();
+    for period in &member.periods {
+        let label = period.period.as_str();
+        for (rule, points) in &period.rules {
+            writer.write_record([id, label, rule, &points.to_string()])?;
+        }
+        writer.write_record([id, label, "total", &period.total.to_string()])?;
+    }
+    writer.write_record([id, "total", "total", &member.total.to_string()])
 }

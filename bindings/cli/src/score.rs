@@ -1,11 +1,21 @@
 //! `merit score BOOK RECORDS…`: the report as a table, JSON or CSV, or one
 //! member's awards as sentences.
+//!
+//! A single JSONL or CSV file is streamed: read once for its dates and member order
+//! ([`Survey`]), then, when sorted by member, again a chunk of members at a time
+//! ([`MemberStream`]), and otherwise again for each range of members
+//! ([`RangeStream`]), members written as they are evaluated. Everything else
+//! (several inputs, standard input, JSON and YAML, rating rules, `--explain`) is
+//! read whole and evaluated at once, and the report is then written a member at a
+//! time. The output is the same either way, byte for byte.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufReader, IsTerminal, Seek, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use merit::Rulebook;
 use merit::explain::{Lang, explain_member};
+use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey, write_json};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
@@ -15,14 +25,16 @@ use crate::render;
 /// Inputs larger than this show a progress spinner on a terminal (about 100k records).
 const PROGRESS_BYTES: usize = 8 << 20;
 
+/// The read buffer of a streamed file.
+const READ_BUFFER: usize = 1 << 20;
+
 pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     let book = match load_book(&args.book, color) {
         Ok(Some(book)) => book,
         Ok(None) => return Outcome::DataErrors,
         Err(message) => return Outcome::Usage(message),
     };
-
-    let inputs = match Inputs::read(&args.input) {
+    let inputs = match Inputs::open(&args.input) {
         Ok(inputs) => inputs,
         Err(message) => return Outcome::Usage(message),
     };
@@ -30,6 +42,19 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     if let Some(bar) = &progress {
         bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));
     }
+    let format = args.format;
+    let color = color && std::io::stdout().is_terminal();
+    if let Some(mut members) = member_stream(&book, args, &inputs) {
+        if let Some(bar) = &progress {
+            bar.set_message(format!(
+                "scoring {} MB of records, member by member",
+                inputs.bytes >> 20
+            ));
+        }
+        let written = write(&book, format, &mut *members, color, progress.as_ref());
+        return finish(written, members.rejected().len(), &inputs);
+    }
+
     let records = match inputs.records(&book) {
         Ok(records) => records,
         Err(message) => {
@@ -40,35 +65,132 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     if let Some(bar) = &progress {
         bar.set_message(format!("scoring {} records", records.len()));
     }
-    let report = book.score(&records, inputs.members.as_ref(), &inputs.options);
+    let evaluation = book.evaluate(&records, inputs.members.as_ref(), &inputs.options);
+    if let Some(member) = &args.explain {
+        let report = evaluation.report();
+        if let Some(bar) = &progress {
+            bar.finish_and_clear();
+        }
+        let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
+        let Some(text) = explain_member(&book, &report, member, lang) else {
+            return Outcome::Usage(format!("member `{member}` has no records in this report"));
+        };
+        let mut stdout = std::io::stdout().lock();
+        let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+        return finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
+    }
+    let written = write(&book, format, &mut evaluation.stream(), color, progress.as_ref());
+    finish(written, evaluation.rejected().len(), &inputs)
+}
+
+/// The only input as a stream of members, when it can be one: a JSONL or CSV file
+/// (standard input cannot be read twice), and not `--explain` or a rulebook with
+/// rating rules. A file that cannot be surveyed is read whole, which reports why as
+/// it always has.
+fn member_stream<'a>(
+    book: &'a Rulebook,
+    args: &ScoreArgs,
+    inputs: &'a Inputs,
+) -> Option<Box<dyn ReportStream<Error = StreamError> + 'a>> {
+    if args.explain.is_some() || !stream::streams(book) {
+        return None;
+    }
+    let (_, format, file) = inputs.only_file()?;
+    if !format.reads_by_record() {
+        return None;
+    }
+    let survey = Survey::read(book, BufReader::with_capacity(READ_BUFFER, file), format).ok()?;
+    let options = survey.dates(&inputs.options)?;
+    let profiles = inputs.members.as_ref();
+    let open = move || {
+        let mut file = file;
+        file.rewind()?;
+        Ok(BufReader::with_capacity(READ_BUFFER, file))
+    };
+    if survey.sorted {
+        let input = open().ok()?;
+        let members = MemberStream::new(book, input, format, profiles, &options).ok()?;
+        Some(Box::new(members))
+    } else {
+        // Memory about the input's size, and the input read a few times.
+        let members = RangeStream::new(book, open, format, profiles, &options, survey)
+            .ok()?
+            .with_memory(inputs.bytes as u64);
+        Some(Box::new(members))
+    }
+}
+
+/// Writes the report to standard output in `format`, reading its members as it goes.
+fn write<S>(
+    book: &Rulebook,
+    format: OutputFormat,
+    report: &mut S,
+    color: bool,
+    progress: Option<&ProgressBar>,
+) -> Result<(), Failure>
+where
+    S: ReportStream + ?Sized,
+    S::Error: Into<Failure>,
+{
+    let mut stdout = std::io::stdout().lock();
+    // A spinner drawn between lines of a report on the same terminal would garble it.
+    if stdout.is_terminal()
+        && let Some(bar) = progress
+    {
+        bar.finish_and_clear();
+    }
+    let written = match format {
+        OutputFormat::Json => write_json(&mut stdout, report),
+        OutputFormat::Csv => render::csv(&mut stdout, report),
+        OutputFormat::Table => render::table(book, report, color)
+            .and_then(|text| Ok(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())?)),
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    written.map_err(Into::into)
+}
 
-    let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
-    let output = match &args.explain {
-        Some(member) => match explain_member(&book, &report, member, lang) {
-            Some(text) => text,
-            None => return Outcome::Usage(format!("member `{member}` has no records in this report")),
-        },
-        None => match args.format {
-            OutputFormat::Json => report.to_json(),
-            OutputFormat::Csv => render::csv(&report),
-            OutputFormat::Table => render::table(&book, &report, color && std::io::stdout().is_terminal()),
-        },
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush())
-        && error.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Outcome::Usage(format!("cannot write the report: {error}"));
+/// What stopped a report being written.
+enum Failure {
+    Write(std::io::Error),
+    /// The input, read as the report was written.
+    Input(StreamError),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Failure::Write(error)
     }
-    if report.rejected.is_empty() {
+}
+
+impl From<StreamError> for Failure {
+    fn from(error: StreamError) -> Self {
+        match error {
+            StreamError::Write(error) => Failure::Write(error),
+            error => Failure::Input(error),
+        }
+    }
+}
+
+/// The exit code: 0, or 1 when records were rejected or the input failed; a
+/// reader that stopped reading (a closed pipe) is not an error.
+fn finish(written: Result<(), Failure>, rejected: usize, inputs: &Inputs) -> Outcome {
+    match written {
+        Ok(()) => {}
+        Err(Failure::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(Failure::Write(error)) => return Outcome::Usage(format!("cannot write the report: {error}")),
+        Err(Failure::Input(error)) => {
+            let name = inputs.only_file().map_or("input", |(name, _, _)| name);
+            eprintln!("error: {name}: {error}");
+            return Outcome::DataErrors;
+        }
+    }
+    if rejected == 0 {
         Outcome::Ok
     } else {
         eprintln!(
-            "{} record(s) rejected; they are listed under `rejected` (--format json) with the reason",
-            report.rejected.len()
+            "{rejected} record(s) rejected; they are listed under `rejected` (--format json) with the reason"
         );
         Outcome::DataErrors
     }
@@ -82,4 +204,58 @@ fn spinner() -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::member_stream;
+    use crate::cli::{Cli, Command};
+    use crate::input::Inputs;
+
+    const BOOK: &str = "rules:\n  - { id: any, points: 1 }\n";
+    const SORTED: &str = "member,kind,date\nm1,k,2026-03-02\nm1,k,2026-03-01\nm2,k,2026-03-01\n";
+
+    /// Whether `merit score BOOK FILES… EXTRA…` would stream.
+    fn streams(book: &str, files: &[(&str, &str)], extra: &[&str]) -> bool {
+        let dir = std::env::temp_dir().join(format!("merit-streams-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+        std::fs::write(path("book.yaml"), book).unwrap();
+        let mut args = vec!["merit".to_owned(), "score".to_owned(), path("book.yaml")];
+        for (name, text) in files {
+            std::fs::write(path(name), text).unwrap();
+            args.push(path(name));
+        }
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let Command::Score(args) = Cli::try_parse_from(args).unwrap().command else {
+            unreachable!("a score command")
+        };
+        let book = merit::Rulebook::from_yaml(book, "book.yaml").unwrap();
+        let inputs = Inputs::open(&args.input).unwrap();
+        member_stream(&book, &args, &inputs).is_some()
+    }
+
+    #[test]
+    fn only_a_single_jsonl_or_csv_file_streams() {
+        assert!(streams(BOOK, &[("a.csv", SORTED)], &[]));
+        assert!(streams(
+            BOOK,
+            &[("a.csv", SORTED)],
+            &["--format", "json", "--from", "2026-01-01"]
+        ));
+        let jsonl = "{\"member\":\"a\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n{\"member\":\"b\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n";
+        assert!(streams(BOOK, &[("a.jsonl", jsonl)], &[]));
+
+        let unsorted = "member,kind,date\nm1,k,2026-03-01\nm2,k,2026-03-01\nm1,k,2026-03-02\n";
+        assert!(streams(BOOK, &[("b.csv", unsorted)], &[]));
+
+        assert!(!streams(BOOK, &[("a.csv", SORTED), ("c.csv", SORTED)], &[]));
+        assert!(!streams(BOOK, &[("a.csv", SORTED)], &["--explain", "m1"]));
+        assert!(!streams(BOOK, &[("d.json", "[]")], &[]));
+        assert!(!streams(BOOK, &[("e.csv", "member,kind,date\n")], &[]));
+        let ratings = "fields: { stars: int?, subject: string? }\nrules:\n  - id: r\n    rating: { when: kind == \"rating\", value: stars, subject: subject, scale: [1, 5] }\n    points: score\n";
+        assert!(!streams(ratings, &[("a.csv", SORTED)], &[]));
+    }
 }

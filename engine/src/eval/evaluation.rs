@@ -5,6 +5,9 @@
 //! costs more than computing it. The text is written by [`Evaluation::report`] (or
 //! for one member by [`Evaluation::member_report`]), by evaluating the award's record
 //! again with the explaining evaluator, which gives the same points by construction.
+//! [`Evaluation::write_json`] writes the same report as JSON without holding it.
+
+use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
@@ -14,6 +17,7 @@ use crate::book::Rulebook;
 use crate::calendar::Per;
 use crate::record::{Record, Rejected};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
+use crate::stream::{ReportHead, ReportStream, write_json};
 
 /// Every award, cap and total of one evaluation; explanations on demand.
 ///
@@ -148,6 +152,20 @@ impl<'a> Evaluation<'a> {
         }
     }
 
+    /// The report as [`Report::to_json`] writes it, byte for byte, without building
+    /// it: members are written a batch at a time (explanations in parallel), so
+    /// memory holds one batch of explanations rather than the whole report.
+    pub fn write_json(&self, out: impl Write) -> io::Result<()> {
+        write_json(out, &mut self.stream())
+    }
+
+    /// The report handed out member by member, 256 members' explanations
+    /// written at a time (in parallel): for writing it in other forms than JSON
+    /// without holding it.
+    pub fn stream(&self) -> impl ReportStream<Error = io::Error> + '_ {
+        Batches(self)
+    }
+
     fn scale(&self, mut points: Decimal) -> Decimal {
         points.rescale(self.book.unit.decimals);
         points
@@ -237,5 +255,47 @@ impl<'a> Evaluation<'a> {
             Ok(None) => "no longer matches (internal inconsistency)".to_owned(),
             Err(error) => error.message,
         }
+    }
+}
+
+/// Members written per batch by [`Evaluation::stream`]: enough to keep every
+/// core busy, few enough that their explanations take little memory.
+const BATCH: usize = 256;
+
+/// An evaluation's member reports in order, written [`BATCH`] at a time.
+struct Batches<'e, 'a>(&'e Evaluation<'a>);
+
+impl ReportStream for Batches<'_, '_> {
+    type Error = io::Error;
+
+    fn head(&self) -> ReportHead {
+        let evaluation = self.0;
+        ReportHead {
+            rulebook: rulebook_ref(evaluation.book),
+            range: evaluation.range,
+            as_of: evaluation.as_of,
+            period: evaluation.period.name().to_owned(),
+        }
+    }
+
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> io::Result<()> {
+        let evaluation = self.0;
+        for batch in evaluation.members.chunks(BATCH) {
+            let batch: Vec<&MemberEval> = batch.iter().collect();
+            for member in par_map(batch, |m| evaluation.write_member(m)) {
+                if !each(member) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rejected(&self) -> &[Rejected] {
+        &self.0.rejected
+    }
+
+    fn unmatched(&self) -> u64 {
+        self.0.unmatched
     }
 }

@@ -5,77 +5,137 @@
 //! empty cell counts as missing.
 
 use std::collections::HashMap;
+use std::io::Read;
 
-use csv::{ByteRecord, ReaderBuilder};
+use csv::{ByteRecord, Reader, ReaderBuilder};
 
 use super::builder::{Builder, Key};
+use super::reader::Keep;
 use super::typing::Raw;
 use super::{InputError, text, too_large};
 use crate::record::{Record, Rejected};
 
+/// Reads a whole CSV input held in memory. It must all be UTF-8: a byte that is
+/// not fails the whole input, wherever it is, before any row is read.
 pub(crate) fn read(
     input: &[u8],
     builder: &mut Builder<'_>,
     records: &mut Vec<Record>,
     rejected: &mut Vec<Rejected>,
 ) -> Result<(), InputError> {
-    let text = text(input)?;
-    let mut reader = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = header(&mut reader)?;
-    let columns: Vec<Option<Key>> = header.iter().map(|name| builder.key(name)).collect();
-    for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
-        if !columns.contains(&Some(key)) {
-            let message = format!(
-                "the header has no `{required}` column (a CSV of records needs a header row naming \
-                 `member`, `kind` and `date`; found {})",
-                header
-                    .iter()
-                    .map(|h| format!("`{h}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            return Err(InputError::at(message, 1, None));
+    let mut rows = Rows::new(text(input)?.as_bytes(), builder)?;
+    while rows.next(builder, None, records, rejected)? {}
+    Ok(())
+}
+
+/// A CSV input read row by row, its columns matched to the schema from the header.
+pub(crate) struct Rows<R> {
+    reader: Reader<R>,
+    columns: Vec<Option<Key>>,
+    id_column: Option<usize>,
+    member_column: Option<usize>,
+    /// The current row, reused.
+    row: ByteRecord,
+    /// The current row's number (the first row after the header is 1).
+    position: u64,
+}
+
+impl<R: Read> Rows<R> {
+    /// Reads the header; an input without `member`, `kind` and `date` columns fails.
+    pub(crate) fn new(input: R, builder: &Builder<'_>) -> Result<Self, InputError> {
+        let mut reader = ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(input);
+        // A whole input was checked by `read`; one read as it comes is checked here.
+        if let Ok(names) = reader.byte_headers()
+            && std::str::from_utf8(names.as_slice()).is_err()
+        {
+            return Err(InputError::at("the header is not valid UTF-8", 1, None));
         }
+        let header = header(&mut reader)?;
+        let columns: Vec<Option<Key>> = header.iter().map(|name| builder.key(name)).collect();
+        for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
+            if !columns.contains(&Some(key)) {
+                let message = format!(
+                    "the header has no `{required}` column (a CSV of records needs a header row \
+                     naming `member`, `kind` and `date`; found {})",
+                    header
+                        .iter()
+                        .map(|h| format!("`{h}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                return Err(InputError::at(message, 1, None));
+            }
+        }
+        Ok(Rows {
+            reader,
+            id_column: columns.iter().position(|k| *k == Some(Key::Id)),
+            member_column: columns.iter().position(|k| *k == Some(Key::Member)),
+            columns,
+            row: ByteRecord::new(),
+            position: 0,
+        })
     }
-    let id_column = columns.iter().position(|k| *k == Some(Key::Id));
-    let mut row = ByteRecord::new();
-    let mut position = 0u64;
-    loop {
-        match reader.read_byte_record(&mut row) {
+
+    /// Reads the next row as a record (accepted, rejected, or skipped because `keep`
+    /// refuses its member); `false` at the end. A row that is not UTF-8 fails the
+    /// input (see [`read`]).
+    pub(crate) fn next(
+        &mut self,
+        builder: &mut Builder<'_>,
+        keep: Option<&Keep>,
+        records: &mut Vec<Record>,
+        rejected: &mut Vec<Rejected>,
+    ) -> Result<bool, InputError> {
+        let row = &mut self.row;
+        match self.reader.read_byte_record(row) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => return Ok(false),
             Err(e) => return Err(csv_error(&e)),
         }
-        position += 1;
+        if std::str::from_utf8(row.as_slice()).is_err() {
+            let line = row.position().map_or(0, |p| p.line());
+            return Err(InputError::at("row is not valid UTF-8", line, None));
+        }
+        self.position += 1;
+        let position = self.position;
+        if let Some(keep) = keep {
+            let member = self.member_column.and_then(|i| row.get(i)).unwrap_or_default();
+            // The row is UTF-8; an empty cell is no member.
+            let member = std::str::from_utf8(member).unwrap_or_default();
+            if member.is_empty() || !keep(member) {
+                return Ok(true);
+            }
+        }
         builder.start();
         // The id first, so that even a malformed row is reported with it.
-        if let Some(id) = id_column
+        if let Some(id) = self
+            .id_column
             .and_then(|i| row.get(i))
             .and_then(|c| std::str::from_utf8(c).ok())
         {
             builder.set(Key::Id, if id.is_empty() { Raw::Null } else { Raw::Cell(id) });
         }
-        if row.len() != columns.len() {
+        if row.len() != self.columns.len() {
             let message = format!(
                 "row has {} cells but the header has {} columns",
                 row.len(),
-                columns.len()
+                self.columns.len()
             );
             builder.reject(position, message, rejected);
-            continue;
+            return Ok(true);
         }
         if row.as_slice().len() > builder.max_record_bytes {
             builder.reject(position, too_large(builder.max_record_bytes), rejected);
-            continue;
+            return Ok(true);
         }
-        for (cell, key) in row.iter().zip(&columns) {
+        for (cell, key) in row.iter().zip(&self.columns) {
             let Some(key) = key.filter(|k| *k != Key::Id) else {
                 continue;
             };
-            // The whole input is UTF-8, and the CSV parser splits only at ASCII bytes.
+            // The row is UTF-8, and the CSV parser splits only at ASCII bytes.
             let cell = std::str::from_utf8(cell).unwrap_or_default();
             builder.set(
                 key,
@@ -87,12 +147,12 @@ pub(crate) fn read(
             );
         }
         builder.finish(position, records, rejected);
+        Ok(true)
     }
-    Ok(())
 }
 
 /// The header row, as text without a byte-order mark; duplicate names are an error.
-pub(crate) fn header<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<Vec<String>, InputError> {
+pub(crate) fn header<R: Read>(reader: &mut Reader<R>) -> Result<Vec<String>, InputError> {
     let header = reader.byte_headers().map_err(|e| csv_error(&e))?;
     if header.is_empty() || (header.len() == 1 && header.as_slice().is_empty()) {
         return Err(InputError::at(

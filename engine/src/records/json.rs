@@ -6,6 +6,7 @@
 //! written text (serde_json's `arbitrary_precision`), so no float is involved.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -35,7 +36,19 @@ pub(crate) fn parse_record(text: &str, builder: &mut Builder<'_>) -> Result<Shap
     Ok(shape)
 }
 
-/// serde_json's message with its location cut to a column ("expected value at column 1").
+/// The member of one JSON record, its other keys skipped untyped; `None` when the
+/// text is not an object with a member.
+pub(crate) fn member_of(text: &str, builder: &mut Builder<'_>) -> Option<Arc<str>> {
+    builder.start();
+    builder.only_member(true);
+    let shape = parse_record(text, builder);
+    builder.only_member(false);
+    match shape {
+        Ok(Shape::Object) => builder.take_member(),
+        _ => None,
+    }
+}
+
 /// Reads one JSON text (a JSONL line, an array element) as one record, or rejects
 /// it saying why; `unit` is how the message names it ("line", "record").
 pub(crate) fn read_one(
@@ -61,6 +74,7 @@ pub(crate) fn read_one(
     }
 }
 
+/// serde_json's message with its location cut to a column ("expected value at column 1").
 pub(crate) fn describe(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let bare = message

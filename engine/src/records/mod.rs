@@ -10,6 +10,7 @@
 //! | file | job |
 //! | --- | --- |
 //! | `mod.rs` | formats, options, errors, [`read`] |
+//! | `reader.rs` | [`Reader`]: JSONL and CSV read record by record from a stream |
 //! | `builder.rs` | assembling one record from its keys, whatever the format |
 //! | `typing.rs` | typing one value by its schema field: decimals, bools, dates |
 //! | `jsonl.rs`, `json.rs`, `csv.rs`, `yaml.rs` | one reader per format |
@@ -41,6 +42,7 @@ mod csv;
 mod json;
 mod jsonl;
 mod members;
+mod reader;
 mod typing;
 mod yaml;
 
@@ -49,6 +51,7 @@ use std::fmt;
 use jiff::tz::TimeZone;
 
 pub use members::Members;
+pub use reader::Reader;
 
 use crate::record::{Record, Rejected};
 use crate::schema::Schema;
@@ -222,6 +225,11 @@ pub(crate) fn text(input: &[u8]) -> Result<&str, InputError> {
 pub(crate) fn line_col(text: &str, offset: usize) -> (u64, u64) {
     let (line, column) = crate::diagnostic::line_col(text, offset);
     (line as u64, column as u64)
+}
+
+/// An input that failed to read (an I/O error, not a format error).
+pub(crate) fn read_error(error: &std::io::Error) -> InputError {
+    InputError::new(format!("cannot read the input: {error}"))
 }
 
 /// "record is larger than 1 MiB", in the unit the limit was given in.

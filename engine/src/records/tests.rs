@@ -2,10 +2,12 @@
 //! one-line-per-record text of what a read produced.
 
 use std::fmt::Write;
+use std::io::BufReader;
 
 use jiff::tz::TimeZone;
 
-use super::{Format, ReadOptions, read};
+use super::{Format, ReadOptions, Reader, read};
+use crate::record::{Record, Rejected};
 use crate::schema::{FieldDef, FieldType, Schema};
 use crate::value::Value;
 
@@ -42,14 +44,33 @@ pub(super) fn outcome(input: &[u8], format: Format, schema: &Schema) -> String {
     outcome_with(input, format, &options)
 }
 
+/// What reading `input` whole produced. For the formats also read record by record,
+/// reading it so (in 3-byte pieces, so that lines and rows straddle them) must give
+/// the same records and rejections, and fail where the whole read fails.
 pub(super) fn outcome_with(input: &[u8], format: Format, options: &ReadOptions<'_>) -> String {
     let (mut records, mut rejected) = (Vec::new(), Vec::new());
-    if let Err(e) = read(input, format, options, &mut records, &mut rejected) {
-        return format!("error: {e}");
+    let whole =
+        read(input, format, options, &mut records, &mut rejected).map(|()| listed(&records, &rejected));
+    if format.reads_by_record() {
+        let (mut records, mut rejected) = (Vec::new(), Vec::new());
+        let by_record =
+            Reader::new(BufReader::with_capacity(3, input), format, options).and_then(|mut reader| {
+                while reader.next(&mut records, &mut rejected)? {}
+                Ok(listed(&records, &rejected))
+            });
+        match (&whole, by_record) {
+            (Ok(whole), Ok(by_record)) => assert_eq!(*whole, by_record, "read record by record"),
+            (Ok(_), Err(e)) => panic!("read record by record: {e}"),
+            (Err(_), by_record) => assert!(by_record.is_err(), "read record by record: {by_record:?}"),
+        }
     }
-    // Accepted and rejected records, merged back into input order.
+    whole.unwrap_or_else(|e| format!("error: {e}"))
+}
+
+/// Accepted and rejected records, merged back into input order, one line each.
+fn listed(records: &[Record], rejected: &[Rejected]) -> String {
     let mut lines: Vec<(u64, String)> = Vec::new();
-    for r in &records {
+    for r in records {
         let id = if r.has_id {
             r.id.to_string()
         } else {
@@ -66,7 +87,7 @@ pub(super) fn outcome_with(input: &[u8], format: Format, options: &ReadOptions<'
         );
         lines.push((r.position, line));
     }
-    for r in &rejected {
+    for r in rejected {
         let mut line = format!("rejected {}", r.record);
         if let Some(id) = &r.id {
             let _ = write!(line, " (id {id})");

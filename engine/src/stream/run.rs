@@ -1,0 +1,97 @@
+//! What every chunk of one streamed report shares: the rulebook, profiles and
+//! dates each is evaluated with, and the rejections and unmatched records they add
+//! up to.
+
+use super::{ReportHead, ReportStream, StreamError};
+use crate::book::Rulebook;
+use crate::eval::{self, Options, rulebook_ref};
+use crate::record::{Record, Rejected};
+use crate::records::Members;
+use crate::report::{DateRange, MemberReport};
+use crate::rules::RuleKind;
+
+/// Whether a rulebook's members can be evaluated apart: every rule kind but
+/// ratings, which award the rated member from other members' records.
+pub fn streams(book: &Rulebook) -> bool {
+    !book.rules.iter().any(|r| matches!(r.kind, RuleKind::Rating(_)))
+}
+
+pub(crate) struct Run<'a> {
+    pub book: &'a Rulebook,
+    profiles: Option<&'a Members>,
+    /// With every date given, so that each chunk is evaluated with the same.
+    options: Options,
+    /// What evaluating the chunks rejected, in record order once [`Run::finish`]ed.
+    rejected: Vec<Rejected>,
+    pub unmatched: u64,
+}
+
+impl<'a> Run<'a> {
+    /// Fails for a rulebook that does not stream, and when the dates are not known.
+    pub fn new(
+        book: &'a Rulebook,
+        profiles: Option<&'a Members>,
+        options: &Options,
+    ) -> Result<Self, StreamError> {
+        crate::api::debug_panic_hook(&book.id);
+        if !streams(book) {
+            return Err(StreamError::Unsupported(
+                "rating rules award members from other members' records".to_owned(),
+            ));
+        }
+        let (Some(_), Some(to)) = (options.from, options.to.or(options.as_of)) else {
+            return Err(StreamError::Unsupported(
+                "the report's dates must be known before the first member: give `from`, and `to` or `as_of`"
+                    .to_owned(),
+            ));
+        };
+        // As evaluation defaults them: `to` to `as_of`, `as_of` to `to`.
+        let options = Options {
+            to: Some(to),
+            as_of: options.as_of.or(Some(to)),
+            ..options.clone()
+        };
+        Ok(Run {
+            book,
+            profiles,
+            options,
+            rejected: Vec::new(),
+            unmatched: 0,
+        })
+    }
+
+    pub fn head(&self) -> ReportHead {
+        ReportHead {
+            rulebook: rulebook_ref(self.book),
+            range: DateRange {
+                from: self.options.from,
+                to: self.options.to,
+            },
+            as_of: self.options.as_of,
+            period: self.options.period.unwrap_or(self.book.period).name().to_owned(),
+        }
+    }
+
+    /// Evaluates one chunk of whole members and hands its members to `each`;
+    /// `false` when `each` asked to stop.
+    pub fn evaluate(&mut self, records: &[Record], each: &mut dyn FnMut(MemberReport) -> bool) -> bool {
+        let evaluation = eval::evaluate(self.book, records, Vec::new(), self.profiles, &self.options);
+        let mut members = evaluation.stream();
+        let mut going = true;
+        // Writing reports to a callback cannot fail.
+        let _ = members.each_member(&mut |member| {
+            going = each(member);
+            going
+        });
+        self.rejected.extend_from_slice(members.rejected());
+        self.unmatched += members.unmatched();
+        going
+    }
+
+    /// Adds what evaluation rejected, in record order, after what reading
+    /// rejected: the order of a whole input's report.
+    pub fn finish(&mut self, read_rejected: &mut Vec<Rejected>) {
+        self.rejected.sort_by_key(|r| r.record);
+        read_rejected.append(&mut self.rejected);
+    }
+}

@@ -1,0 +1,101 @@
+//! One reading pass before streaming: what must be known before the first member
+//! is written.
+//!
+//! A report's range defaults to the input's first and last dates, and every member
+//! is evaluated with that range; members can be written as they come only when they
+//! come in the report's order, and otherwise the input is read again for each range
+//! of members, cut by how many records each member has. All are facts about the
+//! whole input, so a stream reads it once for them first.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rustc_hash::FxHashMap;
+
+use crate::book::Rulebook;
+use crate::eval::Options;
+use crate::record::Rejected;
+use crate::records::{Format, InputError, ReadOptions, Reader};
+
+/// What one pass over an input found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Survey {
+    /// Records read, accepted or rejected.
+    pub records: u64,
+    /// Whether every member's records are together and members come in id order
+    /// (byte order, as the report lists them): what
+    /// [`MemberStream`](super::MemberStream) needs.
+    pub sorted: bool,
+    /// The earliest and latest dates of the accepted records.
+    pub first: Option<Date>,
+    pub last: Option<Date>,
+    /// Each member's number of accepted records, by id.
+    pub members: Vec<(Arc<str>, u64)>,
+    /// The records that could not be read, as a report lists them.
+    pub rejected: Vec<Rejected>,
+}
+
+impl Survey {
+    /// Reads a JSONL or CSV input through, typed by `book`'s schema, keeping
+    /// nothing of its records but what a [`Survey`] says. Fails where reading the
+    /// input would.
+    pub fn read(book: &Rulebook, input: impl BufRead, format: Format) -> Result<Survey, InputError> {
+        let options = ReadOptions::new(&book.schema, &book.timezone);
+        let mut reader = Reader::new(input, format, &options)?;
+        let mut records = Vec::with_capacity(1);
+        let mut survey = Survey {
+            sorted: true,
+            ..Survey::default()
+        };
+        // Members in order while the input is sorted; counted by id once it is not.
+        let mut unsorted: FxHashMap<Arc<str>, u64> = FxHashMap::default();
+        while reader.next(&mut records, &mut survey.rejected)? {
+            survey.records += 1;
+            let Some(record) = records.pop() else {
+                continue;
+            };
+            survey.first = Some(survey.first.map_or(record.date, |first| first.min(record.date)));
+            survey.last = survey.last.max(Some(record.date));
+            if !survey.sorted {
+                *unsorted.entry(record.member).or_default() += 1;
+                continue;
+            }
+            match survey.members.last_mut() {
+                Some((member, count)) if *member == record.member => *count += 1,
+                Some((member, _)) if *member > record.member => {
+                    survey.sorted = false;
+                    unsorted.extend(survey.members.drain(..));
+                    *unsorted.entry(record.member).or_default() += 1;
+                }
+                _ => survey.members.push((record.member, 1)),
+            }
+        }
+        if !survey.sorted {
+            survey.members = unsorted.into_iter().collect();
+            survey.members.sort_unstable();
+        }
+        Ok(survey)
+    }
+
+    /// The most records one member has.
+    pub fn largest_member(&self) -> u64 {
+        self.members.iter().map(|(_, count)| *count).max().unwrap_or(0)
+    }
+
+    /// `options` with the dates an evaluation of the whole input would default
+    /// (`to` to the last record, `as_of` to `to`, `from` to the first record seen),
+    /// so that every part of a stream is evaluated with the same. `None` when there
+    /// is no date to take: no `to` or `as_of`, and no record.
+    pub fn dates(&self, options: &Options) -> Option<Options> {
+        let to = options.to.or(options.as_of).or(self.last)?;
+        let as_of = options.as_of.unwrap_or(to);
+        let first_seen = self.first.filter(|first| *first <= as_of);
+        Some(Options {
+            from: options.from.or(first_seen).or(Some(to)),
+            to: Some(to),
+            as_of: Some(as_of),
+            ..options.clone()
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! Reports written as a stream: byte-identical to the report built whole.
+
+use std::path::{Path, PathBuf};
+
+use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey};
+use merit::{Format, Records, Rulebook, ScoreOptions};
+
+use crate::conformance::{cases_dir, load_case};
+
+fn case_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/cases")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn an_evaluation_writes_the_json_of_its_report() {
+    for dir in case_dirs() {
+        let case = load_case(&dir);
+        let evaluation = case
+            .book
+            .evaluate(&case.records, case.members.as_ref(), &case.args.options);
+        let mut written = Vec::new();
+        evaluation.write_json(&mut written).expect("writes to memory");
+        assert_eq!(
+            String::from_utf8(written).expect("UTF-8"),
+            evaluation.report().to_json(),
+            "{}",
+            dir.display()
+        );
+    }
+}
+
+/// A case's only record file, its records sorted by member (stably, so each
+/// member's keep their order); lines and rows without a member stay first.
+fn sorted_by_member(dir: &Path, file: &str) -> Vec<u8> {
+    let text = std::fs::read_to_string(dir.join(file)).expect("records");
+    match Format::from_path(file) {
+        Some(Format::Jsonl) => {
+            let member = |line: &str| -> Option<String> {
+                match serde_json::from_str::<serde_json::Value>(line)
+                    .ok()?
+                    .get("member")?
+                {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }
+            };
+            let mut lines: Vec<&str> = text.lines().collect();
+            lines.sort_by_key(|line| member(line));
+            (lines.join("\n") + "\n").into_bytes()
+        }
+        Some(Format::Csv) => {
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let column = reader
+                .headers()
+                .expect("header")
+                .iter()
+                .position(|h| h == "member")
+                .expect("member column");
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer
+                .write_record(reader.headers().expect("header"))
+                .expect("header");
+            let mut rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+            rows.sort_by(|a, b| a.get(column).cmp(&b.get(column)));
+            for row in rows {
+                writer.write_record(&row).expect("row");
+            }
+            writer.into_inner().expect("CSV")
+        }
+        _ => panic!("{file}: not JSONL or CSV"),
+    }
+}
+
+/// Every case with one JSONL or CSV input and no rating rule, with the case's dates
+/// and with the dates a survey finds: sorted by member and streamed in chunks of 1,
+/// 2, 3 and the default number of records, and as given (in any order) and sorted,
+/// streamed a range of members of 1, 2, 3 and the default number of records at a
+/// time, the report is the whole input's, byte for byte.
+#[test]
+fn a_streamed_input_gives_the_same_report() {
+    let mut streamed = 0;
+    for dir in case_dirs() {
+        let case = load_case(&dir);
+        let [file] = &case.args.records[..] else {
+            continue;
+        };
+        let format = Format::from_path(file).expect("format");
+        if !format.reads_by_record() || !stream::streams(&case.book) {
+            continue;
+        }
+        let given = std::fs::read(dir.join(file)).expect("records");
+        let sorted = sorted_by_member(&dir, file);
+        for input in [&given, &sorted] {
+            let mut records = Records::new();
+            records.read(&case.book, input, format, file).expect("reads");
+            let survey = Survey::read(&case.book, &input[..], format).expect("surveys");
+            for options in [case.args.options.clone(), ScoreOptions::default()] {
+                let expected = case
+                    .book
+                    .score(&records, case.members.as_ref(), &options)
+                    .to_json();
+                let dated = survey.dates(&options).expect("records have dates");
+                let profiles = case.members.as_ref();
+                for size in [1, 2, 3, stream::DEFAULT_CHUNK_RECORDS] {
+                    let what = format!("{} in {size}s", dir.display());
+                    if input == &sorted {
+                        assert!(survey.sorted, "{what}");
+                        let mut written = Vec::new();
+                        MemberStream::new(&case.book, &input[..], format, profiles, &dated)
+                            .expect("streams")
+                            .with_chunk_records(size)
+                            .write_json(&mut written)
+                            .unwrap_or_else(|e| panic!("{what}: {e}"));
+                        assert_eq!(String::from_utf8(written).expect("UTF-8"), expected, "{what}");
+                    }
+                    let mut written = Vec::new();
+                    let open = || Ok(&input[..]);
+                    RangeStream::new(&case.book, open, format, profiles, &dated, survey.clone())
+                        .expect("streams")
+                        .with_pass_records(size as u64)
+                        .write_json(&mut written)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
+                    assert_eq!(
+                        String::from_utf8(written).expect("UTF-8"),
+                        expected,
+                        "{what} by range"
+                    );
+                }
+            }
+        }
+        streamed += 1;
+    }
+    assert!(streamed >= 15, "only {streamed} cases streamed");
+}
+
+const BOOK: &str = "fields: { hours: decimal? }\nrules:\n  - { id: hours, when: kind == \"volunteer\", points: hours * 10 }\n";
+
+#[test]
+fn an_unsorted_input_is_found_out_by_the_survey_and_by_the_stream() {
+    let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("book");
+    let input = "member,kind,date,hours\nm1,volunteer,2026-03-01,1\nm2,volunteer,2026-03-02,2\nm1,volunteer,2026-03-03,3\n";
+    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    assert_eq!(
+        (survey.records, survey.sorted, survey.largest_member()),
+        (3, false, 2)
+    );
+    let options = survey.dates(&ScoreOptions::default()).expect("dates");
+    let mut members = Vec::new();
+    let streamed = MemberStream::new(&book, input.as_bytes(), Format::Csv, None, &options)
+        .expect("streams")
+        .with_chunk_records(1)
+        .each_member(&mut |member| {
+            members.push(member.member);
+            true
+        });
+    assert_eq!(members, ["m1"]);
+    assert_eq!(
+        streamed.expect_err("not sorted").to_string(),
+        "record 3: member `m1` comes after `m2`; a stream needs the records sorted by member"
+    );
+}
+
+#[test]
+fn a_survey_finds_the_dates_an_evaluation_defaults_to() {
+    let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("book");
+    // The rejected record's date counts for nothing.
+    let input = "member,kind,date,hours\nm1,volunteer,2026-03-05,1\nm1,volunteer,2026-03-01,1\nm2,volunteer,2026-03-09,x\nm2,volunteer,2026-03-07,1\n";
+    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    assert_eq!(
+        (survey.records, survey.sorted, survey.largest_member()),
+        (4, true, 2)
+    );
+    assert_eq!(survey.rejected[0].record, 3);
+    let date = |d: &str| Some(d.parse().expect("date"));
+    let dates = |options: ScoreOptions| {
+        let o = survey.dates(&options).expect("dates");
+        (o.from, o.to, o.as_of)
+    };
+    let whole = dates(ScoreOptions::default());
+    assert_eq!(
+        whole,
+        (date("2026-03-01"), date("2026-03-07"), date("2026-03-07"))
+    );
+    let as_of = dates(ScoreOptions {
+        as_of: date("2026-02-01"),
+        ..ScoreOptions::default()
+    });
+    assert_eq!(
+        as_of,
+        (date("2026-02-01"), date("2026-02-01"), date("2026-02-01"))
+    );
+    let empty = Survey::read(&book, "member,kind,date\n".as_bytes(), Format::Csv).expect("surveys");
+    assert!(empty.dates(&ScoreOptions::default()).is_none());
+}
+
+#[test]
+fn a_stream_needs_its_dates_and_no_rating_rules() {
+    let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("book");
+    let undated = MemberStream::new(&book, &b""[..], Format::Jsonl, None, &ScoreOptions::default());
+    assert!(matches!(undated, Err(StreamError::Unsupported(_))));
+    let ratings = Rulebook::from_yaml(
+        "fields: { stars: int?, subject: string? }\nrules:\n  - id: r\n    rating: { when: kind == \"rating\", value: stars, subject: subject, scale: [1, 5] }\n    points: score\n",
+        "book.yaml",
+    )
+    .expect("book");
+    assert!(!stream::streams(&ratings));
+}
+
+/// Records evaluation rejects come after those reading rejects, in record order,
+/// however the members are cut into ranges; two rules refusing one record list it
+/// once.
+#[test]
+fn rejections_keep_the_whole_reports_order() {
+    let book = Rulebook::from_yaml(
+        "fields: { hours: decimal? }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: b, points: 1 / hours }\n",
+        "book.yaml",
+    )
+    .expect("book");
+    let input = "member,kind,date,hours\nm3,k,2026-03-01,0\nm1,k,2026-03-01,0\nm2,k,2026-03-01,x\nm2,k,2026-03-02,0\nm1,k,2026-03-03,1\nm3,k,2026-03-02,0\n";
+    let mut records = Records::new();
+    records
+        .read(&book, input.as_bytes(), Format::Csv, "in.csv")
+        .expect("reads");
+    let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
+    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    let options = survey.dates(&ScoreOptions::default()).expect("dates");
+    for size in [1, 2, 3] {
+        let mut written = Vec::new();
+        RangeStream::new(
+            &book,
+            || Ok(input.as_bytes()),
+            Format::Csv,
+            None,
+            &options,
+            survey.clone(),
+        )
+        .expect("streams")
+        .with_pass_records(size)
+        .write_json(&mut written)
+        .expect("writes");
+        assert_eq!(
+            String::from_utf8(written).expect("UTF-8"),
+            expected,
+            "ranges of {size}"
+        );
+    }
+    let report: serde_json::Value = serde_json::from_str(&expected).expect("JSON");
+    let positions: Vec<u64> = report["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .map(|r| r["record"].as_u64().expect("position"))
+        .collect();
+    assert_eq!(positions, [3, 1, 2, 4, 6]);
+}
