@@ -260,3 +260,26 @@ fn rejections_keep_the_whole_reports_order() {
         .collect();
     assert_eq!(positions, [3, 1, 2, 4, 6]);
 }
+
+#[test]
+fn a_summary_is_the_report_without_its_award_lines() {
+    for dir in case_dirs() {
+        let case = load_case(&dir);
+        let summary_options = ScoreOptions {
+            summary: true,
+            ..case.args.options.clone()
+        };
+        let summary = case
+            .book
+            .score(&case.records, case.members.as_ref(), &summary_options);
+        let mut full = case
+            .book
+            .score(&case.records, case.members.as_ref(), &case.args.options);
+        for member in &mut full.members {
+            for period in &mut member.periods {
+                period.awards.clear();
+            }
+        }
+        assert_eq!(summary, full, "{}", dir.display());
+    }
+}

@@ -140,6 +140,7 @@ impl Inputs {
             as_of: args.as_of,
             period: args.period.as_deref().and_then(Per::parse),
             lang: args.lang.as_deref().and_then(Lang::parse),
+            summary: false,
         };
         Ok(Inputs {
             files,

@@ -34,10 +34,12 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         Ok(None) => return Outcome::DataErrors,
         Err(message) => return Outcome::Usage(message),
     };
-    let inputs = match Inputs::open(&args.input) {
+    let mut inputs = match Inputs::open(&args.input) {
         Ok(inputs) => inputs,
         Err(message) => return Outcome::Usage(message),
     };
+    // CSV and table summaries show totals: no award's explanation needs writing.
+    inputs.options.summary = args.explain.is_none() && !matches!(args.format, OutputFormat::Json);
     let progress = (inputs.bytes > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(spinner);
     if let Some(bar) = &progress {
         bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));

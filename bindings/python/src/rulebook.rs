@@ -284,6 +284,7 @@ impl PyRulebook {
             as_of: date_option("as_of", as_of)?,
             period,
             lang,
+            summary: false,
         };
         let input = records_input(records)?;
         let members = members.filter(|m| !m.is_none()).map(members_input).transpose()?;

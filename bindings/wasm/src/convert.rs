@@ -83,6 +83,7 @@ pub fn options(value: JsValue) -> Result<Options, Error> {
                     Error::Argument(format!("lang: expected \"zh\" or \"en\", got {name:?}"))
                 })?),
             },
+            summary: false,
         },
         members,
         format: format_option("format", &raw.format)?,

@@ -182,10 +182,14 @@ impl<'a> Evaluation<'a> {
                     .iter()
                     .map(|&(slot, points)| (self.book.rules[slot].id.clone(), self.scale(points)))
                     .collect(),
-                awards: member.awards[row.awards.clone()]
-                    .iter()
-                    .map(|award| self.write_award(member, award))
-                    .collect(),
+                awards: if self.run.is_some_and(|run| run.summary) {
+                    Vec::new()
+                } else {
+                    member.awards[row.awards.clone()]
+                        .iter()
+                        .map(|award| self.write_award(member, award))
+                        .collect()
+                },
             })
             .collect();
         MemberReport {

@@ -56,6 +56,10 @@ pub struct Options {
     pub period: Option<Per>,
     /// The language of explanations; Chinese for rulebooks with Chinese titles by default.
     pub lang: Option<Lang>,
+    /// Totals only: reports list each member's periods, sums by rule and indexes
+    /// but no award lines, so no explanation is written (what CSV and table
+    /// summaries show).
+    pub summary: bool,
 }
 
 /// The dates one evaluation works with, defaults resolved.
@@ -70,10 +74,17 @@ impl Dates {
     /// `to` defaults to `as_of`, else to the last record; `as_of` defaults to `to`;
     /// `from` defaults to the first record seen.
     fn resolve(options: &Options, records: &[Record]) -> Option<Dates> {
+        let first = records.iter().map(|r| r.date).min();
         let last = records.iter().map(|r| r.date).max();
+        Dates::between(options, first, last)
+    }
+
+    /// The dates for records dated from `first` to `last` (the earliest is the
+    /// first seen when any record is seen at all).
+    pub(crate) fn between(options: &Options, first: Option<Date>, last: Option<Date>) -> Option<Dates> {
         let to = options.to.or(options.as_of).or(last)?;
         let as_of = options.as_of.unwrap_or(to);
-        let first_seen = records.iter().map(|r| r.date).filter(|d| *d <= as_of).min();
+        let first_seen = first.filter(|first| *first <= as_of);
         let from = options.from.or(first_seen).unwrap_or(to);
         Some(Dates { from, to, as_of })
     }
@@ -134,6 +145,8 @@ pub(crate) struct Run<'a> {
     pub words: Words,
     /// The period of the report's rows.
     pub period: Per,
+    /// Reports without award lines ([`Options::summary`]).
+    pub summary: bool,
     pub profiles: Option<&'a Members>,
 }
 
@@ -195,6 +208,7 @@ pub fn evaluate<'a>(
         dates,
         words,
         period,
+        summary: options.summary,
         profiles,
     };
     let ranked = order::rank_members(records, &dates);

@@ -88,13 +88,11 @@ impl Survey {
     /// so that every part of a stream is evaluated with the same. `None` when there
     /// is no date to take: no `to` or `as_of`, and no record.
     pub fn dates(&self, options: &Options) -> Option<Options> {
-        let to = options.to.or(options.as_of).or(self.last)?;
-        let as_of = options.as_of.unwrap_or(to);
-        let first_seen = self.first.filter(|first| *first <= as_of);
+        let dates = crate::eval::Dates::between(options, self.first, self.last)?;
         Some(Options {
-            from: options.from.or(first_seen).or(Some(to)),
-            to: Some(to),
-            as_of: Some(as_of),
+            from: Some(dates.from),
+            to: Some(dates.to),
+            as_of: Some(dates.as_of),
             ..options.clone()
         })
     }
