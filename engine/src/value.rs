@@ -103,6 +103,17 @@ impl fmt::Display for Value {
     }
 }
 
+/// `POW10[i]` is 10^i, for every power an `i64` holds: scaling fixed-point figures.
+pub(crate) const POW10: [i64; 19] = {
+    let mut table = [1i64; 19];
+    let mut i = 1;
+    while i < 19 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
 /// A decimal written exactly as `rust_decimal` writes it (`3.50`, `-0.005`, `12`),
 /// without going through its general formatter: reports and explanations write
 /// millions of them. Mantissas past `i64`, zeros and formatting flags go through

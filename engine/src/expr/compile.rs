@@ -350,7 +350,7 @@ fn equal(a: &Value, b: &Value) -> bool {
 }
 
 /// Whether ordering `o` satisfies comparison `op`.
-fn test(op: BinOp, o: Ordering) -> bool {
+pub(super) fn test(op: BinOp, o: Ordering) -> bool {
     match op {
         BinOp::Eq => o == Ordering::Equal,
         BinOp::Ne => o != Ordering::Equal,

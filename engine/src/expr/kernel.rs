@@ -20,22 +20,13 @@ use rust_decimal::Decimal;
 
 use super::ast::BinOp;
 use super::check::{Op, Read, Typed};
+use super::compile::test;
 use crate::record::Record;
 use crate::schema::Slot;
-use crate::value::{Type, Value};
+use crate::value::{POW10, Type, Value};
 
 /// The largest scale a [`Fixed`] carries (10^18 fits an `i64`).
 const MAX_SCALE: u32 = 18;
-
-const POW10: [i64; 19] = {
-    let mut table = [1i64; 19];
-    let mut i = 1;
-    while i < 19 {
-        table[i] = table[i - 1] * 10;
-        i += 1;
-    }
-    table
-};
 
 /// A decimal as `mantissa / 10^scale`, the scale kept as `rust_decimal` keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -382,8 +373,8 @@ fn text_is(record: &Record, text: Text, value: &str, equal: bool) -> KValue {
 
 fn compare(op: BinOp, a: KValue, b: KValue) -> KValue {
     match (a, b) {
-        (KValue::Num(a), KValue::Num(b)) => KValue::Bool(holds(op, a.cmp(b))),
-        (KValue::Bool(a), KValue::Bool(b)) => KValue::Bool(holds(op, a.cmp(&b))),
+        (KValue::Num(a), KValue::Num(b)) => KValue::Bool(test(op, a.cmp(b))),
+        (KValue::Bool(a), KValue::Bool(b)) => KValue::Bool(test(op, a.cmp(&b))),
         _ => KValue::Null,
     }
 }
@@ -435,17 +426,6 @@ fn extremum(max: bool, best: KValue, v: KValue) -> KValue {
             if x.cmp(b) == wanted { v } else { best }
         }
         _ => KValue::Null,
-    }
-}
-
-fn holds(op: BinOp, o: Ordering) -> bool {
-    match op {
-        BinOp::Eq => o == Ordering::Equal,
-        BinOp::Ne => o != Ordering::Equal,
-        BinOp::Lt => o == Ordering::Less,
-        BinOp::Le => o != Ordering::Greater,
-        BinOp::Gt => o == Ordering::Greater,
-        _ => o != Ordering::Less,
     }
 }
 

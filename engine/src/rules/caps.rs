@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::book::Decoder;
 use crate::calendar::{Per, Window};
+use crate::value::POW10;
 use crate::yaml::Node;
 
 /// One `{ per, max, min }` entry.
@@ -112,15 +113,6 @@ pub const MAX_STEPS: i64 = 1 << 40;
 /// `amount` as a whole number of `10^-decimals` steps, if it is one and within
 /// [`MAX_STEPS`].
 pub fn to_steps(amount: Decimal, decimals: u32) -> Option<i64> {
-    const POW10: [i64; 19] = {
-        let mut table = [1i64; 19];
-        let mut i = 1;
-        while i < 19 {
-            table[i] = table[i - 1] * 10;
-            i += 1;
-        }
-        table
-    };
     let amount = if amount.scale() > decimals {
         amount.normalize()
     } else {
