@@ -16,7 +16,7 @@ use super::{Award, GroupDetail, Origin, Run};
 use crate::book::Rulebook;
 use crate::calendar::Window;
 use crate::index;
-use crate::record::{Record, Rejected};
+use crate::record::Record;
 use crate::report::IndexReport;
 use crate::rules::{Amount, Bound, Cap, CapState, MemberView, RatingAward, RuleKind, to_steps};
 use crate::value::Value;
@@ -27,7 +27,7 @@ pub(super) struct MemberInput<'m, 'a> {
     /// Whether the member has a record in the report's range.
     pub in_range: bool,
     /// Seen records (history included), by date then input order; gathered only
-    /// when group rules or indexes read them (`Run::reads_records`).
+    /// when group rules, indexes or ratings read them (else empty).
     pub records: &'m [Seen],
     /// Per-record hits, in the same order.
     pub hits: &'m [Hit],
@@ -62,12 +62,12 @@ pub(crate) struct PeriodEval {
     pub awards: Range<usize>,
 }
 
-/// What evaluating one member yields beside its evaluation: records group rules
-/// used (by index) and records they could not evaluate.
+/// What evaluating one member yields: its evaluation (none for a member with
+/// nothing to report) and the records its group rules used (by index). A group rule
+/// that fails makes a failed award, not a rejection.
 pub(super) struct MemberOutcome<'a> {
     pub eval: Option<MemberEval<'a>>,
     pub used: Vec<u32>,
-    pub errors: Vec<(u32, u64, Rejected)>,
 }
 
 /// Every rule's caps as bounds: in decimals, and in steps when the rulebook allows
@@ -108,8 +108,8 @@ impl CapBounds {
     }
 }
 
-/// The most awards one member may have on the fast path: with each below
-/// [`MAX_STEPS`](crate::rules::to_steps), their sums stay inside `i64`.
+/// The most awards one member may have on the fast path: with each below 2^40 steps
+/// ([`to_steps`]), their sums stay inside `i64`.
 const MAX_FAST_AWARDS: usize = 1 << 22;
 
 /// Evaluates every rule over one member, in the rulebook's evaluation order.
@@ -126,7 +126,6 @@ pub(super) fn score_member<'a>(
     let mut out = MemberOutcome {
         eval: None,
         used: Vec::new(),
-        errors: Vec::new(),
     };
     // Group rules and indexes read the member's records themselves; a rulebook of
     // per-record rules only never gathers them.

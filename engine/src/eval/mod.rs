@@ -274,7 +274,6 @@ pub fn evaluate<'a>(
         for i in outcome.used {
             used[i as usize] = true;
         }
-        errors.extend(outcome.errors);
         members.extend(outcome.eval);
     }
     let unmatched = records
