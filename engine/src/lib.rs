@@ -37,6 +37,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Totals first, explanations when asked
+//!
+//! Writing every award's explanation costs about three times the evaluation itself.
+//! [`Rulebook::evaluate`] computes every award, cap and total and writes a member's
+//! explanations only when asked ([`Rulebook::score`] is this plus the whole report):
+//!
+//! ```
+//! use merit::{Format, Records, Rulebook, ScoreOptions};
+//!
+//! let book = Rulebook::from_yaml(
+//!     "fields: { hours: decimal? }\nrules:\n  - { id: hours, points: \"min(hours, 8) * 10\", cap: [{ per: month, max: 100 }] }\n",
+//!     "book.yaml",
+//! )?;
+//! let mut records = Records::new();
+//! records.read(&book, b"member,kind,date,hours\nm1,volunteer,2026-03-02,8\nm1,volunteer,2026-03-09,3.5\nm2,volunteer,2026-03-09,2\n", Format::Csv, "march.csv")?;
+//! let evaluation = book.evaluate(&records, None, &ScoreOptions::default());
+//! let totals: Vec<(String, String)> = evaluation.totals().map(|(m, t)| (m.to_owned(), t.to_string())).collect();
+//! assert_eq!(totals, [("m1".into(), "100".into()), ("m2".into(), "20".into())]);
+//! let m1 = evaluation.member_report("m1").unwrap();
+//! assert_eq!(m1.periods[0].awards[1].explain, "min(hours=3.5, 8) * 10 = 35");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Find every mistake in a rulebook
 //!
 //! ```
