@@ -159,6 +159,18 @@ impl Run<'_> {
     }
 }
 
+/// How many threads [`par_map`] uses.
+fn threads() -> usize {
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        rayon::current_num_threads()
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    {
+        1
+    }
+}
+
 /// `items` mapped by `f` in order, in parallel when the `parallel` feature is on.
 fn par_map<I: Send, O: Send>(items: Vec<I>, f: impl Fn(I) -> O + Sync + Send) -> Vec<O> {
     #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]

@@ -6,6 +6,7 @@
 //! ids), items are grouped by rank with a stable counting sort, and each member's
 //! (about a hundred) are sorted by date in parallel.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -129,7 +130,7 @@ pub(super) trait Dated: Copy {
 /// counting sort, then puts each member's in date order, ties broken by (source,
 /// position) as DESIGN section 4 says: one sequential pass to group, then small
 /// sorts, member by member, in parallel.
-pub(super) fn group<T: Dated + Send>(
+pub(super) fn group<T: Dated + Send + Sync>(
     items: &[T],
     ranked: &Ranked,
     records: &[Record],
@@ -178,8 +179,10 @@ pub(super) fn in_input_order(records: &[Record]) -> bool {
 }
 
 /// Stable counting sort of `items` into `buckets` by their `keys`: the sorted items
-/// and where each bucket starts (`buckets + 1` entries).
-fn counting_sort<T: Copy>(items: &[T], keys: &[u32], buckets: usize) -> (Vec<T>, Vec<usize>) {
+/// and where each bucket starts (`buckets + 1` entries). The buckets are cut into one
+/// run per thread holding about as many items, and each thread copies its run's
+/// items, in order, into its own piece.
+fn counting_sort<T: Copy + Send + Sync>(items: &[T], keys: &[u32], buckets: usize) -> (Vec<T>, Vec<usize>) {
     let mut starts = vec![0usize; buckets + 1];
     for &key in keys {
         starts[key as usize + 1] += 1;
@@ -187,14 +190,35 @@ fn counting_sort<T: Copy>(items: &[T], keys: &[u32], buckets: usize) -> (Vec<T>,
     for b in 0..buckets {
         starts[b + 1] += starts[b];
     }
-    let mut next = starts.clone();
-    // Every slot is written once below; the first item only fills the vector.
-    let mut sorted: Vec<T> = items
-        .first()
-        .map_or_else(Vec::new, |&first| vec![first; items.len()]);
-    for (&item, &key) in items.iter().zip(keys) {
-        sorted[next[key as usize]] = item;
-        next[key as usize] += 1;
+    let parts = super::threads();
+    let mut cuts = vec![0];
+    for p in 1..parts {
+        let target = items.len() * p / parts;
+        let cut = starts
+            .partition_point(|&s| s < target)
+            .clamp(cuts[p - 1], buckets);
+        cuts.push(cut);
     }
-    (sorted, starts)
+    cuts.push(buckets);
+    let runs: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+    let pieces = super::par_map(runs, |run| {
+        let base = starts[run.start];
+        let mut next: Vec<usize> = starts[run.clone()].iter().map(|s| s - base).collect();
+        let Some(&first) = items.first() else {
+            return Vec::new();
+        };
+        // Every slot is written once below; the first item only fills the vector.
+        let mut piece = vec![first; starts[run.end] - base];
+        for (&item, &key) in items.iter().zip(keys) {
+            if let Some(slot) = (key as usize)
+                .checked_sub(run.start)
+                .and_then(|k| next.get_mut(k))
+            {
+                piece[*slot] = item;
+                *slot += 1;
+            }
+        }
+        piece
+    });
+    (pieces.concat(), starts)
 }
