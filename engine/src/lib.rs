@@ -39,7 +39,7 @@
 //!
 //! ## Totals first, explanations when asked
 //!
-//! Writing every award's explanation costs about three times the evaluation itself.
+//! Writing every award's explanation costs several times the evaluation itself.
 //! [`Rulebook::evaluate`] computes every award, cap and total and writes a member's
 //! explanations only when asked ([`Rulebook::score`] is this plus the whole report):
 //!
