@@ -117,15 +117,21 @@ pub fn mismatch(expected: &Value, actual: &Value, path: &str) -> Option<String> 
     }
 }
 
-#[test]
-fn conformance_cases() {
-    let bless = std::env::var_os("MERIT_BLESS").is_some();
+/// Every case's folder, in name order.
+pub fn case_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
         .expect("tests/cases")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
+    dirs
+}
+
+#[test]
+fn conformance_cases() {
+    let bless = std::env::var_os("MERIT_BLESS").is_some();
+    let dirs = case_dirs();
     assert!(
         dirs.len() >= 15,
         "expected at least 15 conformance cases, found {}",

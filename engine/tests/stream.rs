@@ -1,21 +1,11 @@
 //! Reports written as a stream: byte-identical to the report built whole.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 
-use crate::conformance::{cases_dir, load_case};
-
-fn case_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
-        .expect("tests/cases")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
+use crate::conformance::{case_dirs, load_case};
 
 #[test]
 fn an_evaluation_writes_the_json_of_its_report() {
