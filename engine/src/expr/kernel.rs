@@ -2,11 +2,12 @@
 //!
 //! Most `when:` and `points:` expressions read a few typed record fields, compare
 //! them with constants and do `+ - *`, `min`, `max` on decimals: `kind == "volunteer"
-//! and verified`, `min(hours, 8) * 10`. For those, [`Kernel`] evaluates one record
-//! without boxed closures or `Value`s, numbers as `i64` mantissas with their decimal
+//! and verified`, `min(hours, 8) * 10`. For those, [`Kernel`] evaluates a record, or a
+//! batch of records a column per node ([`Kernel::eval_batch`]), without boxed closures
+//! or `Value`s, numbers as `i64` mantissas with their decimal
 //! scale ([`Fixed`]), following `rust_decimal`'s rules for the result's scale so that
-//! the value it gives is the very `Decimal` the closures give (tested on random
-//! expressions and records).
+//! the value it gives is the very `Decimal` the closures give (a proptest compares
+//! both paths with the closures on random expressions and records).
 //!
 //! It is only a fast path: an expression with anything else (division, functions,
 //! dates, lists, locals, member attributes, untyped fields) has no kernel, and a
