@@ -104,7 +104,7 @@ pub fn statement(
     })
 }
 
-/// What [`verify`] found.
+/// What `verify` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Verification {
     pub transactions: u64,

@@ -18,7 +18,7 @@
 //!   does not restart the expiry clock.
 //!
 //! Storage is a [`Store`]: [`MemoryStore`] (tests, previews, WASM) or, with the
-//! `sqlite` feature, [`SqliteStore`] (one file, WAL, `BEGIN IMMEDIATE`).
+//! `sqlite` feature, `SqliteStore` (one file, WAL, `BEGIN IMMEDIATE`).
 //!
 //! ## Earn and redeem
 //!

@@ -4,7 +4,7 @@
 //!
 //! | file | job |
 //! | --- | --- |
-//! | `grammar.pest`, `parser.rs` | text → [`ast::Node`] with byte spans; friendly syntax errors |
+//! | `grammar.pest`, `parser.rs` | text → `ast::Node` with byte spans; friendly syntax errors |
 //! | `check.rs` | names → slots and types, once, at load time; every type error with its span |
 //! | `compile.rs`, `functions.rs` | typed tree → nested closures, constants folded |
 //! | `explain.rs` | the trace a member reads: `min(hours=3.5, 8) * 10 = 35` |

@@ -21,7 +21,7 @@ use crate::calendar::{Per, parse_date};
 use crate::yaml::Node;
 
 pub(crate) use caps::decode_per;
-pub use caps::{Amount, Bound, Cap, CapState, Capped, to_steps};
+pub use caps::{Amount, Bound, Cap, CapState, Capped, MAX_STEPS, to_steps};
 pub use group::{GroupAward, MemberView, WindowGroup, windows};
 pub use measure::{Measure, MeasureRule, Payout, Tier};
 pub(crate) use order::{check_versions, evaluation_order};
