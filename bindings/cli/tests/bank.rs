@@ -7,21 +7,9 @@ use std::time::{Duration, Instant};
 
 use merit::bank::Bank;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn merit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_merit"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("merit runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{merit, repo, text};
 
 /// A fresh directory for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -32,7 +20,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// The shipped volunteer rulebook, which has a `bank:` section.
-fn book(_dir: &Path) -> String {
+fn book() -> String {
     repo().join("rules/volunteer-hours.yaml").display().to_string()
 }
 
@@ -49,7 +37,7 @@ fn json(output: &Output) -> serde_json::Value {
 #[test]
 fn quick_start_earn_and_redeem_on_the_example_data() {
     let dir = scratch("quick");
-    let (book, db) = (book(&dir), dir.join("bank.db").display().to_string());
+    let (book, db) = (book(), dir.join("bank.db").display().to_string());
     let post = [
         "bank",
         "post",
@@ -166,7 +154,7 @@ fn generate(path: &Path, n: usize) {
 fn a_post_killed_midway_keeps_whole_transactions_and_completes_once() {
     use std::os::unix::process::ExitStatusExt;
     let dir = scratch("kill");
-    let (book, db) = (book(&dir), dir.join("bank.db"));
+    let (book, db) = (book(), dir.join("bank.db"));
     let records = dir.join("records.jsonl");
     generate(&records, 60_000);
     let args = [
@@ -225,7 +213,7 @@ fn a_post_killed_midway_keeps_whole_transactions_and_completes_once() {
 #[test]
 fn two_processes_redeeming_one_balance_never_overdraw() {
     let dir = scratch("race");
-    let (book, db) = (book(&dir), dir.join("bank.db").display().to_string());
+    let (book, db) = (book(), dir.join("bank.db").display().to_string());
     let records = dir.join("records.jsonl");
     // Two verified hours: 20 credits for m1.
     std::fs::write(

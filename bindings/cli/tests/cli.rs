@@ -1,26 +1,18 @@
 //! The `merit` binary end to end: exit codes, output formats, diagnostics.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn merit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_merit"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("merit runs")
-}
+use common::{merit, repo, text};
 
 fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    text(&output.stdout)
 }
 
 fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    text(&output.stderr)
 }
 
 fn temp_file(name: &str, contents: &str) -> PathBuf {
