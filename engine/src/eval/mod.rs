@@ -22,6 +22,7 @@ mod order;
 mod sweep;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -71,14 +72,6 @@ pub(crate) struct Dates {
 }
 
 impl Dates {
-    /// `to` defaults to `as_of`, else to the last record; `as_of` defaults to `to`;
-    /// `from` defaults to the first record seen.
-    fn resolve(options: &Options, records: &[Record]) -> Option<Dates> {
-        let first = records.iter().map(|r| r.date).min();
-        let last = records.iter().map(|r| r.date).max();
-        Dates::between(options, first, last)
-    }
-
     /// The dates for records dated from `first` to `last` (the earliest is the
     /// first seen when any record is seen at all).
     pub(crate) fn between(options: &Options, first: Option<Date>, last: Option<Date>) -> Option<Dates> {
@@ -159,6 +152,54 @@ impl Run<'_> {
     }
 }
 
+/// Records per task when a pass over the records runs in parallel: large enough that
+/// scheduling costs nothing, small enough that both cores stay busy to the end.
+const CHUNK: usize = 1 << 15;
+
+/// `0..len` cut into consecutive ranges of at most `size` (at least one range).
+fn spans(len: usize, size: usize) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = (0..len)
+        .step_by(size)
+        .map(|start| start..(start + size).min(len))
+        .collect();
+    if spans.is_empty() {
+        spans.push(0..0);
+    }
+    spans
+}
+
+/// What one pass over the records says before evaluating them.
+struct Survey {
+    first: Option<Date>,
+    last: Option<Date>,
+    /// Whether records are in (source, position) order, which readers guarantee and
+    /// grouping relies on for ties.
+    in_input_order: bool,
+}
+
+impl Survey {
+    /// One parallel pass: each chunk's dates and order, then the seams between chunks.
+    fn of(records: &[Record]) -> Survey {
+        let key = |r: &Record| (r.source, r.position);
+        let parts = par_map(spans(records.len(), CHUNK), |range| {
+            let chunk = &records[range];
+            Survey {
+                first: chunk.iter().map(|r| r.date).min(),
+                last: chunk.iter().map(|r| r.date).max(),
+                in_input_order: chunk.is_sorted_by_key(key),
+            }
+        });
+        let seams_in_order = (CHUNK..records.len())
+            .step_by(CHUNK)
+            .all(|i| key(&records[i - 1]) <= key(&records[i]));
+        Survey {
+            first: parts.iter().filter_map(|p| p.first).min(),
+            last: parts.iter().filter_map(|p| p.last).max(),
+            in_input_order: seams_in_order && parts.iter().all(|p| p.in_input_order),
+        }
+    }
+}
+
 /// How many threads [`par_map`] uses.
 fn threads() -> usize {
     #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
@@ -207,7 +248,8 @@ pub fn evaluate<'a>(
 ) -> Evaluation<'a> {
     let period = options.period.unwrap_or(book.period);
     let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
-    let Some(dates) = Dates::resolve(options, records) else {
+    let survey = Survey::of(records);
+    let Some(dates) = Dates::between(options, survey.first, survey.last) else {
         return Evaluation::empty(book, records, period, rejected, options);
     };
     let reads_records = !book.indexes.is_empty()
@@ -227,8 +269,9 @@ pub fn evaluate<'a>(
     let swept = sweep::sweep(&run, records, &ranked);
     let mut used = swept.used;
     let mut errors = swept.errors;
-    let in_input_order = order::in_input_order(records);
-    let hits = order::group(&swept.hits, &ranked, records, in_input_order);
+    let in_input_order = survey.in_input_order;
+    let hit_chunks: Vec<&[sweep::Hit]> = swept.hits.iter().map(Vec::as_slice).collect();
+    let hits = order::group(&hit_chunks, &ranked, records, in_input_order);
     drop(swept.hits);
     // Group rules, indexes and ratings read records member by member; a rulebook of
     // per-record rules only never groups them.
@@ -244,7 +287,7 @@ pub fn evaluate<'a>(
                 record: i as u32,
             })
             .collect();
-        order::group(&seen, &ranked, records, in_input_order)
+        order::group(&[&seen], &ranked, records, in_input_order)
     } else {
         Grouped::empty(ranked.ids.len())
     };
@@ -288,12 +331,17 @@ pub fn evaluate<'a>(
         }
         members.extend(outcome.eval);
     }
-    let unmatched = records
-        .iter()
-        .zip(&ranked.rank)
-        .zip(&used)
-        .filter(|((r, rank), used)| **rank != UNSEEN && !**used && dates.in_range(r.date))
-        .count() as u64;
+    let unmatched = par_map(spans(records.len(), CHUNK), |range| {
+        let (records, rank, used) = (&records[range.clone()], &ranked.rank[range.clone()], &used[range]);
+        records
+            .iter()
+            .zip(rank)
+            .zip(used)
+            .filter(|((r, rank), used)| **rank != UNSEEN && !**used && dates.in_range(r.date))
+            .count() as u64
+    })
+    .into_iter()
+    .sum();
     errors.sort_by_key(|(source, position, _)| (*source, *position));
     // A record several rules refuse is listed once, with every reason.
     let mut last_source = None;

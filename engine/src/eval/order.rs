@@ -18,7 +18,7 @@ use crate::record::Record;
 /// A rank no member has: the record is not seen (it is dated after `as_of`).
 pub(super) const UNSEEN: u32 = u32::MAX;
 
-/// Records after which ranking by address stops if ids turn out not to be shared.
+/// Records after which a lookup by address stops if ids turn out not to be shared.
 const ADDRESS_TRIAL: usize = 4096;
 
 /// Distinct member ids in the report's order, and each record's place among them.
@@ -31,54 +31,113 @@ pub(super) struct Ranked {
     pub in_range: Vec<bool>,
 }
 
-/// Ranks the members of the records dated on or before `as_of`.
+/// Ranks the members of the records dated on or before `as_of`: each part of the
+/// records finds its own distinct members in parallel, the parts' (few) distinct
+/// members are merged and sorted by text once, and each part then turns its slots
+/// into ranks, again in parallel.
 pub(super) fn rank_members(records: &[Record], dates: &Dates) -> Ranked {
-    let as_of = dates.as_of;
-    let mut slot_of: FxHashMap<&str, u32> = FxHashMap::default();
-    // Readers, the Arrow path and generated data share one `Arc` per member: a
-    // lookup by address is much cheaper than hashing the text. Given unshared ids
-    // (as many addresses as records), it stops after a trial.
-    let mut by_address: Option<FxHashMap<*const u8, u32>> = Some(FxHashMap::default());
-    let mut distinct: Vec<&Arc<str>> = Vec::new();
-    let mut rank = vec![UNSEEN; records.len()];
-    for (i, (record, slot)) in records.iter().zip(&mut rank).enumerate() {
-        if record.date > as_of {
-            continue;
-        }
-        let address = Arc::as_ptr(&record.member) as *const u8;
-        if let Some(s) = by_address.as_ref().and_then(|m| m.get(&address)) {
-            *slot = *s;
-            continue;
-        }
-        let s = *slot_of.entry(&record.member).or_insert_with(|| {
-            distinct.push(&record.member);
-            distinct.len() as u32 - 1
-        });
-        *slot = s;
-        if let Some(map) = &mut by_address {
-            map.insert(address, s);
-            if i >= ADDRESS_TRIAL && map.len() > 2 * distinct.len() {
-                by_address = None;
-            }
-        }
-    }
-    let mut by_text: Vec<u32> = (0..distinct.len() as u32).collect();
-    by_text.sort_unstable_by_key(|&d| &**distinct[d as usize]);
-    let mut rank_of_slot = vec![0u32; distinct.len()];
+    let size = records.len().div_ceil(super::threads()).max(1);
+    let parts = super::par_map(super::spans(records.len(), size), |range| {
+        Distinct::of(&records[range], dates)
+    });
+    let mut merged = Distinct::new(0);
+    let mut lookups = 0;
+    let globals: Vec<Vec<u32>> = parts
+        .iter()
+        .map(|part| {
+            part.ids
+                .iter()
+                .zip(&part.in_range)
+                .map(|(id, &in_range)| {
+                    let slot = merged.slot(id, lookups);
+                    lookups += 1;
+                    merged.in_range[slot as usize] |= in_range;
+                    slot
+                })
+                .collect()
+        })
+        .collect();
+    let mut by_text: Vec<u32> = (0..merged.ids.len() as u32).collect();
+    by_text.sort_unstable_by_key(|&d| &**merged.ids[d as usize]);
+    let mut rank_of_slot = vec![0u32; merged.ids.len()];
     for (r, &d) in by_text.iter().enumerate() {
         rank_of_slot[d as usize] = r as u32;
     }
-    let mut in_range = vec![false; distinct.len()];
-    for (r, record) in rank.iter_mut().zip(records) {
-        if *r != UNSEEN {
-            *r = rank_of_slot[*r as usize];
-            in_range[*r as usize] |= dates.in_range(record.date);
+    let work: Vec<(Vec<u32>, &Vec<u32>)> = parts.into_iter().map(|p| p.slots).zip(&globals).collect();
+    let rank = super::par_map(work, |(mut slots, global)| {
+        for slot in &mut slots {
+            if *slot != UNSEEN {
+                *slot = rank_of_slot[global[*slot as usize] as usize];
+            }
+        }
+        slots
+    })
+    .concat();
+    Ranked {
+        in_range: by_text.iter().map(|&d| merged.in_range[d as usize]).collect(),
+        ids: by_text.iter().map(|&d| merged.ids[d as usize].clone()).collect(),
+        rank,
+    }
+}
+
+/// The distinct members of some records, in the order first seen.
+struct Distinct<'a> {
+    ids: Vec<&'a Arc<str>>,
+    /// By slot: whether the member has a record in the report's range.
+    in_range: Vec<bool>,
+    /// Each record's slot, [`UNSEEN`] for records after `as_of`.
+    slots: Vec<u32>,
+    by_text: FxHashMap<&'a str, u32>,
+    /// Readers, the Arrow path and generated data share one `Arc` per member: a
+    /// lookup by address is much cheaper than hashing the text. Given unshared ids
+    /// (as many addresses as lookups), it is dropped after a trial.
+    by_address: Option<FxHashMap<usize, u32>>,
+}
+
+impl<'a> Distinct<'a> {
+    /// No member yet, for `records` records.
+    fn new(records: usize) -> Distinct<'a> {
+        Distinct {
+            ids: Vec::new(),
+            in_range: Vec::new(),
+            slots: vec![UNSEEN; records],
+            by_text: FxHashMap::default(),
+            by_address: Some(FxHashMap::default()),
         }
     }
-    Ranked {
-        ids: by_text.iter().map(|&d| distinct[d as usize].clone()).collect(),
-        rank,
-        in_range,
+
+    fn of(records: &'a [Record], dates: &Dates) -> Distinct<'a> {
+        let mut distinct = Distinct::new(records.len());
+        for (i, record) in records.iter().enumerate() {
+            if record.date > dates.as_of {
+                continue;
+            }
+            let slot = distinct.slot(&record.member, i);
+            distinct.slots[i] = slot;
+            distinct.in_range[slot as usize] |= dates.in_range(record.date);
+        }
+        distinct
+    }
+
+    /// The slot of `id`, a new one if it was not seen; `lookups` is how many came
+    /// before (for the address trial).
+    fn slot(&mut self, id: &'a Arc<str>, lookups: usize) -> u32 {
+        let address = Arc::as_ptr(id) as *const u8 as usize;
+        if let Some(&slot) = self.by_address.as_ref().and_then(|m| m.get(&address)) {
+            return slot;
+        }
+        let slot = *self.by_text.entry(id).or_insert_with(|| {
+            self.ids.push(id);
+            self.in_range.push(false);
+            self.ids.len() as u32 - 1
+        });
+        if let Some(by_address) = &mut self.by_address {
+            by_address.insert(address, slot);
+            if lookups >= ADDRESS_TRIAL && by_address.len() > 2 * self.ids.len() {
+                self.by_address = None;
+            }
+        }
+        slot
     }
 }
 
@@ -126,26 +185,78 @@ pub(super) trait Dated: Copy {
     fn record(&self) -> u32;
 }
 
-/// Groups `items` (in input order) by their record's member rank with a stable
-/// counting sort, then puts each member's in date order, ties broken by (source,
-/// position) as DESIGN section 4 says: one sequential pass to group, then small
-/// sorts, member by member, in parallel.
+/// Groups items by their record's member rank with a stable counting sort, then
+/// puts each member's in date order, ties broken by (source, position) as DESIGN
+/// section 4 says. `pieces` are consecutive parts of the items, in input order (a
+/// sweep's chunks, say: they need not be joined first).
+///
+/// The members are cut into one run per thread holding about as many items; each
+/// thread copies its run's items, in order, into its own part of the result and sorts
+/// each of its members there.
 pub(super) fn group<T: Dated + Send + Sync>(
-    items: &[T],
+    pieces: &[&[T]],
     ranked: &Ranked,
     records: &[Record],
     in_input_order: bool,
 ) -> Grouped<T> {
-    let keys: Vec<u32> = items.iter().map(|i| ranked.rank[i.record() as usize]).collect();
-    let (mut items, starts) = counting_sort(items, &keys, ranked.ids.len());
-    let mut members: Vec<&mut [T]> = Vec::with_capacity(ranked.ids.len());
+    let buckets = ranked.ids.len();
+    let keys: Vec<Vec<u32>> = super::par_map(pieces.to_vec(), |piece| {
+        piece.iter().map(|i| ranked.rank[i.record() as usize]).collect()
+    });
+    let mut starts = vec![0usize; buckets + 1];
+    for &key in keys.iter().flatten() {
+        starts[key as usize + 1] += 1;
+    }
+    for b in 0..buckets {
+        starts[b + 1] += starts[b];
+    }
+    let Some(&first) = pieces.iter().find_map(|p| p.first()) else {
+        return Grouped {
+            items: Vec::new(),
+            starts,
+        };
+    };
+    // Every slot is written once below; the first item only fills the vector.
+    let mut items = vec![first; starts[buckets]];
+    let parts = super::threads();
+    let mut cuts = vec![0];
+    for p in 1..parts {
+        let target = items.len() * p / parts;
+        let cut = starts
+            .partition_point(|&s| s < target)
+            .clamp(cuts[p - 1], buckets);
+        cuts.push(cut);
+    }
+    cuts.push(buckets);
+    let mut runs: Vec<(Range<usize>, &mut [T])> = Vec::with_capacity(parts);
     let mut rest = items.as_mut_slice();
-    for r in 0..ranked.ids.len() {
-        let (member, tail) = rest.split_at_mut(starts[r + 1] - starts[r]);
-        members.push(member);
+    for run in cuts.windows(2).map(|w| w[0]..w[1]) {
+        let (part, tail) = rest.split_at_mut(starts[run.end] - starts[run.start]);
+        runs.push((run, part));
         rest = tail;
     }
-    super::par_map(members, |member| sort_member(member, records, in_input_order));
+    super::par_map(runs, |(run, part)| {
+        let base = starts[run.start];
+        let mut next: Vec<usize> = starts[run.clone()].iter().map(|s| s - base).collect();
+        for (piece, keys) in pieces.iter().zip(&keys) {
+            for (&item, &key) in piece.iter().zip(keys) {
+                if let Some(slot) = (key as usize)
+                    .checked_sub(run.start)
+                    .and_then(|k| next.get_mut(k))
+                {
+                    part[*slot] = item;
+                    *slot += 1;
+                }
+            }
+        }
+        for b in run {
+            sort_member(
+                &mut part[starts[b] - base..starts[b + 1] - base],
+                records,
+                in_input_order,
+            );
+        }
+    });
     Grouped { items, starts }
 }
 
@@ -170,55 +281,4 @@ fn sort_member<T: Dated>(items: &mut [T], records: &[Record], in_input_order: bo
         };
         items.sort_by_cached_key(key);
     }
-}
-
-/// Whether records are in (source, position) order, which readers guarantee and
-/// [`group`] relies on for ties.
-pub(super) fn in_input_order(records: &[Record]) -> bool {
-    records.is_sorted_by_key(|r| (r.source, r.position))
-}
-
-/// Stable counting sort of `items` into `buckets` by their `keys`: the sorted items
-/// and where each bucket starts (`buckets + 1` entries). The buckets are cut into one
-/// run per thread holding about as many items, and each thread copies its run's
-/// items, in order, into its own piece.
-fn counting_sort<T: Copy + Send + Sync>(items: &[T], keys: &[u32], buckets: usize) -> (Vec<T>, Vec<usize>) {
-    let mut starts = vec![0usize; buckets + 1];
-    for &key in keys {
-        starts[key as usize + 1] += 1;
-    }
-    for b in 0..buckets {
-        starts[b + 1] += starts[b];
-    }
-    let parts = super::threads();
-    let mut cuts = vec![0];
-    for p in 1..parts {
-        let target = items.len() * p / parts;
-        let cut = starts
-            .partition_point(|&s| s < target)
-            .clamp(cuts[p - 1], buckets);
-        cuts.push(cut);
-    }
-    cuts.push(buckets);
-    let runs: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
-    let pieces = super::par_map(runs, |run| {
-        let base = starts[run.start];
-        let mut next: Vec<usize> = starts[run.clone()].iter().map(|s| s - base).collect();
-        let Some(&first) = items.first() else {
-            return Vec::new();
-        };
-        // Every slot is written once below; the first item only fills the vector.
-        let mut piece = vec![first; starts[run.end] - base];
-        for (&item, &key) in items.iter().zip(keys) {
-            if let Some(slot) = (key as usize)
-                .checked_sub(run.start)
-                .and_then(|k| next.get_mut(k))
-            {
-                piece[*slot] = item;
-                *slot += 1;
-            }
-        }
-        piece
-    });
-    (pieces.concat(), starts)
 }

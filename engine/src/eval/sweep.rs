@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::order::{Dated, Ranked, UNSEEN};
-use super::{Run, par_map, record_env, rejection};
+use super::{CHUNK, Run, par_map, record_env, rejection, spans};
 use crate::expr::EvalError;
 use crate::record::{Record, Rejected};
 use crate::value::Value;
@@ -35,17 +35,13 @@ impl Dated for Hit {
     }
 }
 
-/// What the sweep found: the hits in input order, which records a rule matched,
-/// and the records a rule could not evaluate.
+/// What the sweep found: the hits in input order (in chunks), which records a rule
+/// matched, and the records a rule could not evaluate.
 pub(super) struct Swept {
-    pub hits: Vec<Hit>,
+    pub hits: Vec<Vec<Hit>>,
     pub used: Vec<bool>,
     pub errors: Vec<(u32, u64, Rejected)>,
 }
-
-/// Records per task when the sweep runs in parallel: large enough that scheduling
-/// costs nothing, small enough that both cores stay busy to the end.
-const CHUNK: usize = 1 << 15;
 
 /// Evaluates every per-record rule on every seen record.
 pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
@@ -56,22 +52,28 @@ pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
         .copied()
         .filter(|&r| run.book.rules[r].kind.is_per_record())
         .collect();
-    let chunks: Vec<Range<usize>> = (0..records.len())
-        .step_by(CHUNK)
-        .map(|start| start..(start + CHUNK).min(records.len()))
-        .collect();
-    let parts = par_map(chunks, |range| sweep_chunk(run, records, ranked, &rules, range));
+    let parts = par_map(spans(records.len(), CHUNK), |range| {
+        sweep_chunk(run, records, ranked, &rules, range)
+    });
     let mut swept = Swept {
-        hits: Vec::with_capacity(parts.iter().map(|p| p.hits.len()).sum()),
+        hits: Vec::with_capacity(parts.len()),
         used: Vec::with_capacity(records.len()),
         errors: Vec::new(),
     };
     for part in parts {
-        swept.hits.extend(part.hits);
+        swept.hits.push(part.hits);
         swept.used.extend(part.used);
         swept.errors.extend(part.errors);
     }
     swept
+}
+
+/// What the sweep found in one chunk of the records.
+struct Chunk {
+    hits: Vec<Hit>,
+    /// By record of the chunk.
+    used: Vec<bool>,
+    errors: Vec<(u32, u64, Rejected)>,
 }
 
 /// Records per kernel batch: the columns of a batch stay in the first-level cache.
@@ -83,10 +85,10 @@ fn sweep_chunk(
     ranked: &Ranked,
     rules: &[usize],
     range: Range<usize>,
-) -> Swept {
+) -> Chunk {
     let book = run.book;
     let start = range.start;
-    let mut swept = Swept {
+    let mut swept = Chunk {
         hits: Vec::new(),
         used: vec![false; range.len()],
         errors: Vec::new(),
@@ -98,7 +100,7 @@ fn sweep_chunk(
     // run of records of one member.
     let reads_attrs = run.profiles.is_some() && !book.member_attrs.is_empty();
     let mut attrs: (Option<u32>, Vec<Value>) = (None, Vec::new());
-    let mut slow = |i: usize, rule: usize, swept: &mut Swept| {
+    let mut slow = |i: usize, rule: usize, swept: &mut Chunk| {
         let record = &records[i];
         let rank = ranked.rank[i];
         if reads_attrs && attrs.0 != Some(rank) {
@@ -132,7 +134,7 @@ fn sweep_chunk(
     swept
 }
 
-impl Swept {
+impl Chunk {
     /// Keeps what rule `rule` made of record `i` (`start` is the chunk's first index).
     fn record(
         &mut self,
