@@ -141,6 +141,9 @@ pub(crate) struct Run<'a> {
     /// Reports without award lines ([`Options::summary`]).
     pub summary: bool,
     pub profiles: Option<&'a Members>,
+    /// Whether the records lie in (source, position) order, so that a record's
+    /// index orders it.
+    pub in_input_order: bool,
 }
 
 impl Run<'_> {
@@ -264,12 +267,13 @@ pub fn evaluate<'a>(
         period,
         summary: options.summary,
         profiles,
+        in_input_order: survey.in_input_order,
     };
     let ranked = order::rank_members(records, &dates);
     let swept = sweep::sweep(&run, records, &ranked);
     let mut used = swept.used;
     let mut errors = swept.errors;
-    let in_input_order = survey.in_input_order;
+    let in_input_order = run.in_input_order;
     let hit_chunks: Vec<&[sweep::Hit]> = swept.hits.iter().map(Vec::as_slice).collect();
     let hits = order::group(&hit_chunks, &ranked, records, in_input_order);
     drop(swept.hits);
