@@ -193,7 +193,7 @@ impl<'a> Evaluation<'a> {
             })
             .collect();
         MemberReport {
-            member: member.id.to_string(),
+            member: String::from(&*member.id),
             total: self.scale(member.total),
             periods,
             indexes: member.indexes.clone(),
@@ -214,7 +214,7 @@ impl<'a> Evaluation<'a> {
             Origin::Record(i) => {
                 let record = &self.records[i as usize];
                 (
-                    vec![record.id.to_string()],
+                    vec![String::from(&*record.id)],
                     self.explain_record(member, award, record),
                     false,
                     None,
@@ -222,7 +222,7 @@ impl<'a> Evaluation<'a> {
             }
             Origin::Group(g) => {
                 let group = &member.groups[g as usize];
-                let ids = group.records.iter().map(|r| r.id.to_string()).collect();
+                let ids = group.records.iter().map(|r| String::from(&*r.id)).collect();
                 (
                     ids,
                     group.explain.clone(),

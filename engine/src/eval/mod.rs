@@ -117,7 +117,7 @@ pub(crate) struct GroupDetail<'a> {
 }
 
 fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
-    let id = record.has_id.then(|| record.id.to_string());
+    let id = record.has_id.then(|| String::from(&*record.id));
     (
         record.source,
         record.position,
