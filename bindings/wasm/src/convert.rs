@@ -224,6 +224,18 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     js_sys::JSON::parse(&text).map_err(|e| Error::Argument(format!("cannot convert the result: {e:?}")))
 }
 
+/// An evaluation's report as plain JS objects, as [`to_js`] makes them, but written
+/// as JSON a few members at a time rather than built whole first: a million records'
+/// report is 883,000 awards, each a handful of strings.
+pub fn report_to_js(evaluation: &merit::Evaluation) -> Result<JsValue, Error> {
+    let mut text = Vec::new();
+    merit::stream::write_compact_json(&mut text, &mut evaluation.stream())
+        .map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
+    let text =
+        String::from_utf8(text).map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|e| Error::Argument(format!("cannot convert the result: {e:?}")))
+}
+
 /// A diagnostic as an editor wants it: 1-based line and column of both ends (in
 /// characters, as the CLI prints them) and `start`/`end` offsets in UTF-16 code
 /// units, which is what JavaScript string indices and editors count.

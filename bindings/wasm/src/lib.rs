@@ -78,10 +78,10 @@ impl Rulebook {
     ) -> Result<JsValue, JsValue> {
         let options = convert::options(options)?;
         let records = convert::records(&self.book, &records, &options, false)?;
-        let report = self
+        let evaluation = self
             .book
-            .score(&records, options.members.as_ref(), &options.score);
-        Ok(convert::to_js(&report)?)
+            .evaluate(&records, options.members.as_ref(), &options.score);
+        Ok(convert::report_to_js(&evaluation)?)
     }
 
     /// One member's report told as sentences, in Chinese (`"zh"`) or English

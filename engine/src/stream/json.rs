@@ -12,6 +12,7 @@ use std::io::{self, BufWriter, Write};
 
 use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 use super::{ReportHead, ReportStream};
 
@@ -19,6 +20,21 @@ use super::{ReportHead, ReportStream};
 /// byte for byte. When a member cannot be made, writing stops there and that error
 /// is returned.
 pub fn write_json<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
+    write(out, report, PrettyFormatter::new(), b"\n")
+}
+
+/// The same report as [`write_json`] without indentation or the final newline: for
+/// a program to parse (the WebAssembly binding hands it to `JSON.parse`).
+pub fn write_compact_json<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
+    write(out, report, CompactFormatter, b"")
+}
+
+fn write<S: ReportStream + ?Sized>(
+    out: impl Write,
+    report: &mut S,
+    formatter: impl Formatter,
+    end: &[u8],
+) -> Result<(), S::Error> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let head = report.head();
     let view = View {
@@ -26,12 +42,12 @@ pub fn write_json<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> 
         report: RefCell::new(report),
         failed: RefCell::new(None),
     };
-    let written = view.serialize(&mut serde_json::Serializer::pretty(&mut out));
+    let written = view.serialize(&mut serde_json::Serializer::with_formatter(&mut out, formatter));
     if let Some(error) = view.failed.into_inner() {
         return Err(error);
     }
     written.map_err(io::Error::from)?;
-    out.write_all(b"\n")?;
+    out.write_all(end)?;
     out.flush()?;
     Ok(())
 }

@@ -17,7 +17,7 @@
 //! | `chunked.rs` | [`MemberStream`]: an input sorted by member, a chunk at a time |
 //! | `ranges.rs` | [`RangeStream`]: an input in any order, read once per range of members |
 //! | `run.rs` | what the chunks of one report share, and evaluating one chunk |
-//! | `json.rs` | [`write_json`]: a report's JSON written member by member |
+//! | `json.rs` | [`write_json`], [`write_compact_json`]: a report's JSON written member by member |
 //!
 //! Whole-input scoring remains the way for what a stream cannot do: JSON and YAML
 //! documents, several inputs, inputs that can be read only once (standard input),
@@ -35,7 +35,7 @@ use std::io;
 use jiff::civil::Date;
 
 pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream};
-pub use json::write_json;
+pub use json::{write_compact_json, write_json};
 pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
 pub use run::streams;
 pub use survey::Survey;
