@@ -130,6 +130,23 @@ fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
     )
 }
 
+/// Which records a rule used, and how many seen records in the report's range none
+/// did (the report's `unmatched`).
+pub(super) struct Usage {
+    pub used: Vec<bool>,
+    pub unmatched: u64,
+}
+
+impl Usage {
+    /// Marks seen record `i` used: if no rule had, and it is in the range, it is no
+    /// longer unmatched.
+    fn mark(&mut self, i: usize, record: &Record, dates: &Dates) {
+        if !std::mem::replace(&mut self.used[i], true) && dates.in_range(record.date) {
+            self.unmatched -= 1;
+        }
+    }
+}
+
 /// What every phase of one evaluation shares.
 #[derive(Clone, Copy)]
 pub(crate) struct Run<'a> {
@@ -186,11 +203,17 @@ impl Survey {
         let key = |r: &Record| (r.source, r.position);
         let parts = par_map(spans(records.len(), CHUNK), |range| {
             let chunk = &records[range];
-            Survey {
-                first: chunk.iter().map(|r| r.date).min(),
-                last: chunk.iter().map(|r| r.date).max(),
-                in_input_order: chunk.is_sorted_by_key(key),
+            let mut part = Survey {
+                first: chunk.first().map(|r| r.date),
+                last: chunk.first().map(|r| r.date),
+                in_input_order: true,
+            };
+            for (r, next) in chunk.iter().zip(chunk.iter().skip(1)) {
+                part.first = part.first.min(Some(next.date));
+                part.last = part.last.max(Some(next.date));
+                part.in_input_order &= key(r) <= key(next);
             }
+            part
         });
         let seams_in_order = (CHUNK..records.len())
             .step_by(CHUNK)
@@ -271,7 +294,7 @@ pub fn evaluate<'a>(
     };
     let ranked = order::rank_members(records, &dates);
     let swept = sweep::sweep(&run, records, &ranked);
-    let mut used = swept.used;
+    let mut usage = swept.usage;
     let mut errors = swept.errors;
     let in_input_order = run.in_input_order;
     let hit_chunks: Vec<&[sweep::Hit]> = swept.hits.iter().map(Vec::as_slice).collect();
@@ -297,7 +320,7 @@ pub fn evaluate<'a>(
     };
 
     // Ratings go to their subject, not to the member who rated: read them first.
-    let ratings = ratings(&run, records, &by_member.items, &mut used, &mut errors);
+    let ratings = ratings(&run, records, &by_member.items, &mut usage, &mut errors);
 
     // Members: everyone with a seen record, and everyone rated, by id.
     let mut tasks: Vec<MemberInput> = Vec::with_capacity(ranked.ids.len());
@@ -331,21 +354,10 @@ pub fn evaluate<'a>(
     let mut members = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         for i in outcome.used {
-            used[i as usize] = true;
+            usage.mark(i as usize, &records[i as usize], &dates);
         }
         members.extend(outcome.eval);
     }
-    let unmatched = par_map(spans(records.len(), CHUNK), |range| {
-        let (records, rank, used) = (&records[range.clone()], &ranked.rank[range.clone()], &used[range]);
-        records
-            .iter()
-            .zip(rank)
-            .zip(used)
-            .filter(|((r, rank), used)| **rank != UNSEEN && !**used && dates.in_range(r.date))
-            .count() as u64
-    })
-    .into_iter()
-    .sum();
     errors.sort_by_key(|(source, position, _)| (*source, *position));
     // A record several rules refuse is listed once, with every reason.
     let mut last_source = None;
@@ -359,7 +371,7 @@ pub fn evaluate<'a>(
         }
         last_source = Some(source);
     }
-    Evaluation::new(run, records, members, rejected, unmatched)
+    Evaluation::new(run, records, members, rejected, usage.unmatched)
 }
 
 /// What each rated member received: rating awards (with the rule that made them)
@@ -371,7 +383,7 @@ fn ratings<'a>(
     run: &Run<'a>,
     records: &'a [Record],
     in_member_order: &[Seen],
-    used: &mut [bool],
+    usage: &mut Usage,
     errors: &mut Vec<(u32, u64, Rejected)>,
 ) -> Ratings<'a> {
     let Run {
@@ -393,12 +405,12 @@ fn ratings<'a>(
             let env = record_env(book, record, &attrs, dates);
             match rating.read(&env) {
                 Ok(Some((subject, value))) => {
-                    used[i] = true;
+                    usage.mark(i, record, &dates);
                     read.push((record, subject, value));
                 }
                 Ok(None) => {}
                 Err(reason) => {
-                    used[i] = true;
+                    usage.mark(i, record, &dates);
                     errors.push(rejection(record, format!("rule `{}`: {reason}", rule.id)));
                 }
             }

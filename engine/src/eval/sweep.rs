@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::order::{Dated, Ranked, UNSEEN};
-use super::{CHUNK, Run, par_map, record_env, rejection, spans};
+use super::{CHUNK, Run, Usage, par_map, record_env, rejection, spans};
 use crate::expr::EvalError;
 use crate::record::{Record, Rejected};
 use crate::value::Value;
@@ -39,7 +39,7 @@ impl Dated for Hit {
 /// matched, and the records a rule could not evaluate.
 pub(super) struct Swept {
     pub hits: Vec<Vec<Hit>>,
-    pub used: Vec<bool>,
+    pub usage: Usage,
     pub errors: Vec<(u32, u64, Rejected)>,
 }
 
@@ -57,12 +57,16 @@ pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
     });
     let mut swept = Swept {
         hits: Vec::with_capacity(parts.len()),
-        used: Vec::with_capacity(records.len()),
+        usage: Usage {
+            used: Vec::with_capacity(records.len()),
+            unmatched: 0,
+        },
         errors: Vec::new(),
     };
     for part in parts {
         swept.hits.push(part.hits);
-        swept.used.extend(part.used);
+        swept.usage.used.extend(part.used);
+        swept.usage.unmatched += part.unmatched;
         swept.errors.extend(part.errors);
     }
     swept
@@ -73,6 +77,8 @@ struct Chunk {
     hits: Vec<Hit>,
     /// By record of the chunk.
     used: Vec<bool>,
+    /// Seen records in the report's range that no rule used.
+    unmatched: u64,
     errors: Vec<(u32, u64, Rejected)>,
 }
 
@@ -91,11 +97,9 @@ fn sweep_chunk(
     let mut swept = Chunk {
         hits: Vec::new(),
         used: vec![false; range.len()],
+        unmatched: 0,
         errors: Vec::new(),
     };
-    if rules.is_empty() {
-        return swept;
-    }
     // Member attributes are looked up only when an expression reads them, once per
     // run of records of one member.
     let reads_attrs = run.profiles.is_some() && !book.member_attrs.is_empty();
@@ -130,6 +134,12 @@ fn sweep_chunk(
                 }
             }
         }
+        // Counted here, where the batch's records are at hand; a group rule or a
+        // rating that uses one later takes it off ([`Usage::mark`]).
+        swept.unmatched += batch
+            .iter()
+            .filter(|&&i| !swept.used[i - start] && run.dates.in_range(records[i].date))
+            .count() as u64;
     }
     swept
 }
