@@ -335,13 +335,14 @@ impl Records {
         let before = self.records.len() + self.rejected.len();
         let options = self.options(book, name);
         let mut position = 0u64;
+        let mut interned = records::arrow::Interned::default();
         for (index, batch) in batches.into_iter().enumerate() {
             let batch = batch.map_err(|e| InputError {
                 message: format!("cannot read Arrow batch {}: {e}", index + 1),
                 line: None,
                 column: None,
             })?;
-            records::arrow::read_batch(&batch, &options, position, &mut self.records, &mut self.rejected)?;
+            interned.read_batch(&batch, &options, position, &mut self.records, &mut self.rejected)?;
             position += batch.num_rows() as u64;
         }
         self.sources.push(name.to_owned());

@@ -49,7 +49,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -65,7 +65,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 
-use super::builder::{Builder, Key};
+use super::builder::{Builder, Interner, Key};
 use super::typing::{self, Raw, quoted};
 use super::{InputError, ReadOptions};
 use crate::record::{Record, Rejected};
@@ -81,6 +81,41 @@ pub fn read_batch(
     batch: &RecordBatch,
     options: &ReadOptions<'_>,
     first_position: u64,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<(), InputError> {
+    Interned::default().read_batch(batch, options, first_position, records, rejected)
+}
+
+/// The members and kinds of the batches of one table read so far: one `Arc` per
+/// distinct text across every batch (a table read from a CSV file comes in dozens
+/// of batches), as the text readers make them. A million records then hold 10,000
+/// member ids rather than a million, and evaluation ranks members by address.
+#[derive(Default)]
+pub(crate) struct Interned {
+    members: Interner,
+    kinds: Interner,
+}
+
+impl Interned {
+    /// [`read_batch`], interning members and kinds with the batches before.
+    pub(crate) fn read_batch(
+        &mut self,
+        batch: &RecordBatch,
+        options: &ReadOptions<'_>,
+        first_position: u64,
+        records: &mut Vec<Record>,
+        rejected: &mut Vec<Rejected>,
+    ) -> Result<(), InputError> {
+        read(batch, options, first_position, self, records, rejected)
+    }
+}
+
+fn read(
+    batch: &RecordBatch,
+    options: &ReadOptions<'_>,
+    first_position: u64,
+    interned: &mut Interned,
     records: &mut Vec<Record>,
     rejected: &mut Vec<Rejected>,
 ) -> Result<(), InputError> {
@@ -117,7 +152,7 @@ pub fn read_batch(
     keyed.sort_by_key(|(key, _)| *key != Key::Id);
     for &(key, index) in &keyed {
         let column = Column::new(batch.column(index).as_ref());
-        state.read(key, &column, options);
+        state.read(key, &column, options, interned);
     }
     state.finish(options, first_position, records, rejected);
     Ok(())
@@ -178,31 +213,34 @@ impl Rows {
         }
     }
 
-    fn read(&mut self, key: Key, column: &Column<'_>, options: &ReadOptions<'_>) {
+    fn read(&mut self, key: Key, column: &Column<'_>, options: &ReadOptions<'_>, interned: &mut Interned) {
         let tz = options.timezone;
         let rows = self.errors.len();
         match key {
-            Key::Member | Key::Id => {
-                let name = if key == Key::Id { "id" } else { "member" };
+            Key::Id => {
                 for row in 0..rows {
                     match identifier(column.cell(row)) {
                         Ok(None) => {}
-                        Ok(Some(text)) if key == Key::Id => self.ids[row] = Some(text),
-                        Ok(Some(text)) => self.members[row] = Some(text),
-                        Err(why) => self.fail(row, name, why),
+                        Ok(Some(text)) => self.ids[row] = Some(Arc::from(text.as_ref())),
+                        Err(why) => self.fail(row, "id", why),
+                    }
+                }
+            }
+            Key::Member => {
+                for row in 0..rows {
+                    match identifier(column.cell(row)) {
+                        Ok(None) => {}
+                        Ok(Some(text)) => self.members[row] = Some(interned.members.get(&text)),
+                        Err(why) => self.fail(row, "member", why),
                     }
                 }
             }
             Key::Kind => {
-                let mut interned: HashMap<&str, Arc<str>> = HashMap::new();
                 for row in 0..rows {
                     match column.cell(row) {
                         Cell::Null => {}
                         Cell::Str("") => self.fail(row, "kind", "must not be empty".to_owned()),
-                        Cell::Str(text) => {
-                            let kind = interned.entry(text).or_insert_with(|| Arc::from(text));
-                            self.kinds[row] = Some(kind.clone());
-                        }
+                        Cell::Str(text) => self.kinds[row] = Some(interned.kinds.get(text)),
                         other => self.fail(row, "kind", format!("expected string, got {}", other.shown())),
                     }
                 }
@@ -390,12 +428,12 @@ fn typed(ty: FieldType, cell: Cell<'_>, tz: &TimeZone) -> Result<Value, String> 
 }
 
 /// A `member` or `id`: a non-empty string or an integer; `None` for a null cell.
-fn identifier(cell: Cell<'_>) -> Result<Option<Arc<str>>, String> {
+fn identifier(cell: Cell<'_>) -> Result<Option<Cow<'_, str>>, String> {
     match cell {
         Cell::Null => Ok(None),
         Cell::Str("") => Err("must not be empty".to_owned()),
-        Cell::Str(text) => Ok(Some(Arc::from(text))),
-        Cell::Int(n) => Ok(Some(Arc::from(n.to_string()))),
+        Cell::Str(text) => Ok(Some(Cow::Borrowed(text))),
+        Cell::Int(n) => Ok(Some(Cow::Owned(n.to_string()))),
         other => Err(format!("expected string or integer, got {}", other.shown())),
     }
 }
@@ -833,5 +871,34 @@ mod tests {
         assert_eq!(date_from_days(i64::MAX), None);
         assert_eq!(float_text(1e16).as_deref(), Some("1e16"));
         assert_eq!(float_text(-0.0001).as_deref(), Some("-0.0001"));
+    }
+
+    #[test]
+    fn members_and_kinds_are_shared_across_batches() {
+        let (schema, tz) = (schema(), shanghai());
+        let options = ReadOptions::new(&schema, &tz);
+        let column = |v: Vec<&str>| Arc::new(StringArray::from(v)) as ArrayRef;
+        let batch = |member: &str| {
+            RecordBatch::try_from_iter([
+                ("member", column(vec![member, "m2"])),
+                ("kind", column(vec!["study", "study"])),
+                ("date", column(vec!["2026-03-14", "2026-03-15"])),
+            ])
+            .expect("batch")
+        };
+        let (mut ok, mut rejected) = (Vec::new(), Vec::new());
+        let mut interned = Interned::default();
+        for (i, member) in ["m1", "m2"].into_iter().enumerate() {
+            interned
+                .read_batch(&batch(member), &options, 2 * i as u64, &mut ok, &mut rejected)
+                .expect("read");
+        }
+        assert!(rejected.is_empty(), "{rejected:?}");
+        let members: Vec<&str> = ok.iter().map(|r| &*r.member).collect();
+        assert_eq!(members, ["m1", "m2", "m2", "m2"]);
+        // One `Arc` for m2 in both batches, and one for the kind throughout.
+        assert!(Arc::ptr_eq(&ok[1].member, &ok[2].member) && Arc::ptr_eq(&ok[2].member, &ok[3].member));
+        assert!(ok.iter().all(|r| Arc::ptr_eq(&r.kind, &ok[0].kind)));
+        assert_eq!(ok.iter().map(|r| r.position).collect::<Vec<_>>(), [1, 2, 3, 4]);
     }
 }
