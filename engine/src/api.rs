@@ -334,16 +334,26 @@ impl Records {
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
         let options = self.options(book, name);
-        let mut position = 0u64;
-        let mut interned = records::arrow::Interned::default();
+        // The batches are read in parallel, so they are gathered first (a table's
+        // batches share its buffers; a stream's are held until read).
+        let mut gathered = Vec::new();
+        let mut failed = None;
         for (index, batch) in batches.into_iter().enumerate() {
-            let batch = batch.map_err(|e| InputError {
-                message: format!("cannot read Arrow batch {}: {e}", index + 1),
-                line: None,
-                column: None,
-            })?;
-            interned.read_batch(&batch, &options, position, &mut self.records, &mut self.rejected)?;
-            position += batch.num_rows() as u64;
+            match batch {
+                Ok(batch) => gathered.push(batch),
+                Err(e) => {
+                    failed = Some(InputError {
+                        message: format!("cannot read Arrow batch {}: {e}", index + 1),
+                        line: None,
+                        column: None,
+                    });
+                    break;
+                }
+            }
+        }
+        records::arrow::read_batches(&gathered, &options, &mut self.records, &mut self.rejected)?;
+        if let Some(error) = failed {
+            return Err(error);
         }
         self.sources.push(name.to_owned());
         Ok(self.records.len() + self.rejected.len() - before)

@@ -78,6 +78,7 @@ pub mod eval;
 pub mod explain;
 pub mod expr;
 pub mod index;
+mod parallel;
 pub mod record;
 pub mod records;
 pub mod report;

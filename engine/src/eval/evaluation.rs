@@ -12,9 +12,10 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 
 use super::member::MemberEval;
-use super::{Award, Options, Origin, Run, par_map, record_env, rulebook_ref};
+use super::{Award, Options, Origin, Run, record_env, rulebook_ref};
 use crate::book::Rulebook;
 use crate::calendar::Per;
+use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
 use crate::stream::{ReportHead, ReportStream, write_json};

@@ -34,6 +34,7 @@ use crate::book::Rulebook;
 use crate::calendar::Per;
 use crate::explain::{Lang, Words};
 use crate::expr::Env;
+use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
 use crate::records::Members;
 use crate::report::{Report, RulebookRef};
@@ -223,31 +224,6 @@ impl Survey {
             last: parts.iter().filter_map(|p| p.last).max(),
             in_input_order: seams_in_order && parts.iter().all(|p| p.in_input_order),
         }
-    }
-}
-
-/// How many threads [`par_map`] uses.
-fn threads() -> usize {
-    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
-    {
-        rayon::current_num_threads()
-    }
-    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
-    {
-        1
-    }
-}
-
-/// `items` mapped by `f` in order, in parallel when the `parallel` feature is on.
-fn par_map<I: Send, O: Send>(items: Vec<I>, f: impl Fn(I) -> O + Sync + Send) -> Vec<O> {
-    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
-    {
-        use rayon::prelude::*;
-        items.into_par_iter().map(f).collect()
-    }
-    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
-    {
-        items.into_iter().map(f).collect()
     }
 }
 

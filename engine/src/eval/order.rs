@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
 use super::Dates;
+use crate::parallel::{par_map, threads};
 use crate::record::Record;
 
 /// A rank no member has: the record is not seen (it is dated after `as_of`).
@@ -36,8 +37,8 @@ pub(super) struct Ranked {
 /// members are merged and sorted by text once, and each part then turns its slots
 /// into ranks, again in parallel.
 pub(super) fn rank_members(records: &[Record], dates: &Dates) -> Ranked {
-    let size = records.len().div_ceil(super::threads()).max(1);
-    let parts = super::par_map(super::spans(records.len(), size), |range| {
+    let size = records.len().div_ceil(threads()).max(1);
+    let parts = par_map(super::spans(records.len(), size), |range| {
         Distinct::of(&records[range], dates)
     });
     let mut merged = Distinct::new(0);
@@ -64,7 +65,7 @@ pub(super) fn rank_members(records: &[Record], dates: &Dates) -> Ranked {
         rank_of_slot[d as usize] = r as u32;
     }
     let work: Vec<(Vec<u32>, &Vec<u32>)> = parts.into_iter().map(|p| p.slots).zip(&globals).collect();
-    let rank = super::par_map(work, |(mut slots, global)| {
+    let rank = par_map(work, |(mut slots, global)| {
         for slot in &mut slots {
             if *slot != UNSEEN {
                 *slot = rank_of_slot[global[*slot as usize] as usize];
@@ -200,7 +201,7 @@ pub(super) fn group<T: Dated + Send + Sync>(
     in_input_order: bool,
 ) -> Grouped<T> {
     let buckets = ranked.ids.len();
-    let keys: Vec<Vec<u32>> = super::par_map(pieces.to_vec(), |piece| {
+    let keys: Vec<Vec<u32>> = par_map(pieces.to_vec(), |piece| {
         piece.iter().map(|i| ranked.rank[i.record() as usize]).collect()
     });
     let mut starts = vec![0usize; buckets + 1];
@@ -218,7 +219,7 @@ pub(super) fn group<T: Dated + Send + Sync>(
     };
     // Every slot is written once below; the first item only fills the vector.
     let mut items = vec![first; starts[buckets]];
-    let parts = super::threads();
+    let parts = threads();
     let mut cuts = vec![0];
     for p in 1..parts {
         let target = items.len() * p / parts;
@@ -235,7 +236,7 @@ pub(super) fn group<T: Dated + Send + Sync>(
         runs.push((run, part));
         rest = tail;
     }
-    super::par_map(runs, |(run, part)| {
+    par_map(runs, |(run, part)| {
         let base = starts[run.start];
         let mut next: Vec<usize> = starts[run.clone()].iter().map(|s| s - base).collect();
         for (piece, keys) in pieces.iter().zip(&keys) {

@@ -11,8 +11,9 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::order::{Dated, Ranked, UNSEEN};
-use super::{CHUNK, Run, Usage, par_map, record_env, rejection, spans};
+use super::{CHUNK, Run, Usage, record_env, rejection, spans};
 use crate::expr::EvalError;
+use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
 use crate::value::Value;
 

@@ -50,6 +50,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -65,9 +66,12 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 
+use rustc_hash::FxHashMap;
+
 use super::builder::{Builder, Interner, Key};
 use super::typing::{self, Raw, quoted};
 use super::{InputError, ReadOptions};
+use crate::parallel::{par_map, threads};
 use crate::record::{Record, Rejected};
 use crate::schema::FieldType;
 use crate::value::Value;
@@ -97,7 +101,99 @@ pub(crate) struct Interned {
     kinds: Interner,
 }
 
+/// Reads a table's batches, rows numbered from 1: a run of consecutive batches per
+/// thread, each with its own [`Interned`], then every member and kind given one `Arc`
+/// across runs, so that the records are those one sequential read makes. A batch that
+/// cannot be read stops there, as a sequential read would: the records of the batches
+/// before it are kept, and its error returned.
+pub(crate) fn read_batches(
+    batches: &[RecordBatch],
+    options: &ReadOptions<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<(), InputError> {
+    let mut firsts = Vec::with_capacity(batches.len());
+    let mut rows = 0u64;
+    for batch in batches {
+        firsts.push(rows);
+        rows += batch.num_rows() as u64;
+    }
+    // Runs of about as many rows, one per thread.
+    let per_run = rows.div_ceil(threads() as u64).max(1);
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, &first) in firsts.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if first - firsts[run.start] < per_run => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    let parts = par_map(runs, |run| {
+        let mut part = Part::default();
+        for i in run {
+            let read = part.interned.read_batch(
+                &batches[i],
+                options,
+                firsts[i],
+                &mut part.records,
+                &mut part.rejected,
+            );
+            if let Err(error) = read {
+                part.error = Some(error);
+                break;
+            }
+        }
+        part
+    });
+    let mut canonical = Interned::default();
+    for (k, mut part) in parts.into_iter().enumerate() {
+        if k == 0 {
+            canonical = part.interned;
+        } else {
+            canonical.adopt(&mut part.records);
+        }
+        records.append(&mut part.records);
+        rejected.append(&mut part.rejected);
+        if let Some(error) = part.error {
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+/// What one run of batches read.
+#[derive(Default)]
+struct Part {
+    interned: Interned,
+    records: Vec<Record>,
+    rejected: Vec<Rejected>,
+    error: Option<InputError>,
+}
+
 impl Interned {
+    /// Makes `records`, read with another [`Interned`], share this one's members and
+    /// kinds, adopting those it has not seen.
+    fn adopt(&mut self, records: &mut [Record]) {
+        // By the address of each `Arc` met (kept alive here, so that no address is
+        // reused while the map holds it): its replacement.
+        let mut members: FxHashMap<usize, (Arc<str>, Arc<str>)> = FxHashMap::default();
+        let mut kinds: FxHashMap<usize, (Arc<str>, Arc<str>)> = FxHashMap::default();
+        let address = |shared: &Arc<str>| Arc::as_ptr(shared) as *const u8 as usize;
+        for record in records {
+            let (_, member) = members
+                .entry(address(&record.member))
+                .or_insert_with(|| (record.member.clone(), self.members.adopt(&record.member)));
+            if !Arc::ptr_eq(member, &record.member) {
+                record.member = member.clone();
+            }
+            let (_, kind) = kinds
+                .entry(address(&record.kind))
+                .or_insert_with(|| (record.kind.clone(), self.kinds.adopt(&record.kind)));
+            if !Arc::ptr_eq(kind, &record.kind) {
+                record.kind = kind.clone();
+            }
+        }
+    }
+
     /// [`read_batch`], interning members and kinds with the batches before.
     pub(crate) fn read_batch(
         &mut self,
@@ -900,5 +996,69 @@ mod tests {
         assert!(Arc::ptr_eq(&ok[1].member, &ok[2].member) && Arc::ptr_eq(&ok[2].member, &ok[3].member));
         assert!(ok.iter().all(|r| Arc::ptr_eq(&r.kind, &ok[0].kind)));
         assert_eq!(ok.iter().map(|r| r.position).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    #[cfg(feature = "parallel")]
+    fn batches_read_in_parallel_are_those_read_one_by_one() {
+        let (schema, tz) = (schema(), shanghai());
+        let options = ReadOptions::new(&schema, &tz);
+        let column = |v: Vec<&str>| Arc::new(StringArray::from(v)) as ArrayRef;
+        let batch = |members: Vec<&str>, date: &str| {
+            let n = members.len();
+            RecordBatch::try_from_iter([
+                ("member", column(members)),
+                ("kind", column(vec!["study"; n])),
+                ("date", column(vec![date; n])),
+            ])
+            .expect("batch")
+        };
+        let batches: Vec<RecordBatch> = (0..40)
+            .map(|i| {
+                batch(
+                    vec!["m1", "m2", "m3"][..1 + i % 3].to_vec(),
+                    if i == 7 { "" } else { "2026-03-14" },
+                )
+            })
+            .collect();
+        let (mut one_by_one, mut rejected_one_by_one) = (Vec::new(), Vec::new());
+        let mut interned = Interned::default();
+        let mut first = 0;
+        for batch in &batches {
+            interned
+                .read_batch(batch, &options, first, &mut one_by_one, &mut rejected_one_by_one)
+                .expect("read");
+            first += batch.num_rows() as u64;
+        }
+        for threads in [1, 2, 3, 8] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            let (mut records, mut rejected) = (Vec::new(), Vec::new());
+            pool.install(|| read_batches(&batches, &options, &mut records, &mut rejected))
+                .expect("read");
+            assert_eq!(records, one_by_one, "{threads} threads");
+            assert_eq!(rejected, rejected_one_by_one, "{threads} threads");
+            assert_eq!(rejected.len(), 2, "batch 8's rows have an empty date");
+            // Each member one `Arc` whichever run read it.
+            for record in &records {
+                let first = records
+                    .iter()
+                    .find(|r| r.member == record.member)
+                    .expect("itself");
+                assert!(Arc::ptr_eq(&first.member, &record.member) && Arc::ptr_eq(&first.kind, &record.kind));
+            }
+        }
+        // A batch that cannot be read stops the reading there, the batches before it kept.
+        let mut broken = batches[..5].to_vec();
+        broken.insert(
+            3,
+            RecordBatch::try_from_iter([("member", column(vec!["m9"]))]).expect("batch"),
+        );
+        let (mut records, mut rejected) = (Vec::new(), Vec::new());
+        let error = read_batches(&broken, &options, &mut records, &mut rejected).expect_err("no kind column");
+        assert!(error.to_string().contains("no `kind` column"), "{error}");
+        assert_eq!(records.len(), 1 + 2 + 3);
     }
 }

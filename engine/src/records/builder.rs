@@ -302,6 +302,20 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
+    /// The `Arc` this interner holds for `shared`'s text, `shared` itself if none.
+    pub(crate) fn adopt(&mut self, shared: &Arc<str>) -> Arc<str> {
+        match self.set.get(shared) {
+            Some(held) => held.clone(),
+            None => {
+                if self.set.len() >= INTERNED {
+                    self.set.clear();
+                }
+                self.set.insert(shared.clone());
+                shared.clone()
+            }
+        }
+    }
+
     pub(crate) fn get(&mut self, text: &str) -> Arc<str> {
         if let Some(last) = &self.last
             && **last == *text

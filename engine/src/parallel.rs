@@ -1,0 +1,29 @@
+//! Work spread over the cores, in one place: rayon when the `parallel` feature is on
+//! (the default), plain iteration without it and on WebAssembly, which has one
+//! thread. Results always come back in the order of the inputs, so output does not
+//! depend on the number of threads.
+
+/// How many threads [`par_map`] uses.
+pub(crate) fn threads() -> usize {
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        rayon::current_num_threads()
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    {
+        1
+    }
+}
+
+/// `items` mapped by `f` in order, in parallel when the `parallel` feature is on.
+pub(crate) fn par_map<I: Send, O: Send>(items: Vec<I>, f: impl Fn(I) -> O + Sync + Send) -> Vec<O> {
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    {
+        items.into_iter().map(f).collect()
+    }
+}
