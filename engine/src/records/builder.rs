@@ -303,6 +303,7 @@ pub(crate) struct Interner {
 
 impl Interner {
     /// The `Arc` this interner holds for `shared`'s text, `shared` itself if none.
+    #[cfg(feature = "arrow")]
     pub(crate) fn adopt(&mut self, shared: &Arc<str>) -> Arc<str> {
         match self.set.get(shared) {
             Some(held) => held.clone(),
