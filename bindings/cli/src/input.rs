@@ -51,19 +51,8 @@ pub fn format_of(path: &Path, stdin_format: &str) -> Result<Format, String> {
 pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, String> {
     let source = read_text(path)?;
     let name = path.display().to_string();
-    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let include = move |relative: &str| -> Result<String, String> {
-        let rel = Path::new(relative);
-        if rel.is_absolute()
-            || rel
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir))
-        {
-            return Err("scripts are read only from the rulebook's own folder".to_owned());
-        }
-        std::fs::read_to_string(folder.join(rel)).map_err(|e| e.to_string())
-    };
-    match merit::Rulebook::from_yaml_with_includes(&source, &name, &include) {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    match merit::Rulebook::from_yaml_in_folder(&source, &name, folder) {
         Ok(book) => Ok(Some(book)),
         Err(error) => {
             eprint!("{}", error.render(color));

@@ -1,6 +1,6 @@
 //! `merit.Rulebook`: loading, checking and scoring.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use merit::calendar::Per;
@@ -160,6 +160,16 @@ fn members_input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
     Ok(Input::Bytes(bytes, Format::Jsonl, "<members>".to_owned()))
 }
 
+impl PyRulebook {
+    /// A loaded rulebook, or its diagnostics as a `RulebookError`.
+    fn loaded(py: Python<'_>, loaded: Result<Rulebook, merit::RulebookError>) -> PyResult<PyRulebook> {
+        match loaded {
+            Ok(book) => Ok(PyRulebook { book: Arc::new(book) }),
+            Err(error) => Err(error::rulebook(py, &error)),
+        }
+    }
+}
+
 #[pymethods]
 impl PyRulebook {
     /// Loads a rulebook from a YAML file.
@@ -179,7 +189,10 @@ impl PyRulebook {
                 ),
             )
         })?;
-        PyRulebook::from_yaml(py, &text, &path.display().to_string())
+        let name = path.display().to_string();
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let loaded = py.detach(|| guard(|| Ok(Rulebook::from_yaml_in_folder(&text, &name, folder))));
+        PyRulebook::loaded(py, loaded.map_err(|f| f.into_py(py))?)
     }
 
     /// Loads a rulebook from YAML text; ``name`` is how diagnostics refer to it.
@@ -193,10 +206,7 @@ impl PyRulebook {
     #[pyo3(signature = (text, name = "<string>"))]
     fn from_yaml(py: Python<'_>, text: &str, name: &str) -> PyResult<PyRulebook> {
         let loaded = py.detach(|| guard(|| Ok(Rulebook::from_yaml(text, name))));
-        match loaded.map_err(|f| f.into_py(py))? {
-            Ok(book) => Ok(PyRulebook { book: Arc::new(book) }),
-            Err(error) => Err(error::rulebook(py, &error)),
-        }
+        PyRulebook::loaded(py, loaded.map_err(|f| f.into_py(py))?)
     }
 
     /// The rulebook's warnings (a loaded rulebook has no errors), as

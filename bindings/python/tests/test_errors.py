@@ -116,3 +116,23 @@ def test_a_panic_in_the_engine_is_an_internal_error(tmp_path: Path):
     # The interpreter and the binding still work afterwards.
     ok = merit.Rulebook.from_yaml("merit: 1\nid: fine\nrules:\n  - { id: a, points: 1 }\n")
     assert str(ok.score(data).totals["m"]) == "1"
+
+
+def test_load_reads_script_files_from_the_rulebooks_folder_only(tmp_path: Path):
+    (tmp_path / "mentoring.rhai").write_text(
+        'let n = records.filter(|r| r.kind == "mentoring").len();\n'
+        'if n >= 2 { award(10, `mentored ${n} residents`); }\n'
+    )
+    book = tmp_path / "book.yaml"
+    rule = "merit: 1\nrules:\n  - id: mentor-bonus\n    per: month\n    script_file: {}\n"
+    book.write_text(rule.format("mentoring.rhai"))
+    records = [
+        {"member": "m1", "kind": "mentoring", "date": "2026-03-02"},
+        {"member": "m1", "kind": "mentoring", "date": "2026-03-09"},
+    ]
+    report = merit.Rulebook.load(book).score(records)
+    assert report.totals == {"m1": 10}
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "book.yaml").write_text(rule.format("../mentoring.rhai"))
+    with pytest.raises(merit.RulebookError, match="only from the rulebook's own folder"):
+        merit.Rulebook.load(tmp_path / "inner" / "book.yaml")
