@@ -134,6 +134,7 @@ pub(super) fn score_member<'a>(
         .iter()
         .map(|s| &records[s.record as usize])
         .collect();
+    super::warm(member_records.iter().copied());
     let mut awards: Vec<Award> = Vec::with_capacity(input.hits.len() + input.seeded.len());
     let mut groups: Vec<GroupDetail<'a>> = Vec::new();
     let mut withheld: Vec<(usize, Decimal)> = Vec::new();
