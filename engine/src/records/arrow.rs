@@ -203,55 +203,44 @@ impl Interned {
         records: &mut Vec<Record>,
         rejected: &mut Vec<Rejected>,
     ) -> Result<(), InputError> {
-        read(batch, options, first_position, self, records, rejected)
-    }
-}
-
-fn read(
-    batch: &RecordBatch,
-    options: &ReadOptions<'_>,
-    first_position: u64,
-    interned: &mut Interned,
-    records: &mut Vec<Record>,
-    rejected: &mut Vec<Rejected>,
-) -> Result<(), InputError> {
-    let builder = Builder::new(options);
-    let schema = batch.schema_ref();
-    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    let mut keyed: Vec<(Key, usize)> = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        if let Some(first) = names[..i].iter().position(|n| n == name) {
-            return Err(InputError::new(format!(
-                "column `{name}` appears twice (columns {} and {})",
-                first + 1,
-                i + 1
-            )));
+        let builder = Builder::new(options);
+        let schema = batch.schema_ref();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let mut keyed: Vec<(Key, usize)> = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            if let Some(first) = names[..i].iter().position(|n| n == name) {
+                return Err(InputError::new(format!(
+                    "column `{name}` appears twice (columns {} and {})",
+                    first + 1,
+                    i + 1
+                )));
+            }
+            if let Some(key) = builder.key(name) {
+                keyed.push((key, i));
+            }
         }
-        if let Some(key) = builder.key(name) {
-            keyed.push((key, i));
-        }
-    }
-    for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
-        if !keyed.iter().any(|(k, _)| *k == key) {
-            let found: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            return Err(InputError::new(format!(
-                "the table has no `{required}` column (a table of records needs columns named \
+        for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
+            if !keyed.iter().any(|(k, _)| *k == key) {
+                let found: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                return Err(InputError::new(format!(
+                    "the table has no `{required}` column (a table of records needs columns named \
                  `member`, `kind` and `date`; found {})",
-                found.join(", ")
-            )));
+                    found.join(", ")
+                )));
+            }
         }
-    }
 
-    let rows = batch.num_rows();
-    let mut state = Rows::new(rows, options.schema.fields.len());
-    // The id first, so that a rejected row is reported with it.
-    keyed.sort_by_key(|(key, _)| *key != Key::Id);
-    for &(key, index) in &keyed {
-        let column = Column::new(batch.column(index).as_ref());
-        state.read(key, &column, options, interned);
+        let rows = batch.num_rows();
+        let mut state = Rows::new(rows, options.schema.fields.len());
+        // The id first, so that a rejected row is reported with it.
+        keyed.sort_by_key(|(key, _)| *key != Key::Id);
+        for &(key, index) in &keyed {
+            let column = Column::new(batch.column(index).as_ref());
+            state.read(key, &column, options, self);
+        }
+        state.finish(options, first_position, records, rejected);
+        Ok(())
     }
-    state.finish(options, first_position, records, rejected);
-    Ok(())
 }
 
 /// A float as its shortest round-trip text, as Python's `repr` writes it (`0.1`,
