@@ -22,6 +22,14 @@ fn an_evaluation_writes_the_json_of_its_report() {
             "{}",
             dir.display()
         );
+        let mut compact = Vec::new();
+        stream::write_compact_json(&mut compact, &mut evaluation.stream()).expect("writes to memory");
+        assert_eq!(
+            String::from_utf8(compact).expect("UTF-8"),
+            serde_json::to_string(&evaluation.report()).expect("serializes"),
+            "{}",
+            dir.display()
+        );
     }
 }
 

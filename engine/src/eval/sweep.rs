@@ -95,7 +95,7 @@ fn sweep_chunk(
 ) -> Chunk {
     let book = run.book;
     let start = range.start;
-    let mut swept = Chunk {
+    let mut chunk = Chunk {
         hits: Vec::new(),
         used: vec![false; range.len()],
         unmatched: 0,
@@ -105,7 +105,7 @@ fn sweep_chunk(
     // run of records of one member.
     let reads_attrs = run.profiles.is_some() && !book.member_attrs.is_empty();
     let mut attrs: (Option<u32>, Vec<Value>) = (None, Vec::new());
-    let mut slow = |i: usize, rule: usize, swept: &mut Chunk| {
+    let mut slow = |i: usize, rule: usize, chunk: &mut Chunk| {
         let record = &records[i];
         let rank = ranked.rank[i];
         if reads_attrs && attrs.0 != Some(rank) {
@@ -113,7 +113,7 @@ fn sweep_chunk(
         }
         let env = record_env(book, record, &attrs.1, run.dates);
         let outcome = book.rules[rule].kind.record_points(&env);
-        swept.record(run, record, i, start, rule, outcome);
+        chunk.record(run, record, i, start, rule, outcome);
     };
     let seen: Vec<usize> = range.filter(|&i| ranked.rank[i] != UNSEEN).collect();
     let (mut points, mut unfit) = (Vec::with_capacity(BATCH), vec![false; BATCH]);
@@ -129,20 +129,20 @@ fn sweep_chunk(
                     continue;
                 }
                 if fast && !unfit[k] {
-                    swept.record(run, &records[i], i, start, r, Ok(points[k]));
+                    chunk.record(run, &records[i], i, start, r, Ok(points[k]));
                 } else {
-                    slow(i, r, &mut swept);
+                    slow(i, r, &mut chunk);
                 }
             }
         }
         // Counted here, where the batch's records are at hand; a group rule or a
         // rating that uses one later takes it off ([`Usage::mark`]).
-        swept.unmatched += batch
+        chunk.unmatched += batch
             .iter()
-            .filter(|&&i| !swept.used[i - start] && run.dates.in_range(records[i].date))
+            .filter(|&&i| !chunk.used[i - start] && run.dates.in_range(records[i].date))
             .count() as u64;
     }
-    swept
+    chunk
 }
 
 impl Chunk {
