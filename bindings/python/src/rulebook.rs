@@ -172,7 +172,8 @@ impl PyRulebook {
 
 #[pymethods]
 impl PyRulebook {
-    /// Loads a rulebook from a YAML file.
+    /// Loads a rulebook from a YAML file. Its ``script_file:`` entries are read from
+    /// the rulebook's own folder (never from outside it), as the CLI reads them.
     ///
     /// Raises :class:`merit.RulebookError` (with every diagnostic) when it does not
     /// load, and ``OSError`` when the file cannot be read.
