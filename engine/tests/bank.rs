@@ -127,7 +127,7 @@ fn apply(bank: &mut Bank, book: &Rulebook, step: usize, op: &Op, earned: &mut Ve
                     &format!("r{step}"),
                 ),
             };
-            let summary = bank.post(book, &report).unwrap();
+            let summary = bank.post(book, &report, today(*day)).unwrap();
             if *again && !earned.is_empty() {
                 assert_eq!(summary.posted, 0, "posting the same award again changed the bank");
             }
@@ -200,7 +200,7 @@ fn run(ops: &[Op]) {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let mut memory = Bank::in_memory();
-    let mut sqlite = Bank::open(&path).unwrap();
+    let mut sqlite = Bank::create(&path).unwrap();
     let (mut earned_m, mut earned_s) = (Vec::new(), Vec::new());
     for (step, op) in ops.iter().enumerate() {
         let before = memory.balances().unwrap();
@@ -234,7 +234,7 @@ fn every_refusal_kind_is_reachable_in_a_short_sequence() {
     let book = Rulebook::from_yaml(BOOK, "deeds.yaml").unwrap();
     let mut bank = Bank::in_memory();
     let report = award_report(&book, "m1", Decimal::new(50, 1), day(0), "r1");
-    bank.post(&book, &report).unwrap();
+    bank.post(&book, &report, day(0)).unwrap();
     let short = bank.redeem("m1", &Redeem::Item("tea".into()), "a", day(1));
     assert!(short.is_ok());
     let short = bank
@@ -245,7 +245,7 @@ fn every_refusal_kind_is_reachable_in_a_short_sequence() {
     let plain = Rulebook::from_yaml("rules:\n  - { id: x, points: 1 }\n", "x.yaml").unwrap();
     let report = plain.score(&merit::Records::new(), None, &ScoreOptions::default());
     assert_eq!(
-        bank.post(&plain, &report).unwrap_err().kind,
+        bank.post(&plain, &report, day(0)).unwrap_err().kind,
         ErrorKind::NoSettings
     );
 }

@@ -29,9 +29,16 @@ pub struct BankArgs {
 
 #[derive(Args, Debug)]
 pub struct Db {
-    /// The bank file (SQLite; created if missing).
+    /// The bank file (SQLite). It must exist: only `bank init` (or `post --init`) creates one.
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct LangArg {
+    /// Language of statements: zh or en (default: the rulebook's).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -49,7 +56,15 @@ pub enum BankFormat {
 
 #[derive(Subcommand, Debug)]
 pub enum BankCommand {
-    /// Score records and post the credits of the awards `bank.earn` selects (idempotent).
+    /// Create a bank file, with a rulebook's bank settings when given.
+    Init {
+        #[command(flatten)]
+        db: Db,
+        /// The rulebook whose `bank:` settings (unit, expiry, catalog) the ledger keeps.
+        book: Option<PathBuf>,
+    },
+    /// Score records and make the ledger's credits equal the report's awards, per
+    /// member, rule and award date within the report's range (idempotent).
     Post {
         /// The rulebook (YAML) with a `bank:` section.
         book: PathBuf,
@@ -57,8 +72,34 @@ pub enum BankCommand {
         input: InputArgs,
         #[command(flatten)]
         db: Db,
+        /// Create the bank file if it does not exist.
+        #[arg(long)]
+        init: bool,
+        /// The day of posting: earnings and adjustments are booked on it (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<Date>,
         #[command(flatten)]
         output: Output,
+    },
+    /// List every award whose credits in the ledger differ from the report's,
+    /// without posting (exit 1 when any differ).
+    Reconcile {
+        book: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Record a change of bank settings (expiry, catalog) in effect from a date;
+    /// credits earned before keep the expiry they were earned under.
+    Settings {
+        book: PathBuf,
+        #[command(flatten)]
+        db: Db,
+        #[arg(long = "from", value_name = "DATE")]
+        from: Date,
     },
     /// Redeem a catalog item or an amount for a member (once per --key).
     Redeem {
@@ -144,6 +185,8 @@ pub enum BankCommand {
         #[arg(long, value_name = "DATE")]
         to: Option<Date>,
         #[command(flatten)]
+        lang: LangArg,
+        #[command(flatten)]
         output: Output,
     },
     /// Check every invariant of the ledger (exit 1 if one is broken).
@@ -207,7 +250,7 @@ fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
     if let Some(path) = book {
         let book = load_book(path, color)?;
         match book.bank {
-            Some(settings) => bank.use_settings(settings),
+            Some(settings) => bank.use_settings(settings)?,
             None => {
                 return Err(Failure::Usage(format!(
                     "{} has no `bank:` section",
@@ -221,12 +264,45 @@ fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
 
 fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
     match command {
+        BankCommand::Init { db, book } => {
+            let existed = db.db.exists();
+            let mut bank = Bank::create(&db.db)?;
+            if let Some(path) = book {
+                let settings = bank_settings(path, color)?;
+                if bank.settings().is_none() {
+                    bank.record_settings(settings, today())?;
+                } else {
+                    bank.use_settings(settings)?;
+                }
+            }
+            let what = if existed { "exists" } else { "created" };
+            print(&format!("{}: bank {what}\n", db.db.display()))
+        }
         BankCommand::Post {
             book,
             input,
             db,
+            init,
+            date,
             output,
-        } => post(book, input, db, output.format, color),
+        } => post(book, input, db, *init, date.unwrap_or_else(today), output.format, color),
+        BankCommand::Reconcile {
+            book,
+            input,
+            db,
+            output,
+        } => reconcile(book, input, db, output.format, color),
+        BankCommand::Settings { book, db, from } => {
+            let settings = bank_settings(book, color)?;
+            let mut bank = Bank::open(&db.db)?;
+            let before = bank.settings().cloned();
+            bank.record_settings(settings.clone(), *from)?;
+            let changes = before
+                .map(|b| merit::bank::history::differences(&b, &settings))
+                .unwrap_or_default();
+            let what = if changes.is_empty() { "no change".to_owned() } else { changes.join("; ") };
+            print(&format!("bank settings from {from}: {what}\n"))
+        }
         BankCommand::Redeem {
             db,
             member,
@@ -342,38 +418,67 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             member,
             from,
             to,
+            lang,
             output,
         } => {
             let mut bank = open(db, None, color)?;
+            bank.lang = lang_arg(lang)?;
             let statement = bank.statement(member, *from, *to)?;
             let text = match output.format {
                 BankFormat::Json => json(&statement),
                 BankFormat::Table => {
-                    let mut table = table(&["#", "date", "kind", "amount", "balance", "source"]);
+                    let zh = bank.statement_lang() == merit::explain::Lang::Zh;
+                    let header: &[&str] = if zh {
+                        &["#", "日期", "所得日", "类型", "金额", "余额", "来源"]
+                    } else {
+                        &["#", "date", "earned", "kind", "amount", "balance", "source"]
+                    };
+                    let mut table = table(header);
                     for m in &statement.movements {
                         let mut source = m.description.clone();
                         if let Some(by) = m.reversed_by {
-                            source.push_str(&format!(" (reversed by #{by})"));
+                            source.push_str(&if zh { format!("（已由 #{by} 冲正）") } else { format!(" (reversed by #{by})") });
+                        }
+                        if !m.owed.is_zero() {
+                            source.push_str(&if zh { format!("；欠款 {:+}", m.owed) } else { format!("; owed {:+}", m.owed) });
                         }
                         table.add_row(vec![
                             m.txn.to_string(),
                             m.date.to_string(),
+                            m.earned.map(|d| d.to_string()).unwrap_or_default(),
                             m.kind.to_owned(),
                             m.amount.to_string(),
                             m.balance.to_string(),
                             source,
                         ]);
                     }
-                    right_align(&mut table, 3);
                     right_align(&mut table, 4);
+                    right_align(&mut table, 5);
                     let span = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
-                    format!(
-                        "{member}, {} .. {}: opening balance {}\n{table}\nclosing balance {}\n",
-                        span(statement.from),
-                        span(statement.to),
-                        statement.opening,
-                        statement.closing
-                    )
+                    let owed = if statement.owed.is_zero() {
+                        String::new()
+                    } else if zh {
+                        format!("；欠款 {}（以后所得先还）", statement.owed)
+                    } else {
+                        format!("; owed {} (repaid first from later earnings)", statement.owed)
+                    };
+                    if zh {
+                        format!(
+                            "{member}，{} 至 {}：期初余额 {}\n{table}\n期末余额 {}{owed}\n",
+                            span(statement.from),
+                            span(statement.to),
+                            statement.opening,
+                            statement.closing
+                        )
+                    } else {
+                        format!(
+                            "{member}, {} .. {}: opening balance {}\n{table}\nclosing balance {}{owed}\n",
+                            span(statement.from),
+                            span(statement.to),
+                            statement.opening,
+                            statement.closing
+                        )
+                    }
                 }
             };
             print(&text)
@@ -409,13 +514,28 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
     }
 }
 
-fn post(
-    book_path: &Path,
-    input: &InputArgs,
-    db: &Db,
-    format: BankFormat,
-    color: bool,
-) -> Result<Outcome, Failure> {
+/// Loads a rulebook's `bank:` settings, with its language.
+fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, Failure> {
+    let book = load_book(path, color)?;
+    let lang = merit::explain::Lang::for_book(&book);
+    let mut settings = book
+        .bank
+        .ok_or_else(|| Failure::Usage(format!("{} has no `bank:` section", path.display())))?;
+    settings.lang = Some(if lang == merit::explain::Lang::Zh { "zh" } else { "en" }.to_owned());
+    Ok(settings)
+}
+
+fn lang_arg(lang: &LangArg) -> Result<Option<merit::explain::Lang>, Failure> {
+    lang.lang
+        .as_deref()
+        .map(|l| {
+            merit::explain::Lang::parse(l).ok_or_else(|| Failure::Usage(format!("--lang: `{l}` is not zh or en")))
+        })
+        .transpose()
+}
+
+/// Loads the rulebook and scores the records for `post` and `reconcile`.
+fn score(book_path: &Path, input: &InputArgs, color: bool) -> Result<(Rulebook, merit::Report), Failure> {
     let book = load_book(book_path, color)?;
     if book.bank.is_none() {
         return Err(Failure::Usage(format!(
@@ -429,40 +549,89 @@ fn post(
         Failure::Printed
     })?;
     let report = book.score(&records, inputs.members.as_ref(), &inputs.options);
-    let mut bank = Bank::open(&db.db)?;
-    let summary = bank.post(&book, &report)?;
+    if !report.rejected.is_empty() {
+        eprintln!(
+            "{} record(s) rejected and not counted; `merit score --format json` lists them with the reason",
+            report.rejected.len()
+        );
+    }
+    Ok((book, report))
+}
+
+fn difference_line(d: &merit::bank::Difference) -> String {
+    let mut records = Vec::new();
+    if !d.added.is_empty() {
+        records.push(format!("added {}", d.added.join(", ")));
+    }
+    if !d.removed.is_empty() {
+        records.push(format!("removed {}", d.removed.join(", ")));
+    }
+    let records = if records.is_empty() { String::new() } else { format!(" [{}]", records.join("; ")) };
+    format!(
+        "{} {} {}: ledger {}, report {} ({}){records}",
+        d.member,
+        d.rule,
+        d.date,
+        d.held,
+        d.report,
+        d.why.join(", ")
+    )
+}
+
+fn post(
+    book_path: &Path,
+    input: &InputArgs,
+    db: &Db,
+    init: bool,
+    on: Date,
+    format: BankFormat,
+    color: bool,
+) -> Result<Outcome, Failure> {
+    let (book, report) = score(book_path, input, color)?;
+    let mut bank = if init { Bank::create(&db.db)? } else { Bank::open(&db.db)? };
+    let summary = bank.post(&book, &report, on)?;
     let text = match format {
         BankFormat::Json => json(&summary),
         BankFormat::Table => {
             let mut out = format!(
-                "posted {} earning(s), {} credits; {} already posted\n",
+                "posted {} earning(s) and adjustment(s), {} credits; {} already posted\n",
                 summary.posted, summary.credits, summary.already_posted
             );
             out.push_str(&format!(
                 "not posted: {} award(s) of rules bank.earn does not select, {} of 0 points or less, {} provisional\n",
                 summary.not_selected, summary.not_positive, summary.provisional
             ));
-            for c in &summary.conflicts {
-                out.push_str(&format!(
-                    "conflict: {} {} {}: #{} holds {}, the report now gives {} (reverse #{} to post the new figure)\n",
-                    c.member, c.rule, c.date, c.txn, c.stored, c.now, c.txn
-                ));
+            for d in &summary.adjustments {
+                out.push_str(&format!("adjusted: {}\n", difference_line(d)));
+            }
+            for r in &summary.refused {
+                out.push_str(&format!("refused: {r}\n"));
             }
             out
         }
     };
     print(&text)?;
-    if !report.rejected.is_empty() {
-        eprintln!(
-            "{} record(s) rejected and not posted; `merit score --format json` lists them with the reason",
-            report.rejected.len()
-        );
-    }
-    Ok(if report.rejected.is_empty() && summary.conflicts.is_empty() {
+    Ok(if report.rejected.is_empty() && summary.refused.is_empty() {
         Outcome::Ok
     } else {
         Outcome::DataErrors
     })
+}
+
+fn reconcile(book_path: &Path, input: &InputArgs, db: &Db, format: BankFormat, color: bool) -> Result<Outcome, Failure> {
+    let (book, report) = score(book_path, input, color)?;
+    let mut bank = Bank::open(&db.db)?;
+    let differences = bank.reconcile(&book, &report)?;
+    let text = match format {
+        BankFormat::Json => json(&differences),
+        BankFormat::Table => {
+            let mut out: String = differences.iter().map(|d| format!("{}\n", difference_line(d))).collect();
+            out.push_str(&format!("{} difference(s) between the ledger and the report\n", differences.len()));
+            out
+        }
+    };
+    print(&text)?;
+    Ok(if differences.is_empty() { Outcome::Ok } else { Outcome::DataErrors })
 }
 
 #[derive(Serialize)]

@@ -45,6 +45,9 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
         "examples/data/volunteer.jsonl",
         "--db",
         &db,
+        "--init",
+        "--date",
+        "2026-12-31",
         "--format",
         "json",
     ];
@@ -90,7 +93,8 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
     assert_eq!(replay["txn"]["id"], receipt["txn"]["id"]);
 
     let short = merit(&[
-        "bank", "redeem", "--db", &db, "--member", "m0001", "--amount", "500.5", "--key", "o2",
+        "bank", "redeem", "--db", &db, "--member", "m0001", "--amount", "500.5", "--key", "o2", "--date",
+        "2027-01-10",
     ]);
     assert_eq!(short.status.code(), Some(1));
     assert_eq!(
@@ -118,7 +122,7 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
         (Some("550.0"), Some("500.0"))
     );
     assert_eq!(statement["movements"][0]["source"]["item"], "rice-5kg");
-    let table = merit(&["bank", "statement", "m0001", "--db", &db, "--to", "2026-01-31"]);
+    let table = merit(&["bank", "statement", "m0001", "--db", &db, "--to", "2026-12-31"]);
     assert!(
         text(&table.stdout).contains("volunteer-hours: 60.0 points [v0000420]: min(hours=6, 8)"),
         "{}",
@@ -164,6 +168,7 @@ fn a_post_killed_midway_keeps_whole_transactions_and_completes_once() {
         records.to_str().unwrap(),
         "--db",
         db.to_str().unwrap(),
+        "--init",
         "--format",
         "json",
     ];
@@ -228,6 +233,7 @@ fn two_processes_redeeming_one_balance_never_overdraw() {
         records.to_str().unwrap(),
         "--db",
         &db,
+        "--init",
         "--format",
         "json",
     ]));

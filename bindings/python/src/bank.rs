@@ -82,10 +82,14 @@ impl PyBank {
 
 #[pymethods]
 impl PyBank {
-    /// Opens (or creates) a bank in an SQLite file.
+    /// Opens a bank in an SQLite file; a missing file is an error (code
+    /// ``no-bank``) unless ``create=True``.
     #[staticmethod]
-    fn open(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyBank> {
-        let bank = py.detach(|| Bank::open(&path)).map_err(|e| bank_error(py, &e))?;
+    #[pyo3(signature = (path, *, create = false))]
+    fn open(py: Python<'_>, path: std::path::PathBuf, create: bool) -> PyResult<PyBank> {
+        let bank = py
+            .detach(|| if create { Bank::create(&path) } else { Bank::open(&path) })
+            .map_err(|e| bank_error(py, &e))?;
         Ok(PyBank {
             bank: Mutex::new(bank),
         })
@@ -99,14 +103,18 @@ impl PyBank {
         }
     }
 
-    /// Posts the credits of a report's awards from the rules the rulebook's
-    /// ``bank.earn`` selects; posting the same awards again changes nothing.
+    /// Makes the ledger's credits from the rulebook equal the report's awards (per
+    /// member, rule and award date, within the report's range), booked on ``date``
+    /// (default today); posting the same report again changes nothing.
+    #[pyo3(signature = (book, report, *, date = None))]
     fn post<'py>(
         &self,
         py: Python<'py>,
         book: &PyRulebook,
         report: &PyReport,
+        date: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let on = today(py, date, "date")?;
         let (book, report) = (std::sync::Arc::clone(&book.book), report.report());
         if book.bank.is_none() {
             return Err(argument(
@@ -114,12 +122,14 @@ impl PyBank {
                 format!("rulebook `{}` has no `bank:` section", book.id),
             ));
         }
-        self.run(py, move |bank| {
-            if let Some(settings) = &book.bank {
-                bank.use_settings(settings.clone());
-            }
-            bank.post(&book, &report)
-        })
+        self.run(py, move |bank| bank.post(&book, &report, on))
+    }
+
+    /// Every award whose credits in the ledger differ from the report's; nothing
+    /// is posted.
+    fn reconcile<'py>(&self, py: Python<'py>, book: &PyRulebook, report: &PyReport) -> PyResult<Bound<'py, PyAny>> {
+        let (book, report) = (std::sync::Arc::clone(&book.book), report.report());
+        self.run(py, move |bank| bank.reconcile(&book, &report))
     }
 
     /// Redeems a catalog ``item`` or an ``amount`` once per ``key``; refused (a

@@ -145,22 +145,40 @@ impl Bank {
         }
     }
 
-    /// Posts the credits of `report`'s awards that `book`'s `bank.earn` selects.
+    /// Makes the bank's credits equal `report`'s awards that `book`'s `bank.earn`
+    /// selects, booked on `date` (`YYYY-MM-DD`; default: the report's last day).
     #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
     pub fn post(
         &mut self,
         book: &Rulebook,
         #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+        date: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let settings = book
-            .book
-            .bank
-            .clone()
-            .ok_or_else(|| Error::Argument("the rulebook has no `bank:` section".into()))?;
         let report: merit::Report = serde_wasm_bindgen::from_value(report).map_err(Error::from)?;
-        self.bank.use_settings(settings);
-        let summary = self.bank.post(&book.book, &report).map_err(bank_error)?;
+        // Booked on the day given, else the report's last day.
+        let on = match date {
+            Some(date) => date
+                .parse()
+                .map_err(|_| Error::Argument(format!("date: `{date}` is not a date")))?,
+            None => report
+                .range
+                .to
+                .ok_or_else(|| Error::Argument("give the posting date: the report has no range".into()))?,
+        };
+        let summary = self.bank.post(&book.book, &report, on).map_err(bank_error)?;
         Ok(convert::to_js(&summary)?)
+    }
+
+    /// Every award whose credits in the bank differ from `report`'s; nothing is posted.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>[]")]
+    pub fn reconcile(
+        &mut self,
+        book: &Rulebook,
+        #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let report: merit::Report = serde_wasm_bindgen::from_value(report).map_err(Error::from)?;
+        let differences = self.bank.reconcile(&book.book, &report).map_err(bank_error)?;
+        Ok(convert::to_js(&differences)?)
     }
 
     /// Redeems a catalog item (or an amount, as a decimal string) on `date`, once per `key`.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::error::BankError;
 use super::model::{Account, Source, Txn, decimal_text};
 use super::store::{Journal, MemoryStore};
+use crate::explain::Lang;
 
 /// A member's movements between two dates, with the balances around them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,6 +25,10 @@ pub struct Statement {
     /// `opening` plus every movement.
     #[serde(with = "decimal_text")]
     pub closing: Decimal,
+    /// What the member owes at the end (credits taken back beyond its balance,
+    /// repaid first from later earnings).
+    #[serde(with = "decimal_text")]
+    pub owed: Decimal,
 }
 
 /// One transaction as a member's statement shows it.
@@ -38,6 +43,12 @@ pub struct Movement {
     /// The balance after it, in statement order.
     #[serde(with = "decimal_text")]
     pub balance: Decimal,
+    /// For earnings and adjustments: the award's date, the day the credits were
+    /// earned (the movement's `date` is the day it was booked).
+    pub earned: Option<Date>,
+    /// What it added to the member's debt (negative: repaid).
+    #[serde(with = "decimal_text")]
+    pub owed: Decimal,
     /// The other side(s): `issuance`, `member:m2`, `redemptions:grain-shop`, …
     pub counterparts: Vec<Account>,
     /// Where it came from: award rule, records and explanation; item; transfer.
@@ -55,8 +66,11 @@ pub fn statement(
     member: &str,
     from: Option<Date>,
     to: Option<Date>,
+    lang: Lang,
 ) -> Result<Statement, BankError> {
     let account = Account::member(member);
+    let owed_account = Account::Owed(member.to_owned());
+    let mut owed = Decimal::ZERO;
     let mut txns = journal.member_txns(member)?;
     txns.sort_by_key(|t| (t.date, t.id));
     let mut opening = Decimal::ZERO;
@@ -64,6 +78,10 @@ pub fn statement(
     let mut balance = Decimal::ZERO;
     for txn in txns {
         let amount = txn.amount_for(&account);
+        let debt = -txn.amount_for(&owed_account);
+        if to.is_none_or(|to| txn.date <= to) {
+            owed += debt;
+        }
         if from.is_some_and(|from| txn.date < from) {
             opening += amount;
             balance = opening;
@@ -78,15 +96,18 @@ pub fn statement(
             _ => None,
         };
         let description = match &reverses {
-            Some(original) => format!("{} ({})", txn.source.describe(), original.describe()),
-            None => txn.source.describe(),
+            Some(original) => format!("{} ({})", txn.source.describe_in(lang), original.describe_in(lang)),
+            None => txn.source.describe_in(lang),
         };
+        let earned = txn.award().filter(|_| matches!(txn.source, Source::Earn { .. })).map(|(key, _)| key.date);
         movements.push(Movement {
             txn: txn.id,
             date: txn.date,
             kind: txn.source.kind(),
             amount,
             balance,
+            earned,
+            owed: debt,
             counterparts: txn.counterparts(&account).into_iter().cloned().collect(),
             reversed_by: journal.reversal_of(txn.id)?,
             reverses,
@@ -100,6 +121,7 @@ pub fn statement(
         to,
         opening,
         closing: balance,
+        owed,
         movements,
     })
 }
@@ -168,6 +190,11 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
         *lots_by_member.entry(lot.member.clone()).or_default() += lot.remaining;
     }
     for (account, balance) in &stored {
+        if let Account::Owed(member) = account
+            && *balance > Decimal::ZERO
+        {
+            problems.push(format!("owed:{member} is positive: {balance} (a debt is negative)"));
+        }
         if let Some(member) = account.member_id() {
             report.members += 1;
             report.outstanding += *balance;
@@ -234,6 +261,26 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
             stored_open.len(),
             replayed_open.len()
         ));
+    }
+    // The credits held per award must be what the journal's earnings, adjustments
+    // and reversals sum to.
+    let mut wrong_awards = 0;
+    for (key, held) in replay.all_awards() {
+        let stored = journal.award(key)?;
+        if stored.as_ref().map(|h| h.credits) != Some(held.credits) {
+            wrong_awards += 1;
+            if wrong_awards <= 10 {
+                problems.push(format!(
+                    "award {} {} {} of `{}` is stored as {}; replaying the journal gives {}",
+                    key.member,
+                    key.rule,
+                    key.date,
+                    key.book,
+                    stored.map(|h| h.credits.to_string()).unwrap_or_else(|| "nothing".into()),
+                    held.credits
+                ));
+            }
+        }
     }
     Ok(report)
 }

@@ -29,6 +29,18 @@ pub enum ErrorKind {
     NoSettings,
     /// The report was not made with this rulebook.
     WrongRulebook,
+    /// No member of this id has an account (the message suggests a close one).
+    UnknownMember,
+    /// A rulebook's bank settings differ from those the ledger keeps.
+    SettingsDiffer,
+    /// The date is before the member's latest movement.
+    Backdated,
+    /// There is no bank at the path given (only `bank init` creates one).
+    NoBank,
+    /// The bank file failed SQLite's check or the ledger's invariants: no writes.
+    Damaged,
+    /// The bank file is read-only.
+    ReadOnly,
     /// The store failed (disk, lock timeout, a database that is not a merit bank).
     Storage,
 }
@@ -45,13 +57,19 @@ impl ErrorKind {
             ErrorKind::InvalidAmount => "invalid-amount",
             ErrorKind::NoSettings => "no-settings",
             ErrorKind::WrongRulebook => "wrong-rulebook",
+            ErrorKind::UnknownMember => "unknown-member",
+            ErrorKind::SettingsDiffer => "settings-differ",
+            ErrorKind::Backdated => "backdated",
+            ErrorKind::NoBank => "no-bank",
+            ErrorKind::Damaged => "damaged",
+            ErrorKind::ReadOnly => "read-only",
             ErrorKind::Storage => "storage",
         }
     }
 
     /// Whether the bank refused a valid request (as opposed to a broken store).
     pub fn is_refusal(self) -> bool {
-        self != ErrorKind::Storage
+        !matches!(self, ErrorKind::Storage | ErrorKind::Damaged)
     }
 }
 

@@ -10,7 +10,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::error::{BankError, ErrorKind};
-use super::model::{Account, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn};
+use super::history::History;
+use super::model::{Account, AwardKey, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn};
 use super::settings::BankSettings;
 use super::store::Journal;
 
@@ -58,6 +59,18 @@ impl Lots {
         member: &str,
         amount: Decimal,
     ) -> Result<Taken, BankError> {
+        self.take_preferring(journal, member, amount, None)
+    }
+
+    /// As [`Lots::take_fifo`], drawing first on lots earned on `prefer` (an award's
+    /// own credits, when the report takes them back).
+    fn take_preferring(
+        &mut self,
+        journal: &mut dyn Journal,
+        member: &str,
+        amount: Decimal,
+        prefer: Option<Date>,
+    ) -> Result<Taken, BankError> {
         self.load_member(journal, member)?;
         let mut open: Vec<&mut Lot> = self
             .loaded
@@ -65,7 +78,7 @@ impl Lots {
             .map(|(lot, _)| lot)
             .filter(|l| l.member == member && l.remaining > Decimal::ZERO)
             .collect();
-        open.sort_by_key(|l| (l.earned, l.id));
+        open.sort_by_key(|l| (Some(l.earned) != prefer, l.earned, l.id));
         let mut left = amount;
         let mut taken = Vec::new();
         for lot in open {
@@ -98,12 +111,33 @@ impl Lots {
     }
 }
 
+/// The largest amount of credits one operation may carry: a thousand trillion. Far
+/// above any scheme's figures, and far enough below [`Decimal::MAX`] that no sum the
+/// bank keeps (a balance, the issuance account) can overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0); // 10^15
+
+/// `balance + amount`, or a refusal when the sum would not fit.
+pub fn checked_sum(balance: Decimal, amount: Decimal, account: &Account) -> Result<Decimal, BankError> {
+    balance.checked_add(amount).ok_or_else(|| {
+        BankError::new(
+            ErrorKind::InvalidAmount,
+            format!("{amount} would overflow the balance of {account} ({balance})"),
+        )
+    })
+}
+
 /// Checks that an amount is a positive number of credits with at most the unit's places.
 pub fn check_amount(amount: Decimal, settings: Option<&BankSettings>) -> Result<Decimal, BankError> {
     if amount <= Decimal::ZERO {
         return Err(BankError::new(
             ErrorKind::InvalidAmount,
             format!("the amount must be more than 0, found {amount}"),
+        ));
+    }
+    if amount > MAX_AMOUNT {
+        return Err(BankError::new(
+            ErrorKind::InvalidAmount,
+            format!("{amount} is more credits than one operation may carry ({MAX_AMOUNT})"),
         ));
     }
     if let Some(settings) = settings
@@ -120,10 +154,14 @@ pub fn check_amount(amount: Decimal, settings: Option<&BankSettings>) -> Result<
     Ok(scaled(amount, settings))
 }
 
-/// An amount with exactly the credits' places (`50` → `50.0` with one decimal).
+/// An amount with the credits' places (`50` → `50.0` with one decimal). Never
+/// rounds: an amount with more places than the unit (from a ledger kept under other
+/// settings) is shown as it is, so a true 0.8 never reads as 1.
 pub fn scaled(amount: Decimal, settings: Option<&BankSettings>) -> Decimal {
     let mut amount = amount.normalize();
-    if let Some(settings) = settings {
+    if let Some(settings) = settings
+        && amount.scale() < settings.decimals
+    {
         amount.rescale(settings.decimals);
     }
     amount
@@ -143,19 +181,60 @@ fn refuse_short(member: &str, balance: Decimal, amount: Decimal, what: &str) -> 
 /// expiry transaction, if any credits expired.
 pub fn expire_member(
     journal: &mut dyn Journal,
-    settings: Option<&BankSettings>,
+    history: &History,
     member: &str,
     date: Date,
 ) -> Result<Option<Txn>, BankError> {
-    let Some(after) = settings.and_then(|s| s.expire_after) else {
-        return Ok(None);
-    };
     let lots: Vec<Lot> = journal
         .open_lots(member)?
         .into_iter()
-        .filter(|l| after.expires_on(l.earned) <= date)
+        .filter(|l| is_due(history, l, date))
         .collect();
     expire_lots(journal, member, date, &lots)
+}
+
+/// Whether lot `lot` has expired on `date`, under the settings it was earned under.
+pub fn is_due(history: &History, lot: &Lot, date: Date) -> bool {
+    history
+        .expire_after_for(lot.earned)
+        .is_some_and(|after| after.expires_on(lot.earned) <= date)
+}
+
+/// Refuses an operation dated before `member`'s latest movement: a statement read
+/// in date order must show every balance as it was.
+pub fn check_date(journal: &mut dyn Journal, member: &str, date: Date, what: &str) -> Result<(), BankError> {
+    if let Some(latest) = journal.latest_movement(member)?
+        && date < latest
+    {
+        return Err(BankError::new(
+            ErrorKind::Backdated,
+            format!("{what} is dated {date}, before {member}'s latest movement on {latest}: date it {latest} or later"),
+        ));
+    }
+    Ok(())
+}
+
+/// The day an automatic booking (earning, adjustment, expiry) takes for `member`:
+/// `day`, or the member's latest movement when that is later (so that a member's
+/// movements are in date order).
+pub fn booking_day(journal: &mut dyn Journal, member: &str, day: Date) -> Result<Date, BankError> {
+    Ok(journal.latest_movement(member)?.map_or(day, |latest| latest.max(day)))
+}
+
+/// Refuses a member without an account, suggesting a close id.
+pub fn known_member(journal: &mut dyn Journal, member: &str) -> Result<(), BankError> {
+    if journal.latest_movement(member)?.is_some() {
+        return Ok(());
+    }
+    let members = journal.members()?;
+    let hint = match crate::diagnostic::did_you_mean(member, members.iter().map(String::as_str)) {
+        Some(close) => format!("; did you mean `{close}`?"),
+        None => String::new(),
+    };
+    Err(BankError::new(
+        ErrorKind::UnknownMember,
+        format!("no member `{member}` has an account in this bank{hint}"),
+    ))
 }
 
 /// One expiry transaction retiring what is left of `lots` (all the member's).
@@ -169,8 +248,9 @@ pub fn expire_lots(
     if total.is_zero() {
         return Ok(None);
     }
+    let booked = booking_day(journal, member, as_of)?;
     let txn = NewTxn {
-        date: as_of,
+        date: booked,
         key: None,
         source: Source::Expire {
             member: member.to_owned(),
@@ -202,13 +282,16 @@ pub fn expire_lots(
 /// Returns the transaction to append and the lots drawn on.
 pub fn spend(
     journal: &mut dyn Journal,
-    settings: Option<&BankSettings>,
+    history: &History,
     member: &str,
     amount: Decimal,
     date: Date,
     what: &str,
 ) -> Result<(Vec<LotMove>, Taken), BankError> {
-    expire_member(journal, settings, member, date)?;
+    known_member(journal, member)?;
+    check_date(journal, member, date, what)?;
+    let settings = history.current();
+    expire_member(journal, history, member, date)?;
     let balance = scaled(journal.balance(&Account::member(member))?, settings);
     if balance < amount {
         return Err(refuse_short(member, balance, amount, what));
@@ -257,6 +340,17 @@ pub fn reverse(
             ),
         ));
     }
+    if let Source::Earn { adjust: Some(_), .. } = &original.source
+        && original.amount_for(&Account::Issuance) > Decimal::ZERO
+    {
+        return Err(BankError::new(
+            ErrorKind::NotReversible,
+            format!(
+                "#{} took back credits the report no longer awards; post the report again instead (the ledger follows the report)",
+                original.id
+            ),
+        ));
+    }
     let postings: Vec<Posting> = original
         .postings
         .iter()
@@ -265,6 +359,11 @@ pub fn reverse(
             amount: -p.amount,
         })
         .collect();
+    for posting in &postings {
+        if let Some(member) = posting.account.holder() {
+            check_date(journal, member, date, &format!("reversing #{}", original.id))?;
+        }
+    }
     for posting in &postings {
         if let Some(member) = posting.account.member_id() {
             let balance = journal.balance(&posting.account)?;
@@ -310,6 +409,7 @@ pub fn reverse(
         source: Source::Reverse {
             txn: original.id,
             reason: reason.to_owned(),
+            award: original.award().map(|(key, _)| key),
         },
         postings,
         lots: Vec::new(),
@@ -317,27 +417,72 @@ pub fn reverse(
     })
 }
 
-/// Builds an earning; the caller checks its key first.
-pub fn earn(member: &str, date: Date, credits: Decimal, key: String, source: Source) -> NewTxn {
-    NewTxn {
-        date,
-        key: Some(key),
-        source,
-        postings: vec![
-            Posting {
-                account: Account::Issuance,
-                amount: -credits,
-            },
-            Posting {
+/// Books `credits` (negative: taken back) for award `key` on `booked`. Positive
+/// credits repay what the member owes first, the rest becomes a lot earned on the
+/// award's date; credits taken back come from the member's lots (the award's own
+/// first) and what the balance does not cover is recorded as owed.
+pub fn earn(
+    journal: &mut dyn Journal,
+    key: &AwardKey,
+    credits: Decimal,
+    booked: Date,
+    source: Source,
+) -> Result<NewTxn, BankError> {
+    let member = key.member.as_str();
+    let owed_account = Account::Owed(member.to_owned());
+    let owed = -journal.balance(&owed_account)?;
+    let mut postings = vec![Posting {
+        account: Account::Issuance,
+        amount: -credits,
+    }];
+    let mut lots = Vec::new();
+    let mut moves = Vec::new();
+    if credits > Decimal::ZERO {
+        let repay = credits.min(owed);
+        let kept = credits - repay;
+        if kept > Decimal::ZERO {
+            postings.push(Posting {
                 account: Account::member(member),
-                amount: credits,
-            },
-        ],
-        lots: vec![NewLot {
-            member: member.to_owned(),
-            earned: date,
-            amount: credits,
-        }],
-        moves: Vec::new(),
+                amount: kept,
+            });
+            lots.push(NewLot {
+                member: member.to_owned(),
+                earned: key.date,
+                amount: kept,
+            });
+        }
+        if repay > Decimal::ZERO {
+            postings.push(Posting {
+                account: owed_account,
+                amount: repay,
+            });
+        }
+    } else {
+        let wanted = -credits;
+        let balance = journal.balance(&Account::member(member))?;
+        let take = wanted.min(balance);
+        if take > Decimal::ZERO {
+            let mut held = Lots::default();
+            held.take_preferring(journal, member, take, Some(key.date))?;
+            moves = held.moves();
+            postings.push(Posting {
+                account: Account::member(member),
+                amount: -take,
+            });
+        }
+        if wanted > take {
+            postings.push(Posting {
+                account: owed_account,
+                amount: -(wanted - take),
+            });
+        }
     }
+    Ok(NewTxn {
+        date: booked,
+        key: None,
+        source,
+        postings,
+        lots,
+        moves,
+    })
 }

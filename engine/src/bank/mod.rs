@@ -56,38 +56,48 @@
 
 mod audit;
 mod error;
+pub mod history;
 mod ledger;
 mod model;
+mod reconcile;
 pub mod settings;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::book::Rulebook;
-use crate::report::{AwardReport, Report};
+use crate::explain::Lang;
+use crate::report::Report;
 
 pub use audit::{Movement, Statement, Verification};
 pub use error::{BankError, ErrorKind};
-pub use model::{Account, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text};
+pub use history::History;
+pub use ledger::MAX_AMOUNT;
+pub use model::{
+    Account, Adjustment, AwardKey, Held, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text,
+};
+pub use reconcile::Difference;
 pub use settings::{BankSettings, Earn, ExpireAfter, Item};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{Access, Journal, MemoryStore, Store};
 
-/// Where the bank remembers the settings of the rulebook it last posted.
+/// Where the bank keeps the settings in use (read by older merits).
 const SETTINGS_META: &str = "settings";
+/// Where the bank keeps every version of its settings.
+const HISTORY_META: &str = "settings_history";
 
 /// What to redeem: a catalog item or an amount of credits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Redeem {
-    /// A catalog item's id (its price and partner come from `bank.catalog`).
+    /// A catalog item's id or title (its price and partner come from `bank.catalog`).
     Item(String),
     Amount(Decimal),
 }
@@ -103,42 +113,33 @@ pub struct Receipt {
 /// What posting a report did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PostSummary {
-    /// New earnings stored.
+    /// Earnings and adjustments stored.
     pub posted: u64,
-    /// Credits they carry.
+    /// Credits they carry (adjustments taking credits back count negative).
     #[serde(with = "decimal_text")]
     pub credits: Decimal,
-    /// Awards posted before (same key, same amount): nothing done.
+    /// Awards the ledger already held at the report's figure: nothing done.
     pub already_posted: u64,
     /// Awards of rules `bank.earn` does not select.
     pub not_selected: u64,
-    /// Awards of 0 points or less: deductions do not take credits back (reverse the
-    /// earning instead).
+    /// Awards of 0 points or less: they earn no credits.
     pub not_positive: u64,
     /// Awards whose window had not closed: they may still change, so they wait.
     pub provisional: u64,
-    /// Awards posted before with a different amount (the rulebook or the records
-    /// changed): left as they were; reverse the old earning to post the new one.
-    pub conflicts: Vec<Conflict>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Conflict {
-    pub txn: u64,
-    pub member: String,
-    pub rule: String,
-    pub date: Date,
-    #[serde(with = "decimal_text")]
-    pub stored: Decimal,
-    #[serde(with = "decimal_text")]
-    pub now: Decimal,
+    /// Awards posted before whose figure changed (late, corrected or removed
+    /// records, a changed rule): each was adjusted to the report's figure.
+    pub adjustments: Vec<Difference>,
+    /// Awards left alone because their credits are too large to carry, with why.
+    pub refused: Vec<String>,
 }
 
 /// A bank: the ledger's operations over one [`Store`].
 pub struct Bank {
     store: Box<dyn Store>,
-    settings: Option<BankSettings>,
-    /// Earnings committed per unit of work when posting (default 1000): a post
+    history: History,
+    /// The language of statements (default: the rulebook's, from its settings).
+    pub lang: Option<Lang>,
+    /// Awards reconciled per unit of work when posting (default 1000): a post
     /// interrupted midway keeps its committed batches and completes on the next post.
     pub batch: usize,
 }
@@ -149,61 +150,119 @@ impl Bank {
         Bank::with_store(Box::new(MemoryStore::new())).expect("a memory store cannot fail")
     }
 
-    /// Opens (creating if needed) a SQLite bank file; it remembers the bank settings
-    /// of the last rulebook posted into it.
+    /// Opens an existing SQLite bank file (a missing file is an error with kind
+    /// [`ErrorKind::NoBank`]: only [`Bank::create`] makes one). A file that cannot
+    /// be written opens read-only.
     #[cfg(feature = "sqlite")]
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Bank, BankError> {
         Bank::with_store(Box::new(SqliteStore::open(path)?))
     }
 
+    /// Creates a SQLite bank file (or opens the one there).
+    #[cfg(feature = "sqlite")]
+    pub fn create(path: impl AsRef<std::path::Path>) -> Result<Bank, BankError> {
+        Bank::with_store(Box::new(SqliteStore::create(path)?))
+    }
+
     pub fn with_store(mut store: Box<dyn Store>) -> Result<Bank, BankError> {
-        let mut stored = None;
+        let mut stored = (None, None);
         store.transact(Access::Read, &mut |j| {
-            stored = j.meta(SETTINGS_META)?;
+            stored = (j.meta(HISTORY_META)?, j.meta(SETTINGS_META)?);
             Ok(())
         })?;
-        let settings = stored.map(|s| serde_json::from_str(&s)).transpose()?;
+        let history = match stored {
+            (Some(history), _) => serde_json::from_str(&history)?,
+            (None, Some(settings)) => History {
+                versions: vec![history::Version {
+                    from: None,
+                    settings: serde_json::from_str(&settings)?,
+                }],
+            },
+            (None, None) => History::default(),
+        };
         Ok(Bank {
             store,
-            settings,
+            history,
+            lang: None,
             batch: 1000,
         })
     }
 
-    /// The bank settings in use: the last posted rulebook's, or those set.
+    /// The bank settings in use.
     pub fn settings(&self) -> Option<&BankSettings> {
-        self.settings.as_ref()
+        self.history.current()
     }
 
-    /// Uses these settings (catalog, expiry, decimals) from now on, without storing them.
-    pub fn use_settings(&mut self, settings: BankSettings) {
-        self.settings = Some(settings);
+    /// Every version of the bank's settings.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Uses these settings (a rulebook given for its catalog) without storing them:
+    /// refused when the ledger keeps other settings.
+    pub fn use_settings(&mut self, settings: BankSettings) -> Result<(), BankError> {
+        if self.history.versions.is_empty() {
+            self.history.versions.push(history::Version { from: None, settings });
+            Ok(())
+        } else {
+            self.history.check(&settings)
+        }
+    }
+
+    /// Records `settings` as the ledger's from `from` on (`bank settings BOOK --from
+    /// DATE`): credits earned before keep the expiry they were earned under.
+    pub fn record_settings(&mut self, settings: BankSettings, from: Date) -> Result<(), BankError> {
+        let mut history = self.history.clone();
+        history.record(settings, from)?;
+        self.store_history(history)
+    }
+
+    fn store_history(&mut self, history: History) -> Result<(), BankError> {
+        let all = serde_json::to_string(&history)?;
+        let current = serde_json::to_string(&history.current())?;
+        self.store.transact(Access::Write, &mut |j| {
+            j.set_meta(HISTORY_META, &all)?;
+            j.set_meta(SETTINGS_META, &current)
+        })?;
+        self.history = history;
+        Ok(())
+    }
+
+    /// The language statements are written in: [`Bank::lang`], else the settings'.
+    pub fn statement_lang(&self) -> Lang {
+        self.lang()
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang
+            .or_else(|| self.settings().and_then(|s| s.lang.as_deref()).and_then(Lang::parse))
+            .unwrap_or(Lang::En)
     }
 
     fn run<T>(
         &mut self,
         access: Access,
-        mut work: impl FnMut(&mut dyn Journal, Option<&BankSettings>) -> Result<T, BankError>,
+        mut work: impl FnMut(&mut dyn Journal, &History) -> Result<T, BankError>,
     ) -> Result<T, BankError> {
-        let settings = self.settings.as_ref();
+        let history = &self.history;
         let mut out = None;
         self.store.transact(access, &mut |j| {
-            out = Some(work(j, settings)?);
+            out = Some(work(j, history)?);
             Ok(())
         })?;
         Ok(out.expect("the work ran"))
     }
 
-    /// Posts the credits of a report's awards from the rules `bank.earn` selects:
-    /// one transaction per member per award, credits = points × rate rounded to the
-    /// unit's places. Awards posted before are recognised by their key and skipped.
-    pub fn post(&mut self, book: &Rulebook, report: &Report) -> Result<PostSummary, BankError> {
-        let Some(settings) = book.bank.clone() else {
+    /// Checks the rulebook and report, and the rulebook's settings against the
+    /// ledger's (recording them when the ledger has none).
+    fn settings_for(&mut self, book: &Rulebook, report: &Report, store: bool) -> Result<BankSettings, BankError> {
+        let Some(mut settings) = book.bank.clone() else {
             return Err(BankError::new(
                 ErrorKind::NoSettings,
                 format!("the rulebook `{}` has no `bank:` section", book.id),
             ));
         };
+        settings.lang = Some(lang_name(Lang::for_book(book)).to_owned());
         if report.rulebook.digest != book.digest {
             return Err(BankError::new(
                 ErrorKind::WrongRulebook,
@@ -213,37 +272,78 @@ impl Bank {
                 ),
             ));
         }
-        let mut summary = PostSummary::default();
-        let mut awards: Vec<(&str, &AwardReport)> = Vec::new();
-        for member in &report.members {
-            for award in member.periods.iter().flat_map(|p| &p.awards) {
-                let selected = book
-                    .rules
-                    .iter()
-                    .any(|r| r.id == award.rule && settings.earn.selects(r));
-                if !selected {
-                    summary.not_selected += 1;
-                } else if award.provisional {
-                    summary.provisional += 1;
-                } else if award.points <= Decimal::ZERO {
-                    summary.not_positive += 1;
-                } else {
-                    awards.push((&member.member, award));
-                }
-            }
+        self.history.check(&settings)?;
+        if store && self.history.versions.is_empty() {
+            let mut history = History::default();
+            history.versions.push(history::Version {
+                from: None,
+                settings: settings.clone(),
+            });
+            self.store_history(history)?;
         }
-        let json = serde_json::to_string(&settings)?;
-        self.run(Access::Write, |j, _| j.set_meta(SETTINGS_META, &json))?;
-        self.settings = Some(settings.clone());
-        for chunk in awards.chunks(self.batch.max(1)) {
-            let done = self.run(Access::Write, |j, _| post_chunk(j, &settings, chunk))?;
+        Ok(settings)
+    }
+
+    /// Makes the ledger's credits from `book` equal to the report's awards (DESIGN
+    /// §8.3), booking every earning and adjustment on `on` (the day of posting; a
+    /// member's latest movement if later). Posting the same report again does nothing.
+    pub fn post(&mut self, book: &Rulebook, report: &Report, on: Date) -> Result<PostSummary, BankError> {
+        let settings = self.settings_for(book, report, true)?;
+        let plan = reconcile::plan(book, &settings, report);
+        let mut summary = PostSummary {
+            not_selected: plan.not_selected,
+            not_positive: plan.not_positive,
+            provisional: plan.provisional.len() as u64 - plan.refused.len() as u64,
+            refused: plan.refused.clone(),
+            ..PostSummary::default()
+        };
+        let version = book.version.clone();
+        let keys = self.run(Access::Read, |j, _| reconcile::keys(j, &settings.book, &plan))?;
+        for chunk in keys.chunks(self.batch.max(1)) {
+            let done = self.run(Access::Write, |j, _| {
+                let mut done = PostSummary::default();
+                for key in chunk {
+                    let target = plan.targets.get(key);
+                    match reconcile::difference(j, key, target, &version)? {
+                        None => {
+                            if target.is_some_and(|t| t.credits > Decimal::ZERO) {
+                                done.already_posted += 1;
+                            }
+                        }
+                        Some(difference) => {
+                            let txn = reconcile::posting(j, key, target, &difference, &settings, &version, on)?;
+                            j.append(txn)?;
+                            done.posted += 1;
+                            done.credits += difference.report - difference.held;
+                            if !difference.why.iter().any(|w| w == "first-post") {
+                                done.adjustments.push(difference);
+                            }
+                        }
+                    }
+                }
+                Ok(done)
+            })?;
             summary.posted += done.posted;
             summary.credits += done.credits;
             summary.already_posted += done.already_posted;
-            summary.not_positive += done.not_positive;
-            summary.conflicts.extend(done.conflicts);
+            summary.adjustments.extend(done.adjustments);
         }
         Ok(summary)
+    }
+
+    /// Every award whose credits in the ledger differ from the report's, without
+    /// posting anything (`bank reconcile`).
+    pub fn reconcile(&mut self, book: &Rulebook, report: &Report) -> Result<Vec<Difference>, BankError> {
+        let settings = self.settings_for(book, report, false)?;
+        let plan = reconcile::plan(book, &settings, report);
+        let version = book.version.clone();
+        self.run(Access::Read, |j, _| {
+            let mut out = Vec::new();
+            for key in reconcile::keys(j, &settings.book, &plan)? {
+                out.extend(reconcile::difference(j, &key, plan.targets.get(&key), &version)?);
+            }
+            Ok(out)
+        })
     }
 
     /// Redeems a catalog item or an amount for `member` on `date`, once per `key`:
@@ -257,21 +357,15 @@ impl Bank {
         date: Date,
     ) -> Result<Receipt, BankError> {
         let (amount, item) = match what {
-            Redeem::Amount(amount) => (ledger::check_amount(*amount, self.settings.as_ref())?, None),
+            Redeem::Amount(amount) => (ledger::check_amount(*amount, self.settings())?, None),
             Redeem::Item(id) => {
-                let settings = self.settings.as_ref().ok_or_else(|| {
+                let settings = self.settings().ok_or_else(|| {
                     BankError::new(
                         ErrorKind::NoSettings,
                         "this bank has no catalog yet: post a report with a rulebook that has `bank.catalog`, or give the rulebook",
                     )
                 })?;
-                let item = settings.catalog.iter().find(|i| &i.id == id).ok_or_else(|| {
-                    let known: Vec<&str> = settings.catalog.iter().map(|i| i.id.as_str()).collect();
-                    BankError::new(
-                        ErrorKind::UnknownItem,
-                        format!("no catalog item `{id}`; the catalog has: {}", known.join(", ")),
-                    )
-                })?;
+                let item = find_item(settings, id)?;
                 (ledger::scaled(item.price, Some(settings)), Some(item.clone()))
             }
         };
@@ -303,14 +397,14 @@ impl Bank {
             Some(item) => format!("redeeming `{}`", item.id),
             None => "the redemption".to_owned(),
         };
-        self.run(Access::Write, |j, settings| {
+        self.run(Access::Write, |j, history| {
             if let Some(done) = ledger::replay(j, &format!("redeem:{key}"), &txn)? {
                 return Ok(Receipt {
                     txn: done,
                     replayed: true,
                 });
             }
-            txn.moves = ledger::spend(j, settings, member, amount, date, &what)?.0;
+            txn.moves = ledger::spend(j, history, member, amount, date, &what)?.0;
             Ok(Receipt {
                 txn: j.append(txn.clone())?,
                 replayed: false,
@@ -329,7 +423,7 @@ impl Bank {
         date: Date,
         note: Option<&str>,
     ) -> Result<Receipt, BankError> {
-        let amount = ledger::check_amount(amount, self.settings.as_ref())?;
+        let amount = ledger::check_amount(amount, self.settings())?;
         if from == to {
             return Err(BankError::new(
                 ErrorKind::InvalidAmount,
@@ -357,14 +451,15 @@ impl Bank {
             lots: Vec::new(),
             moves: Vec::new(),
         };
-        self.run(Access::Write, |j, settings| {
+        self.run(Access::Write, |j, history| {
             if let Some(done) = ledger::replay(j, &format!("transfer:{key}"), &txn)? {
                 return Ok(Receipt {
                     txn: done,
                     replayed: true,
                 });
             }
-            let (moves, taken) = ledger::spend(j, settings, from, amount, date, "the transfer")?;
+            ledger::check_date(j, to, date, "the transfer")?;
+            let (moves, taken) = ledger::spend(j, history, from, amount, date, "the transfer")?;
             txn.moves = moves;
             txn.lots = taken
                 .into_iter()
@@ -412,14 +507,11 @@ impl Bank {
     /// Expires, first-in first-out, every lot older than `expire_after` on `as_of`:
     /// one transaction per member. Nothing expires without `expire_after`.
     pub fn expire(&mut self, as_of: Date) -> Result<Vec<Txn>, BankError> {
-        self.run(Access::Write, |j, settings| {
-            let Some(after) = settings.and_then(|s| s.expire_after) else {
-                return Ok(Vec::new());
-            };
+        self.run(Access::Write, |j, history| {
             let due: Vec<Lot> = j
                 .open_lots_earned_by(as_of)?
                 .into_iter()
-                .filter(|l| after.expires_on(l.earned) <= as_of)
+                .filter(|l| ledger::is_due(history, l, as_of))
                 .collect();
             let mut done = Vec::new();
             for lots in due.chunk_by(|a, b| a.member == b.member) {
@@ -429,10 +521,19 @@ impl Bank {
         })
     }
 
-    /// A member's credits (0 for a member the bank has never seen).
+    /// A member's credits; a member without an account is an error
+    /// ([`ErrorKind::UnknownMember`], with a did-you-mean).
     pub fn balance(&mut self, member: &str) -> Result<Decimal, BankError> {
-        self.run(Access::Read, |j, settings| {
-            Ok(ledger::scaled(j.balance(&Account::member(member))?, settings))
+        self.run(Access::Read, |j, history| {
+            ledger::known_member(j, member)?;
+            Ok(ledger::scaled(j.balance(&Account::member(member))?, history.current()))
+        })
+    }
+
+    /// What a member owes (credits taken back beyond its balance; 0 when nothing).
+    pub fn owed(&mut self, member: &str) -> Result<Decimal, BankError> {
+        self.run(Access::Read, |j, history| {
+            Ok(ledger::scaled(-j.balance(&Account::Owed(member.to_owned()))?, history.current()))
         })
     }
 
@@ -458,7 +559,11 @@ impl Bank {
         from: Option<Date>,
         to: Option<Date>,
     ) -> Result<Statement, BankError> {
-        self.run(Access::Read, |j, _| audit::statement(j, member, from, to))
+        let lang = self.lang();
+        self.run(Access::Read, |j, _| {
+            ledger::known_member(j, member)?;
+            audit::statement(j, member, from, to, lang)
+        })
     }
 
     /// Checks every invariant of the ledger (see [`Verification`]).
@@ -467,72 +572,28 @@ impl Bank {
     }
 }
 
-/// The key of an earning: the same award of the same rulebook always has it.
-pub fn earn_key(book: &str, member: &str, award: &AwardReport) -> String {
-    let mut hasher = Sha256::new();
-    for part in [book, award.rule.as_str(), member, &award.date.to_string()] {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
+/// `zh` or `en`.
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
     }
-    for record in &award.records {
-        hasher.update(record.as_bytes());
-        hasher.update([0]);
-    }
-    let hash: String = hasher.finalize()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("earn:{}:{member}:{}:{hash}", award.rule, award.date)
 }
 
-fn post_chunk(
-    journal: &mut dyn Journal,
-    settings: &BankSettings,
-    awards: &[(&str, &AwardReport)],
-) -> Result<PostSummary, BankError> {
-    let mut summary = PostSummary::default();
-    for &(member, award) in awards {
-        let credits = ledger::scaled(
-            crate::book::Unit {
-                name: String::new(),
-                decimals: settings.decimals,
-            }
-            .round(award.points * settings.earn.rate),
-            Some(settings),
-        );
-        if credits <= Decimal::ZERO {
-            summary.not_positive += 1;
-            continue;
-        }
-        let key = earn_key(&settings.book, member, award);
-        if let Some(stored) = journal.find_key(&key)? {
-            let before = stored.amount_for(&Account::member(member));
-            if before == credits {
-                summary.already_posted += 1;
-            } else {
-                summary.conflicts.push(Conflict {
-                    txn: stored.id,
-                    member: member.to_owned(),
-                    rule: award.rule.clone(),
-                    date: award.date,
-                    stored: before,
-                    now: credits,
-                });
-            }
-            continue;
-        }
-        let source = Source::Earn {
-            book: settings.book.clone(),
-            rule: award.rule.clone(),
-            member: member.to_owned(),
-            points: award.points,
-            rate: settings.earn.rate,
-            records: award.records.clone(),
-            explain: award.explain.clone(),
-        };
-        journal.append(ledger::earn(member, award.date, credits, key, source))?;
-        summary.posted += 1;
-        summary.credits += credits;
+/// A catalog item by id, or else by title; a did-you-mean among both when neither.
+fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, BankError> {
+    let catalog = &settings.catalog;
+    if let Some(item) = catalog.iter().find(|i| i.id == wanted).or_else(|| catalog.iter().find(|i| i.title == wanted)) {
+        return Ok(item);
     }
-    Ok(summary)
+    let names = catalog.iter().flat_map(|i| [i.id.as_str(), i.title.as_str()]);
+    let hint = match crate::diagnostic::did_you_mean(wanted, names) {
+        Some(close) => format!("did you mean `{close}`? "),
+        None => String::new(),
+    };
+    let known: Vec<String> = catalog.iter().map(|i| format!("{} ({})", i.id, i.title)).collect();
+    Err(BankError::new(
+        ErrorKind::UnknownItem,
+        format!("no catalog item `{wanted}`; {hint}the catalog has: {}", known.join(", ")),
+    ))
 }

@@ -9,6 +9,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::explain::Lang;
+
 /// An account of the double-entry ledger. Members hold credits; the other accounts
 /// are where credits come from and go to, so that every transaction sums to zero.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,6 +23,9 @@ pub enum Account {
     Redemptions(Option<String>),
     /// `expiry`: credits that expired unspent.
     Expiry,
+    /// `owed:ID`: credits a member owes because the report took back more than the
+    /// balance held (a negative balance here is the debt); later earnings repay it first.
+    Owed(String),
 }
 
 impl Account {
@@ -36,10 +41,20 @@ impl Account {
         }
     }
 
+    /// The member whose statement shows this account's movements: a member's own
+    /// credits and what it owes.
+    pub fn holder(&self) -> Option<&str> {
+        match self {
+            Account::Member(id) | Account::Owed(id) => Some(id),
+            _ => None,
+        }
+    }
+
     /// Parses the written form (`member:m1`, `issuance`, `redemptions:shop`, `expiry`).
     pub fn parse(text: &str) -> Option<Account> {
         Some(match text.split_once(':') {
             Some(("member", id)) if !id.is_empty() => Account::Member(id.to_owned()),
+            Some(("owed", id)) if !id.is_empty() => Account::Owed(id.to_owned()),
             Some(("redemptions", partner)) if !partner.is_empty() => {
                 Account::Redemptions(Some(partner.to_owned()))
             }
@@ -59,6 +74,7 @@ impl fmt::Display for Account {
             Account::Redemptions(None) => f.write_str("redemptions"),
             Account::Redemptions(Some(partner)) => write!(f, "redemptions:{partner}"),
             Account::Expiry => f.write_str("expiry"),
+            Account::Owed(id) => write!(f, "owed:{id}"),
         }
     }
 }
@@ -102,6 +118,19 @@ pub enum Source {
         records: Vec<String>,
         /// The award's explanation: `min(hours=3.5, 8) * 10 = 35`.
         explain: String,
+        /// The award's date: the day its credits were earned (expiry, statements).
+        /// Absent in ledgers written before earnings were booked on the posting day,
+        /// where the transaction's date is the award's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        earned: Option<Date>,
+        /// The rulebook's version when posted (to tell a changed rule from a
+        /// corrected record).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+        /// Set when this is an adjustment: the award was posted before with another
+        /// figure, and the report now says otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        adjust: Option<Adjustment>,
     },
     /// Credits spent on a catalog item or an amount.
     Redeem {
@@ -118,7 +147,14 @@ pub enum Source {
         note: Option<String>,
     },
     /// The undoing of an earlier transaction.
-    Reverse { txn: u64, reason: String },
+    Reverse {
+        txn: u64,
+        reason: String,
+        /// The award whose credits the reversed earning carried (so the ledger's
+        /// credits per award stay right without reading the original).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        award: Option<AwardKey>,
+    },
     /// Credits that outlived `expire_after`.
     Expire { member: String, as_of: Date },
 }
@@ -135,49 +171,52 @@ impl Source {
         }
     }
 
-    /// One line for people: `volunteer-hours on records r17 (min(hours=8, 8) * 10 = 80)`.
+    /// One line for people, in English: `volunteer-hours: 80 points [r17]: …`.
     pub fn describe(&self) -> String {
-        match self {
-            Source::Earn {
-                rule,
-                records,
-                explain,
-                points,
-                rate,
-                ..
-            } => {
-                let rate = if *rate == Decimal::ONE {
-                    String::new()
-                } else {
-                    format!(" × {rate}")
-                };
-                format!(
-                    "{rule}: {points} points{rate} [{}]: {explain}",
-                    records.join(", ")
-                )
-            }
-            Source::Redeem {
-                item: Some(item),
-                title,
-                partner,
-                ..
-            } => {
-                let title = title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
-                let partner = partner.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
-                format!("redeemed {item}{title}{partner}")
-            }
-            Source::Redeem { partner, .. } => match partner {
-                Some(partner) => format!("redeemed an amount at {partner}"),
-                None => "redeemed an amount".to_owned(),
-            },
-            Source::Transfer { from, to, note } => {
-                let note = note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-                format!("transfer from {from} to {to}{note}")
-            }
-            Source::Reverse { txn, reason } => format!("reversal of #{txn}: {reason}"),
-            Source::Expire { as_of, .. } => format!("credits expired as of {as_of}"),
-        }
+        super::words::describe(self, Lang::En)
     }
+
+    /// One line for people in `lang`.
+    pub fn describe_in(&self, lang: Lang) -> String {
+        super::words::describe(self, lang)
+    }
+}
+
+/// One award as the ledger knows it: the credits of rulebook `book`'s rule `rule`
+/// for `member` on `date` (the award's date, or its window's for group rules).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct AwardKey {
+    pub book: String,
+    pub member: String,
+    pub rule: String,
+    pub date: Date,
+}
+
+/// What the ledger holds for one award: the net credits of its earnings,
+/// adjustments and reversals, and the records and rulebook version last posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    #[serde(with = "decimal_text")]
+    pub credits: Decimal,
+    pub records: Vec<String>,
+    pub version: Option<String>,
+}
+
+/// Why an award's credits changed after they were posted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjustment {
+    /// Credits the ledger held for the award before.
+    #[serde(with = "decimal_text")]
+    pub was: Decimal,
+    /// Credits the report gives it now.
+    #[serde(with = "decimal_text")]
+    pub now: Decimal,
+    /// Records the award has now and did not have (late or newly valid records).
+    pub added: Vec<String>,
+    /// Records it had and has no more (removed, corrected away, or capped out).
+    pub removed: Vec<String>,
+    /// `late-record`, `corrected-record`, `removed-record`, `changed-rule`.
+    pub why: Vec<String>,
 }
 
 /// Credits earned together on one date, spent and expired first-in first-out.
@@ -234,6 +273,30 @@ impl Txn {
             .filter(|p| &p.account == account)
             .map(|p| p.amount)
             .sum()
+    }
+
+    /// The award this transaction changes the credits of, and by how much (an
+    /// earning, adjustment, or the reversal of one): what issuance gave.
+    pub fn award(&self) -> Option<(AwardKey, Decimal)> {
+        let key = match &self.source {
+            Source::Earn {
+                book,
+                rule,
+                member,
+                earned,
+                ..
+            } => AwardKey {
+                book: book.clone(),
+                member: member.clone(),
+                rule: rule.clone(),
+                date: earned.unwrap_or(self.date),
+            },
+            Source::Reverse {
+                award: Some(key), ..
+            } => key.clone(),
+            _ => return None,
+        };
+        Some((key, -self.amount_for(&Account::Issuance)))
     }
 
     /// The transaction's other accounts than `account`: a transfer's counterpart,
@@ -303,6 +366,9 @@ mod tests {
             rate: Decimal::ONE,
             records: vec!["r1".into()],
             explain: "3.5 * 10 = 35".into(),
+            earned: None,
+            version: None,
+            adjust: None,
         };
         let json = serde_json::to_string(&source).unwrap();
         assert!(

@@ -30,6 +30,12 @@ pub struct BankSettings {
     pub catalog: Vec<Item>,
     /// Credits carry this many decimal places: the rulebook's `unit.decimals`.
     pub decimals: u32,
+    /// The unit's name (`分`, `points`), as statements show it.
+    #[serde(default)]
+    pub unit: String,
+    /// The rulebook's language (`zh`, `en`): what statements are written in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// Which awards earn credits, and how many per point.
@@ -141,8 +147,9 @@ pub(crate) fn decode(
     node: &Node,
     book: &str,
     rules: &[Rule],
-    decimals: u32,
+    unit: &crate::book::Unit,
 ) -> Option<BankSettings> {
+    let decimals = unit.decimals;
     let mut map = decoder.map(node, "`bank`")?;
     let earn = match map.require(decoder, "earn") {
         Some(node) => decode_earn(decoder, node, rules),
@@ -177,6 +184,8 @@ pub(crate) fn decode(
         expire_after: expire_after?,
         catalog: catalog?,
         decimals,
+        unit: unit.name.clone(),
+        lang: None,
     })
 }
 

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rust_decimal::Decimal;
 
 use super::error::BankError;
-use super::model::{Account, Lot, LotMove, NewTxn, Posting, Source, Txn};
+use super::model::{Account, AwardKey, Held, Lot, LotMove, NewTxn, Posting, Source, Txn};
 use super::store::{Access, Journal, Store};
 
 /// How long a process waits for another one's write to finish.
@@ -62,17 +62,89 @@ CREATE TABLE lot_moves (
 );
 CREATE INDEX lot_moves_by_txn ON lot_moves(txn);
 CREATE TABLE balances (account TEXT PRIMARY KEY, balance TEXT NOT NULL) WITHOUT ROWID;
+"#, r#"
+CREATE TABLE awards (
+    book TEXT NOT NULL,
+    member TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    date TEXT NOT NULL,
+    credits TEXT NOT NULL,
+    records TEXT NOT NULL,
+    version TEXT,
+    PRIMARY KEY (book, member, rule, date)
+) WITHOUT ROWID;
+CREATE INDEX awards_by_date ON awards(book, date);
+CREATE INDEX postings_by_owed ON postings(account, txn) WHERE account LIKE 'owed:%';
 "#];
 
 /// A bank file.
 pub struct SqliteStore {
     conn: Connection,
+    /// Opened read-only (the file or its folder cannot be written): reads only.
+    read_only: bool,
+    /// Whether the file passed `quick_check` and the ledger's cheap invariants
+    /// (checked before the first write of this connection).
+    sound: bool,
 }
 
 impl SqliteStore {
-    /// Opens or creates a bank file and brings its schema up to date.
+    /// Opens an existing bank file and brings its schema up to date; a missing file
+    /// is an error (a typo must not become an empty bank). A file that cannot be
+    /// written is opened read-only: balances, statements and `verify` work.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, BankError> {
         let path = path.as_ref();
+        if !path.exists() {
+            return Err(BankError::new(
+                super::ErrorKind::NoBank,
+                format!(
+                    "there is no bank at {}: check the path, or create one with `merit bank init --db {}`",
+                    path.display(),
+                    path.display()
+                ),
+            ));
+        }
+        let writable = std::fs::OpenOptions::new().append(true).open(path).is_ok()
+            && !std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+        if !writable {
+            return SqliteStore::open_read_only(path);
+        }
+        SqliteStore::connect(path)
+    }
+
+    /// Creates a bank file (or opens the one there).
+    pub fn create(path: impl AsRef<Path>) -> Result<SqliteStore, BankError> {
+        SqliteStore::connect(path.as_ref())
+    }
+
+    fn open_read_only(path: &Path) -> Result<SqliteStore, BankError> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let cannot = |e: rusqlite::Error| BankError::storage(format!("cannot open {} read-only: {e}", path.display()));
+        let mut conn = Connection::open_with_flags(path, flags).map_err(cannot)?;
+        // A read-only file in WAL mode whose folder is not writable either cannot have
+        // its shared-memory file: read it as immutable (nobody can be writing to it).
+        if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
+            let uri = format!("file:{}?immutable=1", path.display());
+            conn = Connection::open_with_flags(uri, flags).map_err(cannot)?;
+        }
+        let version: usize = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| BankError::storage(format!("{}: {e}", path.display())))?;
+        if version != MIGRATIONS.len() {
+            return Err(BankError::storage(format!(
+                "{} is read-only and its schema (version {version}) needs upgrading to {}: open it once writable",
+                path.display(),
+                MIGRATIONS.len()
+            )));
+        }
+        Ok(SqliteStore {
+            conn,
+            read_only: true,
+            sound: false,
+        })
+    }
+
+    fn connect(path: &Path) -> Result<SqliteStore, BankError> {
         let conn = Connection::open(path)
             .map_err(|e| BankError::storage(format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -82,8 +154,13 @@ impl SqliteStore {
                 "cannot use WAL journal mode (got {mode})"
             )));
         }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        let mut store = SqliteStore { conn };
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| BankError::storage(format!("{}: {e}", path.display())))?;
+        let mut store = SqliteStore {
+            conn,
+            read_only: false,
+            sound: false,
+        };
         store
             .migrate()
             .map_err(|e| BankError::storage(format!("{}: {e}", path.display())))?;
@@ -113,11 +190,85 @@ impl SqliteStore {
         }
         for (n, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             tx.execute_batch(sql)?;
+            if n == 1 {
+                backfill_awards(&tx)?;
+            }
             tx.pragma_update(None, "user_version", n + 1)?;
         }
         tx.commit()?;
         Ok(())
     }
+
+    /// Refuses to write into a damaged file: SQLite's `quick_check`, then the
+    /// ledger's cheap invariants (balances sum to zero, no member negative, no debt
+    /// positive). The full replay is `verify`'s.
+    fn check_sound(&mut self) -> Result<(), BankError> {
+        if self.sound {
+            return Ok(());
+        }
+        let refuse = |why: String| {
+            BankError::new(
+                super::ErrorKind::Damaged,
+                format!("the bank file is damaged ({why}); nothing was written: run `merit bank verify` and restore a backup"),
+            )
+        };
+        let check: String = self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| refuse(e.to_string()))?;
+        if check != "ok" {
+            return Err(refuse(format!("quick_check: {check}")));
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let problems = {
+            let mut journal = SqliteJournal { conn: &tx };
+            let balances = Journal::balances(&mut journal).map_err(|e| refuse(e.message))?;
+            let mut total = Decimal::ZERO;
+            let mut problems = Vec::new();
+            for (account, balance) in &balances {
+                total = total.checked_add(*balance).unwrap_or(Decimal::MAX);
+                let wrong = match account {
+                    Account::Member(_) => *balance < Decimal::ZERO,
+                    Account::Owed(_) => *balance > Decimal::ZERO,
+                    _ => false,
+                };
+                if wrong {
+                    problems.push(format!("{account} holds {balance}"));
+                }
+            }
+            if !total.is_zero() {
+                problems.push(format!("the balances sum to {total}, not 0"));
+            }
+            problems
+        };
+        tx.rollback()?;
+        if !problems.is_empty() {
+            return Err(refuse(problems.join("; ")));
+        }
+        self.sound = true;
+        Ok(())
+    }
+}
+
+/// Fills `awards` from the journal of a file written before it existed.
+fn backfill_awards(conn: &Connection) -> Result<(), BankError> {
+    let mut journal = SqliteJournal { conn };
+    let mut earned: std::collections::HashMap<u64, AwardKey> = std::collections::HashMap::new();
+    let mut txns = Vec::new();
+    journal.each_txn(&mut |txn| {
+        txns.push(txn);
+        Ok(())
+    })?;
+    for mut txn in txns {
+        if let Source::Reverse { txn: original, award, .. } = &mut txn.source {
+            *award = earned.get(original).cloned();
+        }
+        if let Some((key, _)) = txn.award() {
+            earned.insert(txn.id, key);
+        }
+        journal.index_award(&txn)?;
+    }
+    Ok(())
 }
 
 impl Store for SqliteStore {
@@ -130,6 +281,15 @@ impl Store for SqliteStore {
             Access::Read => TransactionBehavior::Deferred,
             Access::Write => TransactionBehavior::Immediate,
         };
+        if access == Access::Write {
+            if self.read_only {
+                return Err(BankError::new(
+                    super::ErrorKind::ReadOnly,
+                    "the bank file is read-only: balances, statements and verify work; writing needs a writable file",
+                ));
+            }
+            self.check_sound()?;
+        }
         let tx = self.conn.transaction_with_behavior(behavior)?;
         let mut journal = SqliteJournal { conn: &tx };
         work(&mut journal)?; // dropping `tx` rolls back
@@ -271,7 +431,7 @@ impl SqliteJournal<'_> {
     fn add_to_balance(&self, account: &Account, amount: Decimal) -> Result<(), BankError> {
         let name = account.to_string();
         let before = self.balance(account)?;
-        let after = before + amount;
+        let after = super::ledger::checked_sum(before, amount, account)?;
         if after.is_zero() {
             self.conn
                 .prepare_cached("DELETE FROM balances WHERE account = ?1")?
@@ -284,6 +444,34 @@ impl SqliteJournal<'_> {
                 )?
                 .execute(params![name, after.to_string()])?;
         }
+        Ok(())
+    }
+
+    /// Adds what `txn` gives an award to `awards`.
+    fn index_award(&self, txn: &Txn) -> Result<(), BankError> {
+        let Some((key, credits)) = txn.award() else {
+            return Ok(());
+        };
+        let held = Journal::award(&mut SqliteJournal { conn: self.conn }, &key)?.unwrap_or_default();
+        let credits = super::ledger::checked_sum(held.credits, credits, &Account::Issuance)?;
+        let (records, version) = match &txn.source {
+            Source::Earn { records, version, .. } => (records.clone(), version.clone()),
+            _ => (held.records, held.version),
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO awards (book, member, rule, date, credits, records, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (book, member, rule, date) DO UPDATE SET credits = excluded.credits, records = excluded.records, version = excluded.version",
+            )?
+            .execute(params![
+                key.book,
+                key.member,
+                key.rule,
+                key.date.to_string(),
+                credits.to_string(),
+                serde_json::to_string(&records)?,
+                version
+            ])?;
         Ok(())
     }
 
@@ -361,10 +549,17 @@ impl Journal for SqliteJournal<'_> {
 
     fn member_txns(&mut self, member: &str) -> Result<Vec<Txn>, BankError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT txn FROM postings WHERE account = ?1 AND account LIKE 'member:%' ORDER BY txn",
+            "SELECT txn FROM postings WHERE account = ?1 AND account LIKE 'member:%'
+             UNION SELECT txn FROM postings WHERE account = ?2 AND account LIKE 'owed:%' ORDER BY txn",
         )?;
         let ids: Vec<u64> = stmt
-            .query_map([Account::member(member).to_string()], |r| r.get(0))?
+            .query_map(
+                [
+                    Account::member(member).to_string(),
+                    Account::Owed(member.to_owned()).to_string(),
+                ],
+                |r| r.get(0),
+            )?
             .collect::<Result<_, _>>()?;
         let mut txns = Vec::with_capacity(ids.len());
         for id in ids {
@@ -441,7 +636,7 @@ impl Journal for SqliteJournal<'_> {
                 .prepare_cached("INSERT INTO lot_moves (txn, lot, delta) VALUES (?1, ?2, ?3)")?
                 .execute(params![id, moved.lot, moved.delta.to_string()])?;
         }
-        Ok(Txn {
+        let txn = Txn {
             id,
             date: new.date,
             key: new.key,
@@ -449,7 +644,9 @@ impl Journal for SqliteJournal<'_> {
             postings: new.postings,
             lots,
             moves: new.moves,
-        })
+        };
+        self.index_award(&txn)?;
+        Ok(txn)
     }
 
     fn meta(&mut self, key: &str) -> Result<Option<String>, BankError> {
@@ -467,5 +664,86 @@ impl Journal for SqliteJournal<'_> {
             )?
             .execute([key, value])?;
         Ok(())
+    }
+
+    fn award(&mut self, key: &AwardKey) -> Result<Option<Held>, BankError> {
+        let row: Option<(String, String, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT credits, records, version FROM awards WHERE book = ?1 AND member = ?2 AND rule = ?3 AND date = ?4",
+            )?
+            .query_row(
+                params![key.book, key.member, key.rule, key.date.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(credits, records, version)| {
+            Ok(Held {
+                credits: decimal(&credits)?,
+                records: serde_json::from_str(&records)?,
+                version,
+            })
+        })
+        .transpose()
+    }
+
+    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT member, rule, date, credits, records, version FROM awards
+             WHERE book = ?1 AND date >= ?2 AND date <= ?3 ORDER BY member, rule, date",
+        )?;
+        type Row = (String, String, String, String, String, Option<String>);
+        let rows: Vec<Row> = stmt
+            .query_map(params![book, from.to_string(), to.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for (member, rule, day, credits, records, version) in rows {
+            let held = Held {
+                credits: decimal(&credits)?,
+                records: serde_json::from_str(&records)?,
+                version,
+            };
+            if !held.credits.is_zero() {
+                let key = AwardKey {
+                    book: book.to_owned(),
+                    member,
+                    rule,
+                    date: date(&day)?,
+                };
+                out.push((key, held));
+            }
+        }
+        Ok(out)
+    }
+
+    fn latest_movement(&mut self, member: &str) -> Result<Option<Date>, BankError> {
+        let day: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT max(t.date) FROM txns t WHERE t.id IN (
+                    SELECT txn FROM postings WHERE account = ?1 AND account LIKE 'member:%'
+                    UNION SELECT txn FROM postings WHERE account = ?2 AND account LIKE 'owed:%')",
+            )?
+            .query_row(
+                [
+                    Account::member(member).to_string(),
+                    Account::Owed(member.to_owned()).to_string(),
+                ],
+                |r| r.get(0),
+            )?;
+        day.map(|d| date(&d)).transpose()
+    }
+
+    fn members(&mut self) -> Result<Vec<String>, BankError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT account FROM postings WHERE account LIKE 'member:%' ORDER BY account",
+        )?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|a| a.strip_prefix("member:").map(str::to_owned))
+            .collect())
     }
 }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::error::BankError;
-use super::model::{Account, Lot, NewTxn, Txn};
+use super::model::{Account, AwardKey, Held, Lot, NewTxn, Txn};
 
 /// Reads and writes inside one unit of work (one SQL transaction).
 pub trait Journal {
@@ -37,6 +37,24 @@ pub trait Journal {
     fn append(&mut self, txn: NewTxn) -> Result<Txn, BankError>;
     fn meta(&mut self, key: &str) -> Result<Option<String>, BankError>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError>;
+
+    // What reconciliation and the counter need. A store keeps these as indexes
+    // maintained by `append` (each is derived from the journal alone, so `verify`
+    // can rebuild them by replay and compare); a hash-chained or PostgreSQL store
+    // implements them the same way.
+
+    /// What the ledger holds for one award: the sum of [`Txn::award`] over every
+    /// transaction with that key (earnings, adjustments, reversals of them), with
+    /// the records and version of the last earning or adjustment. `None`: never posted.
+    fn award(&mut self, key: &AwardKey) -> Result<Option<Held>, BankError>;
+    /// Every award of rulebook `book` dated `from..=to` the ledger holds credits for
+    /// (non-zero), by key.
+    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError>;
+    /// The latest date of any transaction that moved `member`'s credits or debt;
+    /// `None`: the member has no account.
+    fn latest_movement(&mut self, member: &str) -> Result<Option<Date>, BankError>;
+    /// Every member that has an account (for did-you-mean on an unknown one).
+    fn members(&mut self) -> Result<Vec<String>, BankError>;
 }
 
 /// Whether a unit of work may write.
@@ -69,6 +87,9 @@ pub struct MemoryStore {
     member_lots: HashMap<String, Vec<u64>>,
     member_txns: HashMap<String, Vec<u64>>,
     meta: BTreeMap<String, String>,
+    awards: BTreeMap<AwardKey, Held>,
+    /// Per applied transaction, the award entry it replaced (for rolling back).
+    award_undo: Vec<Option<(AwardKey, Option<Held>)>>,
     /// Transactions appended by the unit of work in progress (for rolling back).
     pending: usize,
 }
@@ -80,9 +101,20 @@ impl MemoryStore {
 
     /// Applies a stored transaction as it is (used by `append` and by replay).
     pub(crate) fn apply(&mut self, txn: Txn) {
+        let undo = txn.award().map(|(key, credits)| {
+            let before = self.awards.get(&key).cloned();
+            let held = self.awards.entry(key.clone()).or_default();
+            held.credits += credits;
+            if let super::model::Source::Earn { records, version, .. } = &txn.source {
+                held.records.clone_from(records);
+                held.version.clone_from(version);
+            }
+            (key, before)
+        });
+        self.award_undo.push(undo);
         for posting in &txn.postings {
             *self.balances.entry(posting.account.clone()).or_default() += posting.amount;
-            if let Some(member) = posting.account.member_id() {
+            if let Some(member) = posting.account.holder() {
                 let ids = self.member_txns.entry(member.to_owned()).or_default();
                 if ids.last() != Some(&txn.id) {
                     ids.push(txn.id);
@@ -111,9 +143,15 @@ impl MemoryStore {
         let Some(txn) = self.txns.pop() else {
             return;
         };
+        if let Some(Some((key, before))) = self.award_undo.pop() {
+            match before {
+                Some(held) => self.awards.insert(key, held),
+                None => self.awards.remove(&key),
+            };
+        }
         for posting in &txn.postings {
             *self.balances.entry(posting.account.clone()).or_default() -= posting.amount;
-            if let Some(member) = posting.account.member_id()
+            if let Some(member) = posting.account.holder()
                 && let Some(ids) = self.member_txns.get_mut(member)
                 && ids.last() == Some(&txn.id)
             {
@@ -248,6 +286,10 @@ impl Journal for MemoryStore {
     }
 
     fn append(&mut self, new: NewTxn) -> Result<Txn, BankError> {
+        for posting in &new.postings {
+            let balance = self.balances.get(&posting.account).copied().unwrap_or_default();
+            super::ledger::checked_sum(balance, posting.amount, &posting.account)?;
+        }
         let first_lot = self.next_lot_id();
         let lots = new
             .lots
@@ -282,6 +324,47 @@ impl Journal for MemoryStore {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError> {
         self.meta.insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    fn award(&mut self, key: &AwardKey) -> Result<Option<Held>, BankError> {
+        Ok(self.awards.get(key).cloned())
+    }
+
+    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError> {
+        Ok(self
+            .awards
+            .iter()
+            .filter(|(k, h)| k.book == book && from <= k.date && k.date <= to && !h.credits.is_zero())
+            .map(|(k, h)| (k.clone(), h.clone()))
+            .collect())
+    }
+
+    fn latest_movement(&mut self, member: &str) -> Result<Option<Date>, BankError> {
+        Ok(self
+            .member_txns
+            .get(member)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.txns[(id - 1) as usize].date)
+            .max())
+    }
+
+    fn members(&mut self) -> Result<Vec<String>, BankError> {
+        let mut members: Vec<String> = self
+            .member_txns
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(m, _)| m.clone())
+            .collect();
+        members.sort();
+        Ok(members)
+    }
+}
+
+impl MemoryStore {
+    /// Every award the ledger holds, by key (for verification).
+    pub(crate) fn all_awards(&self) -> &BTreeMap<AwardKey, Held> {
+        &self.awards
     }
 }
 

@@ -48,14 +48,14 @@ fn both(test: impl Fn(&mut Bank)) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{:?}.db", std::thread::current().id()));
     let _ = std::fs::remove_file(&path);
-    test(&mut Bank::open(&path).unwrap());
+    test(&mut Bank::create(&path).unwrap());
     let _ = std::fs::remove_file(&path);
 }
 
 fn posted(bank: &mut Bank) -> Rulebook {
     let book = book();
     let summary = bank
-        .post(&book, &report(&book, RECORDS, &ScoreOptions::default()))
+        .post(&book, &report(&book, RECORDS, &ScoreOptions::default()), date(2026, 2, 28))
         .unwrap();
     assert_eq!(summary.posted, 3, "{summary:?}");
     book
@@ -71,8 +71,8 @@ fn posting_earns_points_times_rate_once() {
         assert_eq!(bank.balance("m1").unwrap().to_string(), "26.7");
         assert_eq!(bank.balance("m2").unwrap().to_string(), "5.0");
         let again = bank
-            .post(&book, &report(&book, RECORDS, &ScoreOptions::default()))
-            .unwrap();
+            .post(&book, &report(&book, RECORDS, &ScoreOptions::default()), DAY)
+        .unwrap();
         assert_eq!((again.posted, again.already_posted), (0, 3));
         assert_eq!(again.not_selected, 1, "study is not tagged bank");
         assert_eq!(again.not_positive, 1, "a deduction takes no credits");
@@ -82,7 +82,8 @@ fn posting_earns_points_times_rate_once() {
             to: Some(date(2026, 2, 28)),
             ..Default::default()
         };
-        let overlap = bank.post(&book, &report(&book, RECORDS, &february)).unwrap();
+        let overlap = bank.post(&book, &report(&book, RECORDS, &february), DAY)
+        .unwrap();
         assert_eq!((overlap.posted, overlap.already_posted), (0, 2));
         assert_eq!(bank.balance("m1").unwrap().to_string(), "26.7");
         assert!(bank.verify().unwrap().ok());
@@ -90,17 +91,19 @@ fn posting_earns_points_times_rate_once() {
 }
 
 #[test]
-fn a_changed_award_is_a_conflict_not_a_second_earning() {
+fn a_changed_award_is_adjusted_not_earned_twice() {
     both(|bank| {
         let book = posted(bank);
         let changed = RECORDS.replace(r#""hours": 2}"#, r#""hours": 4}"#);
         let summary = bank
-            .post(&book, &report(&book, &changed, &ScoreOptions::default()))
-            .unwrap();
-        assert_eq!(summary.posted, 0);
-        assert_eq!(summary.conflicts.len(), 1);
-        assert_eq!(summary.conflicts[0].stored.to_string(), "10.0");
-        assert_eq!(summary.conflicts[0].now.to_string(), "20.0");
+            .post(&book, &report(&book, &changed, &ScoreOptions::default()), DAY)
+        .unwrap();
+        assert_eq!(summary.posted, 1);
+        assert_eq!(summary.adjustments.len(), 1);
+        assert_eq!(summary.adjustments[0].held.to_string(), "10.0");
+        assert_eq!(summary.adjustments[0].report.to_string(), "20.0");
+        assert_eq!(summary.adjustments[0].why, ["corrected-record"]);
+        assert_eq!(bank.balance("m1").unwrap().to_string(), "36.7");
     });
 }
 
@@ -252,7 +255,9 @@ fn statements_show_every_movement_with_its_source() {
             "help: 20.0 points × 0.5 [r1]: hours=2 * 10 = 20"
         );
         assert_eq!(all.movements[3].counterparts, [Account::member("m2")]);
-        let march = bank.statement("m1", Some(date(2026, 2, 6)), None).unwrap();
+        assert_eq!(all.movements[1].date, date(2026, 2, 28), "booked on the posting day");
+        assert_eq!(all.movements[1].earned, Some(date(2026, 2, 5)), "earned on the award's");
+        let march = bank.statement("m1", Some(DAY), None).unwrap();
         assert_eq!(march.opening.to_string(), "26.7");
         assert_eq!(march.movements.len(), 2);
         assert_eq!(march.closing, all.closing);
@@ -274,8 +279,8 @@ fn a_sqlite_bank_remembers_its_settings_and_refuses_foreign_files() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("remember.db");
     let _ = std::fs::remove_file(&path);
-    posted(&mut Bank::open(&path).unwrap());
-    let mut reopened = Bank::open(&path).unwrap();
+    posted(&mut Bank::create(&path).unwrap());
+    let mut reopened = Bank::create(&path).unwrap();
     assert_eq!(reopened.settings().unwrap().catalog.len(), 2);
     reopened
         .redeem("m1", &Redeem::Item("rice".into()), "k", DAY)
@@ -299,7 +304,7 @@ fn verify_finds_a_tampered_balance() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tampered.db");
     let _ = std::fs::remove_file(&path);
-    posted(&mut Bank::open(&path).unwrap());
+    posted(&mut Bank::create(&path).unwrap());
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute(
@@ -307,7 +312,7 @@ fn verify_finds_a_tampered_balance() {
             [],
         )
         .unwrap();
-    let problems = Bank::open(&path).unwrap().verify().unwrap().problems;
+    let problems = Bank::create(&path).unwrap().verify().unwrap().problems;
     assert!(
         problems.contains(&"the balances sum to 94.0, not 0".to_owned()),
         "{problems:?}"

@@ -211,7 +211,7 @@ fn decode_book(
     };
     let bank = match (top.get("bank"), &id, &unit) {
         (Some(node), Some(id), Some(unit)) => {
-            crate::bank::settings::decode(decoder, node, id, &rules, unit.decimals)
+            crate::bank::settings::decode(decoder, node, id, &rules, unit)
         }
         _ => None,
     };
