@@ -560,9 +560,19 @@ impl Bank {
         to: Option<Date>,
     ) -> Result<Statement, BankError> {
         let lang = self.lang();
-        self.run(Access::Read, |j, _| {
+        self.run(Access::Read, |j, history| {
             ledger::known_member(j, member)?;
-            audit::statement(j, member, from, to, lang)
+            let mut statement = audit::statement(j, member, from, to, lang)?;
+            let scale = |d: &mut Decimal| *d = ledger::scaled(*d, history.current());
+            for figure in [&mut statement.opening, &mut statement.closing, &mut statement.owed] {
+                scale(figure);
+            }
+            for m in &mut statement.movements {
+                for figure in [&mut m.amount, &mut m.balance, &mut m.owed] {
+                    scale(figure);
+                }
+            }
+            Ok(statement)
         })
     }
 
