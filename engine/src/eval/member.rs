@@ -219,7 +219,7 @@ pub(super) fn score_member<'a>(
                         Origin::Group(groups.len() as u32),
                     );
                     groups.push(GroupDetail {
-                        records: rating.records,
+                        records: rating.records.into(),
                         explain: rating.explain,
                         provisional: rating.provisional,
                         failed: None,
@@ -252,11 +252,22 @@ pub(super) fn score_member<'a>(
                 let mut in_force_used = vec![false; in_force.len()];
                 match kind.evaluate_group(&view, &mut in_force_used) {
                     Ok(group_awards) => {
+                        // Awards citing the same list (one script call's) share it.
+                        let mut last: Option<(Arc<[usize]>, Arc<[&Record]>)> = None;
                         for group_award in group_awards {
                             let points = book.unit.round(group_award.points);
                             let award = give(group_award.date, points, Origin::Group(groups.len() as u32));
+                            let records = match &last {
+                                Some((ids, records)) if Arc::ptr_eq(ids, &group_award.records) => records.clone(),
+                                _ => {
+                                    let records: Arc<[&Record]> =
+                                        group_award.records.iter().map(|&i| in_force[i].1).collect();
+                                    last = Some((group_award.records.clone(), records.clone()));
+                                    records
+                                }
+                            };
                             groups.push(GroupDetail {
-                                records: group_award.records.iter().map(|&i| in_force[i].1).collect(),
+                                records,
                                 explain: group_award.explain,
                                 provisional: group_award.provisional,
                                 failed: group_award.failed,
@@ -269,7 +280,7 @@ pub(super) fn score_member<'a>(
                         let last = input.records.last().map_or(dates.as_of, |r| r.date);
                         let award = give(last, Decimal::ZERO, Origin::Group(groups.len() as u32));
                         groups.push(GroupDetail {
-                            records: Vec::new(),
+                            records: Arc::new([]),
                             explain: message.clone(),
                             provisional: false,
                             failed: Some(message),
