@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use crate::schema::Schema;
 
-pub(crate) use decode::{Decoder, MapReader, parse_decimal};
+pub(crate) use decode::{Decoder, MapReader, parse_decimal, parse_exact_decimal};
 pub(crate) use exprs::ExprCompiler;
 pub(crate) use spans::ScalarMap;
 

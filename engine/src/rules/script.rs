@@ -104,6 +104,9 @@ thread_local! {
 fn record_award(points: Decimal, reason: &str) -> Result<(), Box<rhai::EvalAltResult>> {
     CALL.with(|call| {
         let mut call = call.borrow_mut();
+        if crate::value::too_large(points) {
+            return Err(crate::value::too_large_award(points).into());
+        }
         if call.awards.len() >= call.max_awards {
             return Err(format!("more than {} awards in one call", call.max_awards).into());
         }
@@ -315,10 +318,9 @@ impl Script {
                 }
                 Err(error) => {
                     let reason = match *error {
-                        // The progress callback's reason (the time budget), with its place.
-                        rhai::EvalAltResult::ErrorTerminated(reason, position) => {
-                            format!("{reason} ({position})")
-                        }
+                        // The progress callback's reason (the time budget); where the
+                        // time ran out is not said: it differs from run to run.
+                        rhai::EvalAltResult::ErrorTerminated(reason, _) => reason.to_string(),
                         error => error.to_string(),
                     };
                     let message = view.words.script_stopped(view.member_id, &reason);
