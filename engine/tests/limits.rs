@@ -259,3 +259,23 @@ fn awards_per_call_are_bounded() {
     let message = script_error("for i in 0..6 { award(1); }", limits);
     assert!(message.contains("more than 5 awards in one call"), "{message}");
 }
+
+/// issue 13, item 5: `0000-01-01..9999-12-31` 200 times took 26 s and 5.8 GB.
+#[test]
+fn calendar_years_and_days_are_bounded() {
+    let repeat = |range: &str, n: usize| {
+        let items = vec![format!("\"{range}\""); n].join(", ");
+        format!("calendar: {{ holidays: [{items}] }}\nrules: []\n")
+    };
+    let started = std::time::Instant::now();
+    let messages = refused(&repeat("0000-01-01..9999-12-31", 200), &Limits::default());
+    assert_eq!(messages.len(), 200);
+    assert_eq!(
+        messages[0],
+        "bad-date: `calendar.holidays`: `0000-01-01..9999-12-31` is outside the years a calendar may name (1900-2200)"
+    );
+    // The whole span allowed, 2 000 times: kept once (the union), not 2 000 times.
+    let book = Rulebook::from_yaml(&repeat("1900-01-01..2200-12-31", 2_000), "book.yaml").unwrap();
+    assert!(!book.calendar.is_workday(jiff::civil::date(2026, 3, 2)));
+    eprintln!("calendars refused and loaded in {:?}", started.elapsed());
+}
