@@ -84,3 +84,54 @@ fn an_index_over_a_tiny_full_does_not_overflow() {
     );
     assert_eq!(report.members[0].indexes[0].score.to_string(), "100");
 }
+
+/// The diagnostics of a rulebook in `folder` whose one rule reads `script_file: {file}`.
+fn script_file_error(folder: &std::path::Path, file: &str) -> String {
+    let source = format!("rules:\n  - id: s\n    per: month\n    script_file: {file}\n");
+    match Rulebook::from_yaml_in_folder(&source, "book.yaml", folder) {
+        Ok(_) => "LOADED".to_owned(),
+        Err(error) => error
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// Item 6: `script_file` through a symlinked folder or file ran scripts from outside
+/// the rulebook's folder and quoted a secret back; a FIFO hung; 220 MB were read.
+#[cfg(unix)]
+#[test]
+fn script_files_stay_in_the_rulebook_folder() {
+    use std::os::unix::fs::symlink;
+    let temp = std::env::temp_dir().join(format!("merit-include-{}", std::process::id()));
+    let (book, outside) = (temp.join("book"), temp.join("outside"));
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.rhai"), "hunter2_secret_token").unwrap();
+    std::fs::write(book.join("ok.rhai"), "award(1);").unwrap();
+    symlink(&outside, book.join("linked")).unwrap();
+    symlink(outside.join("secret.rhai"), book.join("secret.rhai")).unwrap();
+    symlink(book.join("ok.rhai"), book.join("inside-link.rhai")).unwrap();
+    let big = std::fs::File::create(book.join("big.rhai")).unwrap();
+    big.set_len((4 << 20) + 1).unwrap();
+    let fifo = book.join("fifo.rhai");
+    let made_fifo = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+
+    assert_eq!(script_file_error(&book, "ok.rhai"), "LOADED");
+    assert_eq!(script_file_error(&book, "inside-link.rhai"), "LOADED");
+    for file in ["linked/secret.rhai", "secret.rhai"] {
+        let message = script_file_error(&book, file);
+        assert!(message.contains("leads outside the rulebook's folder"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+    let message = script_file_error(&book, "big.rhai");
+    assert!(message.contains("larger than the rulebook limit of 4194304 bytes"), "{message}");
+    assert!(script_file_error(&book, ".").contains("not a regular file"));
+    if made_fifo {
+        let message = script_file_error(&book, "fifo.rhai");
+        assert!(message.contains("not a regular file"), "{message}");
+    }
+    std::fs::remove_dir_all(&temp).unwrap();
+}

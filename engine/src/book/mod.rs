@@ -8,6 +8,7 @@ mod decode;
 mod digest;
 mod exprs;
 mod fields;
+pub mod include;
 mod load;
 mod spans;
 
