@@ -4,7 +4,7 @@
 //! they cannot disagree: every decision is made here or below.
 
 use std::fmt;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -62,17 +62,14 @@ impl Rulebook {
     }
 
     /// Loads a rulebook read from a file in `folder`: its `script_file:` entries are
-    /// read from that folder, and never from outside it (no absolute path, no `..`),
-    /// so that a rulebook cannot make merit read any other file. What the CLI and
+    /// read from that folder, and never from outside it (no absolute path, no `..`,
+    /// no symbolic link out, only regular files up to the rulebook size limit), so
+    /// that a rulebook cannot make merit read any other file. What the CLI and
     /// the Python binding's `Rulebook.load` do.
     pub fn from_yaml_in_folder(source: &str, name: &str, folder: &Path) -> Result<Rulebook, RulebookError> {
-        let include = |relative: &str| -> Result<String, String> {
-            let path = Path::new(relative);
-            if path.is_absolute() || path.components().any(|c| matches!(c, Component::ParentDir)) {
-                return Err("scripts are read only from the rulebook's own folder".to_owned());
-            }
-            std::fs::read_to_string(folder.join(path)).map_err(|e| e.to_string())
-        };
+        let max_bytes = Limits::default().max_bytes;
+        let include =
+            |relative: &str| crate::book::include::read_script(folder, relative, max_bytes);
         Rulebook::from_yaml_with_includes(source, name, &include)
     }
 

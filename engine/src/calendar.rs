@@ -176,8 +176,9 @@ impl Default for Calendar {
 
 impl Calendar {
     /// `holidays` and `workdays` are inclusive ranges; a make-up working day wins over
-    /// both the weekend and a holiday. Ranges are expanded day by day, so callers
-    /// should bound them (a rulebook lists days, not centuries).
+    /// both the weekend and a holiday. The union of the ranges is kept day by day,
+    /// so callers should bound it: a rulebook may name the years
+    /// [`CALENDAR_YEARS`] only.
     pub fn new(weekend: &[Weekday], holidays: &[(Date, Date)], workdays: &[(Date, Date)]) -> Calendar {
         let mut off = [false; 7];
         for w in weekend {
@@ -187,14 +188,23 @@ impl Calendar {
         for k in 0..7 {
             week_prefix[k + 1] = week_prefix[k] + i64::from(!off[k]);
         }
+        // Overlapping ranges are merged before they are expanded, so the days kept
+        // are at most the days of their union (a 5 KB calendar repeating
+        // `0000-01-01..9999-12-31` once asked for 15 GB).
         let expand = |ranges: &[(Date, Date)]| {
-            let mut days: Vec<i64> = ranges
+            let mut spans: Vec<(i64, i64)> = ranges
                 .iter()
-                .flat_map(|&(a, b)| day_number(a)..=day_number(b))
+                .map(|&(a, b)| (day_number(a), day_number(b)))
                 .collect();
-            days.sort_unstable();
-            days.dedup();
-            days
+            spans.sort_unstable();
+            let mut merged: Vec<(i64, i64)> = Vec::new();
+            for (a, b) in spans {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            merged.into_iter().flat_map(|(a, b)| a..=b).collect::<Vec<i64>>()
         };
         let (holidays, workdays) = (expand(holidays), expand(workdays));
         let mut exceptions: Vec<(i64, i64)> = Vec::new();
@@ -340,6 +350,10 @@ pub fn date_from_parts(year: i16, month: i16, day: i16) -> Result<Date, String> 
     }
     Date::new(year, month as i8, day as i8).map_err(|e| e.to_string())
 }
+
+/// The years a rulebook's calendar may name: 301 years, at most ~110 000 days
+/// kept per list.
+pub const CALENDAR_YEARS: std::ops::RangeInclusive<i16> = 1900..=2200;
 
 /// Parses `2026-02-15..2026-02-23` (inclusive) or a single date.
 pub fn parse_date_span(s: &str) -> Result<(Date, Date), String> {

@@ -330,8 +330,13 @@ pub(crate) fn evaluate(
                     .filter(|a| window.contains(a.date) && dimension.counts(&book.rules[a.rule as usize]))
                     .map(|a| a.points)
                     .sum();
-                let value =
-                    ((dimension.base + points) / dimension.full).clamp(Decimal::ZERO, Decimal::ONE) * hundred;
+                // Checked: a tiny `full` under a large sum is past `Decimal`, and
+                // then past 1 (or below 0) too.
+                let value = (dimension.base + points)
+                    .checked_div(dimension.full)
+                    .unwrap_or(if points.is_sign_negative() { Decimal::ZERO } else { Decimal::ONE })
+                    .clamp(Decimal::ZERO, Decimal::ONE)
+                    * hundred;
                 weighted += dimension.weight * value;
                 weights += dimension.weight;
                 dimensions.push((dimension.id.clone(), scaled(book, value)));

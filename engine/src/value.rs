@@ -103,6 +103,24 @@ impl fmt::Display for Value {
     }
 }
 
+/// The largest magnitude of one award and of any number in a rulebook: 10^15.
+/// `Decimal` holds about 7.9 × 10^28, so sums of up to 10^13 such figures never
+/// overflow, nor does an award times a rate (`bank.earn.rate`) or weight of at
+/// most 10^6 (bounded where it is read). A record whose award is larger is
+/// rejected, a group or script award fails; a larger number in a rulebook is a
+/// located error.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// Whether `points` is too large to be one award ([`MAX_AMOUNT`]).
+pub fn too_large(points: Decimal) -> bool {
+    points.abs() > MAX_AMOUNT
+}
+
+/// The message for an award past [`MAX_AMOUNT`].
+pub fn too_large_award(points: Decimal) -> String {
+    format!("the award {points} is too large (an award is at most 10^15 in size)")
+}
+
 /// `POW10[i]` is 10^i, for every power an `i64` holds: scaling fixed-point figures.
 pub(crate) const POW10: [i64; 19] = {
     let mut table = [1i64; 19];

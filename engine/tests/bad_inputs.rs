@@ -84,6 +84,35 @@ const BOOKS: &[(&str, &str)] = &[
     (
         "script does not compile",
         "rules:\n  - id: s\n    per: month\n    script: \"let x = ;\"\n",
+    ),    // issue 13: numbers past what sums can hold, caps and table ranges that
+    // were rounded or never matched without a word.
+    (
+        "index weights past 10^15",
+        "rules: [{ id: r, points: 1 }]\nindexes:\n  - id: i\n    dimensions:\n      - { id: a, weight: 79228162514264337593543950335, rules: [r], full: 1 }\n      - { id: b, weight: 79228162514264337593543950335, rules: [r], full: 1 }\n",
+    ),
+    (
+        "huge negative cap min",
+        "rules: [{ id: r, points: -1, cap: [{ per: month, min: -79228162514264337593543950335 }] }]\n",
+    ),
+    (
+        "negative cap max",
+        "rules: [{ id: r, points: 1, cap: [{ per: month, max: -5 }] }]\n",
+    ),
+    (
+        "30-digit cap max",
+        "rules: [{ id: r, points: 1, cap: [{ per: month, max: 0.123456789012345678901234567891 }] }]\n",
+    ),
+    (
+        "bank rate past 10^6",
+        "id: b\nrules: [{ id: r, points: 1, tags: [bank] }]\nbank:\n  earn: { tags: [bank], rate: 2000000 }\n",
+    ),
+    (
+        "table range past Decimal",
+        "fields: { hours: decimal? }\nrules:\n  - id: t\n    table:\n      inputs: [hours]\n      rows:\n        - [\"[1e28..1e29)\", 1]\n",
+    ),
+    (
+        "table range below Decimal's precision",
+        "fields: { hours: decimal? }\nrules:\n  - id: t\n    table:\n      inputs: [hours]\n      rows:\n        - [\"[0.00000000000000000000000000001..1)\", 1]\n",
     ),
 ];
 

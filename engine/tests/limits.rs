@@ -216,3 +216,66 @@ fn script_expression_depth_is_bounded() {
     let ok = format!("{}1{}", "(".repeat(20), ")".repeat(20));
     assert!(!script_error(&format!("let x = {ok};"), ScriptLimits::default()).contains("stopped"));
 }
+
+/// issue 13, item 2: rhai's `sleep` took 6 s for two days of records.
+#[test]
+fn scripts_cannot_sleep() {
+    let started = std::time::Instant::now();
+    let message = script_error("sleep(3); award(1);", ScriptLimits::default());
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "slept");
+    assert!(message.contains("`sleep` is not available"), "{message}");
+}
+
+/// issue 13, item 3: a 100 000-step curry loop stayed inside the operations budget
+/// and ran for 116 s; the wall-clock budget stops it.
+#[test]
+fn script_time_is_bounded() {
+    let limits = ScriptLimits {
+        max_time: std::time::Duration::from_millis(200),
+        ..ScriptLimits::default()
+    };
+    let started = std::time::Instant::now();
+    let message = script_error(
+        "let f = |x| x; for i in 0..100000 { f = f.curry(i); } award(1);",
+        limits,
+    );
+    let took = started.elapsed();
+    assert!(message.contains("the script ran longer than 0.2 s"), "{message}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert_eq!(ScriptLimits::default().max_time, std::time::Duration::from_secs(1));
+}
+
+/// issue 13, item 4: 300 000 awards in one call used 2.46 GB.
+#[test]
+fn awards_per_call_are_bounded() {
+    let message = script_error("for i in 0..300000 { award(1); }", ScriptLimits::default());
+    assert!(message.contains("more than 10000 awards in one call"), "{message}");
+    let limits = ScriptLimits {
+        max_award_records: 5,
+        ..ScriptLimits::default()
+    };
+    // One record in the window: 5 awards may cite it, not 6.
+    assert!(!script_error("for i in 0..5 { award(1); }", limits.clone()).contains("failed"));
+    let message = script_error("for i in 0..6 { award(1); }", limits);
+    assert!(message.contains("more than 5 awards in one call"), "{message}");
+}
+
+/// issue 13, item 5: `0000-01-01..9999-12-31` 200 times took 26 s and 5.8 GB.
+#[test]
+fn calendar_years_and_days_are_bounded() {
+    let repeat = |range: &str, n: usize| {
+        let items = vec![format!("\"{range}\""); n].join(", ");
+        format!("calendar: {{ holidays: [{items}] }}\nrules: []\n")
+    };
+    let started = std::time::Instant::now();
+    let messages = refused(&repeat("0000-01-01..9999-12-31", 200), &Limits::default());
+    assert_eq!(messages.len(), 200);
+    assert_eq!(
+        messages[0],
+        "bad-date: `calendar.holidays`: `0000-01-01..9999-12-31` is outside the years a calendar may name (1900-2200)"
+    );
+    // The whole span allowed, 2 000 times: kept once (the union), not 2 000 times.
+    let book = Rulebook::from_yaml(&repeat("1900-01-01..2200-12-31", 2_000), "book.yaml").unwrap();
+    assert!(!book.calendar.is_workday(jiff::civil::date(2026, 3, 2)));
+    eprintln!("calendars refused and loaded in {:?}", started.elapsed());
+}

@@ -4,6 +4,7 @@ mod bad_inputs;
 mod bank;
 mod conformance;
 mod diagnostics;
+mod hostile;
 mod invariants;
 mod limits;
 mod parallel;

@@ -5,7 +5,7 @@ use std::path::Path;
 use merit::Rulebook;
 
 use crate::Outcome;
-use crate::input::read_text;
+use crate::input::{folder_of, read_text};
 
 pub fn run(path: &Path, color: bool) -> Outcome {
     let source = match read_text(path) {
@@ -13,7 +13,11 @@ pub fn run(path: &Path, color: bool) -> Outcome {
         Err(message) => return Outcome::Usage(message),
     };
     let name = path.display().to_string();
-    let diagnostics = Rulebook::check(&source, &name);
+    // Loaded as `score` loads it, so that `script_file:` is read (and checked).
+    let diagnostics = match Rulebook::from_yaml_in_folder(&source, &name, folder_of(path)) {
+        Ok(book) => book.warnings,
+        Err(error) => error.diagnostics,
+    };
     eprint!("{}", merit::diagnostic::render_all(&diagnostics, &source, color));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

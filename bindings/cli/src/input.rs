@@ -22,8 +22,23 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// Reads a rulebook: at most the rulebook size limit and one byte more, so that a
+/// 200 MB file or an endless device is refused after 4 MiB, not read whole.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = read_bytes(path)?;
+    let limit = merit::Limits::default().max_bytes;
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit as u64 + 1).read_to_end(&mut bytes)
+    } else {
+        File::open(path).and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "{} is larger than the rulebook limit of {limit} bytes",
+            path.display()
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{} is not UTF-8 text (byte {})",
@@ -51,14 +66,18 @@ pub fn format_of(path: &Path, stdin_format: &str) -> Result<Format, String> {
 pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, String> {
     let source = read_text(path)?;
     let name = path.display().to_string();
-    let folder = path.parent().unwrap_or(Path::new(""));
-    match merit::Rulebook::from_yaml_in_folder(&source, &name, folder) {
+    match merit::Rulebook::from_yaml_in_folder(&source, &name, folder_of(path)) {
         Ok(book) => Ok(Some(book)),
         Err(error) => {
             eprint!("{}", error.render(color));
             Ok(None)
         }
     }
+}
+
+/// The folder `script_file:` entries of the rulebook at `path` are read from.
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new(""))
 }
 
 /// The record files and member profiles named on the command line. Record files

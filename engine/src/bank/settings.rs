@@ -19,6 +19,9 @@ use crate::diagnostic::did_you_mean;
 use crate::rules::Rule;
 use crate::yaml::Node;
 
+/// The largest `bank.earn.rate`.
+const MAX_RATE: i64 = 1_000_000;
+
 /// The bank settings of a rulebook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankSettings {
@@ -206,7 +209,15 @@ fn decode_earn(decoder: &mut Decoder, node: &Node, rules: &[Rule]) -> Option<Ear
     let rate = match map.get("rate") {
         None => Some(Decimal::ONE),
         Some(node) => decoder.decimal(node, "`bank.earn.rate`").and_then(|rate| {
-            if rate > Decimal::ZERO {
+            if rate > Decimal::from(MAX_RATE) {
+                // An award (at most 10^15) times the rate stays far inside `Decimal`.
+                decoder.error(
+                    "bad-rate",
+                    node.span.clone(),
+                    format!("`bank.earn.rate` must be at most {MAX_RATE} (credits per point), found {rate}"),
+                );
+                None
+            } else if rate > Decimal::ZERO {
                 Some(rate)
             } else {
                 decoder.error(

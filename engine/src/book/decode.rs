@@ -147,7 +147,15 @@ impl<'s> Decoder<'s> {
 
     pub fn decimal(&mut self, node: &Node, what: &str) -> Option<Decimal> {
         match &node.kind {
-            NodeKind::Number(text) => match parse_decimal(text) {
+            NodeKind::Number(text) => match parse_exact_decimal(text) {
+                Some(d) if crate::value::too_large(d) => {
+                    self.error(
+                        "too-large",
+                        node.span.clone(),
+                        format!("{what}: `{text}` is too large (numbers in a rulebook are at most 10^15 in size)"),
+                    );
+                    None
+                }
                 Some(d) => Some(d),
                 None => {
                     self.error(
@@ -199,6 +207,17 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         return Decimal::from_scientific(text).ok();
     }
     text.replace('_', "").parse().ok()
+}
+
+/// A rulebook's number: as [`parse_decimal`], but refused rather than rounded
+/// when it has more digits than a `Decimal` holds (a 30-digit cap was rounded
+/// without a word).
+pub fn parse_exact_decimal(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    if text.contains(['e', 'E']) {
+        return Decimal::from_scientific(text).ok();
+    }
+    Decimal::from_str_exact(&text.replace('_', "")).ok()
 }
 
 /// Reads the keys of one mapping; [`MapReader::finish`] reports keys nobody asked for.

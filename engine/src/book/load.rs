@@ -2,7 +2,7 @@
 
 use jiff::tz::TimeZone;
 
-use crate::calendar::{Calendar, Per, parse_date_span, parse_weekday};
+use crate::calendar::{CALENDAR_YEARS, Calendar, Per, parse_date_span, parse_weekday};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::rules::{self, Rule, RuleContext, ScriptContext};
 use crate::yaml::{self, Node, NodeKind};
@@ -363,6 +363,18 @@ fn decode_calendar(decoder: &mut Decoder, node: &Node) -> Calendar {
             .strings(node, &format!("`calendar.{key}`"))
             .into_iter()
             .filter_map(|(text, span)| match parse_date_span(&text) {
+                Ok((a, b)) if !CALENDAR_YEARS.contains(&a.year()) || !CALENDAR_YEARS.contains(&b.year()) => {
+                    decoder.error(
+                        "bad-date",
+                        span,
+                        format!(
+                            "`calendar.{key}`: `{text}` is outside the years a calendar may name ({}-{})",
+                            CALENDAR_YEARS.start(),
+                            CALENDAR_YEARS.end()
+                        ),
+                    );
+                    None
+                }
                 Ok(range) => Some(range),
                 Err(message) => {
                     decoder.error("bad-date", span, format!("`calendar.{key}`: {message}"));

@@ -8,6 +8,7 @@ mod decode;
 mod digest;
 mod exprs;
 mod fields;
+pub mod include;
 mod load;
 mod spans;
 
@@ -19,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use crate::schema::Schema;
 
-pub(crate) use decode::{Decoder, MapReader, parse_decimal};
+pub(crate) use decode::{Decoder, MapReader, parse_decimal, parse_exact_decimal};
 pub(crate) use exprs::ExprCompiler;
 pub(crate) use spans::ScalarMap;
 

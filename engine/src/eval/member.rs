@@ -18,7 +18,7 @@ use crate::calendar::Window;
 use crate::index;
 use crate::record::Record;
 use crate::report::IndexReport;
-use crate::rules::{Amount, Bound, Cap, CapState, MemberView, RatingAward, RuleKind, to_steps};
+use crate::rules::{Amount, Bound, CapState, MemberView, RatingAward, RuleKind, to_steps};
 use crate::value::Value;
 
 /// One member to evaluate.
@@ -101,7 +101,7 @@ impl CapBounds {
             decimal: book
                 .rules
                 .iter()
-                .map(|r| r.caps.iter().map(Cap::bound).collect())
+                .map(|r| r.caps.iter().map(|c| c.bound(book.unit.decimals)).collect())
                 .collect(),
             steps: steps.flatten(),
         }
@@ -213,16 +213,24 @@ pub(super) fn score_member<'a>(
                     if !rule.effective.contains(rating.date) {
                         continue;
                     }
-                    let award = give(
-                        rating.date,
-                        book.unit.round(rating.points),
-                        Origin::Group(groups.len() as u32),
-                    );
+                    let failed = crate::value::too_large(rating.points).then(|| {
+                        format!(
+                            "rule `{}` failed for member `{}`: {}",
+                            rule.id,
+                            input.id,
+                            crate::value::too_large_award(rating.points)
+                        )
+                    });
+                    let points = match failed {
+                        Some(_) => Decimal::ZERO,
+                        None => book.unit.round(rating.points),
+                    };
+                    let award = give(rating.date, points, Origin::Group(groups.len() as u32));
                     groups.push(GroupDetail {
-                        records: rating.records,
-                        explain: rating.explain,
+                        records: rating.records.into(),
+                        explain: failed.clone().unwrap_or(rating.explain),
                         provisional: rating.provisional,
-                        failed: None,
+                        failed,
                     });
                     awards.push(award);
                 }
@@ -252,11 +260,33 @@ pub(super) fn score_member<'a>(
                 let mut in_force_used = vec![false; in_force.len()];
                 match kind.evaluate_group(&view, &mut in_force_used) {
                     Ok(group_awards) => {
-                        for group_award in group_awards {
+                        // Awards citing the same list (one script call's) share it.
+                        let mut last: Option<(Arc<[usize]>, Arc<[&Record]>)> = None;
+                        for mut group_award in group_awards {
+                            if crate::value::too_large(group_award.points) {
+                                let message = format!(
+                                    "rule `{}` failed for member `{}`: {}",
+                                    rule.id,
+                                    input.id,
+                                    crate::value::too_large_award(group_award.points)
+                                );
+                                group_award.points = Decimal::ZERO;
+                                group_award.explain = message.clone();
+                                group_award.failed = Some(message);
+                            }
                             let points = book.unit.round(group_award.points);
                             let award = give(group_award.date, points, Origin::Group(groups.len() as u32));
+                            let records = match &last {
+                                Some((ids, records)) if Arc::ptr_eq(ids, &group_award.records) => records.clone(),
+                                _ => {
+                                    let records: Arc<[&Record]> =
+                                        group_award.records.iter().map(|&i| in_force[i].1).collect();
+                                    last = Some((group_award.records.clone(), records.clone()));
+                                    records
+                                }
+                            };
                             groups.push(GroupDetail {
-                                records: group_award.records.iter().map(|&i| in_force[i].1).collect(),
+                                records,
                                 explain: group_award.explain,
                                 provisional: group_award.provisional,
                                 failed: group_award.failed,
@@ -269,7 +299,7 @@ pub(super) fn score_member<'a>(
                         let last = input.records.last().map_or(dates.as_of, |r| r.date);
                         let award = give(last, Decimal::ZERO, Origin::Group(groups.len() as u32));
                         groups.push(GroupDetail {
-                            records: Vec::new(),
+                            records: Arc::new([]),
                             explain: message.clone(),
                             provisional: false,
                             failed: Some(message),

@@ -111,7 +111,8 @@ pub(crate) enum Origin {
 /// What a group or rating award keeps for its report line.
 #[derive(Clone, Debug)]
 pub(crate) struct GroupDetail<'a> {
-    pub records: Vec<&'a Record>,
+    /// Shared by the awards of one script call, which all cite the same records.
+    pub records: std::sync::Arc<[&'a Record]>,
     pub explain: String,
     pub provisional: bool,
     pub failed: Option<String>,

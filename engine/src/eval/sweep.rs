@@ -156,6 +156,12 @@ impl Chunk {
         rule: usize,
         outcome: Result<Option<Decimal>, EvalError>,
     ) {
+        let outcome = outcome.and_then(|points| match points {
+            Some(p) if crate::value::too_large(p) => Err(EvalError {
+                message: crate::value::too_large_award(p),
+            }),
+            points => Ok(points),
+        });
         match outcome {
             Ok(Some(points)) => {
                 self.used[i - start] = true;
@@ -167,10 +173,14 @@ impl Chunk {
                 });
             }
             Ok(None) => {}
-            Err(error) => self.errors.push(rejection(
-                record,
-                format!("rule `{}`: {error}", run.book.rules[rule].id),
-            )),
+            Err(error) => {
+                // Rejected, so not also unmatched.
+                self.used[i - start] = true;
+                self.errors.push(rejection(
+                    record,
+                    format!("rule `{}`: {error}", run.book.rules[rule].id),
+                ))
+            }
         }
     }
 }

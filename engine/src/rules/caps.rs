@@ -56,6 +56,13 @@ pub(super) fn decode(decoder: &mut Decoder, node: &Node, what: &str) -> Vec<Cap>
                 format!("{what}: a cap needs `max` or `min`"),
             );
         }
+        if let Some(max) = max.filter(|m| m.is_sign_negative() && !m.is_zero()) {
+            decoder.error(
+                "bad-cap",
+                map.get("max").map_or(item.span.clone(), |n| n.span.clone()),
+                format!("{what}: `cap.max` must be 0 or more, found {max} (`min` bounds deductions)"),
+            );
+        }
         if let (Some(max), Some(min)) = (max, min)
             && min > max
         {
@@ -137,24 +144,29 @@ pub struct Bound<A> {
 }
 
 impl Cap {
-    pub fn bound(&self) -> Bound<Decimal> {
+    /// The bounds awards of `decimals` places meet: rounded toward zero, so that an
+    /// award held at the cap never rounds past it (`max: 0.15` with one decimal
+    /// gave 0.2; it now stops at 0.1).
+    pub fn bound(&self, decimals: u32) -> Bound<Decimal> {
+        let toward_zero = |b: Decimal| b.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::ToZero);
         Bound {
             per: self.per,
-            max: self.max,
-            min: self.min,
+            max: self.max.map(toward_zero),
+            min: self.min.map(toward_zero),
         }
     }
 
-    /// The bounds in steps of `10^-decimals`, when they are whole steps.
+    /// The bounds in steps of `10^-decimals` ([`Cap::bound`]), when they fit.
     pub fn steps(&self, decimals: u32) -> Option<Bound<i64>> {
+        let bound = self.bound(decimals);
         let steps = |bound: Option<Decimal>| match bound {
             Some(b) => to_steps(b, decimals).map(Some),
             None => Some(None),
         };
         Some(Bound {
             per: self.per,
-            max: steps(self.max)?,
-            min: steps(self.min)?,
+            max: steps(bound.max)?,
+            min: steps(bound.min)?,
         })
     }
 }
@@ -246,7 +258,7 @@ mod tests {
     }
 
     fn bounds(caps: &[Cap]) -> Vec<Bound<Decimal>> {
-        caps.iter().map(Cap::bound).collect()
+        caps.iter().map(|c| c.bound(28)).collect()
     }
 
     fn month_cap() -> Vec<Cap> {

@@ -33,8 +33,9 @@ pub struct MemberView<'a> {
 pub struct GroupAward {
     pub date: Date,
     pub points: Decimal,
-    /// Indices into [`MemberView::records`] of the records it came from.
-    pub records: Vec<usize>,
+    /// Indices into [`MemberView::records`] of the records it came from; the
+    /// awards of one script call share one list.
+    pub records: std::sync::Arc<[usize]>,
     pub explain: String,
     pub provisional: bool,
     /// Why the award could not be computed (a script stopped by a limit).
@@ -47,13 +48,13 @@ impl GroupAward {
         window: Window,
         as_of: Date,
         points: Decimal,
-        records: Vec<usize>,
+        records: impl Into<std::sync::Arc<[usize]>>,
         explain: String,
     ) -> GroupAward {
         GroupAward {
             date: window.end.min(as_of),
             points,
-            records,
+            records: records.into(),
             explain,
             provisional: window.end > as_of,
             failed: None,

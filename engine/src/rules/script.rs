@@ -10,13 +10,15 @@
 //!     if n >= 2 { award(10, `mentored ${n} residents`); }
 //! ```
 //!
-//! Scripts are sandboxed (see [`ScriptLimits`]): an operations budget stops runaway
-//! loops, call depth, string, array and map sizes are bounded; `eval`, modules,
-//! clocks and randomness do not exist; printing goes nowhere. Numbers are exact
+//! Scripts are sandboxed (see [`ScriptLimits`]): an operations budget and a
+//! wall-clock budget stop runaway loops, call depth, string, array and map sizes and
+//! the awards of one call are bounded; `eval`, modules, `sleep`, clocks and
+//! randomness do not exist; printing goes nowhere. Numbers are exact
 //! decimals (rhai's `decimal` without floats), so the same input gives the same output.
 
 use std::cell::RefCell;
 use std::sync::Arc;
+use std::time::Duration;
 
 use jiff::civil::Date;
 use rhai::{AST, Dynamic, Engine, ImmutableString, Map, Scope};
@@ -40,6 +42,15 @@ pub struct ScriptLimits {
     pub max_array_size: usize,
     pub max_map_size: usize,
     pub max_expr_depth: usize,
+    /// Wall-clock budget of one call: the operations budget alone let one call
+    /// copy 60 KB strings or grow curried closures for minutes. Not applied on
+    /// wasm32, which has no clock (the operations budget still is).
+    pub max_time: Duration,
+    /// Awards one call may make: each award is kept and reported.
+    pub max_awards: usize,
+    /// Awards of one call times the records of its window: each award cites the
+    /// window's records, so this bounds what one call adds to a report.
+    pub max_award_records: usize,
 }
 
 impl Default for ScriptLimits {
@@ -51,6 +62,9 @@ impl Default for ScriptLimits {
             max_array_size: 1_000_000,
             max_map_size: 10_000,
             max_expr_depth: 64,
+            max_time: Duration::from_secs(1),
+            max_awards: 10_000,
+            max_award_records: 1_000_000,
         }
     }
 }
@@ -61,6 +75,7 @@ pub struct Script {
     engine: Arc<Engine>,
     ast: AST,
     field_names: Vec<String>,
+    limits: ScriptLimits,
 }
 
 impl std::fmt::Debug for Script {
@@ -72,13 +87,47 @@ impl std::fmt::Debug for Script {
     }
 }
 
-thread_local! {
-    /// Awards made by the script call running on this thread.
-    static AWARDS: RefCell<Vec<(Decimal, String)>> = const { RefCell::new(Vec::new()) };
+/// The script call running on this thread: its awards and its budgets.
+#[derive(Default)]
+struct Call {
+    awards: Vec<(Decimal, String)>,
+    /// Most awards this call may make.
+    max_awards: usize,
+    #[cfg(not(target_arch = "wasm32"))]
+    deadline: Option<std::time::Instant>,
 }
 
-fn record_award(points: Decimal, reason: &str) {
-    AWARDS.with(|awards| awards.borrow_mut().push((points, reason.to_owned())));
+thread_local! {
+    static CALL: RefCell<Call> = RefCell::new(Call::default());
+}
+
+fn record_award(points: Decimal, reason: &str) -> Result<(), Box<rhai::EvalAltResult>> {
+    CALL.with(|call| {
+        let mut call = call.borrow_mut();
+        if crate::value::too_large(points) {
+            return Err(crate::value::too_large_award(points).into());
+        }
+        if call.awards.len() >= call.max_awards {
+            return Err(format!("more than {} awards in one call", call.max_awards).into());
+        }
+        call.awards.push((points, reason.to_owned()));
+        Ok(())
+    })
+}
+
+/// Whether the running call is past its wall-clock budget (checked every 16
+/// operations from rhai's progress callback: reading the clock costs ~25 ns).
+fn out_of_time(operations: u64) -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    if operations % 16 == 0 {
+        return CALL.with(|call| {
+            call.borrow()
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() > d)
+        });
+    }
+    let _ = operations;
+    false
 }
 
 fn date_arg(text: &str) -> Result<Date, Box<rhai::EvalAltResult>> {
@@ -98,6 +147,14 @@ fn engine(calendar: &Calendar, limits: &ScriptLimits) -> Engine {
         .disable_symbol("eval")
         .on_print(|_| {})
         .on_debug(|_, _, _| {});
+    let seconds = limits.max_time.as_secs_f64();
+    engine.on_progress(move |operations| {
+        out_of_time(operations).then(|| format!("the script ran longer than {seconds} s").into())
+    });
+    // rhai's core package has `sleep`: registered here, ours shadows it.
+    engine.register_fn("sleep", |_: i64| -> Result<(), Box<rhai::EvalAltResult>> {
+        Err("`sleep` is not available in merit scripts".into())
+    });
     engine.register_fn("award", |points: Decimal, reason: ImmutableString| {
         record_award(points, &reason)
     });
@@ -214,6 +271,7 @@ impl Script {
             engine,
             ast,
             field_names: context.schema.fields.iter().map(|f| f.name.clone()).collect(),
+            limits: context.limits.clone(),
         })
     }
 
@@ -230,10 +288,23 @@ impl Script {
             scope.push_constant("member", self.member_map(view));
             scope.push_constant("period", period_map(self.per, window));
             scope.push_constant("as_of", view.as_of.to_string());
-            AWARDS.with(|awards| awards.borrow_mut().clear());
+            let max_awards = self
+                .limits
+                .max_awards
+                .min(self.limits.max_award_records / range.len().max(1))
+                .max(1);
+            CALL.with(|call| {
+                *call.borrow_mut() = Call {
+                    awards: Vec::new(),
+                    max_awards,
+                    #[cfg(not(target_arch = "wasm32"))]
+                    deadline: std::time::Instant::now().checked_add(self.limits.max_time),
+                }
+            });
             let result = self.engine.run_ast_with_scope(&mut scope, &self.ast);
-            let made = AWARDS.with(|awards| std::mem::take(&mut *awards.borrow_mut()));
-            let ids: Vec<usize> = range.collect();
+            let made = CALL.with(|call| std::mem::take(&mut *call.borrow_mut()).awards);
+            // Every award of the call cites the same records: shared, not copied.
+            let ids: Arc<[usize]> = range.collect();
             match result {
                 Ok(()) => {
                     for (points, reason) in made {
@@ -246,7 +317,13 @@ impl Script {
                     }
                 }
                 Err(error) => {
-                    let message = view.words.script_stopped(view.member_id, &error.to_string());
+                    let reason = match *error {
+                        // The progress callback's reason (the time budget); where the
+                        // time ran out is not said: it differs from run to run.
+                        rhai::EvalAltResult::ErrorTerminated(reason, _) => reason.to_string(),
+                        error => error.to_string(),
+                    };
+                    let message = view.words.script_stopped(view.member_id, &reason);
                     let mut award = GroupAward::new(window, view.as_of, Decimal::ZERO, ids, message.clone());
                     award.failed = Some(message);
                     out.push(award);
@@ -319,6 +396,7 @@ fn offset_in(text: &str, line: usize, column: usize) -> usize {
 /// `script_file:` is read.
 pub struct ScriptContext<'a> {
     pub engine: Arc<Engine>,
+    pub limits: ScriptLimits,
     pub default_per: Per,
     pub schema: &'a Schema,
     pub include: &'a dyn Fn(&str) -> Result<String, String>,
@@ -334,6 +412,7 @@ impl<'a> ScriptContext<'a> {
     ) -> Self {
         ScriptContext {
             engine: Arc::new(engine(calendar, limits)),
+            limits: limits.clone(),
             default_per,
             schema,
             include,

@@ -138,7 +138,7 @@ impl Streak {
                         &shorten(&labels),
                         &points.normalize().to_string(),
                     );
-                    let records = run.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+                    let records: Vec<usize> = run.iter().flat_map(|(_, r)| r.iter().copied()).collect();
                     awards.push(GroupAward::new(entry.0, view.as_of, *points, records, explain));
                 }
             }

@@ -24,7 +24,7 @@ use std::fmt::Write;
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader, parse_decimal};
+use crate::book::{Decoder, ExprCompiler, MapReader, parse_decimal, parse_exact_decimal};
 use crate::calendar::parse_date;
 use crate::explain::Words;
 use crate::expr::{Context, Env, EvalError, Expr};
@@ -427,7 +427,7 @@ fn decode_cell(decoder: &mut Decoder, node: &Node, ty: Option<&Type>, column: &s
         ),
         NodeKind::Null => Test::Eq(Value::Null),
         NodeKind::Bool(b) => Test::Eq(Value::Bool(*b)),
-        NodeKind::Number(text) => match parse_decimal(text) {
+        NodeKind::Number(text) => match parse_exact_decimal(text) {
             Some(n) => Test::Eq(Value::Num(n)),
             None => {
                 return cell_error(
@@ -529,6 +529,13 @@ fn parse_cell(text: &str, ty: Option<&Type>) -> Result<Test, String> {
     Ok(Test::Eq(Value::str(text)))
 }
 
+/// Whether `text` is written as a number (digits, a sign, a point, an exponent).
+fn looks_numeric(text: &str) -> bool {
+    let digits = text.trim_start_matches(['-', '+']).trim_start_matches('.');
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && text.chars().all(|c| c.is_ascii_digit() || "+-._eE".contains(c))
+}
+
 /// The value after an operator: a number, a date, a quoted or bare string.
 fn parse_operand(text: &str, ty: Option<&Type>) -> Result<Value, String> {
     if let Some(quoted) = text
@@ -538,11 +545,18 @@ fn parse_operand(text: &str, ty: Option<&Type>) -> Result<Value, String> {
     {
         return Ok(Value::str(quoted));
     }
-    if let Some(n) = parse_decimal(text) {
+    if let Some(n) = parse_exact_decimal(text) {
         return Ok(Value::Num(n));
     }
     if matches!(ty, Some(Type::Date)) || text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
         return parse_date(text).map(Value::Date);
+    }
+    if looks_numeric(text) {
+        // `1e29` was compared as a string and never matched; a 29th decimal
+        // place was rounded away, so `[1e-29..1)` matched 0.
+        return Err(format!(
+            "`{text}` is not a number merit holds exactly (at most 28 digits, below 7.9e28)"
+        ));
     }
     match text {
         "true" => Ok(Value::Bool(true)),
