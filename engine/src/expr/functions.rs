@@ -105,6 +105,18 @@ const FUNCS: &[(Func, &str)] = &[
     (Func::Matches, "matches"),
 ];
 
+/// Every scalar function's name, in declaration order.
+#[cfg(test)]
+pub const FUNC_NAMES: [&str; FUNCS.len()] = {
+    let mut names = [""; FUNCS.len()];
+    let mut i = 0;
+    while i < FUNCS.len() {
+        names[i] = FUNCS[i].1;
+        i += 1;
+    }
+    names
+};
+
 /// The largest compiled program `matches` builds from one pattern: a pattern is
 /// rulebook text, so its size is bounded like any other input.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;

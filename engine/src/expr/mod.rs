@@ -315,3 +315,5 @@ impl fmt::Debug for Expr {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod function_tests;

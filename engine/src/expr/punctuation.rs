@@ -38,13 +38,30 @@ const MARKS: &[(char, &str, &str)] = &[
 /// The help for a syntax error found at `c`, when `c` is full-width punctuation.
 pub fn hint(c: char) -> Option<String> {
     let (_, what, ascii) = MARKS.iter().find(|(mark, ..)| *mark == c)?;
+    let meant = match *ascii {
+        " " => "an ASCII space".to_owned(),
+        ascii => format!("the ASCII `{ascii}`"),
+    };
     Some(format!(
-        "`{c}` is {what}: use the ASCII `{ascii}` (switch the input method to English punctuation)"
+        "`{c}` is {what}: use {meant} (switch the input method to English punctuation)"
     ))
 }
 
-/// Every mark with a hint, for tests and documentation.
 #[cfg(test)]
-pub fn marks() -> impl Iterator<Item = char> {
-    MARKS.iter().map(|(c, ..)| *c)
+mod tests {
+    /// Each mark, typed where its ASCII twin belongs, gets a syntax error whose help
+    /// names the twin.
+    #[test]
+    fn every_mark_gets_its_hint() {
+        let mut lines = Vec::new();
+        for (mark, _, ascii) in super::MARKS {
+            let source = format!("min{mark}1, 2) + 1");
+            let e = super::super::parser::parse(&source).unwrap_err();
+            assert_eq!(e.span.start, 3, "{source}");
+            let help = e.help.unwrap_or_default();
+            assert!(help.contains(&format!("`{ascii}`")) || *ascii == " ", "{source}: {help}");
+            lines.push(format!("{source} → {}: {help}", e.message));
+        }
+        insta::assert_snapshot!(lines.join("\n"));
+    }
 }
