@@ -166,6 +166,8 @@ pub struct Calendar {
     exceptions: Vec<(i64, i64)>,
     /// `prefix[i]`: sum of the corrections of `exceptions[..i]`.
     prefix: Vec<i64>,
+    /// Listed holidays (weekend ones too) that are not make-up working days, sorted.
+    holidays: Vec<i64>,
 }
 
 impl Default for Calendar {
@@ -224,12 +226,22 @@ impl Calendar {
         for &(_, delta) in &exceptions {
             prefix.push(prefix.last().copied().unwrap_or(0) + delta);
         }
+        let holidays = holidays
+            .into_iter()
+            .filter(|d| workdays.binary_search(d).is_err())
+            .collect();
         Calendar {
             weekend: off,
             week_prefix,
             exceptions,
             prefix,
+            holidays,
         }
+    }
+
+    /// Whether `d` is a listed holiday; a listed make-up working day is not one.
+    pub fn is_holiday(&self, d: Date) -> bool {
+        self.holidays.binary_search(&day_number(d)).is_ok()
     }
 
     pub fn is_workday(&self, d: Date) -> bool {

@@ -12,10 +12,43 @@ pub enum FieldType {
     Bool,
     String,
     Date,
+    /// `list<string>`: from a JSON or YAML array, an Arrow list, a Python list, or a
+    /// CSV cell split at the separator (default `;`).
+    ListString(char),
+    /// `list<decimal>`, read as `list<string>` is.
+    ListDecimal(char),
 }
 
+/// The separator of list items in a CSV cell unless the type names another.
+pub const LIST_SEPARATOR: char = ';';
+
 impl FieldType {
+    /// `decimal`, `int`, `bool`, `string`, `date`, `list<string>`, `list<decimal>`; a
+    /// list may name its CSV separator: `list<string, "|">`.
     pub fn parse(name: &str) -> Option<FieldType> {
+        if let Some(inner) = name.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+            let (elem, sep) = match inner.split_once(',') {
+                Some((elem, sep)) => {
+                    let sep = sep.trim();
+                    let sep = sep
+                        .strip_prefix('"')
+                        .and_then(|s| s.strip_suffix('"'))
+                        .or_else(|| sep.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+                        .unwrap_or(sep);
+                    let mut chars = sep.chars();
+                    let (Some(c), None) = (chars.next(), chars.next()) else {
+                        return None;
+                    };
+                    (elem.trim(), c)
+                }
+                None => (inner.trim(), LIST_SEPARATOR),
+            };
+            return match FieldType::parse(elem)? {
+                FieldType::String => Some(FieldType::ListString(sep)),
+                FieldType::Decimal => Some(FieldType::ListDecimal(sep)),
+                _ => None,
+            };
+        }
         Some(match name {
             "decimal" | "number" => FieldType::Decimal,
             "int" | "integer" => FieldType::Int,
@@ -26,7 +59,15 @@ impl FieldType {
         })
     }
 
-    pub const NAMES: &'static [&'static str] = &["decimal", "int", "bool", "string", "date"];
+    pub const NAMES: &'static [&'static str] = &[
+        "decimal",
+        "int",
+        "bool",
+        "string",
+        "date",
+        "list<string>",
+        "list<decimal>",
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -35,6 +76,8 @@ impl FieldType {
             FieldType::Bool => "bool",
             FieldType::String => "string",
             FieldType::Date => "date",
+            FieldType::ListString(_) => "list<string>",
+            FieldType::ListDecimal(_) => "list<decimal>",
         }
     }
 
@@ -45,6 +88,17 @@ impl FieldType {
             FieldType::Bool => Type::Bool,
             FieldType::String => Type::Str,
             FieldType::Date => Type::Date,
+            FieldType::ListString(_) => Type::List(Box::new(Type::Str)),
+            FieldType::ListDecimal(_) => Type::List(Box::new(Type::Num)),
+        }
+    }
+
+    /// A list type's item type and CSV separator.
+    pub fn list(self) -> Option<(FieldType, char)> {
+        match self {
+            FieldType::ListString(sep) => Some((FieldType::String, sep)),
+            FieldType::ListDecimal(sep) => Some((FieldType::Decimal, sep)),
+            _ => None,
         }
     }
 }

@@ -192,3 +192,22 @@ fn measure_with_both_tiers_and_points() {
         "rules:\n  - id: wishes\n    count: kind == \"micro_wish\"\n    tiers: [{ at: 3, points: 10 }]\n    points: count * 2\n"
     ));
 }
+
+/// The issue-15 rulebook: a rule whose expression does not parse is the one root
+/// error — no "no rule has the tag" from the bank, no per-test or index echoes.
+#[test]
+fn a_rule_that_does_not_parse_is_the_one_root_error() {
+    let source = "merit: 1\nid: cascade\nfields: { 核实: bool = false, 时长: decimal? }\nrules:\n  - id: good-deed\n    tags: [bank]\n    when: kind == “月行一善” and 核实\n    points: 5\nindexes:\n  - id: conduct\n    per: month\n    dimensions:\n      - { id: deeds, weight: 1, rules: [good-deed], full: 10 }\nbank:\n  earn: { tags: [bank], rate: 1 }\ntests:\n  - name: one deed\n    records:\n      - { member: m1, kind: 月行一善, date: \"2026-03-02\", 核实: true }\n    expect: { m1: { \"2026-03\": { good-deed: 5 } } }\n  - name: two deeds\n    records:\n      - { member: m1, kind: 月行一善, date: \"2026-03-02\", 核实: true }\n    expect: { m1: { \"2026-03\": { good-deed: 5 } } }\n";
+    let diagnostics = Rulebook::check(source, "book.yaml");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    insta::assert_snapshot!(merit::diagnostic::render_all(&diagnostics, source, false));
+}
+
+/// Chinese field names now read as names; Chinese punctuation gets its ASCII twin.
+#[test]
+fn chinese_parenthesis_and_comma_in_an_expression() {
+    let source = "merit: 1\nid: hints\nfields: { 时长: decimal? }\nrules:\n  - id: v\n    points: min（时长, 8) * 10\n  - id: w\n    points: min(时长， 8) * 10\n";
+    let diagnostics = Rulebook::check(source, "book.yaml");
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+    insta::assert_snapshot!(merit::diagnostic::render_all(&diagnostics, source, false));
+}

@@ -126,5 +126,9 @@ fn parse_default(ty: FieldType, text: &str) -> Result<Value, &'static str> {
         FieldType::Date => parse_date(unquoted)
             .map(Value::Date)
             .map_err(|_| "a date like 2026-03-14"),
+        FieldType::ListString(_) | FieldType::ListDecimal(_) => match text {
+            "[]" => Ok(Value::List(Vec::new().into())),
+            _ => Err("`[]` (a list's only default is the empty list)"),
+        },
     }
 }

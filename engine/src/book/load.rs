@@ -186,14 +186,19 @@ fn decode_book(
         .enumerate()
         .filter_map(|(i, node)| rules::decode(decoder, &mut exprs, node, i, &context))
         .collect();
+    // A rule that failed to decode has already said why; what names it (indexes,
+    // tests, the bank, `points("…")`) would only echo that one root error.
+    let failed = rules.len() < rule_nodes.len();
     rules::check_versions(decoder, &rules);
-    let order = rules::evaluation_order(decoder, &rules);
+    let order = knock_on(decoder, failed, |d| rules::evaluation_order(d, &rules));
     let report_order = rules
         .iter()
         .map(|r| rules.iter().position(|x| x.id == r.id).unwrap_or(0))
         .collect();
     let indexes = match top.get("indexes") {
-        Some(node) => crate::index::decode(decoder, &mut exprs, node, &rules, default_per),
+        Some(node) => knock_on(decoder, failed, |d| {
+            crate::index::decode(d, &mut exprs, node, &rules, default_per)
+        }),
         None => Vec::new(),
     };
     let tests = match top.get("tests") {
@@ -204,14 +209,16 @@ fn decode_book(
                 .map(|r| r.id.as_str())
                 .chain(indexes.iter().map(|i| i.id.as_str()))
                 .collect();
-            crate::selftest::check_labels(decoder, &tests, node, &ids);
+            knock_on(decoder, failed, |d| crate::selftest::check_labels(d, &tests, node, &ids));
             tests
         }
         None => Vec::new(),
     };
     let bank = match (top.get("bank"), &id, &unit) {
         (Some(node), Some(id), Some(unit)) => {
-            crate::bank::settings::decode(decoder, node, id, &rules, unit)
+            knock_on(decoder, failed, |d| {
+                crate::bank::settings::decode(d, node, id, &rules, unit)
+            })
         }
         _ => None,
     };
@@ -237,6 +244,23 @@ fn decode_book(
         bank,
         warnings: Vec::new(),
     })
+}
+
+/// Errors that only say a rule or tag is unknown: after a rule failed, they are echoes.
+const KNOCK_ON_CODES: &[&str] = &["unknown-rule", "unknown-tag", "unknown-earn-rule"];
+
+/// Runs `step`; when a rule `failed` to decode, drops the unknown-rule and
+/// unknown-tag errors it adds, so the rule's own error is the one reported.
+fn knock_on<T>(decoder: &mut Decoder, failed: bool, step: impl FnOnce(&mut Decoder) -> T) -> T {
+    let mark = decoder.diagnostics.len();
+    let out = step(decoder);
+    if failed {
+        let added = decoder.diagnostics.split_off(mark);
+        decoder
+            .diagnostics
+            .extend(added.into_iter().filter(|d| !KNOCK_ON_CODES.contains(&d.code)));
+    }
+    out
 }
 
 /// A rule's key at the top level is almost always a line indented too little.

@@ -59,6 +59,8 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `%`: the remainder, with the sign of the dividend.
+    Rem,
 }
 
 impl BinOp {
@@ -78,6 +80,7 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Rem => "%",
         }
     }
 

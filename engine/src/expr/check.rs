@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use super::ast::{BinOp, Kind, Node, Span, UnOp};
+use super::catalog;
 use super::functions::{self, Agg, Func};
 use super::{Context, ExprError, Scope};
 use crate::calendar::parse_date;
@@ -329,7 +330,7 @@ impl Checker<'_, '_> {
         }
         let (l, r) = (self.node(lhs), self.node(rhs));
         match op {
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 let (l, r) = (self.expect(l, &Type::Num, sym), self.expect(r, &Type::Num, sym));
                 typed(Op::Binary(op, Box::new(l), Box::new(r)), Type::Num)
             }
@@ -458,9 +459,18 @@ impl Checker<'_, '_> {
                 "unknown-function",
                 format!("unknown function `{name}`"),
             );
-            let e = match did_you_mean(name, functions::NAMES.iter().copied()) {
-                Some(s) => e.help(format!("did you mean `{s}`?")),
-                None => e.help(format!("functions: {}", functions::NAMES.join(", "))),
+            let e = match did_you_mean(name, catalog::names()) {
+                Some(s) => {
+                    let e = e.help(format!("did you mean `{s}`?"));
+                    match catalog::entry(s) {
+                        Some(entry) => e.label(entry.signature),
+                        None => e,
+                    }
+                }
+                None => e.help(format!(
+                    "functions: {}",
+                    catalog::names().collect::<Vec<_>>().join(", ")
+                )),
             };
             return self.error(e);
         };
@@ -543,6 +553,9 @@ impl Checker<'_, '_> {
                     .zip(params)
                     .map(|(a, p)| self.expect(a, p, name))
                     .collect();
+                if let Some(e) = self.polymorphic(func, &args) {
+                    return self.error(e);
+                }
                 if func == Func::Round
                     && let Some(Typed {
                         op: Op::Const(Value::Num(p)),
@@ -559,6 +572,44 @@ impl Checker<'_, '_> {
                 }
                 typed(Op::Call(func, args), ret)
             }
+        }
+    }
+
+    /// The argument rules `any` parameters stand for: `len` and `contains` take a
+    /// string or a list (and `contains` an item of the list's type), `number` a
+    /// string or a number; a constant `matches` pattern must compile.
+    fn polymorphic(&self, func: Func, args: &[Typed]) -> Option<ExprError> {
+        let name = func.name();
+        let bad = |x: &Typed, want: &str| {
+            Some(
+                ExprError::new(
+                    x.span.clone(),
+                    "type-mismatch",
+                    format!("`{name}` expects {want}, found {} `{}`", x.ty, self.text(&x.span)),
+                )
+                .label(format!("this is {}", article(&x.ty)))
+                .help(catalog::entry(name).map_or(String::new(), |e| e.signature.to_owned())),
+            )
+        };
+        let loose = |t: &Type| matches!(t, Type::Any | Type::Null);
+        match (func, args) {
+            (Func::Len, [x]) if !(loose(&x.ty) || matches!(x.ty, Type::Str | Type::List(_))) => {
+                bad(x, "a string or a list")
+            }
+            (Func::Number, [x]) if !(loose(&x.ty) || matches!(x.ty, Type::Str | Type::Num)) => {
+                bad(x, "a string or a number")
+            }
+            (Func::Contains, [l, x]) => match &l.ty {
+                Type::Str if !(loose(&x.ty) || x.ty == Type::Str) => bad(x, "a string to look for"),
+                Type::List(elem) if !compatible(elem, &x.ty) => bad(x, &format!("an item of type {elem}")),
+                Type::Str | Type::List(_) => None,
+                t if loose(t) => None,
+                _ => bad(l, "a string or a list"),
+            },
+            (Func::Matches, [_, Typed { op: Op::Const(Value::Str(p)), span, .. }]) => {
+                functions::regex(p).err().map(|why| ExprError::new(span.clone(), "bad-argument", why))
+            }
+            _ => None,
         }
     }
 

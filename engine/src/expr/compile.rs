@@ -418,7 +418,7 @@ fn field_vs_constant(op: BinOp, l: &Typed, r: &Typed, text: impl Fn() -> Arc<str
 fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
     let (lf, rf) = (l.f, r.f);
     match op {
-        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => Box::new(move |env| {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => Box::new(move |env| {
             let a = match lf(env)? {
                 Value::Num(a) => a,
                 Value::Null => return Ok(Value::Null),
@@ -444,6 +444,8 @@ fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
                 BinOp::Sub => a.checked_sub(b),
                 BinOp::Mul => a.checked_mul(b),
                 _ if b.is_zero() => return Err(err(format!("division by zero in `{name}`"))),
+                // Truncated remainder: the sign of the dividend (-7 % 2 = -1).
+                BinOp::Rem => a.checked_rem(b),
                 _ => a.checked_div(b),
             };
             out.map(Value::Num)
@@ -501,23 +503,22 @@ fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
 }
 
 fn call(func: Func, args: Vec<C>, name: Arc<str>) -> EvalFn {
-    let mut fs = args.into_iter().map(|c| c.f);
-    let a = fs.next().expect("functions take an argument");
-    let b = fs.next();
+    // A constant `matches` pattern is compiled once, here (the checker validated it).
+    let re = match (func, args.get(1).and_then(|c| c.konst.as_ref())) {
+        (Func::Matches, Some(Value::Str(p))) => functions::regex(p).ok(),
+        _ => None,
+    };
+    let fs: Vec<EvalFn> = args.into_iter().map(|c| c.f).collect();
     let context = move |e: EvalError| err(format!("{} in `{name}`", e.message));
     Box::new(move |env| {
-        let x = a(env)?;
-        if x.is_null() {
-            return Ok(Value::Null);
-        }
-        let y = match &b {
-            Some(b) => match b(env)? {
+        let mut values: [Value; 3] = Default::default();
+        for (slot, f) in values.iter_mut().zip(&fs) {
+            match f(env)? {
                 Value::Null => return Ok(Value::Null),
-                y => y,
-            },
-            None => Value::Null,
-        };
-        functions::apply(func, &x, &y, env).map_err(&context)
+                v => *slot = v,
+            }
+        }
+        functions::apply(func, &values, re.as_ref(), equal, env).map_err(&context)
     })
 }
 

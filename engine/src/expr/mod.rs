@@ -7,6 +7,7 @@
 //! | `grammar.pest`, `parser.rs` | text → `ast::Node` with byte spans; friendly syntax errors |
 //! | `check.rs` | names → slots and types, once, at load time; every type error with its span |
 //! | `compile.rs`, `functions.rs` | typed tree → nested closures, constants folded |
+//! | `catalog.rs` | the function table the docs, the JSON Schema and suggestions share |
 //! | `explain.rs` | the trace a member reads: `min(hours=3.5, 8) * 10 = 35` |
 //!
 //! Why closures rather than walking the tree: evaluation runs per record, millions of
@@ -45,12 +46,14 @@
 //! ```
 
 mod ast;
+pub mod catalog;
 mod check;
 mod compile;
 mod explain;
 mod functions;
 mod kernel;
 mod parser;
+mod punctuation;
 
 use std::fmt;
 use std::ops::Range;
@@ -312,3 +315,5 @@ impl fmt::Debug for Expr {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod function_tests;

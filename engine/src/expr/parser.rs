@@ -36,7 +36,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::ge, Left)
             | Op::infix(Rule::in_op, Left))
         .op(Op::infix(Rule::add, Left) | Op::infix(Rule::sub, Left))
-        .op(Op::infix(Rule::mul, Left) | Op::infix(Rule::div, Left))
+        .op(Op::infix(Rule::mul, Left) | Op::infix(Rule::div, Left) | Op::infix(Rule::rem, Left))
         .op(Op::prefix(Rule::neg))
 });
 
@@ -194,6 +194,7 @@ fn binop(rule: Rule) -> BinOp {
         Rule::add => BinOp::Add,
         Rule::sub => BinOp::Sub,
         Rule::mul => BinOp::Mul,
+        Rule::rem => BinOp::Rem,
         _ => BinOp::Div,
     }
 }
@@ -220,9 +221,9 @@ fn primary(pair: Pair<Rule>) -> Result<Parsed, ExprError> {
     };
     let node = |kind| node_at(kind, 1);
     match pair.as_rule() {
-        Rule::number => match Decimal::from_str_exact(text) {
-            Ok(n) => node(Kind::Lit(Value::Num(n))),
-            Err(_) => Err(ExprError::new(
+        Rule::number => match number(text) {
+            Some(n) => node(Kind::Lit(Value::Num(n))),
+            None => Err(ExprError::new(
                 span.clone(),
                 "number",
                 format!("`{text}` does not fit in a decimal (at most 28 significant digits)"),
@@ -261,6 +262,17 @@ fn primary(pair: Pair<Rule>) -> Result<Parsed, ExprError> {
             Ok(parsed)
         }
         rule => unreachable!("not a primary: {rule:?}"),
+    }
+}
+
+/// A number literal's exact value: `_` separators dropped, an exponent applied by
+/// shifting the decimal point (never through a float). `None` when it does not fit.
+fn number(text: &str) -> Option<Decimal> {
+    let plain: String = text.chars().filter(|c| *c != '_').collect();
+    if plain.contains(['e', 'E']) {
+        crate::records::typing::number(&plain).ok()
+    } else {
+        Decimal::from_str_exact(&plain).ok()
     }
 }
 
@@ -348,7 +360,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::add
         | Rule::sub
         | Rule::mul
-        | Rule::div => "an operator",
+        | Rule::div
+        | Rule::rem => "an operator",
         Rule::comma => "`,`",
         Rule::rparen => "`)`",
         Rule::rbracket => "`]`",
@@ -391,6 +404,9 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> ExprError {
         "&&" | "&" => Some("use `and`".to_owned()),
         "||" | "|" => Some("use `or`".to_owned()),
         "!" => Some("use `not`, or `!=` to compare".to_owned()),
+        _ if word.chars().next().is_some_and(|c| super::punctuation::hint(c).is_some()) => {
+            word.chars().next().and_then(super::punctuation::hint)
+        }
         _ if [
             "AND", "OR", "NOT", "IN", "TRUE", "FALSE", "NULL", "And", "Or", "Not", "True", "False",
         ]

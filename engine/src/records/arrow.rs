@@ -345,7 +345,15 @@ impl Rows {
                 };
                 let mut values = Vec::with_capacity(rows);
                 for row in 0..rows {
-                    match typed(def.ty, column.cell(row), tz) {
+                    let value = match (def.ty.list(), column.items(row)) {
+                        (Some((item, _)), Some((range, items))) => range
+                            .enumerate()
+                            .map(|(n, j)| typed(item, items.cell(j), tz).map_err(|why| format!("item {}: {why}", n + 1)))
+                            .collect::<Result<Vec<_>, _>>()
+                            .map(|items| Value::List(items.into())),
+                        _ => typed(def.ty, column.cell(row), tz),
+                    };
+                    match value {
                         Ok(value) => values.push(value),
                         Err(why) => {
                             values.push(Value::Null);
@@ -578,6 +586,8 @@ enum Cells<'a> {
     /// Values, units per second, and whether the column has a time zone.
     Timestamp(&'a [i64], i64, bool),
     Dictionary(Vec<usize>, Box<Column<'a>>),
+    /// Each row's range of the values column.
+    List(Box<dyn Fn(usize) -> std::ops::Range<usize> + 'a>, Box<Column<'a>>),
     Other(&'static str),
 }
 
@@ -658,9 +668,24 @@ impl<'a> Column<'a> {
                 ),
                 None => Cells::Other("a dictionary"),
             },
-            DataType::List(_)
-            | DataType::LargeList(_)
-            | DataType::ListView(_)
+            // A list column is the value of a `list<…>` field (see `Column::items`).
+            DataType::List(_) => {
+                let list = array.as_list::<i32>();
+                let offsets = list.value_offsets();
+                Cells::List(
+                    Box::new(move |i| offsets[i] as usize..offsets[i + 1] as usize),
+                    Box::new(Column::new(list.values().as_ref())),
+                )
+            }
+            DataType::LargeList(_) => {
+                let list = array.as_list::<i64>();
+                let offsets = list.value_offsets();
+                Cells::List(
+                    Box::new(move |i| offsets[i] as usize..offsets[i + 1] as usize),
+                    Box::new(Column::new(list.values().as_ref())),
+                )
+            }
+            DataType::ListView(_)
             | DataType::LargeListView(_)
             | DataType::FixedSizeList(_, _) => Cells::Other("an array"),
             DataType::Struct(_) | DataType::Map(_, _) => Cells::Other("an object"),
@@ -671,6 +696,15 @@ impl<'a> Column<'a> {
             _ => Cells::Other("a value of an unsupported Arrow type"),
         };
         Column { array, cells }
+    }
+
+    /// Row `i` of a list column: its items' range in the values column, and that
+    /// column. `None` for a null row or a column that is not a list.
+    fn items(&self, i: usize) -> Option<(std::ops::Range<usize>, &Column<'a>)> {
+        match &self.cells {
+            Cells::List(range, values) if !self.array.is_null(i) => Some((range(i), values)),
+            _ => None,
+        }
     }
 
     fn cell(&self, i: usize) -> Cell<'a> {
@@ -715,6 +749,7 @@ impl<'a> Column<'a> {
                 }
             }
             Cells::Dictionary(keys, values) => values.cell(keys[i]),
+            Cells::List(..) => Cell::Other("an array"),
             Cells::Other(what) => Cell::Other(what),
         }
     }

@@ -354,9 +354,24 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(())
     }
 
+    /// An array is a list field's value: its items are typed by the field.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.builder.set(self.key, Raw::Nested("an array"));
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            items.push(item);
+        }
+        let raws: Vec<Raw> = items
+            .iter()
+            .map(|item| match item {
+                serde_json::Value::Null => Raw::Null,
+                serde_json::Value::Bool(b) => Raw::Bool(*b),
+                serde_json::Value::Number(n) => Raw::Number(n.as_str()),
+                serde_json::Value::String(s) => Raw::Str(s),
+                serde_json::Value::Array(_) => Raw::Nested("an array"),
+                serde_json::Value::Object(_) => Raw::Nested("an object"),
+            })
+            .collect();
+        self.builder.set(self.key, Raw::Items("an array", &raws));
         Ok(())
     }
 }

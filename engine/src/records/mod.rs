@@ -43,7 +43,7 @@ mod json;
 mod jsonl;
 mod members;
 mod reader;
-mod typing;
+pub(crate) mod typing;
 mod yaml;
 
 use std::fmt;

@@ -26,6 +26,8 @@ pub(crate) enum Raw<'a> {
     Cell(&'a str),
     /// An array, object, list or mapping (named as a user would): never a field value.
     Nested(&'static str),
+    /// The items of a JSON or YAML array (or an Arrow or Python list): a list field's value.
+    Items(&'static str, &'a [Raw<'a>]),
 }
 
 /// Longest piece of input quoted in a message; longer text is cut with `…`.
@@ -40,6 +42,7 @@ impl Raw<'_> {
             Raw::Number(text) => cut(text, QUOTE_CHARS).to_owned(),
             Raw::Str(text) | Raw::Cell(text) => quoted(text),
             Raw::Nested(what) => what.to_owned(),
+            Raw::Items(what, _) => what.to_owned(),
         }
     }
 }
@@ -65,6 +68,12 @@ fn cut(text: &str, chars: usize) -> &str {
 /// "field `x`: " prefix.
 pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value, String> {
     let expected = || format!("expected {}, got {}", ty.name(), raw.shown());
+    if let Some((item, sep)) = ty.list() {
+        return list(item, sep, raw, tz).map_err(|why| match why {
+            Some(why) => why,
+            None => expected(),
+        });
+    }
     match ty {
         FieldType::Decimal | FieldType::Int => {
             let n = match raw {
@@ -97,7 +106,27 @@ pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value,
             Raw::Str(text) | Raw::Cell(text) => date(text.trim(), tz).map(Value::Date),
             _ => Err(expected()),
         },
+        FieldType::ListString(_) | FieldType::ListDecimal(_) => unreachable!("lists are typed above"),
     }
+}
+
+/// A list field's value: array items, or a cell's text split at `sep` (items trimmed,
+/// empty items dropped). `Err(None)` when `raw` is not list-shaped at all.
+fn list(item: FieldType, sep: char, raw: Raw<'_>, tz: &TimeZone) -> Result<Value, Option<String>> {
+    let each = |i: usize, raw: Raw<'_>| typed(item, raw, tz).map_err(|why| Some(format!("item {}: {why}", i + 1)));
+    let items = match raw {
+        Raw::Items(_, items) => items.iter().enumerate().map(|(i, r)| each(i, *r)).collect(),
+        Raw::Cell(text) | Raw::Str(text) => text
+            .split(sep)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .enumerate()
+            .map(|(i, t)| each(i, Raw::Cell(t)))
+            .collect(),
+        Raw::Number(_) if item == FieldType::Decimal => Ok(vec![typed(item, raw, tz).map_err(Some)?]),
+        _ => return Err(None),
+    };
+    items.map(|v: Vec<Value>| Value::List(v.into()))
 }
 
 /// `true/false`, `yes/no`, `1/0`, in any case.

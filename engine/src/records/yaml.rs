@@ -69,7 +69,13 @@ pub(crate) fn read(
             if let NodeKind::Str(name) = &name.kind
                 && let Some(key) = builder.key(name)
             {
-                builder.set(key, raw(value));
+                match &value.kind {
+                    NodeKind::Seq(items) => {
+                        let items: Vec<Raw> = items.iter().map(raw).collect();
+                        builder.set(key, Raw::Items("a list", &items));
+                    }
+                    _ => builder.set(key, raw(value)),
+                }
             }
         }
         builder.finish(position, records, rejected);
