@@ -8,4 +8,5 @@ mod invariants;
 mod limits;
 mod parallel;
 mod properties;
+mod sentences;
 mod stream;
