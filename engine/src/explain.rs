@@ -137,11 +137,7 @@ pub fn sentence(book: &Rulebook, award: &AwardReport, lang: Lang) -> String {
         ),
     };
     if let Some(withheld) = &award.withheld {
-        let cap = cap_phrase(&withheld.cap, lang);
-        let _ = match lang {
-            Lang::Zh => write!(text, "；{cap}，未计 {} {unit}", withheld.points),
-            Lang::En => write!(text, "; {cap} held back {} {unit}", withheld.points),
-        };
+        text.push_str(&Words(lang).withheld(&withheld.cap, withheld.points, unit));
     }
     if award.provisional {
         text.push_str(match lang {
@@ -188,6 +184,21 @@ fn cap_phrase(label: &str, lang: Lang) -> String {
 pub struct Words(pub Lang);
 
 impl Words {
+    /// ` → 40 分`: the points a templated sentence ends with.
+    pub fn points(self, points: rust_decimal::Decimal, unit: &str) -> String {
+        format!(" → {} {unit}", crate::value::DecimalText(points.normalize()))
+    }
+
+    /// `；已达月上限 200，未计 15 分` / `; the month cap of 200 held back 15 points`.
+    pub fn withheld(self, cap: &str, points: rust_decimal::Decimal, unit: &str) -> String {
+        let cap = cap_phrase(cap, self.0);
+        let points = crate::value::DecimalText(points.normalize());
+        match self.0 {
+            Lang::Zh => format!("；{cap}，未计 {points} {unit}"),
+            Lang::En => format!("; {cap} held back {points} {unit}"),
+        }
+    }
+
     /// `→ 0 (`hours` missing)`.
     pub fn missing(self, fields: &[String], result_is_null: bool) -> String {
         let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();

@@ -65,7 +65,12 @@ pub struct AwardReport {
     pub points: Decimal,
     /// Ids of the records the award came from.
     pub records: Vec<String>,
+    /// The sentence a member reads: the rule's `explain:` template with the points
+    /// (and any withheld points) appended, or the short trace.
     pub explain: String,
+    /// The full formula with its values, for auditors (DESIGN section 8.2).
+    #[serde(default)]
+    pub trace: String,
     pub withheld: Option<Withheld>,
     /// The award's window had not closed by `as_of`: the figure may still change.
     pub provisional: bool,

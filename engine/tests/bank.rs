@@ -77,6 +77,7 @@ fn award_report(book: &Rulebook, member: &str, points: Decimal, date: Date, reco
         date,
         points,
         records: vec![record.to_owned()],
+        trace: format!("{points}"),
         explain: format!("{points}"),
         withheld: None,
         provisional: false,

@@ -9,4 +9,5 @@ mod invariants;
 mod limits;
 mod parallel;
 mod properties;
+mod sentences;
 mod stream;

@@ -15,6 +15,9 @@ pub struct ExprCompiler {
     pub schema: Schema,
     pub member_attrs: Vec<String>,
     pub rule_ids: Vec<String>,
+    /// The `let:` names of the rule being decoded, after the kind's own locals
+    /// (their values come after the kind's in `Env::locals`).
+    pub lets: Vec<(String, Type)>,
 }
 
 impl ExprCompiler {
@@ -62,18 +65,63 @@ impl ExprCompiler {
                 return None;
             }
         };
+        self.compile_in(
+            decoder,
+            node,
+            &text,
+            0..text.len(),
+            what,
+            context,
+            locals,
+            expected,
+        )
+    }
+
+    /// Compiles the `{…}` hole `range` of a template held by `node` (its text is
+    /// `text`), any type, errors placed under the hole's characters.
+    pub fn compile_part(
+        &mut self,
+        decoder: &mut Decoder,
+        node: &Node,
+        text: &str,
+        range: std::ops::Range<usize>,
+        what: &str,
+        context: Context,
+    ) -> Option<Expr> {
+        self.compile_in(decoder, node, text, range, what, context, &[], None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn compile_in(
+        &mut self,
+        decoder: &mut Decoder,
+        node: &Node,
+        text: &str,
+        range: std::ops::Range<usize>,
+        what: &str,
+        context: Context,
+        locals: &[(&str, Type)],
+        expected: Option<Type>,
+    ) -> Option<Expr> {
+        let offset = range.start;
+        let source = &text[range];
+        let locals: Vec<(&str, Type)> = locals
+            .iter()
+            .cloned()
+            .chain(self.lets.iter().map(|(n, t)| (n.as_str(), t.clone())))
+            .collect();
         let mut scope = Scope {
             schema: &self.schema,
             context,
             member_attrs: &mut self.member_attrs,
-            locals,
+            locals: &locals,
             rule_ids: &self.rule_ids,
         };
-        match expr::compile(&text, &mut scope, expected) {
+        match expr::compile(source, &mut scope, expected) {
             Ok(compiled) => Some(compiled),
             Err(errors) => {
                 let raw = decoder.source.get(node.span.clone()).unwrap_or_default();
-                let map = ScalarMap::new(&text, raw, node.span.start);
+                let map = ScalarMap::new(text, raw, node.span.start);
                 // In a YAML flow list `[f(a, b)]` the comma ends the item: say so.
                 let cut_at_comma = decoder
                     .source
@@ -81,7 +129,7 @@ impl ExprCompiler {
                     .is_some_and(|rest| rest.trim_start().starts_with(','));
                 let split_by_yaml = cut_at_comma && text.matches('(').count() > text.matches(')').count();
                 for error in errors {
-                    let span = map.span(error.span.clone());
+                    let span = map.span(offset + error.span.start..offset + error.span.end);
                     let diagnostic = decoder.error(error.code, span, format!("{what}: {}", error.message));
                     diagnostic.label = error.label;
                     diagnostic.help = error.help;

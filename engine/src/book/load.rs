@@ -167,6 +167,7 @@ fn decode_book(
         schema,
         member_attrs: Vec::new(),
         rule_ids: rule_ids(rule_nodes),
+        lets: Vec::new(),
     };
     let schema_for_scripts = exprs.schema.clone();
     let default_per = period.unwrap_or(Per::Month);

@@ -219,12 +219,12 @@ impl<'a> Evaluation<'a> {
                 points: self.scale(points),
             }
         });
-        let (records, explain, provisional, failed) = match award.origin {
+        let (records, (explain, trace), provisional, failed) = match award.origin {
             Origin::Record(i) => {
                 let record = &self.records[i as usize];
                 (
                     vec![String::from(&*record.id)],
-                    self.explain_record(member, award, record),
+                    self.explain_record(member, award, record, withheld.as_ref()),
                     false,
                     None,
                 )
@@ -234,7 +234,7 @@ impl<'a> Evaluation<'a> {
                 let ids = group.records.iter().map(|r| String::from(&*r.id)).collect();
                 (
                     ids,
-                    group.explain.clone(),
+                    (group.explain.clone(), group.explain.clone()),
                     group.provisional,
                     group.failed.clone(),
                 )
@@ -246,27 +246,46 @@ impl<'a> Evaluation<'a> {
             points: self.scale(award.points),
             records,
             explain,
+            trace,
             withheld,
             provisional,
             failed,
         }
     }
 
-    /// A per-record award's explanation: the record evaluated again, explained.
-    fn explain_record(&self, member: &MemberEval, award: &Award, record: &Record) -> String {
+    /// A per-record award's (explain, trace): the record evaluated again,
+    /// explained. The sentence of a templated rule ends with the points awarded and
+    /// what a cap held back.
+    fn explain_record(
+        &self,
+        member: &MemberEval,
+        award: &Award,
+        record: &Record,
+        withheld: Option<&Withheld>,
+    ) -> (String, String) {
         let Some(run) = &self.run else {
-            return String::new();
+            return (String::new(), String::new());
         };
         let env = record_env(self.book, record, &member.attrs, run.dates);
-        match self.book.rules[award.rule as usize]
-            .kind
-            .evaluate_record(&env, run.words)
-        {
-            Ok(Some(outcome)) => outcome.explain,
+        match self.book.rules[award.rule as usize].evaluate_record(&env, run.words) {
+            Ok(Some(outcome)) => match outcome.sentence {
+                Some(mut sentence) => {
+                    let unit = &self.book.unit.name;
+                    sentence.push_str(&run.words.points(self.scale(award.points), unit));
+                    if let Some(withheld) = withheld {
+                        sentence.push_str(&run.words.withheld(&withheld.cap, withheld.points, unit));
+                    }
+                    (sentence, outcome.explain)
+                }
+                None => (outcome.short, outcome.explain),
+            },
             // The sweep evaluated the same record with the same inputs, so neither
             // happens; say so rather than panic if a rule kind ever disagrees.
-            Ok(None) => "no longer matches (internal inconsistency)".to_owned(),
-            Err(error) => error.message,
+            Ok(None) => {
+                let text = "no longer matches (internal inconsistency)".to_owned();
+                (text.clone(), text)
+            }
+            Err(error) => (error.message.clone(), error.message),
         }
     }
 }

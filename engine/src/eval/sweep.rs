@@ -112,7 +112,7 @@ fn sweep_chunk(
             attrs = (Some(rank), run.attrs_of(&record.member));
         }
         let env = record_env(book, record, &attrs.1, run.dates);
-        let outcome = book.rules[rule].kind.record_points(&env);
+        let outcome = book.rules[rule].record_points(&env);
         chunk.record(run, record, i, start, rule, outcome);
     };
     let seen: Vec<usize> = range.filter(|&i| ranked.rank[i] != UNSEEN).collect();
@@ -123,7 +123,7 @@ fn sweep_chunk(
             let rule = &book.rules[r];
             let unfit = &mut unfit[..batch.len()];
             unfit.fill(false);
-            let fast = rule.kind.record_points_batch(&batch_records, &mut points, unfit);
+            let fast = rule.record_points_batch(&batch_records, &mut points, unfit);
             for (k, &i) in batch.iter().enumerate() {
                 if !rule.effective.contains(records[i].date) {
                     continue;

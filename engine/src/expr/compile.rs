@@ -38,6 +38,18 @@ pub struct Compiled {
     pub template: Option<super::explain::Template>,
     /// The fixed-point fast path, when the expression has one.
     pub kernel: Option<super::kernel::Kernel>,
+    /// Every `if(…)`, outermost first, for the short trace that shows only the
+    /// branch taken.
+    pub ifs: Vec<IfSite>,
+}
+
+/// One `if(cond, then, else)` of the source: its span, its condition and the spans
+/// of its two branches.
+pub struct IfSite {
+    pub span: Span,
+    pub cond: EvalFn,
+    pub then: Span,
+    pub other: Span,
 }
 
 /// One annotation: `=value` inserted at byte `at` of the source.
@@ -47,6 +59,9 @@ pub struct Probe {
     /// and for names whose null is handled (`x == null`, `x ?? d`).
     pub name: Option<String>,
     pub eval: EvalFn,
+    /// A date-valued name: the short trace leaves its value out (`month(date)`, not
+    /// `month(date=2026-03-14)`).
+    pub date: bool,
 }
 
 struct C {
@@ -60,6 +75,8 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
     let mut probes = Vec::new();
     let mut rule_refs = Vec::new();
     collect(source, &typed, false, &mut probes, &mut rule_refs);
+    let mut ifs = Vec::new();
+    collect_ifs(source, &typed, &mut ifs);
     let mut strings = Vec::new();
     ast.walk(&mut |n| {
         if let Kind::Lit(Value::Str(_)) = n.kind {
@@ -78,6 +95,33 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
         probes,
         strings,
         rule_refs,
+        ifs,
+    }
+}
+
+/// Gathers the `if` calls of `t`, outer before inner.
+fn collect_ifs(source: &str, t: &Typed, ifs: &mut Vec<IfSite>) {
+    let mut each = |x: &Typed| collect_ifs(source, x, ifs);
+    match &t.op {
+        Op::Const(_) | Op::Read(_) | Op::Points(_) => {}
+        Op::Agg { expr, pred, .. } => expr.iter().chain(pred.iter()).for_each(|x| each(x)),
+        Op::List(xs) | Op::Extremum { args: xs, .. } | Op::Call(_, xs) => xs.iter().for_each(each),
+        Op::IsNull { x, .. } | Op::Neg(x) | Op::Not(x) => each(x),
+        Op::Binary(_, a, b) => {
+            each(a);
+            each(b);
+        }
+        Op::If(c, a, b) => {
+            ifs.push(IfSite {
+                span: t.span.clone(),
+                cond: build(source, c).f,
+                then: a.span.clone(),
+                other: b.span.clone(),
+            });
+            for x in [c, a, b] {
+                collect_ifs(source, x, ifs);
+            }
+        }
     }
 }
 
@@ -88,6 +132,7 @@ fn collect(source: &str, t: &Typed, handled: bool, probes: &mut Vec<Probe>, refs
         at: t.span.end,
         name,
         eval: build(source, t).f,
+        date: t.ty == Type::Date,
     };
     let mut each = |x: &Typed, handled| collect(source, x, handled, probes, refs);
     match &t.op {

@@ -165,3 +165,67 @@ fn annotate(source: &str, strings: &[std::ops::Range<usize>], annotations: &[(us
     }
     out
 }
+
+/// The short trace a member reads when the rule has no `explain:` template: like
+/// [`explain`], but an `if` shows only the branch it took, and date values are left
+/// out (`workdays_between(date, resolved_on) <= 5`, no `date=2026-02-12`).
+pub fn short(c: &Compiled, env: &Env) -> String {
+    let mut kept = Vec::new();
+    keep(c, env, 0..c.source.len(), &mut kept);
+    let (mut source, mut strings, mut annotations) = (String::new(), Vec::new(), Vec::new());
+    for range in kept {
+        let base = source.len();
+        source.push_str(&c.source[range.clone()]);
+        strings.extend(
+            c.strings
+                .iter()
+                .filter(|s| range.start <= s.start && s.end <= range.end)
+                .map(|s| base + s.start - range.start..base + s.end - range.start),
+        );
+        for probe in c
+            .probes
+            .iter()
+            .filter(|p| !p.date && range.start < p.at && p.at <= range.end)
+        {
+            let shown = (probe.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string());
+            annotations.push((base + probe.at - range.start, shown));
+        }
+    }
+    annotations.sort_by_key(|a| a.0);
+    let mut text = annotate(&source, &strings, &annotations);
+    match (c.root)(env) {
+        Ok(v) => {
+            let shown = v.to_string();
+            if text != shown {
+                text.push_str(" = ");
+                text.push_str(&shown);
+            }
+        }
+        Err(e) => {
+            text.push_str(" = error: ");
+            text.push_str(&e.message);
+        }
+    }
+    text
+}
+
+/// The parts of `range` the short trace shows: everything but the `if`s, of which
+/// only the branch taken (a condition that is not true takes the other branch).
+fn keep(c: &Compiled, env: &Env, range: std::ops::Range<usize>, out: &mut Vec<std::ops::Range<usize>>) {
+    let mut at = range.start;
+    while let Some(site) = c
+        .ifs
+        .iter()
+        .filter(|s| s.span.start >= at && s.span.end <= range.end)
+        .min_by_key(|s| s.span.start)
+    {
+        out.push(at..site.span.start);
+        let branch = match (site.cond)(env) {
+            Ok(Value::Bool(true)) => site.then.clone(),
+            _ => site.other.clone(),
+        };
+        keep(c, env, branch, out);
+        at = site.span.end;
+    }
+    out.push(at..range.end);
+}

@@ -287,6 +287,12 @@ impl Expr {
         explain::explain(&self.0, env)
     }
 
+    /// The short trace: only the branch each `if` took, no date values (see
+    /// DESIGN section 8.2); never fails (errors become text).
+    pub fn short(&self, env: &Env) -> String {
+        explain::short(&self.0, env)
+    }
+
     /// Evaluates once, with every name annotated: the value and its explanation, or
     /// the evaluation error.
     pub fn eval_explained(&self, env: &Env) -> Result<Explained, EvalError> {

@@ -4,11 +4,13 @@
 
 mod caps;
 mod group;
+mod lets;
 mod measure;
 mod order;
 mod points;
 mod rating;
 mod script;
+mod sentence;
 mod streak;
 mod table;
 
@@ -23,11 +25,13 @@ use crate::yaml::Node;
 pub(crate) use caps::decode_per;
 pub use caps::{Amount, Bound, Cap, CapState, Capped, MAX_STEPS, to_steps};
 pub use group::{GroupAward, MemberView, WindowGroup, windows};
+pub use lets::Lets;
 pub use measure::{Measure, MeasureRule, Payout, Tier};
 pub(crate) use order::{check_versions, evaluation_order};
 pub use points::Points;
 pub use rating::{Rating, RatingAward};
 pub use script::{Script, ScriptContext, ScriptLimits};
+pub use sentence::Sentence;
 pub use streak::Streak;
 pub use table::{Hit, Table, Test};
 
@@ -42,12 +46,18 @@ use crate::value::Value;
 pub struct Rule {
     pub id: String,
     pub title: Option<String>,
+    /// What the rule is for, in the rulebook's words; shown by `--explain`.
+    pub description: Option<String>,
     pub tags: Vec<String>,
     /// The dates on which the rule is in force; a record dated outside is not seen by it.
     pub effective: Effective,
     /// Bounds on what the rule awards one member in each window.
     pub caps: Vec<Cap>,
     pub kind: RuleKind,
+    /// `let:` terms, read by the rule's expressions as locals (per-record kinds).
+    pub lets: Lets,
+    /// `explain:`: the sentence of each award (per-record kinds).
+    pub sentence: Option<Sentence>,
     /// Where the rule is written, for diagnostics.
     pub span: Range<usize>,
 }
@@ -143,12 +153,61 @@ impl RuleKind {
     }
 }
 
+impl Rule {
+    /// The award one record earns ([`RuleKind::evaluate_record`] with the rule's
+    /// `let` terms in scope), with its sentence when the rule has a template.
+    pub fn evaluate_record(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
+        if self.lets.is_empty() && self.sentence.is_none() {
+            return self.kind.evaluate_record(env, words);
+        }
+        let values = self.lets.values(env)?;
+        let env = Env {
+            locals: &values,
+            ..*env
+        };
+        let Some(mut outcome) = self.kind.evaluate_record(&env, words)? else {
+            return Ok(None);
+        };
+        if let Some(sentence) = &self.sentence {
+            outcome.sentence = Some(sentence.render(&env, words.0));
+        }
+        Ok(Some(outcome))
+    }
+
+    /// The points [`Rule::evaluate_record`] awards, without the explanation.
+    pub fn record_points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+        if self.lets.is_empty() {
+            return self.kind.record_points(env);
+        }
+        let values = self.lets.values(env)?;
+        self.kind.record_points(&Env {
+            locals: &values,
+            ..*env
+        })
+    }
+
+    /// Whether `record_points_batch` may skip the `let` terms: only when there are none.
+    pub(crate) fn record_points_batch(
+        &self,
+        records: &[&crate::record::Record],
+        out: &mut Vec<Option<Decimal>>,
+        unfit: &mut [bool],
+    ) -> bool {
+        self.lets.is_empty() && self.kind.record_points_batch(records, out, unfit)
+    }
+}
+
 /// What one rule makes of one record (or one group), before rounding and caps.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub points: Decimal,
-    /// The formula with its values: `min(hours=3.5, 8) * 10 = 35`.
+    /// The formula with its values: `min(hours=3.5, 8) * 10 = 35` (the award's `trace`).
     pub explain: String,
+    /// The short trace (only the branch an `if` took, no date values): the award's
+    /// `explain` when the rule has no template.
+    pub short: String,
+    /// The rule's `explain:` template filled in, without the points.
+    pub sentence: Option<String>,
 }
 
 impl Outcome {
@@ -158,10 +217,18 @@ impl Outcome {
         let explained = expr.eval_explained(env)?;
         let points = Outcome::points_of(&explained.value);
         let mut explain = explained.text;
+        let mut short = expr.short(env);
         if explained.value.is_null() || !explained.missing.is_empty() {
-            explain.push_str(&words.missing(&explained.missing, explained.value.is_null()));
+            let missing = words.missing(&explained.missing, explained.value.is_null());
+            explain.push_str(&missing);
+            short.push_str(&missing);
         }
-        Ok(Outcome { points, explain })
+        Ok(Outcome {
+            points,
+            explain,
+            short,
+            sentence: None,
+        })
     }
 
     /// The points a points expression's value gives: null (a missing field) is 0.
@@ -199,7 +266,16 @@ impl Effective {
 }
 
 /// Keys every rule may have, whatever its kind.
-const COMMON_KEYS: &[&str] = &["id", "title", "description", "tags", "effective", "cap"];
+const COMMON_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "tags",
+    "effective",
+    "cap",
+    "let",
+    "explain",
+];
 
 /// Every key a rule of any kind may have.
 pub const RULE_KEYS: &[&str] = &[
@@ -209,6 +285,8 @@ pub const RULE_KEYS: &[&str] = &[
     "tags",
     "effective",
     "cap",
+    "let",
+    "explain",
     "when",
     "points",
     "table",
@@ -250,7 +328,9 @@ pub(crate) fn decode(
     let title = map
         .get("title")
         .and_then(|n| decoder.string(n, &format!("{what}: `title`")));
-    map.get("description");
+    let description = map
+        .get("description")
+        .and_then(|n| decoder.string(n, &format!("{what}: `description`")));
     let tags = map
         .get("tags")
         .map(|n| {
@@ -271,6 +351,16 @@ pub(crate) fn decode(
         .unwrap_or_default();
 
     let per = context.default_per;
+    let group_keys = ["rating", "streak", "script", "script_file", "count", "sum", "avg"];
+    let per_record = map.has("table") || (map.has("points") && !group_keys.iter().any(|k| map.has(k)));
+    let lets = match map.get("let") {
+        Some(node) if per_record => Lets::decode(decoder, exprs, node, &what),
+        Some(node) => {
+            per_record_only(decoder, node, &what, "let");
+            Lets::default()
+        }
+        None => Lets::default(),
+    };
     let kind = if map.has("table") {
         Table::decode(decoder, exprs, &mut map, &what).map(RuleKind::Table)
     } else if map.has("rating") {
@@ -293,6 +383,15 @@ pub(crate) fn decode(
         );
         None
     };
+    let sentence = match map.get("explain") {
+        Some(node) if per_record => Sentence::decode(decoder, exprs, node, &what),
+        Some(node) => {
+            per_record_only(decoder, node, &what, "explain");
+            None
+        }
+        None => None,
+    };
+    exprs.lets.clear();
     let span = map.span.clone();
     match &kind {
         Some(kind) => {
@@ -305,12 +404,28 @@ pub(crate) fn decode(
     Some(Rule {
         id: id?,
         title,
+        description,
         tags,
         effective,
         caps,
         kind: kind?,
+        lets,
+        sentence,
         span,
     })
+}
+
+/// `let` and `explain` templates are read per record: group kinds say their own
+/// sentences.
+fn per_record_only(decoder: &mut Decoder, node: &Node, what: &str, key: &str) {
+    decoder
+        .error(
+            "per-record-only",
+            node.span.clone(),
+            format!("{what}: `{key}` is for `points` and `table` rules"),
+        )
+        .help =
+        Some("group rules (count, sum, avg, streak, rating, script) explain their awards themselves".into());
 }
 
 fn decode_effective(decoder: &mut Decoder, node: &Node, what: &str) -> Effective {

@@ -56,6 +56,9 @@ pub enum Hit {
 pub struct Row {
     pub tests: Vec<Test>,
     pub output: Expr,
+    /// `{ label: 书记参会, cells: [secretary, ">= 60", 8] }`: how the short trace names
+    /// the row.
+    pub label: Option<String>,
 }
 
 /// What one cell asks of its input.
@@ -260,10 +263,12 @@ impl Table {
     /// `when` does not hold or no row matches.
     pub fn evaluate(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
         let mut parts: Vec<String> = Vec::new();
+        let mut shorts: Vec<String> = Vec::new();
         let Some((values, points)) = self.decide(env, false, |i, row| {
             let outcome = Outcome::from_points(&row.output, env, words)?;
             let cells: Vec<String> = row.tests.iter().map(Test::describe).collect();
             parts.push(words.table_row(i + 1, &cells.join(", "), &outcome.explain));
+            shorts.push(self.short_row(row, env, &outcome.short));
             Ok(outcome.points)
         })?
         else {
@@ -280,14 +285,42 @@ impl Table {
             );
         }
         let _ = write!(explain, ": {}", parts.join("; "));
+        let mut short = shorts.join("; ");
         if self.hit != Hit::First && parts.len() > 1 {
-            let _ = write!(
-                explain,
-                "; {}",
-                words.table_total(self.hit == Hit::Sum, &points.normalize().to_string())
-            );
+            let total = words.table_total(self.hit == Hit::Sum, &points.normalize().to_string());
+            let _ = write!(explain, "; {total}");
+            let _ = write!(short, "; {total}");
         }
-        Ok(Some(Outcome { points, explain }))
+        Ok(Some(Outcome {
+            points,
+            explain,
+            short,
+            sentence: None,
+        }))
+    }
+
+    /// A matching row in the short trace: its label, or the inputs whose cells
+    /// decided (not `-`) with their values, then the output.
+    fn short_row(&self, row: &Row, env: &Env, output: &str) -> String {
+        let named = match &row.label {
+            Some(label) => label.clone(),
+            None => row
+                .tests
+                .iter()
+                .zip(&self.inputs)
+                .filter(|(test, _)| **test != Test::Any)
+                .map(|(_, input)| {
+                    let value = input.eval(env).unwrap_or_default();
+                    format!("{}={value}", input.source().trim())
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        if named.is_empty() {
+            output.to_owned()
+        } else {
+            format!("{named} → {output}")
+        }
     }
 
     /// What [`Table::evaluate`] awards, without writing the explanation.
@@ -376,7 +409,18 @@ fn decode_row(
     what: &str,
 ) -> Option<Row> {
     let label = format!("{what}: row {}", index + 1);
-    let cells = decoder.seq(node, &label)?;
+    let (cells, row_label) = match &node.kind {
+        NodeKind::Map(_) => {
+            let mut map = decoder.map(node, &label)?;
+            let row_label = map
+                .get("label")
+                .and_then(|n| decoder.string(n, &format!("{label}: `label`")));
+            let cells = map.require(decoder, "cells");
+            map.finish(decoder, &["label", "cells"]);
+            (decoder.seq(cells?, &label)?, row_label)
+        }
+        _ => (decoder.seq(node, &label)?, None),
+    };
     if cells.len() != types.len() + 1 {
         decoder.error(
             "table-columns",
@@ -411,6 +455,7 @@ fn decode_row(
         Some(Row {
             tests,
             output: output?,
+            label: row_label,
         })
     } else {
         None

@@ -1,0 +1,93 @@
+//! `let:` named terms of one rule (DESIGN section 8.2).
+//!
+//! ```yaml
+//! let: { double: month(date) == 3 or (month(date) == 10 and day(date) <= 7) }
+//! points: min(hours, 8) * 10 * if(double, 1.5, 1)
+//! ```
+//!
+//! Why locals rather than pasting the formula in: the rule's expressions read a let
+//! as a name, so a trace shows `double=true` instead of the formula it stands for,
+//! and each term is computed once per record. A let may use the lets before it.
+
+use crate::book::{Decoder, ExprCompiler};
+use crate::expr::{Context, Env, EvalError, Expr};
+use crate::value::Value;
+use crate::yaml::{Node, NodeKind};
+
+/// A rule's named terms, in the order written.
+#[derive(Debug, Default)]
+pub struct Lets {
+    pub terms: Vec<(String, Expr)>,
+}
+
+impl Lets {
+    /// Decodes `let:` and leaves its names in scope of `exprs` for the rest of the
+    /// rule (the caller clears them with [`ExprCompiler::lets`] afterwards).
+    pub(crate) fn decode(decoder: &mut Decoder, exprs: &mut ExprCompiler, node: &Node, what: &str) -> Lets {
+        let mut terms = Vec::new();
+        let NodeKind::Map(entries) = &node.kind else {
+            decoder.error(
+                "wrong-type",
+                node.span.clone(),
+                format!(
+                    "{what}: `let` expected a mapping of names to expressions, found {}",
+                    node.kind.describe()
+                ),
+            );
+            return Lets { terms };
+        };
+        for (key, value) in entries {
+            let Some(name) = decoder.ident(key, &format!("{what}: `let` name")) else {
+                continue;
+            };
+            let valid =
+                name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && !name.contains('-');
+            if !valid {
+                decoder
+                    .error(
+                        "bad-let",
+                        key.span.clone(),
+                        format!("{what}: `let` name `{name}` is not a name an expression can read"),
+                    )
+                    .help = Some("start with a letter; use letters, digits and `_`".into());
+                continue;
+            }
+            if exprs.schema.fields.iter().any(|f| f.name == name)
+                || exprs.lets.iter().any(|(n, _)| *n == name)
+            {
+                decoder
+                    .error(
+                        "bad-let",
+                        key.span.clone(),
+                        format!("{what}: `let` name `{name}` is already a field or a let of this rule"),
+                    )
+                    .help = Some("choose another name, so that the name means one thing".into());
+                continue;
+            }
+            let label = format!("{what}: `let.{name}`");
+            if let Some(expr) = exprs.compile(decoder, value, &label, Context::Record, &[], None) {
+                exprs.lets.push((name.clone(), expr.ty().clone()));
+                terms.push((name, expr));
+            }
+        }
+        Lets { terms }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The value of every term on `env`'s record, in order; each term sees the ones
+    /// before it. A rule's other expressions read them as `env.locals`.
+    pub fn values(&self, env: &Env) -> Result<Vec<Value>, EvalError> {
+        let mut values = Vec::with_capacity(self.terms.len());
+        for (_, expr) in &self.terms {
+            let value = expr.eval(&Env {
+                locals: &values,
+                ..*env
+            })?;
+            values.push(value);
+        }
+        Ok(values)
+    }
+}

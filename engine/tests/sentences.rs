@@ -1,0 +1,125 @@
+//! DESIGN section 8.2: `let` terms, `explain:` templates, the short trace and the
+//! full `trace` of every award.
+
+use merit::{Format, Records, Rulebook, ScoreOptions};
+
+const BOOK: &str = r#"merit: 1
+id: sentences
+title: 测试
+unit: { name: 分, decimals: 1 }
+fields: { hours: decimal?, verified: bool = false, resolved_on: date? }
+rules:
+  - id: volunteer-hours
+    title: 志愿服务
+    let: { double: month(date) == 3 or (month(date) == 10 and day(date) <= 7) }
+    when: kind == "volunteer" and verified
+    points: min(hours, 8) * 10 * if(double, 1.5, 1)
+    explain: { zh: "志愿服务 {hours} 小时{if(double, '（学雷锋月 1.5 倍）', '')}", en: "{hours} h of volunteering{if(double, ' (× 1.5 in March)', '')}" }
+    cap: [{ per: month, max: 200 }]
+  - id: whistle
+    when: kind == "whistle"
+    points: if(resolved_on == null, if(workdays_between(date, as_of) > 5, -3, 0), if(workdays_between(date, resolved_on) <= 5, 5, -2))
+"#;
+
+const RECORDS: &str = r#"{"member":"m1","kind":"volunteer","date":"2026-03-14","hours":3.5,"verified":true}
+{"member":"m1","kind":"volunteer","date":"2026-03-15","hours":8,"verified":true}
+{"member":"m1","kind":"volunteer","date":"2026-03-16","hours":8,"verified":true}
+{"member":"m1","kind":"volunteer","date":"2026-04-16","hours":4,"verified":true}
+{"member":"m1","kind":"whistle","date":"2026-01-05","resolved_on":"2026-01-09"}
+"#;
+
+/// Every award's (explain, trace), in report order.
+fn sentences(lang: &str) -> Vec<(String, String)> {
+    let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("valid book");
+    let mut records = Records::new();
+    records
+        .read(&book, RECORDS.as_bytes(), Format::Jsonl, "r.jsonl")
+        .expect("records");
+    let options = ScoreOptions {
+        lang: merit::explain::Lang::parse(lang),
+        ..ScoreOptions::default()
+    };
+    let report = book.score(&records, None, &options);
+    report.members[0]
+        .periods
+        .iter()
+        .flat_map(|p| &p.awards)
+        .map(|a| (a.explain.clone(), a.trace.clone()))
+        .collect()
+}
+
+#[test]
+fn a_template_is_a_sentence_with_the_points_and_the_cap_in_words() {
+    let zh = sentences("zh");
+    let explains: Vec<&str> = zh.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(
+        explains,
+        [
+            "5",
+            "志愿服务 3.5 小时（学雷锋月 1.5 倍） → 52.5 分",
+            "志愿服务 8 小时（学雷锋月 1.5 倍） → 120 分",
+            "志愿服务 8 小时（学雷锋月 1.5 倍） → 27.5 分；已达月上限 200，未计 92.5 分",
+            "志愿服务 4 小时 → 40 分",
+        ]
+    );
+    let en = sentences("en");
+    assert_eq!(en[4].0, "4 h of volunteering → 40 分");
+    assert_eq!(
+        en[3].0,
+        "8 h of volunteering (× 1.5 in March) → 27.5 分; the month cap of 200 held back 92.5 分"
+    );
+}
+
+#[test]
+fn the_trace_keeps_the_whole_formula_and_shows_lets_by_name() {
+    let zh = sentences("zh");
+    assert_eq!(zh[4].1, "min(hours=4, 8) * 10 * if(double=false, 1.5, 1) = 40");
+    assert!(
+        zh[0]
+            .1
+            .starts_with("if(resolved_on=2026-01-09 == null, if(workdays_between(date=2026-01-05")
+    );
+}
+
+#[test]
+fn without_a_template_only_the_branch_taken_and_no_dates() {
+    let book = BOOK.replace("    explain: {", "    #");
+    let book = Rulebook::from_yaml(&book, "book.yaml").expect("valid book");
+    let mut records = Records::new();
+    records
+        .read(&book, RECORDS.as_bytes(), Format::Jsonl, "r.jsonl")
+        .expect("records");
+    let report = book.score(&records, None, &ScoreOptions::default());
+    let explains: Vec<&str> = report.members[0]
+        .periods
+        .iter()
+        .flat_map(|p| &p.awards)
+        .map(|a| a.explain.as_str())
+        .collect();
+    assert_eq!(explains[4], "min(hours=4, 8) * 10 * 1 = 40");
+    for explain in explains {
+        assert!(!explain.contains("if("), "{explain}");
+        assert!(!explain.contains("=2026"), "{explain}");
+    }
+}
+
+fn check(body: &str) -> String {
+    let source = format!("merit: 1\nid: t\nfields: {{ hours: decimal? }}\nrules:\n{body}");
+    let diagnostics = Rulebook::check(&source, "book.yaml");
+    assert!(!diagnostics.is_empty(), "expected a diagnostic for:\n{body}");
+    merit::diagnostic::render_all(&diagnostics, &source, false)
+}
+
+#[test]
+fn a_template_hole_is_checked_at_load_under_its_characters() {
+    insta::assert_snapshot!(check(
+        "  - id: v\n    points: hours * 10\n    explain: \"{hours} 小时，{hurs} 次\"\n"
+    ));
+}
+
+#[test]
+fn an_unclosed_hole_and_a_let_on_a_group_rule_are_errors() {
+    insta::assert_snapshot!(check(
+        "  - id: v\n    points: hours * 10\n    explain: \"{hours 小时\"\n  - id: s\n    let: { x: 1 }\n    count: hours > 1\n    tiers: [{ at: 1, points: 1 }]\n"
+    ));
+}
