@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::book::{Limits, Rulebook};
 use crate::diagnostic::{Diagnostic, render_all};
 use crate::eval::{self, Evaluation, Options};
-use crate::record::{Record, Rejected};
+use crate::record::{Record, Rejected, Warning};
 use crate::records::{self, Format, InputError, Members, ReadOptions};
 use crate::report::Report;
 
@@ -134,6 +134,7 @@ impl Rulebook {
             members,
             options,
         )
+        .with_warnings(records.warnings.clone())
     }
 }
 
@@ -157,6 +158,8 @@ pub(crate) fn debug_panic_hook(_: &str) {}
 pub struct Records {
     pub records: Vec<Record>,
     pub rejected: Vec<Rejected>,
+    /// The inputs' warnings: names that are no key of the rulebook.
+    pub warnings: Vec<Warning>,
     sources: Vec<String>,
     /// Set by [`Records::with_max_record_bytes`]; `None` is the default limit.
     max_record_bytes: Option<usize>,
@@ -185,7 +188,7 @@ impl Records {
             max_record_bytes: self
                 .max_record_bytes
                 .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
-            ..ReadOptions::new(&book.schema, &book.timezone)
+            ..ReadOptions::for_book(book)
         }
     }
 
@@ -200,7 +203,8 @@ impl Records {
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
         let options = self.options(book, name);
-        records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
+        let warnings = records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
+        self.warnings.extend(warnings);
         self.sources.push(name.to_owned());
         Ok(self.records.len() + self.rejected.len() - before)
     }
@@ -210,6 +214,7 @@ impl Records {
         Records {
             records,
             rejected: Vec::new(),
+            warnings: Vec::new(),
             sources: vec!["<memory>".to_owned()],
             max_record_bytes: None,
         }
@@ -277,6 +282,7 @@ pub fn what_if(
         ..r.clone()
     }));
     all.rejected.extend(extra.rejected.iter().cloned());
+    all.warnings.extend(extra.warnings.iter().cloned());
     all.sources.extend(extra.sources.iter().cloned());
     let after = book.score(&all, members, options);
     let diff = crate::diff::diff_reports(book, &before, &after);
