@@ -163,6 +163,8 @@ pub struct Records {
     sources: Vec<String>,
     /// Set by [`Records::with_max_record_bytes`]; `None` is the default limit.
     max_record_bytes: Option<usize>,
+    /// The sheet read from spreadsheets ([`Records::with_sheet`]); the first when `None`.
+    sheet: Option<String>,
 }
 
 impl Records {
@@ -180,9 +182,17 @@ impl Records {
         }
     }
 
+    /// These records, spreadsheets read from the sheet named `sheet` (`--sheet`)
+    /// rather than the first.
+    pub fn with_sheet(mut self, sheet: Option<String>) -> Records {
+        self.sheet = sheet;
+        self
+    }
+
     /// How the next input is read: its index among the inputs, its name, the limits.
-    fn options<'a>(&self, book: &'a Rulebook, name: &'a str) -> ReadOptions<'a> {
+    fn options<'a>(&self, book: &'a Rulebook, name: &'a str, sheet: Option<&'a str>) -> ReadOptions<'a> {
         ReadOptions {
+            sheet,
             source: self.sources.len() as u32,
             source_name: Some(name),
             max_record_bytes: self
@@ -202,7 +212,8 @@ impl Records {
         name: &str,
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
-        let options = self.options(book, name);
+        let sheet = self.sheet.clone();
+        let options = self.options(book, name, sheet.as_deref());
         let warnings = records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
         self.warnings.extend(warnings);
         self.sources.push(name.to_owned());
@@ -217,6 +228,7 @@ impl Records {
             warnings: Vec::new(),
             sources: vec!["<memory>".to_owned()],
             max_record_bytes: None,
+            sheet: None,
         }
     }
 
@@ -355,7 +367,7 @@ impl Records {
         name: &str,
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
-        let options = self.options(book, name);
+        let options = self.options(book, name, None);
         // The batches are read in parallel, so they are gathered first (a table's
         // batches share its buffers; a stream's are held until read).
         let mut gathered = Vec::new();

@@ -72,6 +72,9 @@ pub enum Format {
     Csv,
     /// A YAML sequence of mappings (`.yaml`, `.yml`).
     Yaml,
+    /// A spreadsheet (`.xlsx`, `.xls`, `.ods`): one sheet, its first non-empty row
+    /// the header (feature `office`).
+    Sheet,
 }
 
 impl Format {
@@ -90,13 +93,17 @@ impl Format {
 
     /// A format by name (`jsonl`, `ndjson`, `json`, `csv`, `yaml`, `yml`), in any case.
     pub fn parse(name: &str) -> Option<Format> {
-        const NAMES: [(&str, Format); 6] = [
+        const NAMES: [(&str, Format); 10] = [
             ("jsonl", Format::Jsonl),
             ("ndjson", Format::Jsonl),
             ("json", Format::Json),
             ("csv", Format::Csv),
             ("yaml", Format::Yaml),
             ("yml", Format::Yaml),
+            ("xlsx", Format::Sheet),
+            ("xlsm", Format::Sheet),
+            ("xls", Format::Sheet),
+            ("ods", Format::Sheet),
         ];
         NAMES
             .iter()
@@ -110,6 +117,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Yaml => "yaml",
+            Format::Sheet => "spreadsheet",
         }
     }
 }
@@ -132,6 +140,8 @@ pub struct ReadOptions<'a> {
     pub max_record_bytes: usize,
     /// How the data is written (the rulebook's `input:` and `kinds:`).
     pub input: &'a InputSpec,
+    /// The sheet of a spreadsheet to read (`--sheet`); the first when `None`.
+    pub sheet: Option<&'a str>,
 }
 
 impl<'a> ReadOptions<'a> {
@@ -145,6 +155,7 @@ impl<'a> ReadOptions<'a> {
             source_name: None,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             input: &DEFAULT_INPUT,
+            sheet: None,
         }
     }
 
@@ -209,6 +220,9 @@ pub fn read(
     records: &mut Vec<Record>,
     rejected: &mut Vec<Rejected>,
 ) -> Result<Vec<Warning>, InputError> {
+    if format == Format::Sheet {
+        return read_sheet(input, options, records, rejected);
+    }
     let input = encoding::decode(input, options.input.encoding);
     let input = &input[..];
     let mut builder = builder::Builder::new(options);
@@ -217,8 +231,31 @@ pub fn read(
         Format::Json => json::read(input, &mut builder, records, rejected)?,
         Format::Csv => csv::read(input, &mut builder, records, rejected)?,
         Format::Yaml => yaml::read(input, &mut builder, records, rejected)?,
+        Format::Sheet => {}
     }
     Ok(builder.warnings())
+}
+
+#[cfg(feature = "office")]
+fn read_sheet(
+    input: &[u8],
+    options: &ReadOptions<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<Vec<Warning>, InputError> {
+    sheet::read(input, options, records, rejected)
+}
+
+#[cfg(not(feature = "office"))]
+fn read_sheet(
+    _: &[u8],
+    _: &ReadOptions<'_>,
+    _: &mut Vec<Record>,
+    _: &mut Vec<Rejected>,
+) -> Result<Vec<Warning>, InputError> {
+    Err(InputError::new(
+        "this build of merit reads no spreadsheets (feature `office`); save the sheet as CSV",
+    ))
 }
 
 /// The input as text without a leading byte-order mark, or where it stops being UTF-8.

@@ -52,7 +52,7 @@ impl<'a, R: BufRead> Reader<'a, R> {
         let rows = match format {
             Format::Jsonl => Rows::Jsonl(jsonl::Lines::new(input)),
             Format::Csv => Rows::Csv(csv::Rows::new(input, &mut builder)?),
-            Format::Json | Format::Yaml => {
+            Format::Json | Format::Yaml | Format::Sheet => {
                 return Err(InputError::new(format!(
                     "{} is read whole, not record by record",
                     format.name()
