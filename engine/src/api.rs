@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::book::{Limits, Rulebook};
 use crate::diagnostic::{Diagnostic, render_all};
 use crate::eval::{self, Evaluation, Options};
-use crate::record::{Record, Rejected};
+use crate::record::{Record, Rejected, Warning};
 use crate::records::{self, Format, InputError, Members, ReadOptions};
 use crate::report::Report;
 
@@ -131,6 +131,7 @@ impl Rulebook {
             members,
             options,
         )
+        .with_warnings(records.warnings.clone())
     }
 }
 
@@ -154,9 +155,13 @@ pub(crate) fn debug_panic_hook(_: &str) {}
 pub struct Records {
     pub records: Vec<Record>,
     pub rejected: Vec<Rejected>,
+    /// The inputs' warnings: names that are no key of the rulebook.
+    pub warnings: Vec<Warning>,
     sources: Vec<String>,
     /// Set by [`Records::with_max_record_bytes`]; `None` is the default limit.
     max_record_bytes: Option<usize>,
+    /// The sheet read from spreadsheets ([`Records::with_sheet`]); the first when `None`.
+    sheet: Option<String>,
 }
 
 impl Records {
@@ -174,15 +179,23 @@ impl Records {
         }
     }
 
+    /// These records, spreadsheets read from the sheet named `sheet` (`--sheet`)
+    /// rather than the first.
+    pub fn with_sheet(mut self, sheet: Option<String>) -> Records {
+        self.sheet = sheet;
+        self
+    }
+
     /// How the next input is read: its index among the inputs, its name, the limits.
-    fn options<'a>(&self, book: &'a Rulebook, name: &'a str) -> ReadOptions<'a> {
+    fn options<'a>(&self, book: &'a Rulebook, name: &'a str, sheet: Option<&'a str>) -> ReadOptions<'a> {
         ReadOptions {
+            sheet,
             source: self.sources.len() as u32,
             source_name: Some(name),
             max_record_bytes: self
                 .max_record_bytes
                 .unwrap_or(crate::records::DEFAULT_MAX_RECORD_BYTES),
-            ..ReadOptions::new(&book.schema, &book.timezone)
+            ..ReadOptions::for_book(book)
         }
     }
 
@@ -196,8 +209,10 @@ impl Records {
         name: &str,
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
-        let options = self.options(book, name);
-        records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
+        let sheet = self.sheet.clone();
+        let options = self.options(book, name, sheet.as_deref());
+        let warnings = records::read(input, format, &options, &mut self.records, &mut self.rejected)?;
+        self.warnings.extend(warnings);
         self.sources.push(name.to_owned());
         Ok(self.records.len() + self.rejected.len() - before)
     }
@@ -207,8 +222,10 @@ impl Records {
         Records {
             records,
             rejected: Vec::new(),
+            warnings: Vec::new(),
             sources: vec!["<memory>".to_owned()],
             max_record_bytes: None,
+            sheet: None,
         }
     }
 
@@ -274,6 +291,7 @@ pub fn what_if(
         ..r.clone()
     }));
     all.rejected.extend(extra.rejected.iter().cloned());
+    all.warnings.extend(extra.warnings.iter().cloned());
     all.sources.extend(extra.sources.iter().cloned());
     let after = book.score(&all, members, options);
     let diff = crate::diff::diff_reports(book, &before, &after);
@@ -346,7 +364,7 @@ impl Records {
         name: &str,
     ) -> Result<usize, InputError> {
         let before = self.records.len() + self.rejected.len();
-        let options = self.options(book, name);
+        let options = self.options(book, name, None);
         // The batches are read in parallel, so they are gathered first (a table's
         // batches share its buffers; a stream's are held until read).
         let mut gathered = Vec::new();

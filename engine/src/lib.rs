@@ -94,4 +94,5 @@ pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
 pub use eval::{Evaluation, Options as ScoreOptions};
 pub use records::{Format, InputError, Members};
+pub use record::Warning;
 pub use report::Report;

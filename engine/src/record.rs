@@ -40,3 +40,12 @@ pub struct Rejected {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+/// Something in an input that was read but is probably not what was meant (a
+/// column no field has), reported beside the records (DESIGN section 8.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The input's name (`<records>` for records handed over in memory).
+    pub input: String,
+    pub message: String,
+}

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::record::Rejected;
+use crate::record::{Rejected, Warning};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -21,6 +21,10 @@ pub struct Report {
     pub rejected: Vec<Rejected>,
     /// Valid records in the range that no rule's condition matched.
     pub unmatched: u64,
+    /// What the inputs said that is probably not what was meant: a column that is
+    /// no field (naming the closest). Always present, empty when none.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -105,6 +105,7 @@ fn award_report(book: &Rulebook, member: &str, points: Decimal, date: Date, reco
         }],
         rejected: Vec::new(),
         unmatched: 0,
+        warnings: Vec::new(),
     }
 }
 

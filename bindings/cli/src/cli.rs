@@ -41,7 +41,8 @@ pub enum Command {
 /// The records to score and the dates to score them for (shared by `score`, `diff`).
 #[derive(Args, Debug)]
 pub struct InputArgs {
-    /// Record files: .jsonl, .json, .csv or .yaml; `-` reads standard input.
+    /// Record files: .jsonl, .json, .csv, .yaml, or a spreadsheet (.xlsx, .xls, .ods);
+    /// `-` reads standard input.
     #[arg(required = true)]
     pub records: Vec<PathBuf>,
     /// First day of the report (earlier records still count for caps and streaks).
@@ -65,6 +66,9 @@ pub struct InputArgs {
     /// Format of standard input when a record file is `-`.
     #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
     pub stdin_format: String,
+    /// The sheet of a spreadsheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -79,6 +83,9 @@ pub struct ScoreArgs {
     /// Print one member's awards as sentences instead of the report.
     #[arg(long, value_name = "MEMBER")]
     pub explain: Option<String>,
+    /// Treat an input warning (a column that is no field) as an error: exit 1.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Args, Debug)]

@@ -55,7 +55,7 @@ pub fn format_of(path: &Path, stdin_format: &str) -> Result<Format, String> {
     }
     Format::from_path(&path.to_string_lossy()).ok_or_else(|| {
         format!(
-            "{}: unknown record format; use .jsonl, .json, .csv or .yaml",
+            "{}: unknown record format; use .jsonl, .json, .csv, .yaml, .xlsx, .xls or .ods",
             path.display()
         )
     })
@@ -88,6 +88,8 @@ pub struct Inputs {
     pub members: Option<Members>,
     pub options: ScoreOptions,
     pub bytes: usize,
+    /// `--sheet`: the sheet of a spreadsheet to read.
+    sheet: Option<String>,
 }
 
 struct RecordFile {
@@ -155,6 +157,7 @@ impl Inputs {
             members,
             options,
             bytes,
+            sheet: args.sheet.clone(),
         })
     }
 
@@ -176,7 +179,7 @@ impl Inputs {
     /// The records typed by `book`'s schema; an input that cannot be read at all
     /// (not a JSON array, a CSV without header) is an error naming the file.
     pub fn records(&self, book: &Rulebook) -> Result<Records, String> {
-        let mut records = Records::new();
+        let mut records = Records::new().with_sheet(self.sheet.clone());
         for RecordFile { name, format, data } in &self.files {
             let read;
             let data = match data {

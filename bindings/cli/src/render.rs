@@ -65,7 +65,29 @@ pub fn table<S: ReportStream + ?Sized>(
         report.rejected().len(),
         report.unmatched()
     ));
+    out.push_str(&rejected_rows(report.rejected()));
     Ok(out)
+}
+
+/// The rejected rows a table shows under it, with their reasons.
+const REJECTED_SHOWN: usize = 10;
+
+/// The first rejected records, one line each with the reason, so that fixing the
+/// data needs no second run with `--format json`.
+fn rejected_rows(rejected: &[merit::record::Rejected]) -> String {
+    let mut out = String::new();
+    for r in rejected.iter().take(REJECTED_SHOWN) {
+        let source = r.source.as_deref().map(|s| format!("{s} ")).unwrap_or_default();
+        let id = r.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
+        out.push_str(&format!("  rejected {source}record {}{id}: {}\n", r.record, r.error));
+    }
+    if rejected.len() > REJECTED_SHOWN {
+        out.push_str(&format!(
+            "  … and {} more (all are listed with --format json)\n",
+            rejected.len() - REJECTED_SHOWN
+        ));
+    }
+    out
 }
 
 /// `member,period,rule,points` rows, with `total` rows per period and per member,

@@ -64,6 +64,11 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
             return Outcome::DataErrors;
         }
     };
+    // Warnings go to standard error, before the report; `--strict` makes them errors.
+    for warning in &records.warnings {
+        eprintln!("warning: {}: {}", warning.input, warning.message);
+    }
+    let strict_failed = args.strict && !records.warnings.is_empty();
     if let Some(bar) = &progress {
         bar.set_message(format!("scoring {} records", records.len()));
     }
@@ -79,10 +84,22 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         };
         let mut stdout = std::io::stdout().lock();
         let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-        return finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
+        let outcome = finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
+        return strict(outcome, strict_failed);
     }
     let written = write(&book, format, &mut evaluation.stream(), color, progress.as_ref());
-    finish(written, evaluation.rejected().len(), &inputs)
+    strict(finish(written, evaluation.rejected().len(), &inputs), strict_failed)
+}
+
+/// Exit 1 under `--strict` when an input had a warning (DESIGN section 8.1).
+fn strict(outcome: Outcome, failed: bool) -> Outcome {
+    match outcome {
+        Outcome::Ok if failed => {
+            eprintln!("--strict: an input had a warning (see above)");
+            Outcome::DataErrors
+        }
+        outcome => outcome,
+    }
 }
 
 /// The only input as a stream of members, when it can be one: a JSONL or CSV file
@@ -102,6 +119,10 @@ fn member_stream<'a>(
         return None;
     }
     let survey = Survey::read(book, BufReader::with_capacity(READ_BUFFER, file), format).ok()?;
+    // An input with warnings is read whole, which reports them.
+    if !survey.warnings.is_empty() {
+        return None;
+    }
     let options = survey.dates(&inputs.options)?;
     let profiles = inputs.members.as_ref();
     let open = move || {

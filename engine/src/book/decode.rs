@@ -56,7 +56,7 @@ impl<'s> Decoder<'s> {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    fn wrong_type(&mut self, node: &Node, expected: &str, what: &str) {
+    pub fn wrong_type(&mut self, node: &Node, expected: &str, what: &str) {
         let found = node.kind.describe();
         self.error(
             "wrong-type",

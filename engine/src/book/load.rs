@@ -26,6 +26,8 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "indexes",
     "bank",
     "tests",
+    "input",
+    "kinds",
 ];
 
 /// The only format version this engine reads.
@@ -150,6 +152,7 @@ fn decode_book(
         .get("fields")
         .map(|n| fields::decode(decoder, n))
         .unwrap_or_default();
+    let input = super::input::decode(decoder, top.get("input"), top.get("kinds"), &schema);
 
     let rule_nodes: &[Node] = match top.get("rules") {
         Some(node) => decoder.seq(node, "`rules`").unwrap_or_default(),
@@ -243,6 +246,7 @@ fn decode_book(
         order,
         report_order,
         bank,
+        input,
         warnings: Vec::new(),
     })
 }

@@ -9,6 +9,7 @@ mod digest;
 mod exprs;
 mod fields;
 pub mod include;
+mod input;
 mod load;
 mod spans;
 
@@ -79,6 +80,9 @@ pub struct Rulebook {
     pub report_order: Vec<usize>,
     /// The moral bank's settings (`bank:`), if the rulebook has them.
     pub bank: Option<crate::bank::BankSettings>,
+    /// How its data is written (`input:`) and which kinds are valid (`kinds:`):
+    /// every reader applies it as it reads.
+    pub input: crate::records::InputSpec,
     /// Problems that do not stop the rulebook from loading.
     pub warnings: Vec<Diagnostic>,
 }

@@ -16,7 +16,7 @@ use super::{Award, Options, Origin, Run, record_env, rulebook_ref, warm};
 use crate::book::Rulebook;
 use crate::calendar::Per;
 use crate::parallel::par_map;
-use crate::record::{Record, Rejected};
+use crate::record::{Record, Rejected, Warning};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
 use crate::stream::{ReportHead, ReportStream, write_json};
 
@@ -49,6 +49,8 @@ pub struct Evaluation<'a> {
     members: Vec<MemberEval<'a>>,
     rejected: Vec<Rejected>,
     unmatched: u64,
+    /// What the inputs said that is probably not what was meant (unknown columns).
+    warnings: Vec<Warning>,
     /// How the report names each rule's caps when they bite: `[rule][cap]` is
     /// (held back a gain, stopped a deduction). Written once, not per award.
     cap_labels: Vec<Vec<[String; 2]>>,
@@ -88,6 +90,7 @@ impl<'a> Evaluation<'a> {
             members,
             rejected,
             unmatched,
+            warnings: Vec::new(),
             cap_labels: cap_labels(run.book),
         }
     }
@@ -113,6 +116,7 @@ impl<'a> Evaluation<'a> {
             members: Vec::new(),
             rejected,
             unmatched: 0,
+            warnings: Vec::new(),
             cap_labels: cap_labels(book),
         }
     }
@@ -130,6 +134,17 @@ impl<'a> Evaluation<'a> {
     /// Records that could not be read or evaluated.
     pub fn rejected(&self) -> &[Rejected] {
         &self.rejected
+    }
+
+    /// The inputs' warnings (a column no field has), as the report lists them.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// This evaluation, its report listing `warnings`.
+    pub(crate) fn with_warnings(mut self, warnings: Vec<Warning>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     /// One member's part of the report, explanations written.
@@ -150,6 +165,7 @@ impl<'a> Evaluation<'a> {
             members: par_map(members, |m| self.write_member(m)),
             rejected: self.rejected.clone(),
             unmatched: self.unmatched,
+            warnings: self.warnings.clone(),
         }
     }
 
@@ -329,5 +345,9 @@ impl ReportStream for Batches<'_, '_> {
 
     fn unmatched(&self) -> u64 {
         self.0.unmatched
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        &self.0.warnings
     }
 }

@@ -14,8 +14,9 @@ use jiff::tz::TimeZone;
 use rustc_hash::FxHashSet;
 
 use super::ReadOptions;
+use super::spec::InputSpec;
 use super::typing::{self, Raw};
-use crate::record::{Record, Rejected};
+use crate::record::{Record, Rejected, Warning};
 use crate::schema::{FieldType, Schema};
 use crate::value::Value;
 
@@ -52,7 +53,7 @@ struct Keys<'a> {
 const SCAN_LIMIT: usize = 16;
 
 impl<'a> Keys<'a> {
-    fn new(schema: &'a Schema) -> Self {
+    fn new(schema: &'a Schema, input: &'a InputSpec) -> Self {
         let mut list = vec![
             ("member", Key::Member),
             ("kind", Key::Kind),
@@ -63,6 +64,16 @@ impl<'a> Keys<'a> {
             // A built-in key wins over a field of the same name, as in `Schema::resolve`.
             if !list.iter().any(|(name, _)| *name == field.name) {
                 list.push((field.name.as_str(), Key::Field(i)));
+            }
+        }
+        // Aliases (`姓名: member`) stand for a key found above; the rulebook checked
+        // at load that each names one.
+        for (alias, target) in &input.columns {
+            let found = list.iter().find(|(name, _)| name == target).map(|&(_, key)| key);
+            if let Some(key) = found
+                && !list.iter().any(|(name, _)| name == alias)
+            {
+                list.push((alias.as_str(), key));
             }
         }
         let map = if list.len() > SCAN_LIMIT {
@@ -89,6 +100,9 @@ pub(crate) struct Builder<'a> {
     source_name: Option<&'a str>,
     pub(crate) max_record_bytes: usize,
     keys: Keys<'a>,
+    input: &'a InputSpec,
+    /// Names in the input that are no key of the rulebook, in the order first met.
+    unknown: Vec<String>,
     kinds: Interner,
     members: Interner,
     /// Set while only a record's member is looked for: every other key is ignored.
@@ -112,7 +126,9 @@ impl<'a> Builder<'a> {
             source: options.source,
             source_name: options.source_name,
             max_record_bytes: options.max_record_bytes,
-            keys: Keys::new(options.schema),
+            keys: Keys::new(options.schema, options.input),
+            input: options.input,
+            unknown: Vec::new(),
             kinds: Interner::default(),
             members: Interner::default(),
             only_member: false,
@@ -126,11 +142,56 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The key an input name stands for, or `None` for a key merit ignores.
-    pub(crate) fn key(&self, name: &str) -> Option<Key> {
-        self.keys
-            .get(name)
-            .filter(|key| !self.only_member || *key == Key::Member)
+    /// The key an input name stands for (by name, alias, or trimmed when the
+    /// rulebook trims), or `None` for a key merit ignores; such a name is kept for
+    /// [`Builder::warnings`].
+    pub(crate) fn key(&mut self, name: &str) -> Option<Key> {
+        let key = self.keys.get(name).or_else(|| {
+            let tidy = self.input.text(name);
+            (tidy != name).then(|| self.keys.get(&tidy)).flatten()
+        });
+        if key.is_none() && !self.only_member && !name.trim().is_empty() {
+            self.unknown_name(name);
+        }
+        key.filter(|key| !self.only_member || *key == Key::Member)
+    }
+
+    fn unknown_name(&mut self, name: &str) {
+        if self.unknown.len() < MAX_UNKNOWN && !self.unknown.iter().any(|n| n == name) {
+            self.unknown.push(name.to_owned());
+        }
+    }
+
+    /// One warning for each input name that is no key of the rulebook, naming the
+    /// closest field (`verifed` → `verified`): its values would otherwise be dropped
+    /// without a word.
+    pub(crate) fn warnings(&self) -> Vec<Warning> {
+        let input = self.source_name.unwrap_or("<records>");
+        let names: Vec<&str> = self
+            .keys
+            .list
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        self.unknown
+            .iter()
+            .map(|name| {
+                let shown = typing::quoted(name);
+                let message = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
+                    Some(close) => format!(
+                        "column {shown} is not a field of the rulebook and is ignored; did you mean `{close}`?"
+                    ),
+                    None => format!(
+                        "column {shown} is not a field of the rulebook and is ignored (declare it under \
+                         `fields:` or map it under `input.columns:`)"
+                    ),
+                };
+                Warning {
+                    input: input.to_owned(),
+                    message,
+                }
+            })
+            .collect()
     }
 
     /// While `on`, every key but `member` is ignored, so that a record's member can
@@ -181,25 +242,38 @@ impl<'a> Builder<'a> {
             }
             *seen = true;
         }
-        if matches!(raw, Raw::Null) || (self.error.is_some() && key != Key::Id) {
+        if self.error.is_some() && key != Key::Id {
             return;
         }
+        // Strings as the rulebook reads them (trimmed when it says so); an empty
+        // string is a missing value, in every format.
+        let tidy = match raw {
+            Raw::Str(text) | Raw::Cell(text) => Some(self.input.text(text)),
+            _ => None,
+        };
+        let raw = match (&tidy, raw) {
+            (Some(text), _) if text.is_empty() => Raw::Null,
+            (Some(text), Raw::Str(_)) => Raw::Str(text.as_ref()),
+            (Some(text), _) => Raw::Cell(text.as_ref()),
+            (None, raw) => raw,
+        };
+        if matches!(raw, Raw::Null) {
+            return;
+        }
+        let input = self.input;
         let result = match key {
             Key::Member => identifier(raw).map(|text| self.member = Some(self.members.get(text))),
             Key::Kind => match raw {
-                Raw::Str(text) | Raw::Cell(text) if !text.is_empty() => {
+                Raw::Str(text) | Raw::Cell(text) => input.check_kind(text).map(|()| {
                     self.kind = Some(self.kinds.get(text));
-                    Ok(())
-                }
-                Raw::Str(_) | Raw::Cell(_) => Err("must not be empty".to_owned()),
+                }),
                 _ => Err(format!("expected string, got {}", raw.shown())),
             },
             Key::Id => identifier(raw).map(|text| self.id = Some(Arc::from(text))),
-            Key::Date => {
-                typing::typed(FieldType::Date, raw, self.timezone).map(|value| self.date = value.as_date())
-            }
+            Key::Date => typing::typed_as(FieldType::Date, "date", raw, self.timezone, input)
+                .map(|value| self.date = value.as_date()),
             Key::Field(i) => match self.schema.fields.get(i) {
-                Some(def) => typing::typed(def.ty, raw, self.timezone).map(|value| {
+                Some(def) => typing::typed_as(def.ty, &def.name, raw, self.timezone, input).map(|value| {
                     if let Some(slot) = self.fields.get_mut(i) {
                         *slot = value;
                     }
@@ -285,6 +359,9 @@ pub(crate) fn is_integer(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
+
+/// Unknown input names kept for warnings: a file with more is not a file of records.
+const MAX_UNKNOWN: usize = 100;
 
 /// Distinct texts an interner keeps before it starts afresh: enough for every kind
 /// and for the members of most inputs, and a bound on what it holds for the rest.

@@ -3,6 +3,10 @@
 //! Columns are matched to schema slots once, from the header; rows are read into
 //! one reused `ByteRecord`. Cells are text: the schema decides their type, and an
 //! empty cell counts as missing.
+//!
+//! Every row is scored or rejected: a row that is not UTF-8 is rejected alone (with
+//! a hint to declare `input.encoding`), and a quote left open rejects its row,
+//! saying how many rows it swallowed up to the end of the input.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -12,25 +16,25 @@ use csv::{ByteRecord, Reader, ReaderBuilder};
 use super::builder::{Builder, Key};
 use super::reader::Keep;
 use super::typing::Raw;
-use super::{InputError, text, too_large};
+use super::{InputError, too_large};
 use crate::record::{Record, Rejected};
 
-/// Reads a whole CSV input held in memory. It must all be UTF-8: a byte that is
-/// not fails the whole input, wherever it is, before any row is read.
+/// Reads a whole CSV input held in memory (already decoded to UTF-8 when the
+/// rulebook declares another encoding).
 pub(crate) fn read(
     input: &[u8],
     builder: &mut Builder<'_>,
     records: &mut Vec<Record>,
     rejected: &mut Vec<Rejected>,
 ) -> Result<(), InputError> {
-    let mut rows = Rows::new(text(input)?.as_bytes(), builder)?;
+    let mut rows = Rows::new(input, builder)?;
     while rows.next(builder, None, records, rejected)? {}
     Ok(())
 }
 
 /// A CSV input read row by row, its columns matched to the schema from the header.
 pub(crate) struct Rows<R> {
-    reader: Reader<R>,
+    reader: Reader<Tail<R>>,
     columns: Vec<Option<Key>>,
     id_column: Option<usize>,
     member_column: Option<usize>,
@@ -42,16 +46,24 @@ pub(crate) struct Rows<R> {
 
 impl<R: Read> Rows<R> {
     /// Reads the header; an input without `member`, `kind` and `date` columns fails.
-    pub(crate) fn new(input: R, builder: &Builder<'_>) -> Result<Self, InputError> {
+    pub(crate) fn new(input: R, builder: &mut Builder<'_>) -> Result<Self, InputError> {
         let mut reader = ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .from_reader(input);
-        // A whole input was checked by `read`; one read as it comes is checked here.
+            .from_reader(Tail {
+                input,
+                last: 0,
+                total: 0,
+                ended: false,
+            });
         if let Ok(names) = reader.byte_headers()
             && std::str::from_utf8(names.as_slice()).is_err()
         {
-            return Err(InputError::at("the header is not valid UTF-8", 1, None));
+            return Err(InputError::at(
+                format!("the header is not valid UTF-8; {ENCODING_HINT}"),
+                1,
+                None,
+            ));
         }
         let header = header(&mut reader)?;
         let columns: Vec<Option<Key>> = header.iter().map(|name| builder.key(name)).collect();
@@ -95,12 +107,27 @@ impl<R: Read> Rows<R> {
             Ok(false) => return Ok(false),
             Err(e) => return Err(csv_error(&e)),
         }
-        if std::str::from_utf8(row.as_slice()).is_err() {
-            let line = row.position().map_or(0, |p| p.line());
-            return Err(InputError::at("row is not valid UTF-8", line, None));
-        }
         self.position += 1;
         let position = self.position;
+        if let Some(swallowed) = open_quote(row, &self.reader) {
+            let line = row.position().map_or(0, |p| p.line());
+            let message = format!(
+                "a quote opened on line {line} is never closed: the row runs to the end of the input, \
+                 swallowing {swallowed} more line(s) that are not read as rows"
+            );
+            builder.start();
+            builder.reject(position, message, rejected);
+            return Ok(true);
+        }
+        if let Err(e) = std::str::from_utf8(row.as_slice()) {
+            builder.start();
+            let message = format!(
+                "row is not valid UTF-8 (byte {} of the row); {ENCODING_HINT}",
+                e.valid_up_to() + 1
+            );
+            builder.reject(position, message, rejected);
+            return Ok(true);
+        }
         if let Some(keep) = keep {
             let member = self.member_column.and_then(|i| row.get(i)).unwrap_or_default();
             // The row is UTF-8; an empty cell is no member.
@@ -149,6 +176,45 @@ impl<R: Read> Rows<R> {
         builder.finish(position, records, rejected);
         Ok(true)
     }
+}
+
+const ENCODING_HINT: &str =
+    "if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook";
+
+/// The input with its last byte that is not a line break remembered: whether the
+/// last row ended inside a quote is seen from it.
+pub(crate) struct Tail<R> {
+    input: R,
+    last: u8,
+    /// Bytes read so far, and whether the input has ended.
+    total: u64,
+    ended: bool,
+}
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.input.read(buf)?;
+        self.total += n as u64;
+        self.ended |= n == 0 && !buf.is_empty();
+        if let Some(&last) = buf[..n].iter().rev().find(|b| !matches!(b, b'\n' | b'\r')) {
+            self.last = last;
+        }
+        Ok(n)
+    }
+}
+
+/// When `row` is the input's last and ends inside a quote that was never closed
+/// (its last cell holds line breaks and the input does not end with `"`): how many
+/// lines the open quote swallowed.
+fn open_quote<R: Read>(row: &ByteRecord, reader: &Reader<Tail<R>>) -> Option<usize> {
+    let tail = reader.get_ref();
+    let at_end = tail.ended && reader.position().byte() == tail.total;
+    if !at_end || tail.last == b'"' {
+        return None;
+    }
+    let cell = row.iter().find(|cell| cell.contains(&b'\n'))?;
+    let end = cell.iter().rposition(|b| !matches!(b, b'\n' | b'\r'))?;
+    Some(cell[..=end].iter().filter(|&&b| b == b'\n').count())
 }
 
 /// The header row, as text without a byte-order mark; duplicate names are an error.
@@ -242,6 +308,17 @@ mod tests {
         rejected 11 (id k): record is larger than 200 bytes
         rejected 12 (id l): field `hours`: expected decimal, got "1e3"
         "#);
+    }
+
+    #[test]
+    fn an_open_quote_rejects_its_row_and_says_what_it_swallowed() {
+        let input = "member,kind,date,hours\nm1,v,2026-03-01,2\nm2,v,2026-03-01,\"3\nm3,v,2026-03-01,1\nm4,v,2026-03-01,1\n";
+        insta::assert_snapshot!(csv(input), @r"
+        ok 1 id=#1 member=m1 kind=v date=2026-03-01 [2, false, null, null]
+        rejected 2: a quote opened on line 3 is never closed: the row runs to the end of the input, swallowing 2 more line(s) that are not read as rows
+        ");
+        let closed = "member,kind,date,hours\nm1,v,2026-03-01,\"2\n\"\n";
+        insta::assert_snapshot!(csv(closed), @"ok 1 id=#1 member=m1 kind=v date=2026-03-01 [2, false, null, null]");
     }
 
     #[test]

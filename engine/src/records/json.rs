@@ -206,7 +206,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
         let mut first = true;
         while let Some(name) = map.next_key_seed(KeySeed {
-            builder: self.builder,
+            builder: &mut *self.builder,
         })? {
             match name {
                 Name::Number if first => {
@@ -265,7 +265,7 @@ enum Name {
 }
 
 struct KeySeed<'b, 'a> {
-    builder: &'b Builder<'a>,
+    builder: &'b mut Builder<'a>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
@@ -283,9 +283,11 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
     }
 
     fn visit_str<E>(self, name: &str) -> Result<Name, E> {
+        if name == NUMBER_TOKEN {
+            return Ok(Name::Number);
+        }
         Ok(match self.builder.key(name) {
             Some(key) => Name::Key(key),
-            None if name == NUMBER_TOKEN => Name::Number,
             None => Name::Ignored,
         })
     }

@@ -203,7 +203,7 @@ mod tests {
         rejected 7: record is not a JSON object (got an array)
         rejected 8: line is not valid JSON: expected ident at column 2
         rejected 9: line is not valid JSON: trailing characters at column 48
-        rejected 10: field `member`: must not be empty
+        rejected 10: missing `member`
         rejected 11: field `member`: expected string or integer, got 1.5
         rejected 12: field `kind`: expected string, got 7
         rejected 13: field `date`: expected date, got 20260314

@@ -49,6 +49,11 @@ impl Members {
             Format::Json => members.read_json(input)?,
             Format::Csv => members.read_csv(input)?,
             Format::Yaml => members.read_yaml(input)?,
+            Format::Sheet => {
+                return Err(InputError::new(
+                    "member profiles are read from .jsonl, .csv, .json or .yaml; save the sheet as CSV",
+                ));
+            }
         }
         Ok(members)
     }

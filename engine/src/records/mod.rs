@@ -39,10 +39,14 @@
 pub mod arrow;
 mod builder;
 mod csv;
+mod encoding;
 mod json;
 mod jsonl;
 mod members;
 mod reader;
+#[cfg(feature = "office")]
+pub mod sheet;
+pub mod spec;
 pub(crate) mod typing;
 mod yaml;
 
@@ -52,8 +56,9 @@ use jiff::tz::TimeZone;
 
 pub use members::Members;
 pub use reader::Reader;
+pub use spec::{DEFAULT_INPUT, Encoding, InputSpec};
 
-use crate::record::{Record, Rejected};
+use crate::record::{Record, Rejected, Warning};
 use crate::schema::Schema;
 
 /// The format of a records input.
@@ -67,6 +72,9 @@ pub enum Format {
     Csv,
     /// A YAML sequence of mappings (`.yaml`, `.yml`).
     Yaml,
+    /// A spreadsheet (`.xlsx`, `.xls`, `.ods`): one sheet, its first non-empty row
+    /// the header (feature `office`).
+    Sheet,
 }
 
 impl Format {
@@ -85,13 +93,17 @@ impl Format {
 
     /// A format by name (`jsonl`, `ndjson`, `json`, `csv`, `yaml`, `yml`), in any case.
     pub fn parse(name: &str) -> Option<Format> {
-        const NAMES: [(&str, Format); 6] = [
+        const NAMES: [(&str, Format); 10] = [
             ("jsonl", Format::Jsonl),
             ("ndjson", Format::Jsonl),
             ("json", Format::Json),
             ("csv", Format::Csv),
             ("yaml", Format::Yaml),
             ("yml", Format::Yaml),
+            ("xlsx", Format::Sheet),
+            ("xlsm", Format::Sheet),
+            ("xls", Format::Sheet),
+            ("ods", Format::Sheet),
         ];
         NAMES
             .iter()
@@ -105,6 +117,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Yaml => "yaml",
+            Format::Sheet => "spreadsheet",
         }
     }
 }
@@ -125,10 +138,15 @@ pub struct ReadOptions<'a> {
     /// A record larger than this (a JSONL line, a CSV row, a JSON array element) is
     /// rejected. Default [`DEFAULT_MAX_RECORD_BYTES`].
     pub max_record_bytes: usize,
+    /// How the data is written (the rulebook's `input:` and `kinds:`).
+    pub input: &'a InputSpec,
+    /// The sheet of a spreadsheet to read (`--sheet`); the first when `None`.
+    pub sheet: Option<&'a str>,
 }
 
 impl<'a> ReadOptions<'a> {
-    /// Options for a single input: source 0, no name, the default limits.
+    /// Options for a single input: source 0, no name, the default limits, data read
+    /// as written ([`DEFAULT_INPUT`]).
     pub fn new(schema: &'a Schema, timezone: &'a TimeZone) -> Self {
         ReadOptions {
             schema,
@@ -136,6 +154,16 @@ impl<'a> ReadOptions<'a> {
             source: 0,
             source_name: None,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            input: &DEFAULT_INPUT,
+            sheet: None,
+        }
+    }
+
+    /// Options for reading records of `book`: its schema, timezone and `input:`.
+    pub fn for_book(book: &'a crate::Rulebook) -> Self {
+        ReadOptions {
+            input: &book.input,
+            ..ReadOptions::new(&book.schema, &book.timezone)
         }
     }
 }
@@ -183,24 +211,51 @@ impl std::error::Error for InputError {}
 ///
 /// Positions are 1-based: the line for JSONL (blank lines are skipped but counted),
 /// the data row for CSV (the first row after the header is 1), the element for JSON
-/// and YAML.
+/// and YAML. Text is first decoded as `input.encoding` says. Returns the input's
+/// warnings: names that are no key of the rulebook.
 pub fn read(
     input: &[u8],
     format: Format,
     options: &ReadOptions<'_>,
     records: &mut Vec<Record>,
     rejected: &mut Vec<Rejected>,
-) -> Result<(), InputError> {
+) -> Result<Vec<Warning>, InputError> {
+    if format == Format::Sheet {
+        return read_sheet(input, options, records, rejected);
+    }
+    let input = encoding::decode(input, options.input.encoding);
+    let input = &input[..];
     let mut builder = builder::Builder::new(options);
     match format {
-        Format::Jsonl => {
-            jsonl::read(input, &mut builder, records, rejected);
-            Ok(())
-        }
-        Format::Json => json::read(input, &mut builder, records, rejected),
-        Format::Csv => csv::read(input, &mut builder, records, rejected),
-        Format::Yaml => yaml::read(input, &mut builder, records, rejected),
+        Format::Jsonl => jsonl::read(input, &mut builder, records, rejected),
+        Format::Json => json::read(input, &mut builder, records, rejected)?,
+        Format::Csv => csv::read(input, &mut builder, records, rejected)?,
+        Format::Yaml => yaml::read(input, &mut builder, records, rejected)?,
+        Format::Sheet => {}
     }
+    Ok(builder.warnings())
+}
+
+#[cfg(feature = "office")]
+fn read_sheet(
+    input: &[u8],
+    options: &ReadOptions<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<Vec<Warning>, InputError> {
+    sheet::read(input, options, records, rejected)
+}
+
+#[cfg(not(feature = "office"))]
+fn read_sheet(
+    _: &[u8],
+    _: &ReadOptions<'_>,
+    _: &mut Vec<Record>,
+    _: &mut Vec<Rejected>,
+) -> Result<Vec<Warning>, InputError> {
+    Err(InputError::new(
+        "this build of merit reads no spreadsheets (feature `office`); save the sheet as CSV",
+    ))
 }
 
 /// The input as text without a leading byte-order mark, or where it stops being UTF-8.

@@ -8,8 +8,9 @@
 use std::io::BufRead;
 
 use super::builder::Builder;
-use super::{Format, InputError, ReadOptions, csv, jsonl};
-use crate::record::{Record, Rejected};
+use super::encoding::Decoded;
+use super::{Format, InputError, ReadOptions, csv, jsonl, read_error};
+use crate::record::{Record, Rejected, Warning};
 
 /// Records read one at a time from a JSONL or CSV stream.
 ///
@@ -35,9 +36,10 @@ pub struct Reader<'a, R> {
 /// Which members' records a reader keeps, by member id.
 pub(crate) type Keep<'a> = dyn Fn(&str) -> bool + 'a;
 
+/// Lines or rows of the input decoded as the rulebook's `input.encoding` says.
 enum Rows<R> {
-    Jsonl(jsonl::Lines<R>),
-    Csv(csv::Rows<R>),
+    Jsonl(jsonl::Lines<Decoded<R>>),
+    Csv(csv::Rows<Decoded<R>>),
 }
 
 impl<'a, R: BufRead> Reader<'a, R> {
@@ -45,11 +47,12 @@ impl<'a, R: BufRead> Reader<'a, R> {
     /// header does not name `member`, `kind` and `date`, and for JSON and YAML,
     /// which are read whole.
     pub fn new(input: R, format: Format, options: &ReadOptions<'a>) -> Result<Self, InputError> {
-        let builder = Builder::new(options);
+        let mut builder = Builder::new(options);
+        let input = Decoded::new(input, options.input.encoding).map_err(|e| read_error(&e))?;
         let rows = match format {
             Format::Jsonl => Rows::Jsonl(jsonl::Lines::new(input)),
-            Format::Csv => Rows::Csv(csv::Rows::new(input, &builder)?),
-            Format::Json | Format::Yaml => {
+            Format::Csv => Rows::Csv(csv::Rows::new(input, &mut builder)?),
+            Format::Json | Format::Yaml | Format::Sheet => {
                 return Err(InputError::new(format!(
                     "{} is read whole, not record by record",
                     format.name()
@@ -86,6 +89,13 @@ impl<'a, R: BufRead> Reader<'a, R> {
             Rows::Jsonl(lines) => lines.next(&mut self.builder, keep, records, rejected),
             Rows::Csv(rows) => rows.next(&mut self.builder, keep, records, rejected),
         }
+    }
+}
+
+impl<R> Reader<'_, R> {
+    /// The warnings of what was read so far: names that are no key of the rulebook.
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.builder.warnings()
     }
 }
 

@@ -50,7 +50,7 @@ pub(super) fn outcome(input: &[u8], format: Format, schema: &Schema) -> String {
 pub(super) fn outcome_with(input: &[u8], format: Format, options: &ReadOptions<'_>) -> String {
     let (mut records, mut rejected) = (Vec::new(), Vec::new());
     let whole =
-        read(input, format, options, &mut records, &mut rejected).map(|()| listed(&records, &rejected));
+        read(input, format, options, &mut records, &mut rejected).map(|_| listed(&records, &rejected));
     if format.reads_by_record() {
         let (mut records, mut rejected) = (Vec::new(), Vec::new());
         let by_record =
@@ -142,11 +142,13 @@ fn input_errors_display_their_location() {
 #[test]
 fn non_utf8_text_formats_fail_with_the_place() {
     let s = schema();
-    let input = b"member,kind,date\nm1,k,2026-01-01\nm\xff,k,2026-01-01\n";
-    assert_eq!(
-        outcome(input, Format::Csv, &s),
-        "error: line 3, column 2: input is not valid UTF-8 (byte 34)"
-    );
+    // A CSV row that is not UTF-8 is rejected alone; the rows after it are read.
+    let input = b"member,kind,date\nm1,k,2026-01-01\nm\xff,k,2026-01-01\nm3,k,2026-01-02\n";
+    insta::assert_snapshot!(outcome(input, Format::Csv, &s), @r"
+    ok 1 id=#1 member=m1 kind=k date=2026-01-01 [null, false, null, null]
+    rejected 2: row is not valid UTF-8 (byte 2 of the row); if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook
+    ok 3 id=#3 member=m3 kind=k date=2026-01-02 [null, false, null, null]
+    ");
     assert_eq!(
         outcome(b"[\"\xc3\x28\"]", Format::Json, &s),
         "error: line 1, column 3: input is not valid UTF-8 (byte 2)"
@@ -192,4 +194,95 @@ fn read_a_million_jsonl_records() {
         assert_eq!((records.len(), rejected.len()), (1_000_000, 0));
         println!("{} MB in {elapsed:?}", input.len() / 1_000_000);
     }
+}
+
+/// The rulebook of DESIGN section 8.1, reading an office's export as it is.
+fn office_input() -> super::InputSpec {
+    use super::spec::{DateForm, Encoding, InputSpec};
+    let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    InputSpec {
+        columns: [("姓名", "member"), ("活动类型", "kind"), ("日期", "date"), ("时长", "hours"), ("是否核实", "verified")]
+            .iter()
+            .map(|(a, t)| (a.to_string(), t.to_string()))
+            .collect(),
+        dates: ["YYYY-MM-DD", "YYYY/M/D", "YYYY-M-D", "YYYY年M月D日", "excel"]
+            .iter()
+            .filter_map(|f| DateForm::parse(f))
+            .collect(),
+        booleans: (words(&["是", "已核实", "Y", "√"]), words(&["否", "未核实", "N", "×"])),
+        units: vec![("hours".into(), words(&["小时", "h"]))],
+        trim: true,
+        encoding: Encoding::Auto,
+        kinds: Some(words(&["volunteer", "月行一善", "微心愿"])),
+    }
+}
+
+#[test]
+fn every_declared_form_is_read_and_every_other_rejected_with_its_reason() {
+    let (s, tz, input) = (schema(), shanghai(), office_input());
+    let options = ReadOptions {
+        input: &input,
+        ..ReadOptions::new(&s, &tz)
+    };
+    let csv = "姓名,活动类型,日期,时长,是否核实,verifed\n\
+               张伟,volunteer,2026/1/1,2小时,是,x\n\
+               张伟 ,volunteer,2026-3-5,1.5 h,Y,\n\
+               \u{3000}张 伟,月行一善,2026年3月15日,,√,\n\
+               李娜,微心愿,46023,3,否,\n\
+               李娜,volunteer,2026-03-01, 2 ,N,\n\
+               李娜,月行一喜,2026-03-01,1,是,\n\
+               李娜,volunteer,2026/13/1,1,是,\n\
+               李娜,volunteer,01/03/2026,1,是,\n\
+               李娜,volunteer,2026-03-01,2天,是,\n\
+               李娜,volunteer,2026-03-01,1,也许,\n\
+               ,volunteer,2026-03-01,1,是,\n";
+    insta::assert_snapshot!(outcome_with(csv.as_bytes(), Format::Csv, &options), @r#"
+    ok 1 id=#1 member=张伟 kind=volunteer date=2026-01-01 [2, true, null, null]
+    ok 2 id=#2 member=张伟 kind=volunteer date=2026-03-05 [1.5, true, null, null]
+    ok 3 id=#3 member=张伟 kind=月行一善 date=2026-03-15 [null, true, null, null]
+    ok 4 id=#4 member=李娜 kind=微心愿 date=2026-01-01 [3, false, null, null]
+    ok 5 id=#5 member=李娜 kind=volunteer date=2026-03-01 [2, false, null, null]
+    rejected 6: field `kind`: `月行一喜` is not one of the rulebook's `kinds` (did you mean `月行一善`?)
+    rejected 7: field `date`: "2026/13/1" is not a date: there is no month 13 (months are 01 to 12)
+    rejected 8: field `date`: expected a date in a declared form (YYYY-MM-DD, YYYY/M/D, YYYY-M-D, YYYY年M月D日, excel), got "01/03/2026"
+    rejected 9: field `hours`: expected decimal, got "2天"
+    rejected 10: field `verified`: expected bool, got "也许"
+    rejected 11: missing `member`
+    "#);
+}
+
+#[test]
+fn a_gbk_file_its_utf8_twin_with_a_bom_and_jsonl_read_alike() {
+    let (s, tz, input) = (schema(), shanghai(), office_input());
+    let options = ReadOptions {
+        input: &input,
+        ..ReadOptions::new(&s, &tz)
+    };
+    let text = "姓名,活动类型,日期,时长,是否核实\n张伟,volunteer,2026/1/1,2小时,是\n李娜,微心愿,2026年3月5日,,否\n";
+    let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+    let bom = format!("\u{FEFF}{text}");
+    let from_gbk = outcome_with(&gbk, Format::Csv, &options);
+    assert_eq!(from_gbk, outcome_with(bom.as_bytes(), Format::Csv, &options));
+    assert!(from_gbk.starts_with("ok 1 id=#1 member=张伟 kind=volunteer date=2026-01-01 [2, true"), "{from_gbk}");
+    let jsonl = "{\"姓名\":\"张伟\",\"活动类型\":\"volunteer\",\"日期\":\"2026/1/1\",\"时长\":\"2小时\",\"是否核实\":\"是\"}\n\
+                 {\"姓名\":\"李娜\",\"活动类型\":\"微心愿\",\"日期\":\"2026年3月5日\",\"时长\":\"\",\"是否核实\":\"否\"}\n";
+    assert_eq!(from_gbk, outcome_with(jsonl.as_bytes(), Format::Jsonl, &options));
+}
+
+#[test]
+fn unknown_columns_are_warned_about_with_the_closest_field() {
+    let (s, tz) = (schema(), shanghai());
+    let options = ReadOptions::new(&s, &tz);
+    let (mut records, mut rejected) = (Vec::new(), Vec::new());
+    let csv = "member,kind,date,verifed,notes\nm1,k,2026-03-01,true,x\n";
+    let warnings = read(csv.as_bytes(), Format::Csv, &options, &mut records, &mut rejected).expect("reads");
+    let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "column \"verifed\" is not a field of the rulebook and is ignored; did you mean `verified`?",
+            "column \"notes\" is not a field of the rulebook and is ignored (declare it under `fields:` or map it under `input.columns:`)"
+        ]
+    );
+    assert_eq!(warnings[0].input, "<records>");
 }

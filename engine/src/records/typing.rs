@@ -10,6 +10,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 
+use super::spec::InputSpec;
 use crate::schema::FieldType;
 use crate::value::Value;
 
@@ -62,6 +63,48 @@ fn cut(text: &str, chars: usize) -> &str {
         Some((i, _)) => &text[..i],
         None => text,
     }
+}
+
+/// Types `raw` as a value of field `name` of type `ty`, reading the forms the
+/// rulebook's `input:` declares first (a unit suffix, a boolean word, a date form,
+/// an Excel serial date), then the forms every rulebook reads ([`typed`]).
+pub(crate) fn typed_as(
+    ty: FieldType,
+    name: &str,
+    raw: Raw<'_>,
+    tz: &TimeZone,
+    input: &InputSpec,
+) -> Result<Value, String> {
+    match (ty, raw) {
+        (FieldType::Decimal | FieldType::Int, Raw::Str(text) | Raw::Cell(text)) => {
+            let bare = input.strip_unit(name, text);
+            if bare.len() != text.trim().len() {
+                return typed(ty, Raw::Cell(bare), tz).map_err(|_| format!("expected {}, got {}", ty.name(), raw.shown()));
+            }
+        }
+        (FieldType::Bool, Raw::Str(text) | Raw::Cell(text)) => {
+            if let Some(b) = input.boolean(text.trim()) {
+                return Ok(Value::Bool(b));
+            }
+        }
+        (FieldType::Date, Raw::Str(text) | Raw::Cell(text)) => {
+            if let Some(date) = input.date(text.trim()) {
+                return date.map(Value::Date);
+            }
+        }
+        (FieldType::Date, Raw::Number(text)) if input.excel_dates() => {
+            if let Some(date) = super::spec::excel_serial(text) {
+                return date.map(Value::Date);
+            }
+        }
+        _ => {}
+    }
+    typed(ty, raw, tz).map_err(|why| match (ty, raw) {
+        (FieldType::Date, Raw::Str(_) | Raw::Cell(_)) if !input.dates.is_empty() && why.starts_with("expected") => {
+            format!("expected a date in a declared form ({}), got {}", input.date_forms(), raw.shown())
+        }
+        _ => why,
+    })
 }
 
 /// Types `raw` as a value of `ty`. The error is the message without its

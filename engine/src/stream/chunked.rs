@@ -70,7 +70,7 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
         options: &Options,
     ) -> Result<Self, StreamError> {
         let run = Run::new(book, profiles, options)?;
-        let reader = Reader::new(input, format, &ReadOptions::new(&book.schema, &book.timezone))?;
+        let reader = Reader::new(input, format, &ReadOptions::for_book(book))?;
         Ok(MemberStream {
             run,
             reader,

@@ -62,7 +62,7 @@ struct View<'h, 'm, M: ReportStream + ?Sized> {
 
 impl<M: ReportStream + ?Sized> Serialize for View<'_, '_, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = serializer.serialize_struct("Report", 7)?;
+        let mut fields = serializer.serialize_struct("Report", 8)?;
         fields.serialize_field("rulebook", &self.head.rulebook)?;
         fields.serialize_field("range", &self.head.range)?;
         fields.serialize_field("as_of", &self.head.as_of)?;
@@ -71,6 +71,7 @@ impl<M: ReportStream + ?Sized> Serialize for View<'_, '_, M> {
         let stream = self.report.borrow();
         fields.serialize_field("rejected", stream.rejected())?;
         fields.serialize_field("unmatched", &stream.unmatched())?;
+        fields.serialize_field("warnings", stream.warnings())?;
         fields.end()
     }
 }

@@ -40,7 +40,7 @@ pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
 pub use run::streams;
 pub use survey::Survey;
 
-use crate::record::Rejected;
+use crate::record::{Rejected, Warning};
 use crate::records::InputError;
 use crate::report::{DateRange, MemberReport, RulebookRef};
 
@@ -62,6 +62,11 @@ pub trait ReportStream {
     /// Valid records in the range that no rule matched: complete once every
     /// member has been handed out.
     fn unmatched(&self) -> u64;
+    /// The inputs' warnings (a column no field has). A stream that reads a file
+    /// with warnings is not used (the CLI reads such a file whole), so none by default.
+    fn warnings(&self) -> &[Warning] {
+        &[]
+    }
 }
 
 /// What a [`Report`](crate::Report) says before its members.

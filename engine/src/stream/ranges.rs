@@ -135,7 +135,7 @@ impl<R: BufRead, F: FnMut() -> io::Result<R>> ReportStream for RangeStream<'_, F
     /// them and hands out their members.
     fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
         let book = self.run.book;
-        let options = ReadOptions::new(&book.schema, &book.timezone);
+        let options = ReadOptions::for_book(book);
         let ranges = self.ranges();
         for (i, (first, count)) in ranges.iter().enumerate() {
             let first = first.clone();

@@ -34,6 +34,9 @@ pub struct Survey {
     pub members: Vec<(Arc<str>, u64)>,
     /// The records that could not be read, as a report lists them.
     pub rejected: Vec<Rejected>,
+    /// Names in the input that are no key of the rulebook (see
+    /// [`Reader::warnings`]): a caller that must report them reads the input whole.
+    pub warnings: Vec<crate::record::Warning>,
 }
 
 impl Survey {
@@ -41,7 +44,7 @@ impl Survey {
     /// nothing of its records but what a [`Survey`] says. Fails where reading the
     /// input would.
     pub fn read(book: &Rulebook, input: impl BufRead, format: Format) -> Result<Survey, InputError> {
-        let options = ReadOptions::new(&book.schema, &book.timezone);
+        let options = ReadOptions::for_book(book);
         let mut reader = Reader::new(input, format, &options)?;
         let mut records = Vec::with_capacity(1);
         let mut survey = Survey {
@@ -71,6 +74,7 @@ impl Survey {
                 _ => survey.members.push((record.member, 1)),
             }
         }
+        survey.warnings = reader.warnings();
         if !survey.sorted {
             survey.members = unsorted.into_iter().collect();
             survey.members.sort_unstable();

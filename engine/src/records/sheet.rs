@@ -1,0 +1,133 @@
+//! Spreadsheets as record inputs (`.xlsx`, `.xls`, `.ods`, read by calamine;
+//! feature `office`): the first sheet, or the one named; the first non-empty row is
+//! the header; a record's position is its row number in the sheet, as Excel shows it.
+//!
+//! Cells reach the [`Builder`] as text, as CSV cells do, so the rulebook's schema
+//! and `input:` decide their type alike: a number is written in its shortest exact
+//! form (`1.5`, `2`), and a cell Excel formats as a date is that date (`2026-01-01`).
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader as _, open_workbook_auto_from_rs};
+
+use super::builder::{Builder, Key};
+use super::spec::excel_day;
+use super::typing::Raw;
+use super::{InputError, ReadOptions};
+use crate::record::{Record, Rejected, Warning};
+
+/// Reads the records of one sheet of a workbook held in memory.
+pub fn read(
+    input: &[u8],
+    options: &ReadOptions<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<Vec<Warning>, InputError> {
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(input))
+        .map_err(|e| InputError::new(format!("not a spreadsheet merit can read (.xlsx, .xls, .ods): {e}")))?;
+    let names = workbook.sheet_names();
+    let name = match options.sheet {
+        Some(wanted) => names.iter().find(|n| *n == wanted).cloned().ok_or_else(|| {
+            InputError::new(format!(
+                "the workbook has no sheet `{wanted}`; its sheets: {}",
+                names.join(", ")
+            ))
+        })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| InputError::new("the workbook has no sheet"))?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| InputError::new(format!("cannot read sheet `{name}`: {e}")))?;
+    let first_row = u64::from(range.start().map_or(0, |(row, _)| row)) + 1;
+    let mut builder = Builder::new(options);
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| (first_row + i as u64, row))
+        .filter(|(_, row)| row.iter().any(|c| !is_blank(c)));
+    let Some((header_row, header)) = rows.next() else {
+        return Err(InputError::new(format!("sheet `{name}` is empty: a header row naming the columns is required")));
+    };
+    let header: Vec<String> = header.iter().map(|c| text(c).unwrap_or_default()).collect();
+    let columns: Vec<Option<Key>> = header.iter().map(|h| builder.key(h)).collect();
+    for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
+        if !columns.contains(&Some(key)) {
+            let found: Vec<String> = header.iter().filter(|h| !h.is_empty()).map(|h| format!("`{h}`")).collect();
+            return Err(InputError::at(
+                format!(
+                    "sheet `{name}`: the header has no `{required}` column (found {}; map the sheet's \
+                     names under `input.columns:` in the rulebook)",
+                    found.join(", ")
+                ),
+                header_row,
+                None,
+            ));
+        }
+    }
+    for (position, row) in rows {
+        builder.start();
+        // The id first, so that a record rejected for another cell is named by it.
+        let cells = || row.iter().zip(&columns).filter_map(|(cell, key)| key.map(|k| (cell, k)));
+        for (cell, _) in cells().filter(|(_, key)| *key == Key::Id) {
+            set(&mut builder, Key::Id, cell);
+        }
+        for (cell, key) in cells().filter(|(_, key)| *key != Key::Id) {
+            set(&mut builder, key, cell);
+        }
+        builder.finish(position, records, rejected);
+    }
+    Ok(builder.warnings())
+}
+
+fn set(builder: &mut Builder<'_>, key: Key, cell: &Data) {
+    match cell {
+        Data::Bool(b) => builder.set(key, Raw::Bool(*b)),
+        Data::Error(e) => builder.set(key, Raw::Cell(&format!("#{e:?}"))),
+        _ => match text(cell) {
+            Some(text) => builder.set(key, Raw::Cell(&text)),
+            None => builder.set(key, Raw::Null),
+        },
+    }
+}
+
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell as text: numbers in their shortest exact form, a date cell as its date
+/// (`YYYY-MM-DD`, or with its time of day when it has one).
+fn text(cell: &Data) -> Option<String> {
+    Some(match cell {
+        Data::Empty => return None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) => number(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let serial = dt.as_f64();
+            match excel_day(serial.floor() as i64) {
+                Some(date) => date.to_string(),
+                None => number(serial),
+            }
+        }
+        Data::DateTime(dt) => number(dt.as_f64()),
+        Data::Error(e) => format!("#{e:?}"),
+    })
+}
+
+/// A spreadsheet number as text: Rust writes the shortest decimal that reads back
+/// as the same binary number, which is what the user typed (`0.1`, not `0.1000…01`).
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
