@@ -8,4 +8,6 @@ mod invariants;
 mod limits;
 mod parallel;
 mod properties;
+mod publish;
+mod rank;
 mod stream;
