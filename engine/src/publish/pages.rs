@@ -67,11 +67,9 @@ impl Board<'_> {
         )
     }
 
-    fn header(&self, heading: &str) -> String {
+    fn header(&self, heading: &str, subtitle: &str) -> String {
         format!(
-            "<header>\n<h1>{heading}</h1>\n<p>{} · {}</p>\n{}</header>\n",
-            self.title(),
-            self.words.notice,
+            "<header>\n<h1>{heading}</h1>\n<p>{subtitle}</p>\n{}</header>\n",
             self.meta()
         )
     }
@@ -91,7 +89,7 @@ impl Board<'_> {
     pub fn index_page(&self, ranking: &Ranking, indexes: &[Ranking]) -> String {
         let w = &self.words;
         let unit = self.ink.text(&self.book.unit.name);
-        let mut body = self.header(&format!("{} · {}", self.title(), w.ranking));
+        let mut body = self.header(&self.title(), &format!("{} · {}", w.notice, w.ranking));
         let balances = self.options.ledger.as_ref().map(|l| &l.balances);
         if let Some(ledger) = &self.options.ledger {
             let head = match &ledger.head {
@@ -211,7 +209,7 @@ impl Board<'_> {
         let unit = &self.book.unit.name;
         let name = self.ink.text(&member.member);
         let mut body = format!("<nav><a href=\"index.html\">← {}</a></nav>\n", w.back);
-        body.push_str(&self.header(&name));
+        body.push_str(&self.header(&name, &format!("{} · {}", self.title(), w.notice)));
         let window = self.window();
         let in_window = |date: jiff::civil::Date| {
             window.is_none_or(|(label, per)| per.label(per.window(date)) == label)
