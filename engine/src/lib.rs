@@ -96,5 +96,5 @@ pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
 pub use eval::{Evaluation, Options as ScoreOptions};
 pub use records::{Format, InputError, Members};
-pub use rank::{RankBy, RankOptions, Ranking, rank};
+pub use rank::{RankBy, RankOptions, RankRequest, Ranking, rank};
 pub use report::Report;

@@ -76,6 +76,29 @@ impl Default for RankOptions {
     }
 }
 
+/// Ranking options as a binding hands them over (`{ by, period, top }`, each
+/// optional): parsed here once, so that every front end accepts and refuses alike.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankRequest {
+    pub by: Option<String>,
+    pub period: Option<String>,
+    pub top: Option<u32>,
+}
+
+impl RankRequest {
+    pub fn options(&self) -> Result<RankOptions, RankError> {
+        Ok(RankOptions {
+            by: match &self.by {
+                Some(by) => RankBy::parse(by)?,
+                None => RankBy::Total,
+            },
+            period: self.period.clone(),
+            top: self.top,
+        })
+    }
+}
+
 /// A ranking: what it is of, and its rows in rank order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
