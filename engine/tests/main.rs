@@ -9,5 +9,7 @@ mod invariants;
 mod limits;
 mod parallel;
 mod properties;
+mod publish;
+mod rank;
 mod sentences;
 mod stream;

@@ -36,6 +36,10 @@ pub enum Command {
     },
     /// The moral bank: post earned credits, redeem, transfer, reverse, expire, statements.
     Bank(crate::bank::BankArgs),
+    /// Rank members by total, by one rule or by an index (1, 2, 2, 4: ties share a rank).
+    Rank(crate::rank::RankArgs),
+    /// Write a static notice board (公示): HTML and CSS pages to print or post.
+    Publish(crate::publish::PublishArgs),
 }
 
 /// The records to score and the dates to score them for (shared by `score`, `diff`).
@@ -86,6 +90,72 @@ pub struct ScoreArgs {
     /// Treat an input warning (a column that is no field) as an error: exit 1.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where a report goes and how a spreadsheet will read it (`score`, `rank`).
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// Write to this file instead of standard output (required by `--format xlsx`).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// CSV for Excel: a UTF-8 byte-order mark and CRLF line ends.
+    #[arg(long)]
+    pub excel: bool,
+}
+
+/// The records to rank or publish: as [`InputArgs`], except that `--period` names
+/// one period by its label (`2026-03`, `2026-Q1`), not a kind of period.
+#[derive(Args, Debug)]
+pub struct LabelInputArgs {
+    /// Record files: .jsonl, .json, .csv, .yaml, or a spreadsheet (.xlsx, .xls, .ods);
+    /// `-` reads standard input.
+    #[arg(required = true)]
+    pub records: Vec<PathBuf>,
+    /// First day of the report (earlier records still count for caps and streaks).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Date>,
+    /// Last day of the report.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<Date>,
+    /// The day the report is made: later records are not seen; open windows are provisional.
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<Date>,
+    /// One period by its label (2026-03-14, 2026-W11, 2026-03, 2026-Q1, 2026): only awards
+    /// dated in it count; for an index, its window of that label (default: the whole
+    /// report, and an index's latest window).
+    #[arg(long, value_name = "LABEL")]
+    pub period: Option<String>,
+    /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
+    #[arg(long, value_name = "FILE")]
+    pub members: Option<PathBuf>,
+    /// Language of headings and explanations (default: Chinese for rulebooks with Chinese titles).
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// Format of standard input when a record file is `-`.
+    #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
+    pub stdin_format: String,
+    /// The sheet of a spreadsheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl LabelInputArgs {
+    /// The same inputs as `merit score` reads them, rows by the rulebook's period.
+    pub fn input_args(&self) -> InputArgs {
+        InputArgs {
+            records: self.records.clone(),
+            from: self.from,
+            to: self.to,
+            as_of: self.as_of,
+            period: None,
+            members: self.members.clone(),
+            lang: self.lang.clone(),
+            stdin_format: self.stdin_format.clone(),
+            sheet: self.sheet.clone(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -106,6 +176,8 @@ pub enum OutputFormat {
     Table,
     Json,
     Csv,
+    /// An Excel workbook (needs `--output FILE`).
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,9 +6,13 @@ mod check;
 mod cli;
 mod diff;
 mod input;
+mod output;
+mod publish;
+mod rank;
 mod render;
 mod score;
 mod selftest;
+mod xlsx;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
             Outcome::Ok
         }
         Command::Bank(args) => bank::run(args, color),
+        Command::Rank(args) => rank::run(args, color),
+        Command::Publish(args) => publish::run(args, color),
     });
     match run {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

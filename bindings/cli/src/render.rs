@@ -29,10 +29,12 @@ pub fn table<S: ReportStream + ?Sized>(
     let mut header = vec!["member".to_owned(), "period".to_owned()];
     header.extend(rule_ids.iter().map(|id| id.to_string()));
     header.push(format!("total ({})", book.unit.name));
+    header.extend(book.indexes.iter().map(|i| i.title.clone().unwrap_or_else(|| i.id.clone())));
     table.set_header(header);
     let mut members = 0;
     report.each_member(&mut |member| {
         members += 1;
+        let mut rows = Vec::new();
         for period in &member.periods {
             let mut row = vec![member.member.clone(), period.period.clone()];
             for id in &rule_ids {
@@ -44,6 +46,10 @@ pub fn table<S: ReportStream + ?Sized>(
                 row.push(cell.unwrap_or_default());
             }
             row.push(period.total.to_string());
+            rows.push(row);
+        }
+        index_cells(book, &member, rule_ids.len(), &mut rows);
+        for row in rows {
             table.add_row(row);
         }
         let mut row = vec![member.member.clone(), "total".to_owned()];
@@ -90,12 +96,41 @@ fn rejected_rows(rejected: &[merit::record::Rejected]) -> String {
     out
 }
 
-/// `member,period,rule,points` rows, with `total` rows per period and per member,
-/// written as the members come.
-pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
-    let mut writer = csv::Writer::from_writer(out);
+/// Each index of the member as a cell `score grade` (and the veto's reason) in the
+/// index's column: on the row of the same period label, or on a row of its own
+/// when the index's window is not a row of the report (a quarter among months).
+fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut Vec<Vec<String>>) {
+    let first = 2 + rules + 1;
+    for index in &member.indexes {
+        let Some(column) = book.indexes.iter().position(|i| i.id == index.index) else {
+            continue;
+        };
+        let mut cell = format!("{} {}", index.score, index.grade.as_deref().unwrap_or(""));
+        if let Some(veto) = &index.veto {
+            cell.push_str(&format!(" ({})", veto.reason));
+        }
+        let row = match rows.iter().position(|r| r[1] == index.period) {
+            Some(row) => row,
+            None => {
+                let mut row = vec![member.member.clone(), index.period.clone()];
+                row.resize(first, String::new());
+                rows.push(row);
+                rows.len() - 1
+            }
+        };
+        rows[row].resize(first + book.indexes.len(), String::new());
+        rows[row][first + column] = cell.trim_end().to_owned();
+    }
+}
+
+/// `member,period,rule,points,grade` rows, with `total` rows per period and per
+/// member, written as the members come; an index is a row of its window with its
+/// id as `rule`, its score as `points` and its grade. With `excel`, a UTF-8 BOM
+/// and CRLF line ends.
+pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, excel: bool) -> Result<(), S::Error> {
+    let mut writer = crate::output::csv_writer(out, excel)?;
     writer
-        .write_record(["member", "period", "rule", "points"])
+        .write_record(["member", "period", "rule", "points", "grade"])
         .map_err(std::io::Error::from)?;
     let mut written = Ok(());
     report.each_member(&mut |member| {
@@ -112,9 +147,13 @@ fn write_member(writer: &mut csv::Writer<impl Write>, member: &MemberReport) -> 
     for period in &member.periods {
         let label = period.period.as_str();
         for (rule, points) in &period.rules {
-            writer.write_record([id, label, rule, &points.to_string()])?;
+            writer.write_record([id, label, rule, &points.to_string(), ""])?;
         }
-        writer.write_record([id, label, "total", &period.total.to_string()])?;
+        writer.write_record([id, label, "total", &period.total.to_string(), ""])?;
     }
-    writer.write_record([id, "total", "total", &member.total.to_string()])
+    for index in &member.indexes {
+        let grade = index.grade.as_deref().unwrap_or("");
+        writer.write_record([id, &index.period, &index.index, &index.score.to_string(), grade])?;
+    }
+    writer.write_record([id, "total", "total", &member.total.to_string(), ""])
 }

@@ -39,13 +39,14 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         Err(message) => return Outcome::Usage(message),
     };
     // CSV and table summaries show totals: no award's explanation needs writing.
-    inputs.options.summary = args.explain.is_none() && !matches!(args.format, OutputFormat::Json);
+    inputs.options.summary =
+        args.explain.is_none() && !matches!(args.format, OutputFormat::Json | OutputFormat::Xlsx);
     let progress = (inputs.bytes > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(spinner);
     if let Some(bar) = &progress {
         bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));
     }
     let format = args.format;
-    let color = color && std::io::stdout().is_terminal();
+    let color = color && args.output.output.is_none() && std::io::stdout().is_terminal();
     if let Some(mut members) = member_stream(&book, args, &inputs) {
         if let Some(bar) = &progress {
             bar.set_message(format!(
@@ -53,7 +54,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
                 inputs.bytes >> 20
             ));
         }
-        let written = write(&book, format, &mut *members, color, progress.as_ref());
+        let written = write(&book, args, &mut *members, color, progress.as_ref());
         return finish(written, members.rejected().len(), &inputs);
     }
 
@@ -87,7 +88,21 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let outcome = finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
         return strict(outcome, strict_failed);
     }
-    let written = write(&book, format, &mut evaluation.stream(), color, progress.as_ref());
+    if format == OutputFormat::Xlsx {
+        let report = evaluation.report();
+        if let Some(bar) = &progress {
+            bar.finish_and_clear();
+        }
+        let workbook = match crate::xlsx::report(&book, &report) {
+            Ok(bytes) => bytes,
+            Err(message) => return Outcome::Usage(message),
+        };
+        if let Err(message) = crate::output::write_file(&args.output, &workbook) {
+            return Outcome::Usage(message);
+        }
+        return strict(finish(Ok(()), report.rejected.len(), &inputs), strict_failed);
+    }
+    let written = write(&book, args, &mut evaluation.stream(), color, progress.as_ref());
     strict(finish(written, evaluation.rejected().len(), &inputs), strict_failed)
 }
 
@@ -111,7 +126,7 @@ fn member_stream<'a>(
     args: &ScoreArgs,
     inputs: &'a Inputs,
 ) -> Option<Box<dyn ReportStream<Error = StreamError> + 'a>> {
-    if args.explain.is_some() || !stream::streams(book) {
+    if args.explain.is_some() || args.format == OutputFormat::Xlsx || !stream::streams(book) {
         return None;
     }
     let (_, format, file) = inputs.only_file()?;
@@ -146,10 +161,11 @@ fn member_stream<'a>(
     }
 }
 
-/// Writes the report to standard output in `format`, reading its members as it goes.
+/// Writes the report to standard output (or `--output`) in its format, reading its
+/// members as it goes.
 fn write<S>(
     book: &Rulebook,
-    format: OutputFormat,
+    args: &ScoreArgs,
     report: &mut S,
     color: bool,
     progress: Option<&ProgressBar>,
@@ -158,19 +174,23 @@ where
     S: ReportStream + ?Sized,
     S::Error: Into<Failure>,
 {
-    let mut stdout = std::io::stdout().lock();
     // A spinner drawn between lines of a report on the same terminal would garble it.
-    if stdout.is_terminal()
+    if args.output.output.is_none()
+        && std::io::stdout().is_terminal()
         && let Some(bar) = progress
     {
         bar.finish_and_clear();
     }
-    let written = match format {
+    let mut stdout = crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
+    let written = match args.format {
         OutputFormat::Json => write_json(&mut stdout, report),
-        OutputFormat::Csv => render::csv(&mut stdout, report),
+        OutputFormat::Csv => render::csv(&mut stdout, report, args.output.excel),
         OutputFormat::Table => render::table(book, report, color)
             .and_then(|text| Ok(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())?)),
+        // Never reached: an xlsx report is written whole, from `run`.
+        OutputFormat::Xlsx => Err(std::io::Error::other("an xlsx report is not streamed").into()),
     };
+    let written = written.and_then(|()| Ok(stdout.flush()?));
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

@@ -44,6 +44,38 @@ impl PyReport {
         serde_json::to_value(&*self.report).unwrap_or(serde_json::Value::Null)
     }
 
+    /// For each index window of the report, in rulebook then time order: the
+    /// column name and each member's score and grade (`None` where it has none).
+    #[allow(clippy::type_complexity)]
+    fn index_columns(&self) -> Vec<(String, Vec<Option<String>>, Vec<Option<String>>)> {
+        let mut columns = Vec::new();
+        for index in &self.book.indexes {
+            let mut windows: Vec<&str> = self
+                .report
+                .members
+                .iter()
+                .flat_map(|m| &m.indexes)
+                .filter(|i| i.index == index.id)
+                .map(|i| i.period.as_str())
+                .collect();
+            windows.sort_unstable();
+            windows.dedup();
+            for window in windows {
+                let (scores, grades) = self
+                    .report
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let found = m.indexes.iter().find(|i| i.index == index.id && i.period == window);
+                        (found.map(|i| i.score.to_string()), found.and_then(|i| i.grade.clone()))
+                    })
+                    .unzip();
+                columns.push((format!("{} {window}", index.id), scores, grades));
+            }
+        }
+        columns
+    }
+
     /// (member, period, rule, points) columns, points as text.
     fn rows(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>, Vec<String>) {
         let mut columns = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -80,7 +112,9 @@ impl PyReport {
     }
 
     /// Two pandas DataFrames: one row per (member, period, rule) with ``points`` as
-    /// ``Decimal`` (object dtype, exact), and one row per member with its ``total``.
+    /// ``Decimal`` (object dtype, exact), and one row per member with its ``total``
+    /// and, for each index window in the report, its score (``"initial-mission
+    /// 2026-Q1"``, ``Decimal``) and grade (``"initial-mission 2026-Q1 grade"``).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let totals: (Vec<&str>, Vec<String>) = self
             .report
@@ -89,7 +123,40 @@ impl PyReport {
             .map(|m| (m.member.as_str(), m.total.to_string()))
             .unzip();
         py.import("merit._frames")?
-            .call_method1("to_pandas", (self.rows(), totals))
+            .call_method1("to_pandas", (self.rows(), totals, self.index_columns()))
+    }
+
+    /// The members ranked (DESIGN section 8.5): ``by`` is ``"total"``,
+    /// ``"rule:ID"`` or ``"index:ID"``; ``period`` a label (``"2026-03"``,
+    /// ``"2026-Q1"``); ``top`` keeps ranks up to N, a tie at the cut kept whole.
+    /// Standard competition ranking (1, 2, 2, 4), ties listed by member id; an index
+    /// ranking carries each member's grade and veto. ``ArgumentError`` for a rule,
+    /// index or label the rulebook does not know.
+    ///
+    /// >>> [(r["rank"], r["member"], r["points"]) for r in report.rank()["rows"]]
+    /// [(1, 'm1', Decimal('35'))]
+    #[pyo3(signature = (by = "total", *, period = None, top = None))]
+    fn rank<'py>(
+        &self,
+        py: Python<'py>,
+        by: &str,
+        period: Option<String>,
+        top: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = merit::RankRequest {
+            by: Some(by.to_owned()),
+            period,
+            top,
+        };
+        let ranking = guard(|| {
+            Ok(request
+                .options()
+                .and_then(|options| merit::rank(&self.book, &self.report, &options)))
+        })
+        .map_err(|f: Failure| f.into_py(py))?
+        .map_err(|e| argument(py, e.to_string()))?;
+        let value = serde_json::to_value(&ranking).unwrap_or_default();
+        convert::to_python(py, &value, None)
     }
 
     /// A pyarrow Table with one row per (member, period, rule): ``member``,

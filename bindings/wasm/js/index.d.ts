@@ -2,6 +2,8 @@
 // are generated into merit_wasm.d.ts from bindings/wasm/src/types.rs.
 import type {
   Diagnostic,
+  RankOptions,
+  Ranking,
   RecordsInput,
   Report,
   RulebookInfo,
@@ -37,6 +39,8 @@ export class Rulebook {
   readonly name: string;
   score(records: RecordsInput, options?: ScoreOptions): Report;
   explain(report: Report, member: string, lang?: "zh" | "en"): string | undefined;
+  /** The report's members ranked (1, 2, 2, 4; ties by member id; index rankings show grades). */
+  rank(report: Report, options?: RankOptions): Ranking;
   whatIf(records: RecordsInput, extraRecords: RecordsInput, options?: ScoreOptions): WhatIf;
   free(): void;
 }

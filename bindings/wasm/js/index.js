@@ -135,6 +135,11 @@ export class Rulebook {
     return this.#call("explain", report, member, lang);
   }
 
+  /** The report's members ranked: { by, period, top }, each optional. */
+  rank(report, options) {
+    return this.#call("rank", report, options);
+  }
+
   /** What `extraRecords` would change: { before, after, diff }. */
   whatIf(records, extraRecords, options) {
     return this.#call("whatIf", records, extraRecords, options);

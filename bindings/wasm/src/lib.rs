@@ -104,6 +104,29 @@ impl Rulebook {
         Ok(text)
     }
 
+    /// The members of a report ranked (`{ by: "total" | "rule:ID" | "index:ID",
+    /// period: "2026-03", top: 10 }`, each optional): 1, 2, 2, 4 on ties, ties by
+    /// member id, a tie at the `top` cut kept whole; an index ranking shows grades.
+    #[wasm_bindgen(unchecked_return_type = "Ranking")]
+    pub fn rank(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let report: merit::Report =
+            serde_wasm_bindgen::from_value(report).map_err(|e| Error::Argument(format!("report: {e}")))?;
+        let request: merit::RankRequest = if options.is_undefined() || options.is_null() {
+            merit::RankRequest::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| Error::Argument(format!("options: {e}")))?
+        };
+        let ranking = request
+            .options()
+            .and_then(|options| merit::rank(&self.book, &report, &options))
+            .map_err(|e| Error::Argument(e.to_string()))?;
+        Ok(convert::to_js(&ranking)?)
+    }
+
     /// What `extraRecords` would change: `{ before, after, diff }`, the reports
     /// without and with them and the difference per member, rule, period and index.
     #[wasm_bindgen(js_name = whatIf, unchecked_return_type = "WhatIf")]

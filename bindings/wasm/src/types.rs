@@ -176,6 +176,36 @@ export interface MemberDiff {
   indexes: IndexDelta[];
 }
 
+/** Options of `Rulebook.rank`; each may be left out. */
+export interface RankOptions {
+  /** "total" (the default), "rule:ID" or "index:ID". */
+  by?: string;
+  /** A period label ("2026-03", "2026-Q1", "2026-W11", "2026"); default: the whole report. */
+  period?: string;
+  /** Keep members ranked N or better (a tie at the cut is kept whole). */
+  top?: number;
+}
+
+/** A ranking: standard competition ranking (1, 2, 2, 4), ties by member id. */
+export interface Ranking {
+  rulebook: { id: string; version: string; digest: string };
+  by: string;
+  title: string | null;
+  period: string | null;
+  top: number | null;
+  rows: RankRow[];
+}
+
+export interface RankRow {
+  rank: number;
+  member: string;
+  /** Points, or the index score for an index ranking. */
+  points: Decimal;
+  grade: string | null;
+  veto: Veto | null;
+  provisional: boolean;
+}
+
 export interface WhatIf {
   before: Report;
   after: Report;

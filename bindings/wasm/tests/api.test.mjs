@@ -276,3 +276,24 @@ describe("explanations in the member's language", () => {
     assert.throws(() => book.score(records, { lang: "fr" }), /lang/);
   });
 });
+
+describe("rank", () => {
+  test("ties share a rank, a tie at the top cut is kept, bad options throw", () => {
+    const book = Rulebook.fromYaml(BOOK, "book.yaml");
+    const records = [
+      { member: "c", kind: "volunteer", date: "2026-03-02", hours: 2, verified: true },
+      { member: "b", kind: "volunteer", date: "2026-03-02", hours: 5, verified: true },
+      { member: "a", kind: "volunteer", date: "2026-03-03", hours: 5, verified: true },
+    ];
+    const report = book.score(records);
+    const ranking = book.rank(report, { top: 1 });
+    assert.deepEqual(
+      ranking.rows.map((r) => [r.rank, r.member, r.points]),
+      [[1, "a", "50.0"], [1, "b", "50.0"]],
+    );
+    assert.equal(book.rank(report).rows[2].rank, 3);
+    assert.equal(book.rank(report, { period: "2026-02" }).rows.length, 0);
+    assert.throws(() => book.rank(report, { by: "rule:volunter-hours" }), /did you mean `volunteer-hours`/);
+    assert.throws(() => book.rank(report, { by: "points" }), (e) => e.code === "argument");
+  });
+});

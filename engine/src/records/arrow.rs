@@ -203,7 +203,7 @@ impl Interned {
         records: &mut Vec<Record>,
         rejected: &mut Vec<Rejected>,
     ) -> Result<(), InputError> {
-        let builder = Builder::new(options);
+        let mut builder = Builder::new(options);
         let schema = batch.schema_ref();
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
         let mut keyed: Vec<(Key, usize)> = Vec::new();

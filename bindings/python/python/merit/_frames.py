@@ -4,14 +4,18 @@ and ``Report.to_arrow``; not part of the public API."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 
 def _decimals(values: List[str]) -> List[Decimal]:
     return [Decimal(v) for v in values]
 
 
-def to_pandas(rows: Tuple[List[str], List[str], List[str], List[str]], totals: Tuple[List[str], List[str]]) -> Any:
+def to_pandas(
+    rows: Tuple[List[str], List[str], List[str], List[str]],
+    totals: Tuple[List[str], List[str]],
+    indexes: List[Tuple[str, List[Optional[str]], List[Optional[str]]]],
+) -> Any:
     import pandas as pd
 
     members, periods, rules, points = rows
@@ -19,7 +23,11 @@ def to_pandas(rows: Tuple[List[str], List[str], List[str], List[str]], totals: T
         {"member": members, "period": periods, "rule": rules, "points": _decimals(points)},
         columns=["member", "period", "rule", "points"],
     )
-    total = pd.DataFrame({"member": totals[0], "total": _decimals(totals[1])}, columns=["member", "total"])
+    columns: Dict[str, List[Any]] = {"member": totals[0], "total": _decimals(totals[1])}
+    for name, scores, grades in indexes:
+        columns[name] = [None if s is None else Decimal(s) for s in scores]
+        columns[name + " grade"] = grades
+    total = pd.DataFrame(columns, columns=list(columns))
     return frame, total
 
 

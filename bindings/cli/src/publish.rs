@@ -1,0 +1,103 @@
+//! `merit publish BOOK RECORDS… --out DIR`: the notice board (公示) written to a
+//! folder. The pages are the engine's ([`merit::publish`]); this file scores the
+//! records, reads the ledger when `--db` is given, and writes the files.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use merit::bank::Bank;
+use merit::explain::Lang;
+use merit::publish::{LedgerFigures, PublishOptions, publish};
+
+use crate::Outcome;
+use crate::cli::LabelInputArgs;
+
+#[derive(Args, Debug)]
+pub struct PublishArgs {
+    /// The rulebook (YAML).
+    pub book: PathBuf,
+    #[command(flatten)]
+    pub input: LabelInputArgs,
+    /// The folder to write the board into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Show names as 张*明 / 欧**华 / 李*: no full name anywhere in the folder.
+    #[arg(long)]
+    pub mask: bool,
+    /// A moral-bank ledger: show its head and each member's balance.
+    #[arg(long, value_name = "DB")]
+    pub db: Option<PathBuf>,
+}
+
+pub fn run(args: &PublishArgs, color: bool) -> Outcome {
+    let (book, report) = match crate::rank::score(&args.book, &args.input, color) {
+        Ok(scored) => scored,
+        Err(outcome) => return outcome,
+    };
+    let ledger = match &args.db {
+        None => None,
+        Some(db) => match ledger(db) {
+            Ok(figures) => Some(figures),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Outcome::DataErrors;
+            }
+        },
+    };
+    let options = PublishOptions {
+        period: args.input.period.clone(),
+        mask: args.mask,
+        // Chinese unless asked: a notice board is for the residents.
+        lang: args.input.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::Zh),
+        ledger,
+    };
+    let files = match publish(&book, &report, &options) {
+        Ok(files) => files,
+        Err(error) => return Outcome::Usage(error.to_string()),
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        return Outcome::Usage(format!("cannot create {}: {e}", args.out.display()));
+    }
+    for file in &files {
+        let path = args.out.join(&file.name);
+        if let Err(e) = std::fs::write(&path, &file.contents) {
+            return Outcome::Usage(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    eprintln!(
+        "{} page(s) written to {}; open {}",
+        files.len() - 1,
+        args.out.display(),
+        args.out.join("index.html").display()
+    );
+    crate::rank::rejected(&report)
+}
+
+/// The ledger's head and every member's balance. A ledger that does not exist is
+/// an error, never created here.
+fn ledger(db: &Path) -> Result<LedgerFigures, String> {
+    if !db.exists() {
+        return Err(format!(
+            "{}: no such ledger (`merit bank init` creates one)",
+            db.display()
+        ));
+    }
+    let mut bank = Bank::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
+    let balances = bank
+        .balances()
+        .map_err(|e| format!("{}: {e}", db.display()))?
+        .into_iter()
+        .filter_map(|(account, balance)| Some((account.member_id()?.to_owned(), balance)))
+        .collect();
+    Ok(LedgerFigures {
+        head: ledger_head(&mut bank),
+        balances,
+    })
+}
+
+/// The ledger's head, `COUNT:HASH`, for the board (DESIGN section 8.4). The hash
+/// chain is another piece of work; until it lands here this is `None`, and the
+/// board says the ledger has no head yet. The one place to fill in.
+fn ledger_head(_bank: &mut Bank) -> Option<String> {
+    None
+}
