@@ -304,3 +304,52 @@ fn a_read_only_bank_serves_reads_and_a_damaged_one_refuses_writes() {
     let refused = failed(&damaged);
     assert!(refused.contains("malformed") || refused.contains("damaged"), "{refused}");
 }
+
+#[test]
+fn whole_credits_stay_exact_and_titles_head_statements() {
+    let dir = scratch("decimals0");
+    let book = write(
+        &dir,
+        "d0.yaml",
+        "id: d0\nunit: { name: 分, decimals: 0 }\nrules:\n  - { id: deed, title: 月行一善, tags: [bank], when: kind == \"deed\", points: 1 }\nbank:\n  earn: { tags: [bank], rate: 0.8 }\n",
+    );
+    let db = dir.join("d0.db").display().to_string();
+    let records = write(&dir, "d.jsonl", "{\"id\":\"j1\",\"member\":\"m1\",\"kind\":\"deed\",\"date\":\"2026-01-10\"}\n");
+    ok(&merit(&["bank", "post", &book, &records, "--db", &db, "--init", "--date", "2026-01-31"]));
+    // 1 point × 0.8 rounds to 1 whole credit, and the lot holds exactly that.
+    assert_eq!(balance(&db, "m1"), "1");
+    ok(&merit(&[
+        "bank", "redeem", "--db", &db, "--member", "m1", "--amount", "1", "--key", "k", "--date", "2026-02-01",
+    ]));
+    assert_eq!(balance(&db, "m1"), "0");
+    let statement = text(&merit(&["bank", "statement", "m1", "--db", &db, "--lang", "zh"]).stdout);
+    assert!(statement.contains("月行一善：1 分 × 0.8"), "{statement}");
+}
+
+#[test]
+fn an_award_too_large_to_carry_is_refused_and_later_posts_work() {
+    let dir = scratch("overflow");
+    let book = write(
+        &dir,
+        "big.yaml",
+        "id: big\nunit: { name: pt, decimals: 1 }\nrules:\n  - { id: huge, tags: [bank], when: kind == \"huge\", points: 10000000000000000 }\n  - { id: deed, tags: [bank], when: kind == \"deed\", points: 1 }\nbank:\n  earn: { tags: [bank] }\n",
+    );
+    let db = dir.join("big.db").display().to_string();
+    let records = write(
+        &dir,
+        "r.jsonl",
+        "{\"id\":\"h\",\"member\":\"m1\",\"kind\":\"huge\",\"date\":\"2026-01-10\"}\n{\"id\":\"d\",\"member\":\"m1\",\"kind\":\"deed\",\"date\":\"2026-01-11\"}\n",
+    );
+    let refused = merit(&["bank", "post", &book, &records, "--db", &db, "--init", "--date", "2026-01-31"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stdout).contains("refused: m1 huge 2026-01-10"), "{}", text(&refused.stdout));
+    assert_eq!(balance(&db, "m1"), "1.0");
+    let more = write(
+        &dir,
+        "r2.jsonl",
+        "{\"id\":\"d2\",\"member\":\"m1\",\"kind\":\"deed\",\"date\":\"2026-02-11\"}\n",
+    );
+    ok(&merit(&["bank", "post", &book, &more, "--db", &db, "--date", "2026-02-28"]));
+    assert_eq!(balance(&db, "m1"), "2.0");
+    assert!(merit(&["bank", "verify", "--db", &db]).status.success());
+}

@@ -31,6 +31,8 @@ pub struct Target {
     pub points: Decimal,
     pub records: Vec<String>,
     pub explain: String,
+    /// The rule's title.
+    pub title: Option<String>,
 }
 
 /// The awards of a report that a post reconciles, and what it leaves alone.
@@ -80,14 +82,14 @@ pub fn plan(book: &Rulebook, settings: &BankSettings, report: &Report) -> Plan {
     };
     for member in &report.members {
         for award in member.periods.iter().flat_map(|p| &p.awards) {
-            let selected = book
+            let rule = book
                 .rules
                 .iter()
-                .any(|r| r.id == award.rule && settings.earn.selects(r));
-            if !selected {
+                .find(|r| r.id == award.rule && settings.earn.selects(r));
+            let Some(rule) = rule else {
                 plan.not_selected += 1;
                 continue;
-            }
+            };
             let key = AwardKey {
                 book: settings.book.clone(),
                 member: member.member.clone(),
@@ -112,6 +114,7 @@ pub fn plan(book: &Rulebook, settings: &BankSettings, report: &Report) -> Plan {
                 continue;
             };
             let target = plan.targets.entry(key).or_default();
+            target.title.clone_from(&rule.title);
             if credits <= Decimal::ZERO {
                 // Deductions take no credits (reverse an earning for that).
                 plan.not_positive += 1;
@@ -218,6 +221,7 @@ pub fn posting(
         rate: settings.earn.rate,
         records: target.records,
         explain: target.explain,
+        title: target.title,
         earned: Some(key.date),
         version: Some(version.to_owned()),
         adjust: (!first).then(|| Adjustment {

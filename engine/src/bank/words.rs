@@ -18,8 +18,10 @@ pub fn describe(source: &Source, lang: Lang) -> String {
             rate,
             earned,
             adjust,
+            title,
             ..
         } => {
+            let rule = title.as_deref().unwrap_or(rule);
             let rate = if *rate == Decimal::ONE {
                 String::new()
             } else {
