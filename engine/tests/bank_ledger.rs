@@ -75,7 +75,8 @@ fn report(book: &Rulebook, records: &[Record]) -> merit::Report {
         })
         .collect();
     let mut read = Records::new();
-    read.read(book, jsonl.as_bytes(), Format::Jsonl, "r.jsonl").unwrap();
+    read.read(book, jsonl.as_bytes(), Format::Jsonl, "r.jsonl")
+        .unwrap();
     let options = ScoreOptions {
         from: Some(date(2026, 1, 1)),
         to: Some(date(2026, 12, 31)),
@@ -85,7 +86,9 @@ fn report(book: &Rulebook, records: &[Record]) -> merit::Report {
 }
 
 fn day(n: u16) -> Date {
-    date(2026, 1, 1).checked_add(jiff::Span::new().days(i64::from(n))).unwrap()
+    date(2026, 1, 1)
+        .checked_add(jiff::Span::new().days(i64::from(n)))
+        .unwrap()
 }
 
 /// Applies one bank operation to one bank; a comparable outcome.
@@ -112,7 +115,9 @@ fn apply(bank: &mut Bank, op: &Op, book: &Rulebook, records: &[Record], today: D
                     Ok(statement) => statement
                         .movements
                         .iter()
-                        .filter(|m| m.kind == "earn" || matches!(m.reverses, Some(merit::bank::Source::Earn { .. })))
+                        .filter(|m| {
+                            m.kind == "earn" || matches!(m.reverses, Some(merit::bank::Source::Earn { .. }))
+                        })
                         .map(|m| m.amount - m.owed)
                         .sum(),
                     Err(_) => Decimal::ZERO,
@@ -122,10 +127,22 @@ fn apply(bank: &mut Bank, op: &Op, book: &Rulebook, records: &[Record], today: D
             Ok(format!("{} {}", summary.posted, summary.credits))
         }
         Op::Redeem { member, tenths: t } => bank
-            .redeem(MEMBERS[*member], &Redeem::Amount(tenths(*t)), &format!("k{step}"), today)
+            .redeem(
+                MEMBERS[*member],
+                &Redeem::Amount(tenths(*t)),
+                &format!("k{step}"),
+                today,
+            )
             .map(|r| r.txn.id.to_string()),
         Op::Transfer { from, to, tenths: t } => bank
-            .transfer(MEMBERS[*from], MEMBERS[*to], tenths(*t), &format!("t{step}"), today, None)
+            .transfer(
+                MEMBERS[*from],
+                MEMBERS[*to],
+                tenths(*t),
+                &format!("t{step}"),
+                today,
+                None,
+            )
             .map(|r| r.txn.id.to_string()),
         Op::Expire => bank.expire(today).map(|t| t.len().to_string()),
         _ => return String::new(),
@@ -166,7 +183,9 @@ fn run(ops: &[Op]) {
     let mut current = book(0);
     let mut today = day(0);
     for (step, op) in ops.iter().enumerate() {
-        today = today.checked_add(jiff::Span::new().days((step % 4) as i64)).unwrap();
+        today = today
+            .checked_add(jiff::Span::new().days((step % 4) as i64))
+            .unwrap();
         match op {
             Op::Add { member, day: d } => records.push(Record {
                 id: format!("r{step}"),

@@ -88,7 +88,13 @@ impl PyBank {
     #[pyo3(signature = (path, *, create = false))]
     fn open(py: Python<'_>, path: std::path::PathBuf, create: bool) -> PyResult<PyBank> {
         let bank = py
-            .detach(|| if create { Bank::create(&path) } else { Bank::open(&path) })
+            .detach(|| {
+                if create {
+                    Bank::create(&path)
+                } else {
+                    Bank::open(&path)
+                }
+            })
             .map_err(|e| bank_error(py, &e))?;
         Ok(PyBank {
             bank: Mutex::new(bank),
@@ -127,7 +133,12 @@ impl PyBank {
 
     /// Every award whose credits in the ledger differ from the report's; nothing
     /// is posted.
-    fn reconcile<'py>(&self, py: Python<'py>, book: &PyRulebook, report: &PyReport) -> PyResult<Bound<'py, PyAny>> {
+    fn reconcile<'py>(
+        &self,
+        py: Python<'py>,
+        book: &PyRulebook,
+        report: &PyReport,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let (book, report) = (std::sync::Arc::clone(&book.book), report.report());
         self.run(py, move |bank| bank.reconcile(&book, &report))
     }

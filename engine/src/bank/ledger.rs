@@ -208,7 +208,9 @@ pub fn check_date(journal: &mut dyn Journal, member: &str, date: Date, what: &st
     {
         return Err(BankError::new(
             ErrorKind::Backdated,
-            format!("{what} is dated {date}, before {member}'s latest movement on {latest}: date it {latest} or later"),
+            format!(
+                "{what} is dated {date}, before {member}'s latest movement on {latest}: date it {latest} or later"
+            ),
         ));
     }
     Ok(())
@@ -218,7 +220,9 @@ pub fn check_date(journal: &mut dyn Journal, member: &str, date: Date, what: &st
 /// `day`, or the member's latest movement when that is later (so that a member's
 /// movements are in date order).
 pub fn booking_day(journal: &mut dyn Journal, member: &str, day: Date) -> Result<Date, BankError> {
-    Ok(journal.latest_movement(member)?.map_or(day, |latest| latest.max(day)))
+    Ok(journal
+        .latest_movement(member)?
+        .map_or(day, |latest| latest.max(day)))
 }
 
 /// Refuses a member without an account, suggesting a close id.

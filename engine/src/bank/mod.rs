@@ -202,7 +202,9 @@ impl Bank {
     /// refused when the ledger keeps other settings.
     pub fn use_settings(&mut self, settings: BankSettings) -> Result<(), BankError> {
         if self.history.versions.is_empty() {
-            self.history.versions.push(history::Version { from: None, settings });
+            self.history
+                .versions
+                .push(history::Version { from: None, settings });
             Ok(())
         } else {
             self.history.check(&settings)
@@ -235,7 +237,11 @@ impl Bank {
 
     fn lang(&self) -> Lang {
         self.lang
-            .or_else(|| self.settings().and_then(|s| s.lang.as_deref()).and_then(Lang::parse))
+            .or_else(|| {
+                self.settings()
+                    .and_then(|s| s.lang.as_deref())
+                    .and_then(Lang::parse)
+            })
             .unwrap_or(Lang::En)
     }
 
@@ -255,7 +261,12 @@ impl Bank {
 
     /// Checks the rulebook and report, and the rulebook's settings against the
     /// ledger's (recording them when the ledger has none).
-    fn settings_for(&mut self, book: &Rulebook, report: &Report, store: bool) -> Result<BankSettings, BankError> {
+    fn settings_for(
+        &mut self,
+        book: &Rulebook,
+        report: &Report,
+        store: bool,
+    ) -> Result<BankSettings, BankError> {
         let Some(mut settings) = book.bank.clone() else {
             return Err(BankError::new(
                 ErrorKind::NoSettings,
@@ -311,7 +322,8 @@ impl Bank {
                             }
                         }
                         Some(difference) => {
-                            let txn = reconcile::posting(j, key, target, &difference, &settings, &version, on)?;
+                            let txn =
+                                reconcile::posting(j, key, target, &difference, &settings, &version, on)?;
                             j.append(txn)?;
                             done.posted += 1;
                             done.credits += difference.report - difference.held;
@@ -526,14 +538,20 @@ impl Bank {
     pub fn balance(&mut self, member: &str) -> Result<Decimal, BankError> {
         self.run(Access::Read, |j, history| {
             ledger::known_member(j, member)?;
-            Ok(ledger::scaled(j.balance(&Account::member(member))?, history.current()))
+            Ok(ledger::scaled(
+                j.balance(&Account::member(member))?,
+                history.current(),
+            ))
         })
     }
 
     /// What a member owes (credits taken back beyond its balance; 0 when nothing).
     pub fn owed(&mut self, member: &str) -> Result<Decimal, BankError> {
         self.run(Access::Read, |j, history| {
-            Ok(ledger::scaled(-j.balance(&Account::Owed(member.to_owned()))?, history.current()))
+            Ok(ledger::scaled(
+                -j.balance(&Account::Owed(member.to_owned()))?,
+                history.current(),
+            ))
         })
     }
 
@@ -564,7 +582,11 @@ impl Bank {
             ledger::known_member(j, member)?;
             let mut statement = audit::statement(j, member, from, to, lang)?;
             let scale = |d: &mut Decimal| *d = ledger::scaled(*d, history.current());
-            for figure in [&mut statement.opening, &mut statement.closing, &mut statement.owed] {
+            for figure in [
+                &mut statement.opening,
+                &mut statement.closing,
+                &mut statement.owed,
+            ] {
                 scale(figure);
             }
             for m in &mut statement.movements {
@@ -593,7 +615,11 @@ fn lang_name(lang: Lang) -> &'static str {
 /// A catalog item by id, or else by title; a did-you-mean among both when neither.
 fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, BankError> {
     let catalog = &settings.catalog;
-    if let Some(item) = catalog.iter().find(|i| i.id == wanted).or_else(|| catalog.iter().find(|i| i.title == wanted)) {
+    if let Some(item) = catalog
+        .iter()
+        .find(|i| i.id == wanted)
+        .or_else(|| catalog.iter().find(|i| i.title == wanted))
+    {
         return Ok(item);
     }
     let names = catalog.iter().flat_map(|i| [i.id.as_str(), i.title.as_str()]);
@@ -601,9 +627,15 @@ fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, B
         Some(close) => format!("did you mean `{close}`? "),
         None => String::new(),
     };
-    let known: Vec<String> = catalog.iter().map(|i| format!("{} ({})", i.id, i.title)).collect();
+    let known: Vec<String> = catalog
+        .iter()
+        .map(|i| format!("{} ({})", i.id, i.title))
+        .collect();
     Err(BankError::new(
         ErrorKind::UnknownItem,
-        format!("no catalog item `{wanted}`; {hint}the catalog has: {}", known.join(", ")),
+        format!(
+            "no catalog item `{wanted}`; {hint}the catalog has: {}",
+            known.join(", ")
+        ),
     ))
 }

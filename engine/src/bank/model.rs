@@ -294,9 +294,7 @@ impl Txn {
                 rule: rule.clone(),
                 date: earned.unwrap_or(self.date),
             },
-            Source::Reverse {
-                award: Some(key), ..
-            } => key.clone(),
+            Source::Reverse { award: Some(key), .. } => key.clone(),
             _ => return None,
         };
         Some((key, -self.amount_for(&Account::Issuance)))

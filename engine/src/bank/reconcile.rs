@@ -179,8 +179,17 @@ pub fn difference(
 }
 
 fn explain(held: &Held, records: &[String], version: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let added: Vec<String> = records.iter().filter(|r| !held.records.contains(r)).cloned().collect();
-    let removed: Vec<String> = held.records.iter().filter(|r| !records.contains(r)).cloned().collect();
+    let added: Vec<String> = records
+        .iter()
+        .filter(|r| !held.records.contains(r))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = held
+        .records
+        .iter()
+        .filter(|r| !records.contains(r))
+        .cloned()
+        .collect();
     let mut why = Vec::new();
     if held.credits.is_zero() {
         why.push("reposted".to_owned());

@@ -210,9 +210,7 @@ fn decode_book(
         None => Vec::new(),
     };
     let bank = match (top.get("bank"), &id, &unit) {
-        (Some(node), Some(id), Some(unit)) => {
-            crate::bank::settings::decode(decoder, node, id, &rules, unit)
-        }
+        (Some(node), Some(id), Some(unit)) => crate::bank::settings::decode(decoder, node, id, &rules, unit),
         _ => None,
     };
 
