@@ -10,9 +10,18 @@
 //! - **Never lost, traceable**: each earning keeps its award's rule, records and
 //!   explanation; [`Bank::statement`] shows every movement with its source;
 //!   [`Bank::verify`] replays the journal from empty and checks every invariant.
-//! - **Idempotent**: earnings are keyed by (rulebook, rule, member, award date,
-//!   records), so posting the same report, or an overlapping period, again changes
-//!   nothing; redemptions and transfers take a caller's key.
+//! - **Equal to the report** (DESIGN §8.3): a post makes the credits from a rulebook,
+//!   per member, rule and award date within the report's range, equal to the report's
+//!   awards, booking earnings and adjustments that name the records and why (late,
+//!   corrected, removed records; a changed rule). What a member already spent and the
+//!   report takes back is **owed** (`owed:ID`) and repaid first from later earnings.
+//!   Posting the same report again changes nothing; [`Bank::reconcile`] lists the
+//!   differences without posting. Redemptions and transfers take a caller's key.
+//! - **Honest dates**: earnings and adjustments are booked on the posting day and keep
+//!   their award's date as the day earned; nothing is spent, given or reversed before
+//!   a member's latest movement, so a statement never shows a negative balance.
+//! - **Settings kept**: the ledger keeps the bank settings it was opened with and
+//!   their history ([`History`]); credits keep the expiry they were earned under.
 //! - **First-in first-out**: earned credits are lots dated by their award; spending
 //!   and expiry draw on the oldest first. A transfer keeps the lots' dates, so a gift
 //!   does not restart the expiry clock.
@@ -43,9 +52,9 @@
 //! let report = book.score(&records, None, &ScoreOptions::default());
 //!
 //! let mut bank = Bank::in_memory();
-//! assert_eq!(bank.post(&book, &report)?.posted, 1);
-//! assert_eq!(bank.post(&book, &report)?.posted, 0); // idempotent
 //! let date = jiff::civil::date(2026, 3, 20);
+//! assert_eq!(bank.post(&book, &report, date)?.posted, 1);
+//! assert_eq!(bank.post(&book, &report, date)?.posted, 0); // idempotent
 //! bank.redeem("m1", &Redeem::Item("rice".into()), "order-1", date)?;
 //! assert_eq!(bank.balance("m1")?.to_string(), "25.0");
 //! let short = bank.redeem("m1", &Redeem::Item("rice".into()), "order-2", date).unwrap_err();
