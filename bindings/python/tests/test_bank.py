@@ -70,7 +70,7 @@ def test_a_late_record_is_reconciled_as_from_the_cli(tmp_path):
     bank.post(book, book.score(first), date="2026-03-31")
     late = book.score(first + [deed("c", "2026-03-01")])
     differences = bank.reconcile(book, late)
-    assert [(d["date"], d["held"], d["report"]) for d in differences] == [
+    assert [(str(d["date"]), str(d["held"]), str(d["report"])) for d in differences] == [
         ("2026-03-01", "0.0", "5.0"), ("2026-03-20", "5.0", "0.0")]
     bank.post(book, late, date="2026-04-02")
     assert bank.balance("m1") == Decimal("10.0")

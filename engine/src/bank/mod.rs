@@ -324,7 +324,7 @@ impl Bank {
                 let mut done = PostSummary::default();
                 for key in chunk {
                     let target = plan.targets.get(key);
-                    match reconcile::difference(j, key, target, &version)? {
+                    match reconcile::difference(j, key, target, &version, &settings)? {
                         None => {
                             if target.is_some_and(|t| t.credits > Decimal::ZERO) {
                                 done.already_posted += 1;
@@ -361,7 +361,7 @@ impl Bank {
         self.run(Access::Read, |j, _| {
             let mut out = Vec::new();
             for key in reconcile::keys(j, &settings.book, &plan)? {
-                out.extend(reconcile::difference(j, &key, plan.targets.get(&key), &version)?);
+                out.extend(reconcile::difference(j, &key, plan.targets.get(&key), &version, &settings)?);
             }
             Ok(out)
         })

@@ -154,10 +154,12 @@ pub fn difference(
     key: &AwardKey,
     target: Option<&Target>,
     version: &str,
+    settings: &BankSettings,
 ) -> Result<Option<Difference>, BankError> {
     let held = journal.award(key)?;
-    let now = target.map(|t| t.credits).unwrap_or_default();
-    let was = held.as_ref().map(|h| h.credits).unwrap_or_default();
+    let places = |d: Decimal| ledger::scaled(d, Some(settings));
+    let now = places(target.map(|t| t.credits).unwrap_or_default());
+    let was = places(held.as_ref().map(|h| h.credits).unwrap_or_default());
     if now == was {
         return Ok(None);
     }
