@@ -174,6 +174,18 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
             ));
         }
         report.transactions = txn.id;
+        let mut txn = txn;
+        // Reversals written before they named their award: the award of the original.
+        if let Source::Reverse {
+            txn: original,
+            award: award @ None,
+            ..
+        } = &mut txn.source
+        {
+            *award = Journal::txn(&mut replay, *original)?
+                .and_then(|t| t.award())
+                .map(|(key, _)| key);
+        }
         replay.apply(txn);
         Ok(())
     })?;

@@ -361,7 +361,13 @@ impl Bank {
         self.run(Access::Read, |j, _| {
             let mut out = Vec::new();
             for key in reconcile::keys(j, &settings.book, &plan)? {
-                out.extend(reconcile::difference(j, &key, plan.targets.get(&key), &version, &settings)?);
+                out.extend(reconcile::difference(
+                    j,
+                    &key,
+                    plan.targets.get(&key),
+                    &version,
+                    &settings,
+                )?);
             }
             Ok(out)
         })
