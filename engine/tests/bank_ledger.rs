@@ -116,7 +116,8 @@ fn apply(bank: &mut Bank, op: &Op, book: &Rulebook, records: &[Record], today: D
                         .movements
                         .iter()
                         .filter(|m| {
-                            m.kind == "earn" || matches!(m.reverses, Some(merit::bank::Source::Earn { .. }))
+                            matches!(m.source, merit::bank::Source::Earn { .. })
+                                || matches!(m.reverses, Some(merit::bank::Source::Earn { .. }))
                         })
                         .map(|m| m.amount - m.owed)
                         .sum(),

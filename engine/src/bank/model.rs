@@ -163,9 +163,11 @@ pub enum Source {
 }
 
 impl Source {
-    /// `earn`, `redeem`, `transfer`, `reverse` or `expire`.
+    /// `earn`, `adjust` (an earning's later correction), `redeem`, `transfer`,
+    /// `reverse` or `expire`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Source::Earn { adjust: Some(_), .. } => "adjust",
             Source::Earn { .. } => "earn",
             Source::Redeem { .. } => "redeem",
             Source::Transfer { .. } => "transfer",
