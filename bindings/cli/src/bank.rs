@@ -466,7 +466,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
                             m.txn.to_string(),
                             m.date.to_string(),
                             m.earned.map(|d| d.to_string()).unwrap_or_default(),
-                            m.kind.to_owned(),
+                            if zh { kind_zh(m.kind) } else { m.kind }.to_owned(),
                             m.amount.to_string(),
                             m.balance.to_string(),
                             source,
@@ -531,6 +531,19 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
                 Outcome::DataErrors
             })
         }
+    }
+}
+
+/// A movement's kind in Chinese.
+fn kind_zh(kind: &str) -> &str {
+    match kind {
+        "earn" => "所得",
+        "adjust" => "调整",
+        "redeem" => "兑换",
+        "transfer" => "转赠",
+        "reverse" => "冲正",
+        "expire" => "过期",
+        other => other,
     }
 }
 

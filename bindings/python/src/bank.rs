@@ -16,7 +16,8 @@ use crate::report::PyReport;
 use crate::rulebook::PyRulebook;
 
 /// A moral bank: exact, double-entry credits earned from awards and redeemed at
-/// partner shops. ``Bank.open(path)`` uses an SQLite file (created if missing);
+/// partner shops. ``Bank.open(path)`` uses an existing SQLite file (``create=True``
+/// makes a missing one);
 /// ``Bank.in_memory()`` keeps everything in memory (previews, tests).
 ///
 /// >>> bank = merit.Bank.in_memory()
