@@ -220,6 +220,11 @@ pub fn run(args: &BankArgs, color: bool) -> Outcome {
     }
 }
 
+/// Opens an existing bank file (only `init` and `post --init` create one).
+fn open_bank(db: &Db) -> Result<Bank, Failure> {
+    Ok(Bank::open(&db.db)?)
+}
+
 enum Failure {
     Usage(String),
     /// Already printed (rulebook diagnostics).
@@ -246,7 +251,7 @@ fn load_book(path: &Path, color: bool) -> Result<Rulebook, Failure> {
 }
 
 fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
-    let mut bank = Bank::open(&db.db)?;
+    let mut bank = open_bank(db)?;
     if let Some(path) = book {
         let book = load_book(path, color)?;
         match book.bank {
@@ -302,7 +307,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
         } => reconcile(book, input, db, output.format, color),
         BankCommand::Settings { book, db, from } => {
             let settings = bank_settings(book, color)?;
-            let mut bank = Bank::open(&db.db)?;
+            let mut bank = open_bank(db)?;
             let before = bank.settings().cloned();
             bank.record_settings(settings.clone(), *from)?;
             let changes = before
@@ -636,7 +641,7 @@ fn post(
     let mut bank = if init {
         Bank::create(&db.db)?
     } else {
-        Bank::open(&db.db)?
+        open_bank(db)?
     };
     let summary = bank.post(&book, &report, on)?;
     let text = match format {
@@ -675,7 +680,7 @@ fn reconcile(
     color: bool,
 ) -> Result<Outcome, Failure> {
     let (book, report) = score(book_path, input, color)?;
-    let mut bank = Bank::open(&db.db)?;
+    let mut bank = open_bank(db)?;
     let differences = bank.reconcile(&book, &report)?;
     let text = match format {
         BankFormat::Json => json(&differences),

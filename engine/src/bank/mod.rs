@@ -638,10 +638,9 @@ fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, B
         return Ok(item);
     }
     let names = catalog.iter().flat_map(|i| [i.id.as_str(), i.title.as_str()]);
-    let hint = match crate::diagnostic::did_you_mean(wanted, names) {
-        Some(close) => format!("did you mean `{close}`? "),
-        None => String::new(),
-    };
+    let close = crate::diagnostic::did_you_mean(wanted, names);
+    let hint = close.map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+    let hint_zh = close.map(|c| format!("是不是 `{c}`？")).unwrap_or_default();
     let known: Vec<String> = catalog
         .iter()
         .map(|i| format!("{} ({})", i.id, i.title))
@@ -652,5 +651,9 @@ fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, B
             "no catalog item `{wanted}`; {hint}the catalog has: {}",
             known.join(", ")
         ),
-    ))
+    )
+    .with_zh(format!(
+        "兑换目录中没有 `{wanted}`；{hint_zh}目录：{}",
+        known.join("、")
+    )))
 }

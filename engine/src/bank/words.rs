@@ -21,7 +21,13 @@ pub fn describe(source: &Source, lang: Lang) -> String {
             title,
             ..
         } => {
-            let rule = title.as_deref().unwrap_or(rule);
+            // Residents read titles; in English the id follows, for auditors.
+            let rule = match (title, zh) {
+                (Some(title), true) => title.clone(),
+                (Some(title), false) => format!("{title} · {rule}"),
+                (None, _) => rule.clone(),
+            };
+            let rule = rule.as_str();
             let rate = if *rate == Decimal::ONE {
                 String::new()
             } else {
