@@ -2,6 +2,7 @@
 
 mod bad_inputs;
 mod bank;
+mod bank_ledger;
 mod conformance;
 mod diagnostics;
 mod hostile;

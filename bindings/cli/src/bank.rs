@@ -220,6 +220,11 @@ pub fn run(args: &BankArgs, color: bool) -> Outcome {
     }
 }
 
+/// Opens an existing bank file (only `init` and `post --init` create one).
+fn open_bank(db: &Db) -> Result<Bank, Failure> {
+    Ok(Bank::open(&db.db)?)
+}
+
 enum Failure {
     Usage(String),
     /// Already printed (rulebook diagnostics).
@@ -246,7 +251,7 @@ fn load_book(path: &Path, color: bool) -> Result<Rulebook, Failure> {
 }
 
 fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
-    let mut bank = Bank::open(&db.db)?;
+    let mut bank = open_bank(db)?;
     if let Some(path) = book {
         let book = load_book(path, color)?;
         match book.bank {
@@ -285,7 +290,15 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             init,
             date,
             output,
-        } => post(book, input, db, *init, date.unwrap_or_else(today), output.format, color),
+        } => post(
+            book,
+            input,
+            db,
+            *init,
+            date.unwrap_or_else(today),
+            output.format,
+            color,
+        ),
         BankCommand::Reconcile {
             book,
             input,
@@ -294,13 +307,17 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
         } => reconcile(book, input, db, output.format, color),
         BankCommand::Settings { book, db, from } => {
             let settings = bank_settings(book, color)?;
-            let mut bank = Bank::open(&db.db)?;
+            let mut bank = open_bank(db)?;
             let before = bank.settings().cloned();
             bank.record_settings(settings.clone(), *from)?;
             let changes = before
                 .map(|b| merit::bank::history::differences(&b, &settings))
                 .unwrap_or_default();
-            let what = if changes.is_empty() { "no change".to_owned() } else { changes.join("; ") };
+            let what = if changes.is_empty() {
+                "no change".to_owned()
+            } else {
+                changes.join("; ")
+            };
             print(&format!("bank settings from {from}: {what}\n"))
         }
         BankCommand::Redeem {
@@ -437,16 +454,24 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
                     for m in &statement.movements {
                         let mut source = m.description.clone();
                         if let Some(by) = m.reversed_by {
-                            source.push_str(&if zh { format!("（已由 #{by} 冲正）") } else { format!(" (reversed by #{by})") });
+                            source.push_str(&if zh {
+                                format!("（已由 #{by} 冲正）")
+                            } else {
+                                format!(" (reversed by #{by})")
+                            });
                         }
                         if !m.owed.is_zero() {
-                            source.push_str(&if zh { format!("；欠款 {:+}", m.owed) } else { format!("; owed {:+}", m.owed) });
+                            source.push_str(&if zh {
+                                format!("；欠款 {:+}", m.owed)
+                            } else {
+                                format!("; owed {:+}", m.owed)
+                            });
                         }
                         table.add_row(vec![
                             m.txn.to_string(),
                             m.date.to_string(),
                             m.earned.map(|d| d.to_string()).unwrap_or_default(),
-                            m.kind.to_owned(),
+                            if zh { kind_zh(m.kind) } else { m.kind }.to_owned(),
                             m.amount.to_string(),
                             m.balance.to_string(),
                             source,
@@ -514,6 +539,19 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
     }
 }
 
+/// A movement's kind in Chinese.
+fn kind_zh(kind: &str) -> &str {
+    match kind {
+        "earn" => "所得",
+        "adjust" => "调整",
+        "redeem" => "兑换",
+        "transfer" => "转赠",
+        "reverse" => "冲正",
+        "expire" => "过期",
+        other => other,
+    }
+}
+
 /// Loads a rulebook's `bank:` settings, with its language.
 fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, Failure> {
     let book = load_book(path, color)?;
@@ -521,7 +559,14 @@ fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, 
     let mut settings = book
         .bank
         .ok_or_else(|| Failure::Usage(format!("{} has no `bank:` section", path.display())))?;
-    settings.lang = Some(if lang == merit::explain::Lang::Zh { "zh" } else { "en" }.to_owned());
+    settings.lang = Some(
+        if lang == merit::explain::Lang::Zh {
+            "zh"
+        } else {
+            "en"
+        }
+        .to_owned(),
+    );
     Ok(settings)
 }
 
@@ -529,7 +574,8 @@ fn lang_arg(lang: &LangArg) -> Result<Option<merit::explain::Lang>, Failure> {
     lang.lang
         .as_deref()
         .map(|l| {
-            merit::explain::Lang::parse(l).ok_or_else(|| Failure::Usage(format!("--lang: `{l}` is not zh or en")))
+            merit::explain::Lang::parse(l)
+                .ok_or_else(|| Failure::Usage(format!("--lang: `{l}` is not zh or en")))
         })
         .transpose()
 }
@@ -566,7 +612,11 @@ fn difference_line(d: &merit::bank::Difference) -> String {
     if !d.removed.is_empty() {
         records.push(format!("removed {}", d.removed.join(", ")));
     }
-    let records = if records.is_empty() { String::new() } else { format!(" [{}]", records.join("; ")) };
+    let records = if records.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", records.join("; "))
+    };
     format!(
         "{} {} {}: ledger {}, report {} ({}){records}",
         d.member,
@@ -588,7 +638,11 @@ fn post(
     color: bool,
 ) -> Result<Outcome, Failure> {
     let (book, report) = score(book_path, input, color)?;
-    let mut bank = if init { Bank::create(&db.db)? } else { Bank::open(&db.db)? };
+    let mut bank = if init {
+        Bank::create(&db.db)?
+    } else {
+        open_bank(db)?
+    };
     let summary = bank.post(&book, &report, on)?;
     let text = match format {
         BankFormat::Json => json(&summary),
@@ -618,20 +672,36 @@ fn post(
     })
 }
 
-fn reconcile(book_path: &Path, input: &InputArgs, db: &Db, format: BankFormat, color: bool) -> Result<Outcome, Failure> {
+fn reconcile(
+    book_path: &Path,
+    input: &InputArgs,
+    db: &Db,
+    format: BankFormat,
+    color: bool,
+) -> Result<Outcome, Failure> {
     let (book, report) = score(book_path, input, color)?;
-    let mut bank = Bank::open(&db.db)?;
+    let mut bank = open_bank(db)?;
     let differences = bank.reconcile(&book, &report)?;
     let text = match format {
         BankFormat::Json => json(&differences),
         BankFormat::Table => {
-            let mut out: String = differences.iter().map(|d| format!("{}\n", difference_line(d))).collect();
-            out.push_str(&format!("{} difference(s) between the ledger and the report\n", differences.len()));
+            let mut out: String = differences
+                .iter()
+                .map(|d| format!("{}\n", difference_line(d)))
+                .collect();
+            out.push_str(&format!(
+                "{} difference(s) between the ledger and the report\n",
+                differences.len()
+            ));
             out
         }
     };
     print(&text)?;
-    Ok(if differences.is_empty() { Outcome::Ok } else { Outcome::DataErrors })
+    Ok(if differences.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::DataErrors
+    })
 }
 
 #[derive(Serialize)]

@@ -94,7 +94,17 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
     assert_eq!(replay["txn"]["id"], receipt["txn"]["id"]);
 
     let short = merit(&[
-        "bank", "redeem", "--db", &db, "--member", "m0001", "--amount", "500.5", "--key", "o2", "--date",
+        "bank",
+        "redeem",
+        "--db",
+        &db,
+        "--member",
+        "m0001",
+        "--amount",
+        "500.5",
+        "--key",
+        "o2",
+        "--date",
         "2027-01-10",
     ]);
     assert_eq!(short.status.code(), Some(1));
@@ -124,7 +134,15 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
     );
     assert_eq!(statement["movements"][0]["source"]["item"], "rice-5kg");
     let table = merit(&[
-        "bank", "statement", "m0001", "--db", &db, "--to", "2026-12-31", "--lang", "en",
+        "bank",
+        "statement",
+        "m0001",
+        "--db",
+        &db,
+        "--to",
+        "2026-12-31",
+        "--lang",
+        "en",
     ]);
     assert!(
         text(&table.stdout).contains("volunteer-hours: 60.0 points [v0000420]: min(hours=6, 8)"),

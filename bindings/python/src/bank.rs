@@ -16,7 +16,8 @@ use crate::report::PyReport;
 use crate::rulebook::PyRulebook;
 
 /// A moral bank: exact, double-entry credits earned from awards and redeemed at
-/// partner shops. ``Bank.open(path)`` uses an SQLite file (created if missing);
+/// partner shops. ``Bank.open(path)`` uses an existing SQLite file (``create=True``
+/// makes a missing one);
 /// ``Bank.in_memory()`` keeps everything in memory (previews, tests).
 ///
 /// >>> bank = merit.Bank.in_memory()
@@ -88,7 +89,13 @@ impl PyBank {
     #[pyo3(signature = (path, *, create = false))]
     fn open(py: Python<'_>, path: std::path::PathBuf, create: bool) -> PyResult<PyBank> {
         let bank = py
-            .detach(|| if create { Bank::create(&path) } else { Bank::open(&path) })
+            .detach(|| {
+                if create {
+                    Bank::create(&path)
+                } else {
+                    Bank::open(&path)
+                }
+            })
             .map_err(|e| bank_error(py, &e))?;
         Ok(PyBank {
             bank: Mutex::new(bank),
@@ -127,7 +134,12 @@ impl PyBank {
 
     /// Every award whose credits in the ledger differ from the report's; nothing
     /// is posted.
-    fn reconcile<'py>(&self, py: Python<'py>, book: &PyRulebook, report: &PyReport) -> PyResult<Bound<'py, PyAny>> {
+    fn reconcile<'py>(
+        &self,
+        py: Python<'py>,
+        book: &PyRulebook,
+        report: &PyReport,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let (book, report) = (std::sync::Arc::clone(&book.book), report.report());
         self.run(py, move |bank| bank.reconcile(&book, &report))
     }

@@ -20,10 +20,10 @@ def test_earn_redeem_and_refuse_an_overdraft(tmp_path):
     report = book.score([
         {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "hours": 6, "verified": True},
     ])
-    bank = merit.Bank.open(tmp_path / "bank.db")
-    summary = bank.post(book, report)
+    bank = merit.Bank.open(tmp_path / "bank.db", create=True)
+    summary = bank.post(book, report, date="2026-04-30")
     assert summary["posted"] == 1
-    assert bank.post(book, report)["already_posted"] == 1, "posting twice changes nothing"
+    assert bank.post(book, report, date="2026-04-30")["already_posted"] == 1, "posting twice changes nothing"
     assert bank.balance("m1") == Decimal("60.0")
     bank.redeem("m1", item="rice-5kg", key="order-1", date="2026-05-01")
     bank.redeem("m1", item="rice-5kg", key="order-1", date="2026-05-01")  # same key: once
@@ -39,13 +39,42 @@ def test_earn_redeem_and_refuse_an_overdraft(tmp_path):
 @pytest.mark.skipif(not CLI.exists(), reason="the CLI is built by `cargo test` before this suite")
 def test_python_and_the_cli_post_the_same_balances(tmp_path):
     book = merit.Rulebook.load(BOOK)
-    bank = merit.Bank.open(tmp_path / "py.db")
+    bank = merit.Bank.open(tmp_path / "py.db", create=True)
     bank.post(book, book.score(DATA))
     cli_db = tmp_path / "cli.db"
-    subprocess.run([CLI, "bank", "post", BOOK, DATA, "--db", cli_db], check=True, capture_output=True)
+    subprocess.run([CLI, "bank", "post", BOOK, DATA, "--db", cli_db, "--init"], check=True, capture_output=True)
     for member in ["m0001", "m0042", "m0120"]:
         out = subprocess.run(
             [CLI, "bank", "balance", member, "--db", cli_db, "--format", "json"],
             check=True, capture_output=True, text=True,
         ).stdout
         assert Decimal(json.loads(out)[f"member:{member}"]) == bank.balance(member), member
+
+
+def test_open_does_not_create_a_missing_bank(tmp_path):
+    with pytest.raises(merit.BankError) as missing:
+        merit.Bank.open(tmp_path / "bnak.db")
+    assert missing.value.code == "no-bank"
+    assert not (tmp_path / "bnak.db").exists()
+
+
+def test_a_late_record_is_reconciled_as_from_the_cli(tmp_path):
+    book = merit.Rulebook.from_yaml(
+        'id: deeds\nperiod: month\nunit: { name: pt, decimals: 1 }\n'
+        'rules:\n  - { id: deed, tags: [bank], when: kind == "deed", points: 5, cap: [{ per: month, max: 10 }] }\n'
+        'bank: { earn: { tags: [bank] } }\n'
+    )
+    deed = lambda i, d: {"id": i, "member": "m1", "kind": "deed", "date": d}
+    first = [deed("a", "2026-03-10"), deed("b", "2026-03-20")]
+    bank = merit.Bank.in_memory()
+    bank.post(book, book.score(first), date="2026-03-31")
+    late = book.score(first + [deed("c", "2026-03-01")])
+    differences = bank.reconcile(book, late)
+    assert [(str(d["date"]), str(d["held"]), str(d["report"])) for d in differences] == [
+        ("2026-03-01", "0.0", "5.0"), ("2026-03-20", "5.0", "0.0")]
+    bank.post(book, late, date="2026-04-02")
+    assert bank.balance("m1") == Decimal("10.0")
+    assert bank.reconcile(book, late) == []
+    with pytest.raises(merit.BankError) as unknown:
+        bank.balance("m2")
+    assert unknown.value.code == "unknown-member"

@@ -52,10 +52,28 @@ export function version(): string;
 export function toNumber(decimal: string | null | undefined): number;
 
 /** An in-memory moral bank for previews (a panic resets it). Decimals are strings. */
+/** One award whose credits in the bank differ from the report's. */
+export interface BankDifference {
+  member: string;
+  rule: string;
+  date: string;
+  held: string;
+  report: string;
+  added: string[];
+  removed: string[];
+  why: string[];
+}
+
 export class Bank {
   constructor();
-  /** Posts the credits of the awards the rulebook's `bank.earn` selects. */
-  post(book: Rulebook, report: Report): { posted: number; already_posted: number; credits: string; [key: string]: unknown };
+  /** Makes the bank's credits equal the report's awards (adjusting late and corrected ones), booked on `date` (default: the report's last day). */
+  post(
+    book: Rulebook,
+    report: Report,
+    options?: { date?: string },
+  ): { posted: number; already_posted: number; credits: string; adjustments: BankDifference[]; [key: string]: unknown };
+  /** Every award whose credits in the bank differ from the report's; posts nothing. */
+  reconcile(book: Rulebook, report: Report): BankDifference[];
   /** Redeems a catalog item or an amount once per key. */
   redeem(member: string, request: { item?: string; amount?: string; key: string; date: string }): Record<string, unknown>;
   /** A member's balance. */

@@ -167,9 +167,18 @@ export class Bank {
     this.#raw = guard(() => new wasm.Bank());
   }
 
-  /** Posts the credits of the awards `book`'s `bank.earn` selects; returns a summary. */
-  post(book, report) {
-    return guard(() => this.#raw.post(book._raw(), report));
+  /**
+   * Makes the bank's credits equal the report's awards that `book`'s `bank.earn`
+   * selects (late and corrected records become adjustments), booked on `date`
+   * (default: the report's last day); returns a summary.
+   */
+  post(book, report, { date } = {}) {
+    return guard(() => this.#raw.post(book._raw(), report, date));
+  }
+
+  /** Every award whose credits in the bank differ from the report's; posts nothing. */
+  reconcile(book, report) {
+    return guard(() => this.#raw.reconcile(book._raw(), report));
   }
 
   /** Redeems `{ item }` or `{ amount }` (a decimal string) once per `key`, on `date`. */

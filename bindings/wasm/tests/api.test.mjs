@@ -264,6 +264,26 @@ describe("the in-memory bank", () => {
     assert.throws(() => bank.redeem("m1", { amount: "20", key: "order-2", date: "2026-05-02" }), /insufficient-credits/);
     assert.equal(bank.statement("m1").closing, "10.0");
   });
+
+  test("a late record is reconciled, as from the CLI and Python", () => {
+    const book = Rulebook.fromYaml(
+      'id: deeds\nperiod: month\nunit: { name: pt, decimals: 1 }\nrules:\n  - { id: deed, tags: [bank], when: kind == "deed", points: 5, cap: [{ per: month, max: 10 }] }\nbank: { earn: { tags: [bank] } }\n',
+      "deeds.yaml",
+    );
+    const deed = (id, date) => ({ id, member: "m1", kind: "deed", date });
+    const first = [deed("a", "2026-03-10"), deed("b", "2026-03-20")];
+    const bank = new merit.Bank();
+    bank.post(book, book.score(first), { date: "2026-03-31" });
+    const late = book.score([...first, deed("c", "2026-03-01")]);
+    assert.deepEqual(
+      bank.reconcile(book, late).map((d) => [d.date, d.held, d.report]),
+      [["2026-03-01", "0.0", "5.0"], ["2026-03-20", "5.0", "0.0"]],
+    );
+    bank.post(book, late, { date: "2026-04-02" });
+    assert.equal(bank.balance("m1"), "10.0");
+    assert.deepEqual(bank.reconcile(book, late), []);
+    assert.throws(() => bank.balance("m2"), /unknown-member/);
+  });
 });
 
 describe("explanations in the member's language", () => {

@@ -96,10 +96,17 @@ pub fn statement(
             _ => None,
         };
         let description = match &reverses {
-            Some(original) => format!("{} ({})", txn.source.describe_in(lang), original.describe_in(lang)),
+            Some(original) => format!(
+                "{} ({})",
+                txn.source.describe_in(lang),
+                original.describe_in(lang)
+            ),
             None => txn.source.describe_in(lang),
         };
-        let earned = txn.award().filter(|_| matches!(txn.source, Source::Earn { .. })).map(|(key, _)| key.date);
+        let earned = txn
+            .award()
+            .filter(|_| matches!(txn.source, Source::Earn { .. }))
+            .map(|(key, _)| key.date);
         movements.push(Movement {
             txn: txn.id,
             date: txn.date,
@@ -167,6 +174,18 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
             ));
         }
         report.transactions = txn.id;
+        let mut txn = txn;
+        // Reversals written before they named their award: the award of the original.
+        if let Source::Reverse {
+            txn: original,
+            award: award @ None,
+            ..
+        } = &mut txn.source
+        {
+            *award = Journal::txn(&mut replay, *original)?
+                .and_then(|t| t.award())
+                .map(|(key, _)| key);
+        }
         replay.apply(txn);
         Ok(())
     })?;
@@ -193,7 +212,9 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
         if let Account::Owed(member) = account
             && *balance > Decimal::ZERO
         {
-            problems.push(format!("owed:{member} is positive: {balance} (a debt is negative)"));
+            problems.push(format!(
+                "owed:{member} is positive: {balance} (a debt is negative)"
+            ));
         }
         if let Some(member) = account.member_id() {
             report.members += 1;
@@ -276,7 +297,9 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
                     key.rule,
                     key.date,
                     key.book,
-                    stored.map(|h| h.credits.to_string()).unwrap_or_else(|| "nothing".into()),
+                    stored
+                        .map(|h| h.credits.to_string())
+                        .unwrap_or_else(|| "nothing".into()),
                     held.credits
                 ));
             }

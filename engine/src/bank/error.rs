@@ -8,6 +8,10 @@ use std::fmt;
 pub struct BankError {
     pub kind: ErrorKind,
     pub message: String,
+    /// The message in Chinese, for the refusals a counter meets most (unknown
+    /// member, short balance, backdated, unknown item): what a Chinese rulebook's
+    /// bank shows.
+    pub zh: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,6 +82,21 @@ impl BankError {
         BankError {
             kind,
             message: message.into(),
+            zh: None,
+        }
+    }
+
+    /// The same error with its Chinese wording.
+    pub fn with_zh(mut self, zh: impl Into<String>) -> BankError {
+        self.zh = Some(zh.into());
+        self
+    }
+
+    /// The message in `lang` (English when no Chinese wording was given).
+    pub fn message_in(&self, lang: crate::explain::Lang) -> &str {
+        match (lang, &self.zh) {
+            (crate::explain::Lang::Zh, Some(zh)) => zh,
+            _ => &self.message,
         }
     }
 

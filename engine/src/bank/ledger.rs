@@ -168,13 +168,14 @@ pub fn scaled(amount: Decimal, settings: Option<&BankSettings>) -> Decimal {
 }
 
 fn refuse_short(member: &str, balance: Decimal, amount: Decimal, what: &str) -> BankError {
+    let short = amount - balance;
     BankError::new(
         ErrorKind::InsufficientCredits,
-        format!(
-            "{member} has {balance} credits; {what} needs {amount} (short by {})",
-            amount - balance
-        ),
+        format!("{member} has {balance} credits; {what} needs {amount} (short by {short})"),
     )
+    .with_zh(format!(
+        "{member} 的积分为 {balance}，需要 {amount}（还差 {short}）"
+    ))
 }
 
 /// Expires a member's lots that are past `expire_after` on `date`; returns the
@@ -208,8 +209,13 @@ pub fn check_date(journal: &mut dyn Journal, member: &str, date: Date, what: &st
     {
         return Err(BankError::new(
             ErrorKind::Backdated,
-            format!("{what} is dated {date}, before {member}'s latest movement on {latest}: date it {latest} or later"),
-        ));
+            format!(
+                "{what} is dated {date}, before {member}'s latest movement on {latest}: date it {latest} or later"
+            ),
+        )
+        .with_zh(format!(
+            "日期 {date} 早于 {member} 最近一笔变动（{latest}）：请用 {latest} 或之后的日期"
+        )));
     }
     Ok(())
 }
@@ -218,7 +224,9 @@ pub fn check_date(journal: &mut dyn Journal, member: &str, date: Date, what: &st
 /// `day`, or the member's latest movement when that is later (so that a member's
 /// movements are in date order).
 pub fn booking_day(journal: &mut dyn Journal, member: &str, day: Date) -> Result<Date, BankError> {
-    Ok(journal.latest_movement(member)?.map_or(day, |latest| latest.max(day)))
+    Ok(journal
+        .latest_movement(member)?
+        .map_or(day, |latest| latest.max(day)))
 }
 
 /// Refuses a member without an account, suggesting a close id.
@@ -227,14 +235,16 @@ pub fn known_member(journal: &mut dyn Journal, member: &str) -> Result<(), BankE
         return Ok(());
     }
     let members = journal.members()?;
-    let hint = match crate::diagnostic::did_you_mean(member, members.iter().map(String::as_str)) {
-        Some(close) => format!("; did you mean `{close}`?"),
-        None => String::new(),
-    };
+    let close = crate::diagnostic::did_you_mean(member, members.iter().map(String::as_str));
+    let hint = close
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
+    let hint_zh = close.map(|c| format!("；是不是 `{c}`？")).unwrap_or_default();
     Err(BankError::new(
         ErrorKind::UnknownMember,
         format!("no member `{member}` has an account in this bank{hint}"),
-    ))
+    )
+    .with_zh(format!("本银行没有成员 `{member}` 的账户{hint_zh}")))
 }
 
 /// One expiry transaction retiring what is left of `lots` (all the member's).

@@ -10,9 +10,18 @@
 //! - **Never lost, traceable**: each earning keeps its award's rule, records and
 //!   explanation; [`Bank::statement`] shows every movement with its source;
 //!   [`Bank::verify`] replays the journal from empty and checks every invariant.
-//! - **Idempotent**: earnings are keyed by (rulebook, rule, member, award date,
-//!   records), so posting the same report, or an overlapping period, again changes
-//!   nothing; redemptions and transfers take a caller's key.
+//! - **Equal to the report** (DESIGN §8.3): a post makes the credits from a rulebook,
+//!   per member, rule and award date within the report's range, equal to the report's
+//!   awards, booking earnings and adjustments that name the records and why (late,
+//!   corrected, removed records; a changed rule). What a member already spent and the
+//!   report takes back is **owed** (`owed:ID`) and repaid first from later earnings.
+//!   Posting the same report again changes nothing; [`Bank::reconcile`] lists the
+//!   differences without posting. Redemptions and transfers take a caller's key.
+//! - **Honest dates**: earnings and adjustments are booked on the posting day and keep
+//!   their award's date as the day earned; nothing is spent, given or reversed before
+//!   a member's latest movement, so a statement never shows a negative balance.
+//! - **Settings kept**: the ledger keeps the bank settings it was opened with and
+//!   their history ([`History`]); credits keep the expiry they were earned under.
 //! - **First-in first-out**: earned credits are lots dated by their award; spending
 //!   and expiry draw on the oldest first. A transfer keeps the lots' dates, so a gift
 //!   does not restart the expiry clock.
@@ -43,9 +52,9 @@
 //! let report = book.score(&records, None, &ScoreOptions::default());
 //!
 //! let mut bank = Bank::in_memory();
-//! assert_eq!(bank.post(&book, &report)?.posted, 1);
-//! assert_eq!(bank.post(&book, &report)?.posted, 0); // idempotent
 //! let date = jiff::civil::date(2026, 3, 20);
+//! assert_eq!(bank.post(&book, &report, date)?.posted, 1);
+//! assert_eq!(bank.post(&book, &report, date)?.posted, 0); // idempotent
 //! bank.redeem("m1", &Redeem::Item("rice".into()), "order-1", date)?;
 //! assert_eq!(bank.balance("m1")?.to_string(), "25.0");
 //! let short = bank.redeem("m1", &Redeem::Item("rice".into()), "order-2", date).unwrap_err();
@@ -202,7 +211,9 @@ impl Bank {
     /// refused when the ledger keeps other settings.
     pub fn use_settings(&mut self, settings: BankSettings) -> Result<(), BankError> {
         if self.history.versions.is_empty() {
-            self.history.versions.push(history::Version { from: None, settings });
+            self.history
+                .versions
+                .push(history::Version { from: None, settings });
             Ok(())
         } else {
             self.history.check(&settings)
@@ -235,7 +246,11 @@ impl Bank {
 
     fn lang(&self) -> Lang {
         self.lang
-            .or_else(|| self.settings().and_then(|s| s.lang.as_deref()).and_then(Lang::parse))
+            .or_else(|| {
+                self.settings()
+                    .and_then(|s| s.lang.as_deref())
+                    .and_then(Lang::parse)
+            })
             .unwrap_or(Lang::En)
     }
 
@@ -255,7 +270,12 @@ impl Bank {
 
     /// Checks the rulebook and report, and the rulebook's settings against the
     /// ledger's (recording them when the ledger has none).
-    fn settings_for(&mut self, book: &Rulebook, report: &Report, store: bool) -> Result<BankSettings, BankError> {
+    fn settings_for(
+        &mut self,
+        book: &Rulebook,
+        report: &Report,
+        store: bool,
+    ) -> Result<BankSettings, BankError> {
         let Some(mut settings) = book.bank.clone() else {
             return Err(BankError::new(
                 ErrorKind::NoSettings,
@@ -304,14 +324,15 @@ impl Bank {
                 let mut done = PostSummary::default();
                 for key in chunk {
                     let target = plan.targets.get(key);
-                    match reconcile::difference(j, key, target, &version)? {
+                    match reconcile::difference(j, key, target, &version, &settings)? {
                         None => {
                             if target.is_some_and(|t| t.credits > Decimal::ZERO) {
                                 done.already_posted += 1;
                             }
                         }
                         Some(difference) => {
-                            let txn = reconcile::posting(j, key, target, &difference, &settings, &version, on)?;
+                            let txn =
+                                reconcile::posting(j, key, target, &difference, &settings, &version, on)?;
                             j.append(txn)?;
                             done.posted += 1;
                             done.credits += difference.report - difference.held;
@@ -340,7 +361,13 @@ impl Bank {
         self.run(Access::Read, |j, _| {
             let mut out = Vec::new();
             for key in reconcile::keys(j, &settings.book, &plan)? {
-                out.extend(reconcile::difference(j, &key, plan.targets.get(&key), &version)?);
+                out.extend(reconcile::difference(
+                    j,
+                    &key,
+                    plan.targets.get(&key),
+                    &version,
+                    &settings,
+                )?);
             }
             Ok(out)
         })
@@ -526,14 +553,20 @@ impl Bank {
     pub fn balance(&mut self, member: &str) -> Result<Decimal, BankError> {
         self.run(Access::Read, |j, history| {
             ledger::known_member(j, member)?;
-            Ok(ledger::scaled(j.balance(&Account::member(member))?, history.current()))
+            Ok(ledger::scaled(
+                j.balance(&Account::member(member))?,
+                history.current(),
+            ))
         })
     }
 
     /// What a member owes (credits taken back beyond its balance; 0 when nothing).
     pub fn owed(&mut self, member: &str) -> Result<Decimal, BankError> {
         self.run(Access::Read, |j, history| {
-            Ok(ledger::scaled(-j.balance(&Account::Owed(member.to_owned()))?, history.current()))
+            Ok(ledger::scaled(
+                -j.balance(&Account::Owed(member.to_owned()))?,
+                history.current(),
+            ))
         })
     }
 
@@ -564,7 +597,11 @@ impl Bank {
             ledger::known_member(j, member)?;
             let mut statement = audit::statement(j, member, from, to, lang)?;
             let scale = |d: &mut Decimal| *d = ledger::scaled(*d, history.current());
-            for figure in [&mut statement.opening, &mut statement.closing, &mut statement.owed] {
+            for figure in [
+                &mut statement.opening,
+                &mut statement.closing,
+                &mut statement.owed,
+            ] {
                 scale(figure);
             }
             for m in &mut statement.movements {
@@ -593,17 +630,30 @@ fn lang_name(lang: Lang) -> &'static str {
 /// A catalog item by id, or else by title; a did-you-mean among both when neither.
 fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, BankError> {
     let catalog = &settings.catalog;
-    if let Some(item) = catalog.iter().find(|i| i.id == wanted).or_else(|| catalog.iter().find(|i| i.title == wanted)) {
+    if let Some(item) = catalog
+        .iter()
+        .find(|i| i.id == wanted)
+        .or_else(|| catalog.iter().find(|i| i.title == wanted))
+    {
         return Ok(item);
     }
     let names = catalog.iter().flat_map(|i| [i.id.as_str(), i.title.as_str()]);
-    let hint = match crate::diagnostic::did_you_mean(wanted, names) {
-        Some(close) => format!("did you mean `{close}`? "),
-        None => String::new(),
-    };
-    let known: Vec<String> = catalog.iter().map(|i| format!("{} ({})", i.id, i.title)).collect();
+    let close = crate::diagnostic::did_you_mean(wanted, names);
+    let hint = close.map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+    let hint_zh = close.map(|c| format!("是不是 `{c}`？")).unwrap_or_default();
+    let known: Vec<String> = catalog
+        .iter()
+        .map(|i| format!("{} ({})", i.id, i.title))
+        .collect();
     Err(BankError::new(
         ErrorKind::UnknownItem,
-        format!("no catalog item `{wanted}`; {hint}the catalog has: {}", known.join(", ")),
-    ))
+        format!(
+            "no catalog item `{wanted}`; {hint}the catalog has: {}",
+            known.join(", ")
+        ),
+    )
+    .with_zh(format!(
+        "兑换目录中没有 `{wanted}`；{hint_zh}目录：{}",
+        known.join("、")
+    )))
 }

@@ -118,6 +118,9 @@ pub enum Source {
         records: Vec<String>,
         /// The award's explanation: `min(hours=3.5, 8) * 10 = 35`.
         explain: String,
+        /// The rule's title when it has one (statements show titles, not ids).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
         /// The award's date: the day its credits were earned (expiry, statements).
         /// Absent in ledgers written before earnings were booked on the posting day,
         /// where the transaction's date is the award's.
@@ -160,9 +163,11 @@ pub enum Source {
 }
 
 impl Source {
-    /// `earn`, `redeem`, `transfer`, `reverse` or `expire`.
+    /// `earn`, `adjust` (an earning's later correction), `redeem`, `transfer`,
+    /// `reverse` or `expire`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Source::Earn { adjust: Some(_), .. } => "adjust",
             Source::Earn { .. } => "earn",
             Source::Redeem { .. } => "redeem",
             Source::Transfer { .. } => "transfer",
@@ -291,9 +296,7 @@ impl Txn {
                 rule: rule.clone(),
                 date: earned.unwrap_or(self.date),
             },
-            Source::Reverse {
-                award: Some(key), ..
-            } => key.clone(),
+            Source::Reverse { award: Some(key), .. } => key.clone(),
             _ => return None,
         };
         Some((key, -self.amount_for(&Account::Issuance)))
@@ -366,6 +369,7 @@ mod tests {
             rate: Decimal::ONE,
             records: vec!["r1".into()],
             explain: "3.5 * 10 = 35".into(),
+            title: None,
             earned: None,
             version: None,
             adjust: None,

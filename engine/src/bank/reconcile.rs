@@ -31,6 +31,8 @@ pub struct Target {
     pub points: Decimal,
     pub records: Vec<String>,
     pub explain: String,
+    /// The rule's title.
+    pub title: Option<String>,
 }
 
 /// The awards of a report that a post reconciles, and what it leaves alone.
@@ -80,14 +82,14 @@ pub fn plan(book: &Rulebook, settings: &BankSettings, report: &Report) -> Plan {
     };
     for member in &report.members {
         for award in member.periods.iter().flat_map(|p| &p.awards) {
-            let selected = book
+            let rule = book
                 .rules
                 .iter()
-                .any(|r| r.id == award.rule && settings.earn.selects(r));
-            if !selected {
+                .find(|r| r.id == award.rule && settings.earn.selects(r));
+            let Some(rule) = rule else {
                 plan.not_selected += 1;
                 continue;
-            }
+            };
             let key = AwardKey {
                 book: settings.book.clone(),
                 member: member.member.clone(),
@@ -112,6 +114,7 @@ pub fn plan(book: &Rulebook, settings: &BankSettings, report: &Report) -> Plan {
                 continue;
             };
             let target = plan.targets.entry(key).or_default();
+            target.title.clone_from(&rule.title);
             if credits <= Decimal::ZERO {
                 // Deductions take no credits (reverse an earning for that).
                 plan.not_positive += 1;
@@ -151,10 +154,12 @@ pub fn difference(
     key: &AwardKey,
     target: Option<&Target>,
     version: &str,
+    settings: &BankSettings,
 ) -> Result<Option<Difference>, BankError> {
     let held = journal.award(key)?;
-    let now = target.map(|t| t.credits).unwrap_or_default();
-    let was = held.as_ref().map(|h| h.credits).unwrap_or_default();
+    let places = |d: Decimal| ledger::scaled(d, Some(settings));
+    let now = places(target.map(|t| t.credits).unwrap_or_default());
+    let was = places(held.as_ref().map(|h| h.credits).unwrap_or_default());
     if now == was {
         return Ok(None);
     }
@@ -176,8 +181,17 @@ pub fn difference(
 }
 
 fn explain(held: &Held, records: &[String], version: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let added: Vec<String> = records.iter().filter(|r| !held.records.contains(r)).cloned().collect();
-    let removed: Vec<String> = held.records.iter().filter(|r| !records.contains(r)).cloned().collect();
+    let added: Vec<String> = records
+        .iter()
+        .filter(|r| !held.records.contains(r))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = held
+        .records
+        .iter()
+        .filter(|r| !records.contains(r))
+        .cloned()
+        .collect();
     let mut why = Vec::new();
     if held.credits.is_zero() {
         why.push("reposted".to_owned());
@@ -218,6 +232,7 @@ pub fn posting(
         rate: settings.earn.rate,
         records: target.records,
         explain: target.explain,
+        title: target.title,
         earned: Some(key.date),
         version: Some(version.to_owned()),
         adjust: (!first).then(|| Adjustment {

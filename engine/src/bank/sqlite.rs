@@ -26,7 +26,8 @@ use super::store::{Access, Journal, Store};
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Schema migrations: entry N brings `user_version` N to N + 1.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE txns (
     id INTEGER PRIMARY KEY,
@@ -62,7 +63,8 @@ CREATE TABLE lot_moves (
 );
 CREATE INDEX lot_moves_by_txn ON lot_moves(txn);
 CREATE TABLE balances (account TEXT PRIMARY KEY, balance TEXT NOT NULL) WITHOUT ROWID;
-"#, r#"
+"#,
+    r#"
 CREATE TABLE awards (
     book TEXT NOT NULL,
     member TEXT NOT NULL,
@@ -75,7 +77,8 @@ CREATE TABLE awards (
 ) WITHOUT ROWID;
 CREATE INDEX awards_by_date ON awards(book, date);
 CREATE INDEX postings_by_owed ON postings(account, txn) WHERE account LIKE 'owed:%';
-"#];
+"#,
+];
 
 /// A bank file.
 pub struct SqliteStore {
@@ -118,12 +121,17 @@ impl SqliteStore {
 
     fn open_read_only(path: &Path) -> Result<SqliteStore, BankError> {
         use rusqlite::OpenFlags;
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let cannot = |e: rusqlite::Error| BankError::storage(format!("cannot open {} read-only: {e}", path.display()));
+        let flags =
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let cannot =
+            |e: rusqlite::Error| BankError::storage(format!("cannot open {} read-only: {e}", path.display()));
         let mut conn = Connection::open_with_flags(path, flags).map_err(cannot)?;
         // A read-only file in WAL mode whose folder is not writable either cannot have
         // its shared-memory file: read it as immutable (nobody can be writing to it).
-        if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
+        if conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .is_err()
+        {
             let uri = format!("file:{}?immutable=1", path.display());
             conn = Connection::open_with_flags(uri, flags).map_err(cannot)?;
         }
@@ -209,7 +217,9 @@ impl SqliteStore {
         let refuse = |why: String| {
             BankError::new(
                 super::ErrorKind::Damaged,
-                format!("the bank file is damaged ({why}); nothing was written: run `merit bank verify` and restore a backup"),
+                format!(
+                    "the bank file is damaged ({why}); nothing was written: run `merit bank verify` and restore a backup"
+                ),
             )
         };
         let check: String = self
@@ -219,7 +229,9 @@ impl SqliteStore {
         if check != "ok" {
             return Err(refuse(format!("quick_check: {check}")));
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let problems = {
             let mut journal = SqliteJournal { conn: &tx };
             let balances = Journal::balances(&mut journal).map_err(|e| refuse(e.message))?;
@@ -260,7 +272,10 @@ fn backfill_awards(conn: &Connection) -> Result<(), BankError> {
         Ok(())
     })?;
     for mut txn in txns {
-        if let Source::Reverse { txn: original, award, .. } = &mut txn.source {
+        if let Source::Reverse {
+            txn: original, award, ..
+        } = &mut txn.source
+        {
             *award = earned.get(original).cloned();
         }
         if let Some((key, _)) = txn.award() {
@@ -687,7 +702,12 @@ impl Journal for SqliteJournal<'_> {
         .transpose()
     }
 
-    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError> {
+    fn awards_between(
+        &mut self,
+        book: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(AwardKey, Held)>, BankError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT member, rule, date, credits, records, version FROM awards
              WHERE book = ?1 AND date >= ?2 AND date <= ?3 ORDER BY member, rule, date",

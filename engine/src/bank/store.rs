@@ -49,7 +49,12 @@ pub trait Journal {
     fn award(&mut self, key: &AwardKey) -> Result<Option<Held>, BankError>;
     /// Every award of rulebook `book` dated `from..=to` the ledger holds credits for
     /// (non-zero), by key.
-    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError>;
+    fn awards_between(
+        &mut self,
+        book: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(AwardKey, Held)>, BankError>;
     /// The latest date of any transaction that moved `member`'s credits or debt;
     /// `None`: the member has no account.
     fn latest_movement(&mut self, member: &str) -> Result<Option<Date>, BankError>;
@@ -330,7 +335,12 @@ impl Journal for MemoryStore {
         Ok(self.awards.get(key).cloned())
     }
 
-    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError> {
+    fn awards_between(
+        &mut self,
+        book: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(AwardKey, Held)>, BankError> {
         Ok(self
             .awards
             .iter()

@@ -55,7 +55,11 @@ fn both(test: impl Fn(&mut Bank)) {
 fn posted(bank: &mut Bank) -> Rulebook {
     let book = book();
     let summary = bank
-        .post(&book, &report(&book, RECORDS, &ScoreOptions::default()), date(2026, 2, 28))
+        .post(
+            &book,
+            &report(&book, RECORDS, &ScoreOptions::default()),
+            date(2026, 2, 28),
+        )
         .unwrap();
     assert_eq!(summary.posted, 3, "{summary:?}");
     book
@@ -72,7 +76,7 @@ fn posting_earns_points_times_rate_once() {
         assert_eq!(bank.balance("m2").unwrap().to_string(), "5.0");
         let again = bank
             .post(&book, &report(&book, RECORDS, &ScoreOptions::default()), DAY)
-        .unwrap();
+            .unwrap();
         assert_eq!((again.posted, again.already_posted), (0, 3));
         assert_eq!(again.not_selected, 1, "study is not tagged bank");
         assert_eq!(again.not_positive, 1, "a deduction takes no credits");
@@ -82,8 +86,7 @@ fn posting_earns_points_times_rate_once() {
             to: Some(date(2026, 2, 28)),
             ..Default::default()
         };
-        let overlap = bank.post(&book, &report(&book, RECORDS, &february), DAY)
-        .unwrap();
+        let overlap = bank.post(&book, &report(&book, RECORDS, &february), DAY).unwrap();
         assert_eq!((overlap.posted, overlap.already_posted), (0, 2));
         assert_eq!(bank.balance("m1").unwrap().to_string(), "26.7");
         assert!(bank.verify().unwrap().ok());
@@ -97,7 +100,7 @@ fn a_changed_award_is_adjusted_not_earned_twice() {
         let changed = RECORDS.replace(r#""hours": 2}"#, r#""hours": 4}"#);
         let summary = bank
             .post(&book, &report(&book, &changed, &ScoreOptions::default()), DAY)
-        .unwrap();
+            .unwrap();
         assert_eq!(summary.posted, 1);
         assert_eq!(summary.adjustments.len(), 1);
         assert_eq!(summary.adjustments[0].held.to_string(), "10.0");
@@ -255,8 +258,16 @@ fn statements_show_every_movement_with_its_source() {
             "help: 20.0 points × 0.5 [r1]: hours=2 * 10 = 20"
         );
         assert_eq!(all.movements[3].counterparts, [Account::member("m2")]);
-        assert_eq!(all.movements[1].date, date(2026, 2, 28), "booked on the posting day");
-        assert_eq!(all.movements[1].earned, Some(date(2026, 2, 5)), "earned on the award's");
+        assert_eq!(
+            all.movements[1].date,
+            date(2026, 2, 28),
+            "booked on the posting day"
+        );
+        assert_eq!(
+            all.movements[1].earned,
+            Some(date(2026, 2, 5)),
+            "earned on the award's"
+        );
         let march = bank.statement("m1", Some(DAY), None).unwrap();
         assert_eq!(march.opening.to_string(), "26.7");
         assert_eq!(march.movements.len(), 2);

@@ -18,20 +18,37 @@ pub fn describe(source: &Source, lang: Lang) -> String {
             rate,
             earned,
             adjust,
+            title,
             ..
         } => {
+            // Residents read titles; in English the id follows, for auditors.
+            let rule = match (title, zh) {
+                (Some(title), true) => title.clone(),
+                (Some(title), false) => format!("{title} · {rule}"),
+                (None, _) => rule.clone(),
+            };
+            let rule = rule.as_str();
             let rate = if *rate == Decimal::ONE {
                 String::new()
             } else {
                 format!(" × {rate}")
             };
             let on = earned
-                .map(|d| if zh { format!("（{d} 所得）") } else { format!(" (earned {d})") })
+                .map(|d| {
+                    if zh {
+                        format!("（{d} 所得）")
+                    } else {
+                        format!(" (earned {d})")
+                    }
+                })
                 .unwrap_or_default();
             // A first earning's date shows in the statement's `earned` column.
             match (zh, adjust) {
                 (true, None) => format!("{rule}：{points} 分{rate} [{}]：{explain}", records.join(", ")),
-                (false, None) => format!("{rule}: {points} points{rate} [{}]: {explain}", records.join(", ")),
+                (false, None) => format!(
+                    "{rule}: {points} points{rate} [{}]: {explain}",
+                    records.join(", ")
+                ),
                 (_, Some(adjust)) => adjustment(rule, adjust, &on, zh),
             }
         }
@@ -56,7 +73,9 @@ pub fn describe(source: &Source, lang: Lang) -> String {
             (false, None) => "redeemed an amount".to_owned(),
         },
         Source::Transfer { from, to, note } => {
-            let note = note.as_deref().map(|n| if zh { format!("：{n}") } else { format!(": {n}") });
+            let note = note
+                .as_deref()
+                .map(|n| if zh { format!("：{n}") } else { format!(": {n}") });
             let note = note.unwrap_or_default();
             if zh {
                 format!("{from} 转赠 {to}{note}")
@@ -100,15 +119,37 @@ fn adjustment(rule: &str, adjust: &Adjustment, on: &str, zh: bool) -> String {
     let list = |ids: &[String]| ids.join(", ");
     let mut changed = Vec::new();
     if !adjust.added.is_empty() {
-        changed.push(if zh { format!("新增 {}", list(&adjust.added)) } else { format!("added {}", list(&adjust.added)) });
+        changed.push(if zh {
+            format!("新增 {}", list(&adjust.added))
+        } else {
+            format!("added {}", list(&adjust.added))
+        });
     }
     if !adjust.removed.is_empty() {
-        changed.push(if zh { format!("去掉 {}", list(&adjust.removed)) } else { format!("removed {}", list(&adjust.removed)) });
+        changed.push(if zh {
+            format!("去掉 {}", list(&adjust.removed))
+        } else {
+            format!("removed {}", list(&adjust.removed))
+        });
     }
-    let changed = if changed.is_empty() { String::new() } else { format!(" [{}]", changed.join("; ")) };
-    if zh {
-        format!("调整 {rule}{on}：{} → {}（{}）{changed}", adjust.was, adjust.now, why.join("、"))
+    let changed = if changed.is_empty() {
+        String::new()
     } else {
-        format!("adjustment of {rule}{on}: {} → {} ({}){changed}", adjust.was, adjust.now, why.join(", "))
+        format!(" [{}]", changed.join("; "))
+    };
+    if zh {
+        format!(
+            "调整 {rule}{on}：{} → {}（{}）{changed}",
+            adjust.was,
+            adjust.now,
+            why.join("、")
+        )
+    } else {
+        format!(
+            "adjustment of {rule}{on}: {} → {} ({}){changed}",
+            adjust.was,
+            adjust.now,
+            why.join(", ")
+        )
     }
 }

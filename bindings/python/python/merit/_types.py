@@ -95,7 +95,9 @@ del _cls
 class BankError(MeritError, ValueError):
     """A bank operation refused or failed; ``code`` is stable: ``insufficient-credits``,
     ``key-reused``, ``unknown-item``, ``unknown-transaction``, ``not-reversible``,
-    ``invalid-amount``, ``no-settings``, ``wrong-rulebook`` or ``storage``."""
+    ``invalid-amount``, ``no-settings``, ``wrong-rulebook``, ``unknown-member``,
+    ``settings-differ``, ``backdated``, ``no-bank``, ``damaged``, ``read-only`` or
+    ``storage``."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
