@@ -6,6 +6,7 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use merit::Rulebook;
+use merit::escape::{csv_cell, terminal};
 use merit::report::MemberReport;
 use merit::stream::ReportStream;
 
@@ -26,15 +27,17 @@ pub fn table<S: ReportStream + ?Sized>(
     if !color {
         table.force_no_tty();
     }
+    // Ids and names come from records and rulebooks: shown escaped.
+    let shown = |text: &str| terminal(text).into_owned();
     let mut header = vec!["member".to_owned(), "period".to_owned()];
-    header.extend(rule_ids.iter().map(|id| id.to_string()));
-    header.push(format!("total ({})", book.unit.name));
+    header.extend(rule_ids.iter().map(|id| shown(id)));
+    header.push(format!("total ({})", shown(&book.unit.name)));
     table.set_header(header);
     let mut members = 0;
     report.each_member(&mut |member| {
         members += 1;
         for period in &member.periods {
-            let mut row = vec![member.member.clone(), period.period.clone()];
+            let mut row = vec![shown(&member.member), shown(&period.period)];
             for id in &rule_ids {
                 let cell = period
                     .rules
@@ -46,7 +49,7 @@ pub fn table<S: ReportStream + ?Sized>(
             row.push(period.total.to_string());
             table.add_row(row);
         }
-        let mut row = vec![member.member.clone(), "total".to_owned()];
+        let mut row = vec![shown(&member.member), "total".to_owned()];
         row.extend(rule_ids.iter().map(|_| String::new()));
         row.push(member.total.to_string());
         table.add_row(row);
@@ -85,12 +88,16 @@ pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<
     Ok(())
 }
 
+/// Text cells go through [`csv_cell`] (no formula runs in a spreadsheet, no escape
+/// reaches a terminal); points stay numbers, minus sign included.
 fn write_member(writer: &mut csv::Writer<impl Write>, member: &MemberReport) -> csv::Result<()> {
-    let id = member.member.as_str();
+    let id = csv_cell(&member.member);
+    let id = id.as_ref();
     for period in &member.periods {
-        let label = period.period.as_str();
+        let label = csv_cell(&period.period);
+        let label = label.as_ref();
         for (rule, points) in &period.rules {
-            writer.write_record([id, label, rule, &points.to_string()])?;
+            writer.write_record([id, label, &csv_cell(rule), &points.to_string()])?;
         }
         writer.write_record([id, label, "total", &period.total.to_string()])?;
     }
