@@ -68,8 +68,7 @@ impl Rulebook {
     /// the Python binding's `Rulebook.load` do.
     pub fn from_yaml_in_folder(source: &str, name: &str, folder: &Path) -> Result<Rulebook, RulebookError> {
         let max_bytes = Limits::default().max_bytes;
-        let include =
-            |relative: &str| crate::book::include::read_script(folder, relative, max_bytes);
+        let include = |relative: &str| crate::book::include::read_script(folder, relative, max_bytes);
         Rulebook::from_yaml_with_includes(source, name, &include)
     }
 

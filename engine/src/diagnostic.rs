@@ -2,6 +2,7 @@
 //! with a caret under the offending text is [`Diagnostic::render`]'s job, shared by
 //! the CLI and every binding so that all of them print the same text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -92,7 +93,10 @@ impl Diagnostic {
             Severity::Warning => ReportKind::Warning,
         };
         let (start, end) = visible_span(source, self.span.clone());
-        let file = self.file.as_str();
+        let (source, start, end) = excerpt(source, start, end);
+        let source = source.as_ref();
+        let file = crate::escape::terminal(&self.file);
+        let file = file.as_ref();
         let mut report = Report::build(kind, (file, start..end))
             .with_config(
                 Config::default()
@@ -102,18 +106,28 @@ impl Diagnostic {
             .with_code(self.code)
             .with_message(format!(
                 "{}:{}:{}: {}",
-                self.file, self.line, self.column, self.message
+                file,
+                self.line,
+                self.column,
+                crate::escape::terminal_text(&self.message)
             ));
         let label = self.label.as_deref().unwrap_or_else(|| default_label(self.code));
+        let label = crate::escape::terminal_text(label);
         report = report.with_label(Label::new((file, start..end)).with_message(label));
         if let Some(help) = &self.help {
-            report = report.with_help(help);
+            report = report.with_help(crate::escape::terminal_text(help));
         }
         let mut out = Vec::new();
         let written = report.finish().write((file, Source::from(source)), &mut out);
         match written {
             Ok(()) => String::from_utf8_lossy(&out).into_owned(),
-            Err(_) => format!("{}:{}:{}: {}\n", self.file, self.line, self.column, self.message),
+            Err(_) => format!(
+                "{}:{}:{}: {}\n",
+                file,
+                self.line,
+                self.column,
+                crate::escape::terminal_text(&self.message)
+            ),
         }
     }
 }
@@ -141,6 +155,45 @@ fn visible_span(source: &str, span: Range<usize>) -> (usize, usize) {
             _ => (start, start),
         },
     }
+}
+
+/// The longest stretch of one source line a diagnostic shows, in bytes.
+const MAX_SHOWN: usize = 160;
+
+/// The source as a diagnostic shows it, with the span moved to match: unchanged,
+/// unless the span's line is longer than [`MAX_SHOWN`] or holds control or bidi
+/// characters; then only that line, cut to [`MAX_SHOWN`] bytes around the span
+/// (`…` where it was cut) and escaped, after as many empty lines as came before
+/// it (so that line numbers stay right). A 200 MB one-line file was echoed whole.
+fn excerpt(source: &str, start: usize, end: usize) -> (Cow<'_, str>, usize, usize) {
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let line = &source[line_start..line_end];
+    if line.len() <= MAX_SHOWN && !line.chars().any(|c| c != '\t' && crate::escape::is_unsafe(c)) {
+        return (Cow::Borrowed(source), start, end);
+    }
+    let floor = |mut i: usize| {
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(start.saturating_sub(MAX_SHOWN / 2).max(line_start));
+    let to = floor((from + MAX_SHOWN).min(line_end)).max(start);
+    let end = end.clamp(start, to);
+    let mut text = "\n".repeat(source[..line_start].bytes().filter(|&b| b == b'\n').count());
+    if from > line_start {
+        text.push('…');
+    }
+    text.push_str(&crate::escape::terminal(&source[from..start]));
+    let new_start = text.len();
+    text.push_str(&crate::escape::terminal(&source[start..end]));
+    let new_end = text.len();
+    text.push_str(&crate::escape::terminal(&source[end..to]));
+    if to < line_end {
+        text.push('…');
+    }
+    (Cow::Owned(text), new_start, new_end)
 }
 
 /// What the caret says when the diagnostic brings no label of its own.

@@ -334,7 +334,11 @@ pub(crate) fn evaluate(
                 // then past 1 (or below 0) too.
                 let value = (dimension.base + points)
                     .checked_div(dimension.full)
-                    .unwrap_or(if points.is_sign_negative() { Decimal::ZERO } else { Decimal::ONE })
+                    .unwrap_or(if points.is_sign_negative() {
+                        Decimal::ZERO
+                    } else {
+                        Decimal::ONE
+                    })
                     .clamp(Decimal::ZERO, Decimal::ONE)
                     * hundred;
                 weighted += dimension.weight * value;

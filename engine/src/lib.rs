@@ -74,6 +74,7 @@ pub mod book;
 pub mod calendar;
 pub mod diagnostic;
 pub mod diff;
+pub mod escape;
 pub mod eval;
 pub mod explain;
 pub mod expr;

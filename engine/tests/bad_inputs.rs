@@ -84,7 +84,7 @@ const BOOKS: &[(&str, &str)] = &[
     (
         "script does not compile",
         "rules:\n  - id: s\n    per: month\n    script: \"let x = ;\"\n",
-    ),    // issue 13: numbers past what sums can hold, caps and table ranges that
+    ), // issue 13: numbers past what sums can hold, caps and table ranges that
     // were rounded or never matched without a word.
     (
         "index weights past 10^15",

@@ -117,17 +117,26 @@ fn script_files_stay_in_the_rulebook_folder() {
     let big = std::fs::File::create(book.join("big.rhai")).unwrap();
     big.set_len((4 << 20) + 1).unwrap();
     let fifo = book.join("fifo.rhai");
-    let made_fifo = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    let made_fifo = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
 
     assert_eq!(script_file_error(&book, "ok.rhai"), "LOADED");
     assert_eq!(script_file_error(&book, "inside-link.rhai"), "LOADED");
     for file in ["linked/secret.rhai", "secret.rhai"] {
         let message = script_file_error(&book, file);
-        assert!(message.contains("leads outside the rulebook's folder"), "{message}");
+        assert!(
+            message.contains("leads outside the rulebook's folder"),
+            "{message}"
+        );
         assert!(!message.contains("hunter2"), "{message}");
     }
     let message = script_file_error(&book, "big.rhai");
-    assert!(message.contains("larger than the rulebook limit of 4194304 bytes"), "{message}");
+    assert!(
+        message.contains("larger than the rulebook limit of 4194304 bytes"),
+        "{message}"
+    );
     assert!(script_file_error(&book, ".").contains("not a regular file"));
     if made_fifo {
         let message = script_file_error(&book, "fifo.rhai");

@@ -242,14 +242,20 @@ fn script_time_is_bounded() {
     let took = started.elapsed();
     assert!(message.contains("the script ran longer than 0.2 s"), "{message}");
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
-    assert_eq!(ScriptLimits::default().max_time, std::time::Duration::from_secs(1));
+    assert_eq!(
+        ScriptLimits::default().max_time,
+        std::time::Duration::from_secs(1)
+    );
 }
 
 /// issue 13, item 4: 300 000 awards in one call used 2.46 GB.
 #[test]
 fn awards_per_call_are_bounded() {
     let message = script_error("for i in 0..300000 { award(1); }", ScriptLimits::default());
-    assert!(message.contains("more than 10000 awards in one call"), "{message}");
+    assert!(
+        message.contains("more than 10000 awards in one call"),
+        "{message}"
+    );
     let limits = ScriptLimits {
         max_award_records: 5,
         ..ScriptLimits::default()

@@ -751,9 +751,19 @@ fn receipt_out(
 }
 
 fn json(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // What serde leaves raw in strings (DEL, C1 controls, bidi overrides) as JSON
+    // escapes: the same JSON, safe on a terminal. Newlines are the layout's.
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if c != '\n' && merit::escape::is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
 }
 
 fn table(header: &[&str]) -> Table {
@@ -770,7 +780,10 @@ fn right_align(table: &mut Table, column: usize) {
     }
 }
 
+/// Prints bank output; member ids, notes and reasons come from outside, so
+/// control and bidi characters are shown escaped ([`merit::escape`]).
 fn print(text: &str) -> Result<Outcome, Failure> {
+    let text = merit::escape::terminal_text(text);
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -6,6 +6,7 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use merit::Rulebook;
+use merit::escape::{csv_cell, terminal};
 use merit::report::MemberReport;
 use merit::stream::ReportStream;
 
@@ -26,17 +27,19 @@ pub fn table<S: ReportStream + ?Sized>(
     if !color {
         table.force_no_tty();
     }
+    // Ids and names come from records and rulebooks: shown escaped.
+    let shown = |text: &str| terminal(text).into_owned();
     let mut header = vec!["member".to_owned(), "period".to_owned()];
-    header.extend(rule_ids.iter().map(|id| id.to_string()));
-    header.push(format!("total ({})", book.unit.name));
-    header.extend(book.indexes.iter().map(|i| i.title.clone().unwrap_or_else(|| i.id.clone())));
+    header.extend(rule_ids.iter().map(|id| shown(id)));
+    header.push(format!("total ({})", shown(&book.unit.name)));
+    header.extend(book.indexes.iter().map(|i| shown(i.title.as_deref().unwrap_or(&i.id))));
     table.set_header(header);
     let mut members = 0;
     report.each_member(&mut |member| {
         members += 1;
         let mut rows = Vec::new();
         for period in &member.periods {
-            let mut row = vec![member.member.clone(), period.period.clone()];
+            let mut row = vec![shown(&member.member), shown(&period.period)];
             for id in &rule_ids {
                 let cell = period
                     .rules
@@ -52,7 +55,7 @@ pub fn table<S: ReportStream + ?Sized>(
         for row in rows {
             table.add_row(row);
         }
-        let mut row = vec![member.member.clone(), "total".to_owned()];
+        let mut row = vec![shown(&member.member), "total".to_owned()];
         row.extend(rule_ids.iter().map(|_| String::new()));
         row.push(member.total.to_string());
         table.add_row(row);
@@ -109,17 +112,18 @@ fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut 
         if let Some(veto) = &index.veto {
             cell.push_str(&format!(" ({})", veto.reason));
         }
-        let row = match rows.iter().position(|r| r[1] == index.period) {
+        let period = terminal(&index.period).into_owned();
+        let row = match rows.iter().position(|r| r[1] == period) {
             Some(row) => row,
             None => {
-                let mut row = vec![member.member.clone(), index.period.clone()];
+                let mut row = vec![terminal(&member.member).into_owned(), period];
                 row.resize(first, String::new());
                 rows.push(row);
                 rows.len() - 1
             }
         };
         rows[row].resize(first + book.indexes.len(), String::new());
-        rows[row][first + column] = cell.trim_end().to_owned();
+        rows[row][first + column] = terminal(cell.trim_end()).into_owned();
     }
 }
 
@@ -142,18 +146,22 @@ pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, excel: boo
     Ok(())
 }
 
+/// Text cells go through [`csv_cell`] (no formula runs in a spreadsheet, no escape
+/// reaches a terminal); points stay numbers, minus sign included.
 fn write_member(writer: &mut csv::Writer<impl Write>, member: &MemberReport) -> csv::Result<()> {
-    let id = member.member.as_str();
+    let id = csv_cell(&member.member);
+    let id = id.as_ref();
     for period in &member.periods {
-        let label = period.period.as_str();
+        let label = csv_cell(&period.period);
+        let label = label.as_ref();
         for (rule, points) in &period.rules {
-            writer.write_record([id, label, rule, &points.to_string(), ""])?;
+            writer.write_record([id, label, &csv_cell(rule), &points.to_string(), ""])?;
         }
         writer.write_record([id, label, "total", &period.total.to_string(), ""])?;
     }
     for index in &member.indexes {
-        let grade = index.grade.as_deref().unwrap_or("");
-        writer.write_record([id, &index.period, &index.index, &index.score.to_string(), grade])?;
+        let grade = csv_cell(index.grade.as_deref().unwrap_or(""));
+        writer.write_record([id, &csv_cell(&index.period), &csv_cell(&index.index), &index.score.to_string(), &grade])?;
     }
     writer.write_record([id, "total", "total", &member.total.to_string(), ""])
 }

@@ -61,7 +61,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     let records = match inputs.records(&book) {
         Ok(records) => records,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", merit::escape::terminal_text(&message));
             return Outcome::DataErrors;
         }
     };
@@ -83,6 +83,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let Some(text) = explain_member(&book, &report, member, lang) else {
             return Outcome::Usage(format!("member `{member}` has no records in this report"));
         };
+        let text = merit::escape::terminal_text(&text);
         let mut stdout = std::io::stdout().lock();
         let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
         let outcome = finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
@@ -228,7 +229,8 @@ fn finish(written: Result<(), Failure>, rejected: usize, inputs: &Inputs) -> Out
         Err(Failure::Write(error)) => return Outcome::Usage(format!("cannot write the report: {error}")),
         Err(Failure::Input(error)) => {
             let name = inputs.only_file().map_or("input", |(name, _, _)| name);
-            eprintln!("error: {name}: {error}");
+            let message = format!("{name}: {error}");
+            eprintln!("error: {}", merit::escape::terminal_text(&message));
             return Outcome::DataErrors;
         }
     }

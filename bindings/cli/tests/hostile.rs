@@ -19,13 +19,21 @@ fn check_reads_script_files_from_the_rulebook_folder() {
     let dir = temp_dir("check");
     std::fs::write(dir.join("s.rhai"), "award(1);\n").unwrap();
     let book = dir.join("book.yaml");
-    std::fs::write(&book, "rules:\n  - id: s\n    per: month\n    script_file: s.rhai\n").unwrap();
+    std::fs::write(
+        &book,
+        "rules:\n  - id: s\n    per: month\n    script_file: s.rhai\n",
+    )
+    .unwrap();
     let output = merit(&["check", book.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     std::fs::write(dir.join("s.rhai"), "let x = ;\n").unwrap();
     let output = merit(&["check", "--color", "never", book.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output.stderr).contains("script-syntax"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("script-syntax"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 /// A 200 MB rulebook was read whole (592 MB) and echoed to stderr; now at most
@@ -44,7 +52,86 @@ fn an_oversized_rulebook_is_refused_after_the_limit() {
         let output = merit(&args);
         assert_eq!(output.status.code(), Some(2), "{command}");
         let message = text(&output.stderr);
-        assert!(message.contains("is larger than the rulebook limit of 4194304 bytes"), "{message}");
+        assert!(
+            message.contains("is larger than the rulebook limit of 4194304 bytes"),
+            "{message}"
+        );
         assert!(message.len() < 500, "{} bytes of stderr", message.len());
     }
+}
+
+const PWNED: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
+
+/// Item 9: a member id with terminal escapes, a bidi override and a formula was
+/// printed raw in the table, CSV and `--explain`; a rule id and unit name raw in
+/// diagnostics.
+#[test]
+fn output_shows_escapes_visibly_and_neutralises_formulas() {
+    let dir = temp_dir("escapes");
+    let book = dir.join("book.yaml");
+    std::fs::write(
+        &book,
+        "unit: { name: \"p\\u202E\" }\nrules: [{ id: r, points: -1 }]\n",
+    )
+    .unwrap();
+    let records = dir.join("in.jsonl");
+    let line = |member: &str| {
+        serde_json::json!({"member": member, "kind": "v", "date": "2026-03-01"}).to_string() + "\n"
+    };
+    std::fs::write(
+        &records,
+        line(PWNED) + &line("=HYPERLINK(\"http://x\")") + &line("m\u{202E}1"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["score", book.to_str().unwrap(), records.to_str().unwrap()];
+        args.extend(extra);
+        merit(&args)
+    };
+    for extra in [
+        &["--format", "table"][..],
+        &["--format", "csv"],
+        &["--explain", PWNED],
+    ] {
+        let output = run(extra);
+        let out = text(&output.stdout);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202E}'),
+            "{extra:?}: {out}"
+        );
+        assert!(
+            out.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"),
+            "{extra:?}: {out}"
+        );
+    }
+    let csv = text(&run(&["--format", "csv"]).stdout);
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",2026-03,r,-1"),
+        "{csv}"
+    );
+    assert!(csv.contains("m\\u{202e}1,2026-03,total,-1"), "{csv}");
+
+    std::fs::write(
+        &book,
+        format!(
+            "title: \"{}\"\nrules: [{{ id: \"r\\u001b[2J\", points: 1 }}]\n",
+            "\\u001b]0;pwned\\u0007"
+        ),
+    )
+    .unwrap();
+    let output = merit(&["check", "--color", "never", book.to_str().unwrap()]);
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(err.contains("`r\\u{1b}[2J` is not a valid id"), "{err}");
+    // Raw escapes in the source line a diagnostic quotes.
+    std::fs::write(
+        &book,
+        format!("rules: [{{ id: a, points: 1, pionts: \"{PWNED}\" }}]\n"),
+    )
+    .unwrap();
+    let output = merit(&["check", "--color", "never", book.to_str().unwrap()]);
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}') && err.contains("pionts"), "{err}");
 }

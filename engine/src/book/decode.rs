@@ -147,25 +147,27 @@ impl<'s> Decoder<'s> {
 
     pub fn decimal(&mut self, node: &Node, what: &str) -> Option<Decimal> {
         match &node.kind {
-            NodeKind::Number(text) => match parse_exact_decimal(text) {
-                Some(d) if crate::value::too_large(d) => {
-                    self.error(
+            NodeKind::Number(text) => {
+                match parse_exact_decimal(text) {
+                    Some(d) if crate::value::too_large(d) => {
+                        self.error(
                         "too-large",
                         node.span.clone(),
                         format!("{what}: `{text}` is too large (numbers in a rulebook are at most 10^15 in size)"),
                     );
-                    None
+                        None
+                    }
+                    Some(d) => Some(d),
+                    None => {
+                        self.error(
+                            "bad-number",
+                            node.span.clone(),
+                            format!("{what}: `{text}` is not an exact decimal"),
+                        );
+                        None
+                    }
                 }
-                Some(d) => Some(d),
-                None => {
-                    self.error(
-                        "bad-number",
-                        node.span.clone(),
-                        format!("{what}: `{text}` is not an exact decimal"),
-                    );
-                    None
-                }
-            },
+            }
             _ => {
                 self.wrong_type(node, "a number", what);
                 None

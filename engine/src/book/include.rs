@@ -46,5 +46,6 @@ pub fn read_script(folder: &Path, relative: &str, max_bytes: usize) -> Result<St
     if bytes.len() > max_bytes {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("it is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }

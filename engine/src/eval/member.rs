@@ -80,6 +80,10 @@ pub(super) struct CapBounds {
     steps: Option<StepBounds>,
 }
 
+/// A group award's record indices and the records they name, shared by the
+/// awards of one script call.
+type SharedRecords<'r> = (Arc<[usize]>, Arc<[&'r Record]>);
+
 /// Each rule's caps in steps of the unit.
 type StepBounds = Vec<Vec<Bound<i64>>>;
 
@@ -261,7 +265,7 @@ pub(super) fn score_member<'a>(
                 match kind.evaluate_group(&view, &mut in_force_used) {
                     Ok(group_awards) => {
                         // Awards citing the same list (one script call's) share it.
-                        let mut last: Option<(Arc<[usize]>, Arc<[&Record]>)> = None;
+                        let mut last: Option<SharedRecords> = None;
                         for mut group_award in group_awards {
                             if crate::value::too_large(group_award.points) {
                                 let message = format!(
@@ -277,7 +281,9 @@ pub(super) fn score_member<'a>(
                             let points = book.unit.round(group_award.points);
                             let award = give(group_award.date, points, Origin::Group(groups.len() as u32));
                             let records = match &last {
-                                Some((ids, records)) if Arc::ptr_eq(ids, &group_award.records) => records.clone(),
+                                Some((ids, records)) if Arc::ptr_eq(ids, &group_award.records) => {
+                                    records.clone()
+                                }
                                 _ => {
                                     let records: Arc<[&Record]> =
                                         group_award.records.iter().map(|&i| in_force[i].1).collect();

@@ -148,7 +148,8 @@ impl Cap {
     /// award held at the cap never rounds past it (`max: 0.15` with one decimal
     /// gave 0.2; it now stops at 0.1).
     pub fn bound(&self, decimals: u32) -> Bound<Decimal> {
-        let toward_zero = |b: Decimal| b.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::ToZero);
+        let toward_zero =
+            |b: Decimal| b.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::ToZero);
         Bound {
             per: self.per,
             max: self.max.map(toward_zero),

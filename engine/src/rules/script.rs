@@ -119,7 +119,7 @@ fn record_award(points: Decimal, reason: &str) -> Result<(), Box<rhai::EvalAltRe
 /// operations from rhai's progress callback: reading the clock costs ~25 ns).
 fn out_of_time(operations: u64) -> bool {
     #[cfg(not(target_arch = "wasm32"))]
-    if operations % 16 == 0 {
+    if operations.is_multiple_of(16) {
         return CALL.with(|call| {
             call.borrow()
                 .deadline
