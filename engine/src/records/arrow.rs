@@ -980,6 +980,48 @@ mod tests {
         insta::assert_snapshot!(out, @"error: the table has no `kind` column (a table of records needs columns named `member`, `kind` and `date`; found `member`, `when`)");
     }
 
+    /// A list column is a `list<…>` field's value, item by item; a string column
+    /// is split as a CSV cell is.
+    #[test]
+    fn list_columns_are_list_fields() {
+        use arrow_array::builder::{ListBuilder, StringBuilder};
+        let mut tags = ListBuilder::new(StringBuilder::new());
+        tags.values().append_value("elderly");
+        tags.values().append_value("夜间");
+        tags.append(true);
+        tags.append(true);
+        tags.append(false);
+        tags.values().append_value("a");
+        tags.values().append_null();
+        tags.append(true);
+        let schema = crate::schema::Schema {
+            fields: vec![super::super::tests::field("tags", FieldType::ListString(';'), true, None)],
+        };
+        let batch = RecordBatch::try_from_iter([
+            ("member", strings(&[Some("m1"), Some("m2"), Some("m3"), Some("m4")])),
+            ("kind", strings(&[Some("k"); 4])),
+            ("date", strings(&[Some("2026-03-14"); 4])),
+            ("tags", Arc::new(tags.finish()) as ArrayRef),
+        ])
+        .expect("batch");
+        let tz = shanghai();
+        let (mut ok, mut rejected) = (Vec::new(), Vec::new());
+        read_batch(&batch, &ReadOptions::new(&schema, &tz), 1, &mut ok, &mut rejected).expect("reads");
+        let values: Vec<String> = ok.iter().map(|r| r.fields[0].to_string()).collect();
+        assert_eq!(values, [r#"["elderly", "夜间"]"#, "[]", "null", r#"["a", null]"#]);
+        assert!(rejected.is_empty());
+        let split = RecordBatch::try_from_iter([
+            ("member", strings(&[Some("m1")])),
+            ("kind", strings(&[Some("k")])),
+            ("date", strings(&[Some("2026-03-14")])),
+            ("tags", strings(&[Some("a;b")])),
+        ])
+        .expect("batch");
+        ok.clear();
+        read_batch(&split, &ReadOptions::new(&schema, &tz), 1, &mut ok, &mut rejected).expect("reads");
+        assert_eq!(ok[0].fields[0].to_string(), r#"["a", "b"]"#);
+    }
+
     #[test]
     fn decimal_text_and_days() {
         assert_eq!(decimal_text(-1250, 2), "-12.50");
