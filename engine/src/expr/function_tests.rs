@@ -326,3 +326,27 @@ fn list_fields() {
     ]);
     nulls(&["\"a\" in tags", "contains(tags, \"a\")", "len(tags)", "contains(tags, name)"]);
 }
+
+/// The JSON Schema's expression descriptions are the catalog's.
+#[test]
+fn the_json_schema_describes_expressions_from_the_catalog() {
+    let schema: serde_json::Value = serde_json::from_str(crate::book::JSON_SCHEMA).unwrap();
+    let mut found = 0;
+    let mut stack = vec![&schema];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(d)) = map.get("description")
+                    && d.starts_with("An expression")
+                {
+                    assert_eq!(*d, catalog::schema_description());
+                    found += 1;
+                }
+                stack.extend(map.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    assert!(found > 10, "{found} expression descriptions");
+}
