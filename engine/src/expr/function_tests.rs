@@ -290,6 +290,8 @@ fn conversions() {
     table(&[
         ("number(\"12.5\")", "12.5"),
         ("number(\" -3 \")", "-3"),
+        ("number(\"+1e3\")", "1000"),
+        ("number(\"0.1\") + number(\"0.2\")", "0.3"),
         ("number(\"3.50\") * 2", "7"),
         ("number(时长)", "2.5"),
         ("number(\"12.5h\")", "error: number: \"12.5h\" is not a decimal number in `number(\"12.5h\")`"),

@@ -299,9 +299,10 @@ pub fn apply(
         }
         Func::Number => match a {
             Value::Num(n) => Value::Num(*n),
-            Value::Str(s) => match crate::records::typing::plain_decimal(s.trim()) {
-                Some(Ok(n)) => Value::Num(n),
-                _ => return fail(format!("number: {} is not a decimal number", Value::Str(s.clone()))),
+            // As a JSON number is read: exactly, an exponent allowed ("1e3").
+            Value::Str(s) => match crate::records::typing::number(s.trim()) {
+                Ok(n) => Value::Num(n),
+                Err(_) => return fail(format!("number: {} is not a decimal number", Value::Str(s.clone()))),
             },
             v => return fail(format!("number expects a string or a number, found {v}")),
         },
