@@ -209,17 +209,17 @@ fn decode_book(
                 .map(|r| r.id.as_str())
                 .chain(indexes.iter().map(|i| i.id.as_str()))
                 .collect();
-            knock_on(decoder, failed, |d| crate::selftest::check_labels(d, &tests, node, &ids));
+            knock_on(decoder, failed, |d| {
+                crate::selftest::check_labels(d, &tests, node, &ids)
+            });
             tests
         }
         None => Vec::new(),
     };
     let bank = match (top.get("bank"), &id, &unit) {
-        (Some(node), Some(id), Some(unit)) => {
-            knock_on(decoder, failed, |d| {
-                crate::bank::settings::decode(d, node, id, &rules, unit.decimals)
-            })
-        }
+        (Some(node), Some(id), Some(unit)) => knock_on(decoder, failed, |d| {
+            crate::bank::settings::decode(d, node, id, &rules, unit.decimals)
+        }),
         _ => None,
     };
 

@@ -134,7 +134,10 @@ fn every_catalog_example_evaluates_to_its_documented_result() {
     for e in CATALOG.iter().filter(|e| e.context == "record") {
         let got = eval(e.example, false);
         if got != e.result {
-            failures.push(format!("{}: `{}` = {got}, catalog says {}", e.name, e.example, e.result));
+            failures.push(format!(
+                "{}: `{}` = {got}, catalog says {}",
+                e.name, e.example, e.result
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -156,7 +159,10 @@ fn docs_carry_the_catalog_table() {
     if std::env::var_os("MERIT_UPDATE_DOCS").is_some() {
         std::fs::write(path, &want).unwrap();
     }
-    assert!(docs == want, "docs/expressions.md's function table differs from the catalog: run this test with MERIT_UPDATE_DOCS=1");
+    assert!(
+        docs == want,
+        "docs/expressions.md's function table differs from the catalog: run this test with MERIT_UPDATE_DOCS=1"
+    );
 }
 
 #[test]
@@ -202,12 +208,30 @@ fn string_functions() {
         ("matches(\"\", \"^$\")", "true"),
         ("matches(kind, \"^月.一善$\")", "true"),
         ("matches(name, trim(\" W \"))", "true"),
-        ("matches(name, \"(a\")", "14..18 bad-argument: not a valid regular expression: unclosed group"),
-        ("matches(name, \"a{1000}{1000}\")", "14..29 bad-argument: the regular expression compiles to more than 1048576 bytes"),
-        ("len(3)", "4..5 type-mismatch: `len` expects a string or a list, found decimal `3`"),
-        ("lower(时长)", "6..12 type-mismatch: `lower` expects a string, found decimal `时长`"),
-        ("contains(name, 3)", "15..16 type-mismatch: `contains` expects a string to look for, found decimal `3`"),
-        ("replace(\"a\", \"b\")", "0..7 arity: `replace` takes 3 arguments, found 2 arguments"),
+        (
+            "matches(name, \"(a\")",
+            "14..18 bad-argument: not a valid regular expression: unclosed group",
+        ),
+        (
+            "matches(name, \"a{1000}{1000}\")",
+            "14..29 bad-argument: the regular expression compiles to more than 1048576 bytes",
+        ),
+        (
+            "len(3)",
+            "4..5 type-mismatch: `len` expects a string or a list, found decimal `3`",
+        ),
+        (
+            "lower(时长)",
+            "6..12 type-mismatch: `lower` expects a string, found decimal `时长`",
+        ),
+        (
+            "contains(name, 3)",
+            "15..16 type-mismatch: `contains` expects a string to look for, found decimal `3`",
+        ),
+        (
+            "replace(\"a\", \"b\")",
+            "0..7 arity: `replace` takes 3 arguments, found 2 arguments",
+        ),
         ("lenght(name)", "0..6 unknown-function: unknown function `lenght`"),
     ]);
     nulls(&[
@@ -267,10 +291,22 @@ fn date_functions() {
         ("age(birthday, birthday)", "0"),
         ("age(birthday, date) >= 60", "false"),
         ("age(\"1966-05-20\", \"2026-05-20\")", "60"),
-        ("quarter(\"2026-13-01\")", "8..20 date: 2026-13-01 is not a date: there is no month 13 (months are 01 to 12)"),
-        ("quarter(时长)", "8..14 type-mismatch: `quarter` expects a date, found decimal `时长`"),
-        ("age(birthday)", "0..3 arity: `age` takes 2 arguments, found 1 argument"),
-        ("is_workday(name)", "11..15 type-mismatch: `is_workday` expects a date, found string `name`"),
+        (
+            "quarter(\"2026-13-01\")",
+            "8..20 date: 2026-13-01 is not a date: there is no month 13 (months are 01 to 12)",
+        ),
+        (
+            "quarter(时长)",
+            "8..14 type-mismatch: `quarter` expects a date, found decimal `时长`",
+        ),
+        (
+            "age(birthday)",
+            "0..3 arity: `age` takes 2 arguments, found 1 argument",
+        ),
+        (
+            "is_workday(name)",
+            "11..15 type-mismatch: `is_workday` expects a date, found string `name`",
+        ),
     ]);
     nulls(&[
         "quarter(birthday)",
@@ -294,8 +330,14 @@ fn conversions() {
         ("number(\"0.1\") + number(\"0.2\")", "0.3"),
         ("number(\"3.50\") * 2", "7"),
         ("number(时长)", "2.5"),
-        ("number(\"12.5h\")", "error: number: \"12.5h\" is not a decimal number in `number(\"12.5h\")`"),
-        ("number(\"\")", "error: number: \"\" is not a decimal number in `number(\"\")`"),
+        (
+            "number(\"12.5h\")",
+            "error: number: \"12.5h\" is not a decimal number in `number(\"12.5h\")`",
+        ),
+        (
+            "number(\"\")",
+            "error: number: \"\" is not a decimal number in `number(\"\")`",
+        ),
         ("string(7.5)", "\"7.5\""),
         ("string(7.50)", "\"7.5\""),
         ("string(时长 * 4)", "\"10\""),
@@ -303,7 +345,10 @@ fn conversions() {
         ("string(核实)", "\"true\""),
         ("string(\"a\")", "\"a\""),
         ("string(7.5) == \"7.5\"", "true"),
-        ("number(date)", "7..11 type-mismatch: `number` expects a string or a number, found date `date`"),
+        (
+            "number(date)",
+            "7..11 type-mismatch: `number` expects a string or a number, found date `date`",
+        ),
     ]);
     nulls(&["number(name)", "string(时长)", "string(birthday)"]);
 }
@@ -322,11 +367,25 @@ fn list_fields() {
         ("contains(scores, 4.0)", "true"),
         ("len(scores) * 10", "20"),
         ("tags == [\"elderly\", \"night\"]", "true"),
-        ("3 in tags", "5..9 type-mismatch: `in` cannot look for a decimal in a list of string `tags`"),
-        ("contains(tags, 3)", "15..16 type-mismatch: `contains` expects an item of type string, found decimal `3`"),
-        ("tags + 1", "0..4 type-mismatch: `+` expects a decimal, found list of string `tags`"),
+        (
+            "3 in tags",
+            "5..9 type-mismatch: `in` cannot look for a decimal in a list of string `tags`",
+        ),
+        (
+            "contains(tags, 3)",
+            "15..16 type-mismatch: `contains` expects an item of type string, found decimal `3`",
+        ),
+        (
+            "tags + 1",
+            "0..4 type-mismatch: `+` expects a decimal, found list of string `tags`",
+        ),
     ]);
-    nulls(&["\"a\" in tags", "contains(tags, \"a\")", "len(tags)", "contains(tags, name)"]);
+    nulls(&[
+        "\"a\" in tags",
+        "contains(tags, \"a\")",
+        "len(tags)",
+        "contains(tags, name)",
+    ]);
 }
 
 /// The JSON Schema's expression descriptions are the catalog's.

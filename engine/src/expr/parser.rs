@@ -404,7 +404,11 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> ExprError {
         "&&" | "&" => Some("use `and`".to_owned()),
         "||" | "|" => Some("use `or`".to_owned()),
         "!" => Some("use `not`, or `!=` to compare".to_owned()),
-        _ if word.chars().next().is_some_and(|c| super::punctuation::hint(c).is_some()) => {
+        _ if word
+            .chars()
+            .next()
+            .is_some_and(|c| super::punctuation::hint(c).is_some()) =>
+        {
             word.chars().next().and_then(super::punctuation::hint)
         }
         _ if [

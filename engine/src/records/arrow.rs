@@ -348,7 +348,9 @@ impl Rows {
                     let value = match (def.ty.list(), column.items(row)) {
                         (Some((item, _)), Some((range, items))) => range
                             .enumerate()
-                            .map(|(n, j)| typed(item, items.cell(j), tz).map_err(|why| format!("item {}: {why}", n + 1)))
+                            .map(|(n, j)| {
+                                typed(item, items.cell(j), tz).map_err(|why| format!("item {}: {why}", n + 1))
+                            })
                             .collect::<Result<Vec<_>, _>>()
                             .map(|items| Value::List(items.into())),
                         _ => typed(def.ty, column.cell(row), tz),
@@ -685,9 +687,9 @@ impl<'a> Column<'a> {
                     Box::new(Column::new(list.values().as_ref())),
                 )
             }
-            DataType::ListView(_)
-            | DataType::LargeListView(_)
-            | DataType::FixedSizeList(_, _) => Cells::Other("an array"),
+            DataType::ListView(_) | DataType::LargeListView(_) | DataType::FixedSizeList(_, _) => {
+                Cells::Other("an array")
+            }
             DataType::Struct(_) | DataType::Map(_, _) => Cells::Other("an object"),
             DataType::Binary
             | DataType::LargeBinary
@@ -995,10 +997,18 @@ mod tests {
         tags.values().append_null();
         tags.append(true);
         let schema = crate::schema::Schema {
-            fields: vec![super::super::tests::field("tags", FieldType::ListString(';'), true, None)],
+            fields: vec![super::super::tests::field(
+                "tags",
+                FieldType::ListString(';'),
+                true,
+                None,
+            )],
         };
         let batch = RecordBatch::try_from_iter([
-            ("member", strings(&[Some("m1"), Some("m2"), Some("m3"), Some("m4")])),
+            (
+                "member",
+                strings(&[Some("m1"), Some("m2"), Some("m3"), Some("m4")]),
+            ),
             ("kind", strings(&[Some("k"); 4])),
             ("date", strings(&[Some("2026-03-14"); 4])),
             ("tags", Arc::new(tags.finish()) as ArrayRef),

@@ -113,7 +113,8 @@ pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value,
 /// A list field's value: array items, or a cell's text split at `sep` (items trimmed,
 /// empty items dropped). `Err(None)` when `raw` is not list-shaped at all.
 fn list(item: FieldType, sep: char, raw: Raw<'_>, tz: &TimeZone) -> Result<Value, Option<String>> {
-    let each = |i: usize, raw: Raw<'_>| typed(item, raw, tz).map_err(|why| Some(format!("item {}: {why}", i + 1)));
+    let each =
+        |i: usize, raw: Raw<'_>| typed(item, raw, tz).map_err(|why| Some(format!("item {}: {why}", i + 1)));
     let items = match raw {
         Raw::Items(_, items) => items.iter().enumerate().map(|(i, r)| each(i, *r)).collect(),
         Raw::Cell(text) | Raw::Str(text) => text
