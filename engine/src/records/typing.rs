@@ -68,12 +68,6 @@ fn cut(text: &str, chars: usize) -> &str {
 /// "field `x`: " prefix.
 pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value, String> {
     let expected = || format!("expected {}, got {}", ty.name(), raw.shown());
-    if let Some((item, sep)) = ty.list() {
-        return list(item, sep, raw, tz).map_err(|why| match why {
-            Some(why) => why,
-            None => expected(),
-        });
-    }
     match ty {
         FieldType::Decimal | FieldType::Int => {
             let n = match raw {
@@ -106,7 +100,12 @@ pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value,
             Raw::Str(text) | Raw::Cell(text) => date(text.trim(), tz).map(Value::Date),
             _ => Err(expected()),
         },
-        FieldType::ListString(_) | FieldType::ListDecimal(_) => unreachable!("lists are typed above"),
+        FieldType::ListString(sep) => {
+            list(FieldType::String, sep, raw, tz).map_err(|why| why.unwrap_or_else(expected))
+        }
+        FieldType::ListDecimal(sep) => {
+            list(FieldType::Decimal, sep, raw, tz).map_err(|why| why.unwrap_or_else(expected))
+        }
     }
 }
 
