@@ -3,8 +3,10 @@
 //! holiday calendar) and wrong types, which are located load errors.
 
 use jiff::civil::date;
+use rust_decimal::Decimal;
 
 use super::catalog::CATALOG;
+use super::functions::Func;
 use super::*;
 use crate::calendar::parse_date_span;
 use crate::schema::{FieldDef, FieldType};
@@ -410,4 +412,51 @@ fn the_json_schema_describes_expressions_from_the_catalog() {
         }
     }
     assert!(found > 10, "{found} expression descriptions");
+}
+
+/// The new functions at the edges of every type never panic: the smallest and largest
+/// dates, decimals at their limits, empty and long strings.
+#[test]
+fn edges_never_panic() {
+    let calendar = calendar();
+    let env = |record| Env::for_record(record, &calendar, date(2026, 3, 31));
+    let record = record(false);
+    let dates = [jiff::civil::Date::MIN, jiff::civil::Date::MAX, date(2026, 3, 14)];
+    let nums = [
+        Decimal::MAX,
+        Decimal::MIN,
+        Decimal::ZERO,
+        Decimal::new(1, 28),
+        Decimal::NEGATIVE_ONE,
+    ];
+    let strs = ["", "👍🏽", &"a".repeat(1_000), "1e99999", "-0", "(", "a{99999}"];
+    let mut values: Vec<Value> = dates.iter().map(|d| Value::Date(*d)).collect();
+    values.extend(nums.iter().map(|n| Value::Num(*n)));
+    values.extend(strs.iter().map(|s| Value::str(s)));
+    values.push(strs_list());
+    let mut calls = 0;
+    for &(func, _) in functions::FUNCS {
+        if matches!(func, Func::If | Func::Min | Func::Max) {
+            continue;
+        }
+        for a in &values {
+            for b in &values {
+                let args = [a.clone(), b.clone(), Value::str("x")];
+                let _ = functions::apply(func, &args, None, |x, y| x == y, &env(&record));
+                calls += 1;
+            }
+        }
+    }
+    assert!(calls > 1000);
+    for (a, b) in [
+        (Decimal::MAX, Decimal::new(1, 28)),
+        (Decimal::MIN, Decimal::NEGATIVE_ONE),
+    ] {
+        let src = format!("{a} % {b}");
+        let _ = eval(&src, false);
+    }
+}
+
+fn strs_list() -> Value {
+    strs(&["a", ""])
 }

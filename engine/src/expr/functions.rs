@@ -69,7 +69,7 @@ impl Agg {
 }
 
 /// Every scalar function with its name.
-const FUNCS: &[(Func, &str)] = &[
+pub(super) const FUNCS: &[(Func, &str)] = &[
     (Func::If, "if"),
     (Func::Min, "min"),
     (Func::Max, "max"),
