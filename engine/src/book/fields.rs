@@ -54,10 +54,14 @@ pub fn decode(decoder: &mut Decoder, node: &Node) -> Schema {
     schema
 }
 
+/// A name expressions can use: a Unicode word (XID start or `_`, then XID continue),
+/// exactly as the expression grammar's `ident` reads one (`核实`, `时长`).
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| pest::unicode::XID_START(c) || c == '_')
+        && chars.all(pest::unicode::XID_CONTINUE)
 }
 
 /// `TYPE`, `TYPE?` or `TYPE = DEFAULT`.

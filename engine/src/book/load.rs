@@ -213,7 +213,9 @@ fn decode_book(
                 .map(|r| r.id.as_str())
                 .chain(indexes.iter().map(|i| i.id.as_str()))
                 .collect();
-            knock_on(decoder, failed, |d| crate::selftest::check_labels(d, &tests, node, &ids));
+            knock_on(decoder, failed, |d| {
+                crate::selftest::check_labels(d, &tests, node, &ids)
+            });
             tests
         }
         None => Vec::new(),

@@ -83,6 +83,14 @@ pub fn entry(name: &str) -> Option<&'static Entry> {
     CATALOG.iter().find(|e| e.name == name)
 }
 
+/// What the JSON Schema says of every expression-valued key (editors show it on hover).
+pub fn schema_description() -> String {
+    format!(
+        "An expression (docs/expressions.md): a string, a number or a boolean. Operators: ?? or and not == != < <= > >= in + - * / %. Functions: {}.",
+        names().collect::<Vec<_>>().join(", ")
+    )
+}
+
 /// The function table as Markdown, as `docs/expressions.md` carries it.
 pub fn markdown() -> String {
     let mut out = String::from("| function | signature | null | example |\n| --- | --- | --- | --- |\n");

@@ -606,9 +606,19 @@ impl Checker<'_, '_> {
                 t if loose(t) => None,
                 _ => bad(l, "a string or a list"),
             },
-            (Func::Matches, [_, Typed { op: Op::Const(Value::Str(p)), span, .. }]) => {
-                functions::regex(p).err().map(|why| ExprError::new(span.clone(), "bad-argument", why))
-            }
+            (
+                Func::Matches,
+                [
+                    _,
+                    Typed {
+                        op: Op::Const(Value::Str(p)),
+                        span,
+                        ..
+                    },
+                ],
+            ) => functions::regex(p)
+                .err()
+                .map(|why| ExprError::new(span.clone(), "bad-argument", why)),
             _ => None,
         }
     }

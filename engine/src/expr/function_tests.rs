@@ -3,8 +3,10 @@
 //! holiday calendar) and wrong types, which are located load errors.
 
 use jiff::civil::date;
+use rust_decimal::Decimal;
 
 use super::catalog::CATALOG;
+use super::functions::Func;
 use super::*;
 use crate::calendar::parse_date_span;
 use crate::schema::{FieldDef, FieldType};
@@ -134,7 +136,10 @@ fn every_catalog_example_evaluates_to_its_documented_result() {
     for e in CATALOG.iter().filter(|e| e.context == "record") {
         let got = eval(e.example, false);
         if got != e.result {
-            failures.push(format!("{}: `{}` = {got}, catalog says {}", e.name, e.example, e.result));
+            failures.push(format!(
+                "{}: `{}` = {got}, catalog says {}",
+                e.name, e.example, e.result
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -156,7 +161,10 @@ fn docs_carry_the_catalog_table() {
     if std::env::var_os("MERIT_UPDATE_DOCS").is_some() {
         std::fs::write(path, &want).unwrap();
     }
-    assert!(docs == want, "docs/expressions.md's function table differs from the catalog: run this test with MERIT_UPDATE_DOCS=1");
+    assert!(
+        docs == want,
+        "docs/expressions.md's function table differs from the catalog: run this test with MERIT_UPDATE_DOCS=1"
+    );
 }
 
 #[test]
@@ -202,12 +210,30 @@ fn string_functions() {
         ("matches(\"\", \"^$\")", "true"),
         ("matches(kind, \"^月.一善$\")", "true"),
         ("matches(name, trim(\" W \"))", "true"),
-        ("matches(name, \"(a\")", "14..18 bad-argument: not a valid regular expression: unclosed group"),
-        ("matches(name, \"a{1000}{1000}\")", "14..29 bad-argument: the regular expression compiles to more than 1048576 bytes"),
-        ("len(3)", "4..5 type-mismatch: `len` expects a string or a list, found decimal `3`"),
-        ("lower(时长)", "6..12 type-mismatch: `lower` expects a string, found decimal `时长`"),
-        ("contains(name, 3)", "15..16 type-mismatch: `contains` expects a string to look for, found decimal `3`"),
-        ("replace(\"a\", \"b\")", "0..7 arity: `replace` takes 3 arguments, found 2 arguments"),
+        (
+            "matches(name, \"(a\")",
+            "14..18 bad-argument: not a valid regular expression: unclosed group",
+        ),
+        (
+            "matches(name, \"a{1000}{1000}\")",
+            "14..29 bad-argument: the regular expression compiles to more than 1048576 bytes",
+        ),
+        (
+            "len(3)",
+            "4..5 type-mismatch: `len` expects a string or a list, found decimal `3`",
+        ),
+        (
+            "lower(时长)",
+            "6..12 type-mismatch: `lower` expects a string, found decimal `时长`",
+        ),
+        (
+            "contains(name, 3)",
+            "15..16 type-mismatch: `contains` expects a string to look for, found decimal `3`",
+        ),
+        (
+            "replace(\"a\", \"b\")",
+            "0..7 arity: `replace` takes 3 arguments, found 2 arguments",
+        ),
         ("lenght(name)", "0..6 unknown-function: unknown function `lenght`"),
     ]);
     nulls(&[
@@ -267,10 +293,22 @@ fn date_functions() {
         ("age(birthday, birthday)", "0"),
         ("age(birthday, date) >= 60", "false"),
         ("age(\"1966-05-20\", \"2026-05-20\")", "60"),
-        ("quarter(\"2026-13-01\")", "8..20 date: 2026-13-01 is not a date: there is no month 13 (months are 01 to 12)"),
-        ("quarter(时长)", "8..14 type-mismatch: `quarter` expects a date, found decimal `时长`"),
-        ("age(birthday)", "0..3 arity: `age` takes 2 arguments, found 1 argument"),
-        ("is_workday(name)", "11..15 type-mismatch: `is_workday` expects a date, found string `name`"),
+        (
+            "quarter(\"2026-13-01\")",
+            "8..20 date: 2026-13-01 is not a date: there is no month 13 (months are 01 to 12)",
+        ),
+        (
+            "quarter(时长)",
+            "8..14 type-mismatch: `quarter` expects a date, found decimal `时长`",
+        ),
+        (
+            "age(birthday)",
+            "0..3 arity: `age` takes 2 arguments, found 1 argument",
+        ),
+        (
+            "is_workday(name)",
+            "11..15 type-mismatch: `is_workday` expects a date, found string `name`",
+        ),
     ]);
     nulls(&[
         "quarter(birthday)",
@@ -290,10 +328,18 @@ fn conversions() {
     table(&[
         ("number(\"12.5\")", "12.5"),
         ("number(\" -3 \")", "-3"),
+        ("number(\"+1e3\")", "1000"),
+        ("number(\"0.1\") + number(\"0.2\")", "0.3"),
         ("number(\"3.50\") * 2", "7"),
         ("number(时长)", "2.5"),
-        ("number(\"12.5h\")", "error: number: \"12.5h\" is not a decimal number in `number(\"12.5h\")`"),
-        ("number(\"\")", "error: number: \"\" is not a decimal number in `number(\"\")`"),
+        (
+            "number(\"12.5h\")",
+            "error: number: \"12.5h\" is not a decimal number in `number(\"12.5h\")`",
+        ),
+        (
+            "number(\"\")",
+            "error: number: \"\" is not a decimal number in `number(\"\")`",
+        ),
         ("string(7.5)", "\"7.5\""),
         ("string(7.50)", "\"7.5\""),
         ("string(时长 * 4)", "\"10\""),
@@ -301,7 +347,10 @@ fn conversions() {
         ("string(核实)", "\"true\""),
         ("string(\"a\")", "\"a\""),
         ("string(7.5) == \"7.5\"", "true"),
-        ("number(date)", "7..11 type-mismatch: `number` expects a string or a number, found date `date`"),
+        (
+            "number(date)",
+            "7..11 type-mismatch: `number` expects a string or a number, found date `date`",
+        ),
     ]);
     nulls(&["number(name)", "string(时长)", "string(birthday)"]);
 }
@@ -320,9 +369,94 @@ fn list_fields() {
         ("contains(scores, 4.0)", "true"),
         ("len(scores) * 10", "20"),
         ("tags == [\"elderly\", \"night\"]", "true"),
-        ("3 in tags", "5..9 type-mismatch: `in` cannot look for a decimal in a list of string `tags`"),
-        ("contains(tags, 3)", "15..16 type-mismatch: `contains` expects an item of type string, found decimal `3`"),
-        ("tags + 1", "0..4 type-mismatch: `+` expects a decimal, found list of string `tags`"),
+        (
+            "3 in tags",
+            "5..9 type-mismatch: `in` cannot look for a decimal in a list of string `tags`",
+        ),
+        (
+            "contains(tags, 3)",
+            "15..16 type-mismatch: `contains` expects an item of type string, found decimal `3`",
+        ),
+        (
+            "tags + 1",
+            "0..4 type-mismatch: `+` expects a decimal, found list of string `tags`",
+        ),
     ]);
-    nulls(&["\"a\" in tags", "contains(tags, \"a\")", "len(tags)", "contains(tags, name)"]);
+    nulls(&[
+        "\"a\" in tags",
+        "contains(tags, \"a\")",
+        "len(tags)",
+        "contains(tags, name)",
+    ]);
+}
+
+/// The JSON Schema's expression descriptions are the catalog's.
+#[test]
+fn the_json_schema_describes_expressions_from_the_catalog() {
+    let schema: serde_json::Value = serde_json::from_str(crate::book::JSON_SCHEMA).unwrap();
+    let mut found = 0;
+    let mut stack = vec![&schema];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(d)) = map.get("description")
+                    && d.starts_with("An expression")
+                {
+                    assert_eq!(*d, catalog::schema_description());
+                    found += 1;
+                }
+                stack.extend(map.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    assert!(found > 10, "{found} expression descriptions");
+}
+
+/// The new functions at the edges of every type never panic: the smallest and largest
+/// dates, decimals at their limits, empty and long strings.
+#[test]
+fn edges_never_panic() {
+    let calendar = calendar();
+    let env = |record| Env::for_record(record, &calendar, date(2026, 3, 31));
+    let record = record(false);
+    let dates = [jiff::civil::Date::MIN, jiff::civil::Date::MAX, date(2026, 3, 14)];
+    let nums = [
+        Decimal::MAX,
+        Decimal::MIN,
+        Decimal::ZERO,
+        Decimal::new(1, 28),
+        Decimal::NEGATIVE_ONE,
+    ];
+    let strs = ["", "👍🏽", &"a".repeat(1_000), "1e99999", "-0", "(", "a{99999}"];
+    let mut values: Vec<Value> = dates.iter().map(|d| Value::Date(*d)).collect();
+    values.extend(nums.iter().map(|n| Value::Num(*n)));
+    values.extend(strs.iter().map(|s| Value::str(s)));
+    values.push(strs_list());
+    let mut calls = 0;
+    for &(func, _) in functions::FUNCS {
+        if matches!(func, Func::If | Func::Min | Func::Max) {
+            continue;
+        }
+        for a in &values {
+            for b in &values {
+                let args = [a.clone(), b.clone(), Value::str("x")];
+                let _ = functions::apply(func, &args, None, |x, y| x == y, &env(&record));
+                calls += 1;
+            }
+        }
+    }
+    assert!(calls > 1000);
+    for (a, b) in [
+        (Decimal::MAX, Decimal::new(1, 28)),
+        (Decimal::MIN, Decimal::NEGATIVE_ONE),
+    ] {
+        let src = format!("{a} % {b}");
+        let _ = eval(&src, false);
+    }
+}
+
+fn strs_list() -> Value {
+    strs(&["a", ""])
 }

@@ -69,7 +69,7 @@ impl Agg {
 }
 
 /// Every scalar function with its name.
-const FUNCS: &[(Func, &str)] = &[
+pub(super) const FUNCS: &[(Func, &str)] = &[
     (Func::If, "if"),
     (Func::Min, "min"),
     (Func::Max, "max"),
@@ -134,8 +134,15 @@ pub fn regex(pattern: &str) -> Result<regex::Regex, String> {
             }
             e => {
                 let text = e.to_string();
-                let last = text.lines().rev().find(|l| l.starts_with("error:")).unwrap_or(&text);
-                format!("not a valid regular expression: {}", last.trim_start_matches("error: "))
+                let last = text
+                    .lines()
+                    .rev()
+                    .find(|l| l.starts_with("error:"))
+                    .unwrap_or(&text);
+                format!(
+                    "not a valid regular expression: {}",
+                    last.trim_start_matches("error: ")
+                )
             }
         })
 }
@@ -234,7 +241,8 @@ pub fn months_between(a: jiff::civil::Date, b: jiff::civil::Date) -> i64 {
     if b < a {
         return -months_between(b, a);
     }
-    let months = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month());
+    let months =
+        (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month());
     months - i64::from(b.day() < a.day())
 }
 
@@ -266,7 +274,9 @@ pub fn apply(
             if !(0..=28).contains(&places) {
                 return fail(format!("round's places must be 0 to 28, found {places}"));
             }
-            Value::Num(num(a, what)?.round_dp_with_strategy(places as u32, RoundingStrategy::MidpointAwayFromZero))
+            Value::Num(
+                num(a, what)?.round_dp_with_strategy(places as u32, RoundingStrategy::MidpointAwayFromZero),
+            )
         }
         Func::Year => Value::Num(date(a, what)?.year().into()),
         Func::Month => Value::Num(date(a, what)?.month().into()),
@@ -278,7 +288,11 @@ pub fn apply(
         Func::IsWorkday => Value::Bool(env.calendar.is_workday(date(a, what)?)),
         Func::IsHoliday => Value::Bool(env.calendar.is_holiday(date(a, what)?)),
         Func::DaysBetween => Value::Num((day_number(date(b, what)?) - day_number(date(a, what)?)).into()),
-        Func::WorkdaysBetween => Value::Num(env.calendar.workdays_between(date(a, what)?, date(b, what)?).into()),
+        Func::WorkdaysBetween => Value::Num(
+            env.calendar
+                .workdays_between(date(a, what)?, date(b, what)?)
+                .into(),
+        ),
         Func::MonthsBetween => Value::Num(months_between(date(a, what)?, date(b, what)?).into()),
         Func::Age => Value::Num((months_between(date(a, what)?, date(b, what)?) / 12).into()),
         Func::AddDays => {
@@ -299,9 +313,15 @@ pub fn apply(
         }
         Func::Number => match a {
             Value::Num(n) => Value::Num(*n),
-            Value::Str(s) => match crate::records::typing::plain_decimal(s.trim()) {
-                Some(Ok(n)) => Value::Num(n),
-                _ => return fail(format!("number: {} is not a decimal number", Value::Str(s.clone()))),
+            // As a JSON number is read: exactly, an exponent allowed ("1e3").
+            Value::Str(s) => match crate::records::typing::number(s.trim()) {
+                Ok(n) => Value::Num(n),
+                Err(_) => {
+                    return fail(format!(
+                        "number: {} is not a decimal number",
+                        Value::Str(s.clone())
+                    ));
+                }
             },
             v => return fail(format!("number expects a string or a number, found {v}")),
         },

@@ -76,6 +76,11 @@ impl Fixed {
                 self.mantissa.checked_mul(other.mantissa)?,
                 self.scale + other.scale,
             ),
+            // A zero divisor is left to the closures, which report it.
+            Arith::Rem => {
+                let (a, b, scale) = self.aligned(other)?;
+                (a.checked_rem(b)?, scale)
+            }
         };
         (scale <= MAX_SCALE).then_some(Fixed { mantissa, scale })
     }
@@ -108,6 +113,8 @@ pub enum Arith {
     Add,
     Sub,
     Mul,
+    /// `%`: truncated, so the sign of the dividend (as `Decimal`'s).
+    Rem,
 }
 
 /// A record slot holding text.
@@ -196,6 +203,7 @@ impl Kernel {
                     BinOp::Add if both(Type::Num) => Kernel::Arith(Arith::Add, sub(l)?, sub(r)?),
                     BinOp::Sub if both(Type::Num) => Kernel::Arith(Arith::Sub, sub(l)?, sub(r)?),
                     BinOp::Mul if both(Type::Num) => Kernel::Arith(Arith::Mul, sub(l)?, sub(r)?),
+                    BinOp::Rem if both(Type::Num) => Kernel::Arith(Arith::Rem, sub(l)?, sub(r)?),
                     _ => return None,
                 }
             }

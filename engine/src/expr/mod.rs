@@ -320,6 +320,6 @@ impl fmt::Debug for Expr {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod function_tests;
+#[cfg(test)]
+mod tests;

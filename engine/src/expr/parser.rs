@@ -404,7 +404,11 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> ExprError {
         "&&" | "&" => Some("use `and`".to_owned()),
         "||" | "|" => Some("use `or`".to_owned()),
         "!" => Some("use `not`, or `!=` to compare".to_owned()),
-        _ if word.chars().next().is_some_and(|c| super::punctuation::hint(c).is_some()) => {
+        _ if word
+            .chars()
+            .next()
+            .is_some_and(|c| super::punctuation::hint(c).is_some()) =>
+        {
             word.chars().next().and_then(super::punctuation::hint)
         }
         _ if [
@@ -414,7 +418,13 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> ExprError {
         {
             Some(format!("keywords are lowercase: `{}`", word.to_ascii_lowercase()))
         }
-        _ => None,
+        _ if word.starts_with(|c: char| c.is_ascii_digit())
+            && word.trim_end_matches(['+', '-']).ends_with(['e', 'E']) =>
+        {
+            Some("an exponent needs digits, e.g. `1e3` or `2.5e-2`".to_owned())
+        }
+        // `"月行一善”`: a string left open because a Chinese quote was meant to close it.
+        _ => word.chars().find_map(super::punctuation::hint),
     };
     let err = ExprError::new(pos..pos + len, "syntax", message);
     match help {
@@ -530,6 +540,8 @@ mod tests {
         insta::assert_snapshot!(err("2026-02-30"), @"0..10 date: 2026-02-30 is not a date: February 2026 has 28 days");
         insta::assert_snapshot!(err(r#"x == "a\qb""#), @r#"7..9 syntax: unknown escape `\q` in a string (help: known escapes: \\ \" \' \n \t \r \u{…})"#);
         insta::assert_snapshot!(err("[1, 2"), @"5..5 syntax: expected an operator, `,` or `]`, found the end of the expression");
+        insta::assert_snapshot!(err("kind == \"月行一善”"), @"8..24 syntax: expected a value, found `\"月行一善”` (help: `”` is a Chinese closing quotation mark: use the ASCII `\"` (switch the input method to English punctuation))");
+        insta::assert_snapshot!(err("核实 and 时长 > 1e"), @"20..22 syntax: expected a value, found `1e` (help: an exponent needs digits, e.g. `1e3` or `2.5e-2`)");
         insta::assert_snapshot!(err("123456789012345678901234567890"), @"0..30 number: `123456789012345678901234567890` does not fit in a decimal (at most 28 significant digits)");
         assert!(parse("(a < b) < c").is_ok());
     }

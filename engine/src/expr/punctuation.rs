@@ -59,7 +59,10 @@ mod tests {
             let e = super::super::parser::parse(&source).unwrap_err();
             assert_eq!(e.span.start, 3, "{source}");
             let help = e.help.unwrap_or_default();
-            assert!(help.contains(&format!("`{ascii}`")) || *ascii == " ", "{source}: {help}");
+            assert!(
+                help.contains(&format!("`{ascii}`")) || *ascii == " ",
+                "{source}: {help}"
+            );
             lines.push(format!("{source} → {}: {help}", e.message));
         }
         insta::assert_snapshot!(lines.join("\n"));

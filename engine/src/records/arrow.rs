@@ -348,7 +348,9 @@ impl Rows {
                     let value = match (def.ty.list(), column.items(row)) {
                         (Some((item, _)), Some((range, items))) => range
                             .enumerate()
-                            .map(|(n, j)| typed(item, items.cell(j), tz).map_err(|why| format!("item {}: {why}", n + 1)))
+                            .map(|(n, j)| {
+                                typed(item, items.cell(j), tz).map_err(|why| format!("item {}: {why}", n + 1))
+                            })
                             .collect::<Result<Vec<_>, _>>()
                             .map(|items| Value::List(items.into())),
                         _ => typed(def.ty, column.cell(row), tz),
@@ -685,9 +687,9 @@ impl<'a> Column<'a> {
                     Box::new(Column::new(list.values().as_ref())),
                 )
             }
-            DataType::ListView(_)
-            | DataType::LargeListView(_)
-            | DataType::FixedSizeList(_, _) => Cells::Other("an array"),
+            DataType::ListView(_) | DataType::LargeListView(_) | DataType::FixedSizeList(_, _) => {
+                Cells::Other("an array")
+            }
             DataType::Struct(_) | DataType::Map(_, _) => Cells::Other("an object"),
             DataType::Binary
             | DataType::LargeBinary
@@ -978,6 +980,56 @@ mod tests {
             0,
         );
         insta::assert_snapshot!(out, @"error: the table has no `kind` column (a table of records needs columns named `member`, `kind` and `date`; found `member`, `when`)");
+    }
+
+    /// A list column is a `list<…>` field's value, item by item; a string column
+    /// is split as a CSV cell is.
+    #[test]
+    fn list_columns_are_list_fields() {
+        use arrow_array::builder::{ListBuilder, StringBuilder};
+        let mut tags = ListBuilder::new(StringBuilder::new());
+        tags.values().append_value("elderly");
+        tags.values().append_value("夜间");
+        tags.append(true);
+        tags.append(true);
+        tags.append(false);
+        tags.values().append_value("a");
+        tags.values().append_null();
+        tags.append(true);
+        let schema = crate::schema::Schema {
+            fields: vec![super::super::tests::field(
+                "tags",
+                FieldType::ListString(';'),
+                true,
+                None,
+            )],
+        };
+        let batch = RecordBatch::try_from_iter([
+            (
+                "member",
+                strings(&[Some("m1"), Some("m2"), Some("m3"), Some("m4")]),
+            ),
+            ("kind", strings(&[Some("k"); 4])),
+            ("date", strings(&[Some("2026-03-14"); 4])),
+            ("tags", Arc::new(tags.finish()) as ArrayRef),
+        ])
+        .expect("batch");
+        let tz = shanghai();
+        let (mut ok, mut rejected) = (Vec::new(), Vec::new());
+        read_batch(&batch, &ReadOptions::new(&schema, &tz), 1, &mut ok, &mut rejected).expect("reads");
+        let values: Vec<String> = ok.iter().map(|r| r.fields[0].to_string()).collect();
+        assert_eq!(values, [r#"["elderly", "夜间"]"#, "[]", "null", r#"["a", null]"#]);
+        assert!(rejected.is_empty());
+        let split = RecordBatch::try_from_iter([
+            ("member", strings(&[Some("m1")])),
+            ("kind", strings(&[Some("k")])),
+            ("date", strings(&[Some("2026-03-14")])),
+            ("tags", strings(&[Some("a;b")])),
+        ])
+        .expect("batch");
+        ok.clear();
+        read_batch(&split, &ReadOptions::new(&schema, &tz), 1, &mut ok, &mut rejected).expect("reads");
+        assert_eq!(ok[0].fields[0].to_string(), r#"["a", "b"]"#);
     }
 
     #[test]

@@ -286,3 +286,35 @@ fn unknown_columns_are_warned_about_with_the_closest_field() {
     );
     assert_eq!(warnings[0].input, "<records>");
 }
+
+/// `list<string>` and `list<decimal>` fields: JSON/YAML arrays, CSV cells split at
+/// the field's separator (default `;`, items trimmed, empty items dropped).
+#[test]
+fn list_fields_from_every_text_format() {
+    let s = Schema {
+        fields: vec![
+            field("tags", FieldType::ListString(';'), true, None),
+            field("scores", FieldType::ListDecimal('|'), true, None),
+        ],
+    };
+    insta::assert_snapshot!(outcome(br#"{"member": "m1", "kind": "k", "date": "2026-03-14", "tags": ["elderly", "night"], "scores": [4, 5.50]}
+{"member": "m2", "kind": "k", "date": "2026-03-14", "tags": [], "scores": "1|2"}
+{"member": "m3", "kind": "k", "date": "2026-03-14", "tags": "a; b;;", "scores": 7}
+{"member": "m4", "kind": "k", "date": "2026-03-14", "tags": ["a", 3]}
+{"member": "m5", "kind": "k", "date": "2026-03-14", "scores": ["x"]}
+{"member": "m6", "kind": "k", "date": "2026-03-14", "tags": {"a": 1}}
+"#, Format::Jsonl, &s), @r#"
+    ok 1 id=#1 member=m1 kind=k date=2026-03-14 [["elderly", "night"], [4, 5.5]]
+    ok 2 id=#2 member=m2 kind=k date=2026-03-14 [[], [1, 2]]
+    ok 3 id=#3 member=m3 kind=k date=2026-03-14 [["a", "b"], [7]]
+    rejected 4: field `tags`: item 2: expected string, got 3
+    rejected 5: field `scores`: item 1: expected decimal, got "x"
+    rejected 6: field `tags`: expected list<string>, got an object
+    "#);
+    insta::assert_snapshot!(outcome("member,kind,date,tags,scores\nm1,k,2026-03-14,elderly; night,4|5.5\nm2,k,2026-03-14,,\nm3,k,2026-03-14,独居老人,x|1\n".as_bytes(), Format::Csv, &s), @r#"
+    ok 1 id=#1 member=m1 kind=k date=2026-03-14 [["elderly", "night"], [4, 5.5]]
+    ok 2 id=#2 member=m2 kind=k date=2026-03-14 [null, null]
+    rejected 3: field `scores`: item 1: expected decimal, got "x"
+    "#);
+    insta::assert_snapshot!(outcome("- { member: m1, kind: k, date: 2026-03-14, tags: [elderly, 夜间], scores: [1.5] }\n".as_bytes(), Format::Yaml, &s), @r#"ok 1 id=#1 member=m1 kind=k date=2026-03-14 [["elderly", "夜间"], [1.5]]"#);
+}

@@ -111,12 +111,6 @@ pub(crate) fn typed_as(
 /// "field `x`: " prefix.
 pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value, String> {
     let expected = || format!("expected {}, got {}", ty.name(), raw.shown());
-    if let Some((item, sep)) = ty.list() {
-        return list(item, sep, raw, tz).map_err(|why| match why {
-            Some(why) => why,
-            None => expected(),
-        });
-    }
     match ty {
         FieldType::Decimal | FieldType::Int => {
             let n = match raw {
@@ -149,14 +143,20 @@ pub(crate) fn typed(ty: FieldType, raw: Raw<'_>, tz: &TimeZone) -> Result<Value,
             Raw::Str(text) | Raw::Cell(text) => date(text.trim(), tz).map(Value::Date),
             _ => Err(expected()),
         },
-        FieldType::ListString(_) | FieldType::ListDecimal(_) => unreachable!("lists are typed above"),
+        FieldType::ListString(sep) => {
+            list(FieldType::String, sep, raw, tz).map_err(|why| why.unwrap_or_else(expected))
+        }
+        FieldType::ListDecimal(sep) => {
+            list(FieldType::Decimal, sep, raw, tz).map_err(|why| why.unwrap_or_else(expected))
+        }
     }
 }
 
 /// A list field's value: array items, or a cell's text split at `sep` (items trimmed,
 /// empty items dropped). `Err(None)` when `raw` is not list-shaped at all.
 fn list(item: FieldType, sep: char, raw: Raw<'_>, tz: &TimeZone) -> Result<Value, Option<String>> {
-    let each = |i: usize, raw: Raw<'_>| typed(item, raw, tz).map_err(|why| Some(format!("item {}: {why}", i + 1)));
+    let each =
+        |i: usize, raw: Raw<'_>| typed(item, raw, tz).map_err(|why| Some(format!("item {}: {why}", i + 1)));
     let items = match raw {
         Raw::Items(_, items) => items.iter().enumerate().map(|(i, r)| each(i, *r)).collect(),
         Raw::Cell(text) | Raw::Str(text) => text

@@ -47,6 +47,7 @@ fn num_expr() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} % {b})")),
             inner.clone().prop_map(|a| format!("-({a})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} ?? {b})")),
             (inner.clone(), inner.clone(), inner).prop_map(|(a, b, c)| format!("if({a} > {b}, {c}, 1.5)")),
@@ -171,6 +172,7 @@ fn the_common_rules_have_kernels() {
         ("kind == \"volunteer\" and verified", Type::Bool),
         ("if(verified, hours * 2, hours) ?? 0", Type::Num),
         ("hours >= 2 or note == \"late\"", Type::Bool),
+        ("hours % 2 * 10", Type::Num),
     ] {
         assert!(same(source, ty, &records).unwrap(), "{source} has no kernel");
     }
