@@ -54,6 +54,8 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
     for index in &row.indexes {
         let _ = writeln!(out, "\n{}", index_sentence(book, index, lang));
     }
+    write_unscored(&mut out, book, row.unscored.as_deref().unwrap_or_default(), lang);
+    write_descriptions(&mut out, book, row, lang);
     if row.periods.is_empty() {
         let _ = match lang {
             Lang::Zh => writeln!(out, "\n本期没有得分记录。"),
@@ -61,6 +63,82 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
         };
     }
     Some(out)
+}
+
+/// The records that earned nothing, each with what the rules say.
+fn write_unscored(out: &mut String, book: &Rulebook, unscored: &[crate::report::Unscored], lang: Lang) {
+    if unscored.is_empty() {
+        return;
+    }
+    let _ = match lang {
+        Lang::Zh => writeln!(out, "\n未计分的记录："),
+        Lang::En => writeln!(out, "\nRecords that earned nothing:"),
+    };
+    for record in unscored {
+        let reasons: Vec<String> = record
+            .reasons
+            .iter()
+            .map(|r| format!("{}：{}", rule_title(book, &r.rule), r.why))
+            .collect();
+        let reasons = match (lang, reasons.is_empty()) {
+            (Lang::Zh, true) => "没有规则适用于这条记录".to_owned(),
+            (Lang::En, true) => "no rule applies to this record".to_owned(),
+            (Lang::Zh, false) => reasons.join("；"),
+            (Lang::En, false) => reasons.join("; "),
+        };
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "  {} 记录 {}：{reasons}", record.date, record.record),
+            Lang::En => writeln!(out, "  {} record {}: {reasons}", record.date, record.record),
+        };
+    }
+}
+
+/// What each rule the member met is for (`description:`), once each.
+fn write_descriptions(out: &mut String, book: &Rulebook, row: &crate::report::MemberReport, lang: Lang) {
+    let mut met: Vec<&str> = row
+        .periods
+        .iter()
+        .flat_map(|p| p.awards.iter().map(|a| a.rule.as_str()))
+        .chain(
+            row.unscored
+                .iter()
+                .flatten()
+                .flat_map(|u| u.reasons.iter().map(|r| r.rule.as_str())),
+        )
+        .collect();
+    met.sort_unstable();
+    met.dedup();
+    let lines: Vec<String> = book
+        .rules
+        .iter()
+        .filter(|r| met.contains(&r.id.as_str()))
+        .filter_map(|r| {
+            Some(format!(
+                "  {}：{}",
+                rule_title(book, &r.id),
+                r.description.as_deref()?
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    let _ = match lang {
+        Lang::Zh => writeln!(out, "\n规则说明："),
+        Lang::En => writeln!(out, "\nThe rules:"),
+    };
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// A rule's title, or its id when it has none.
+fn rule_title<'b>(book: &'b Rulebook, id: &'b str) -> &'b str {
+    book.rules
+        .iter()
+        .find(|r| r.id == id)
+        .and_then(|r| r.title.as_deref())
+        .unwrap_or(id)
 }
 
 /// An index of one window as a sentence: score, grade, dimensions, veto.
@@ -126,7 +204,13 @@ pub fn sentence(book: &Rulebook, award: &AwardReport, lang: Lang) -> String {
         None => award.rule.clone(),
     };
     let records = award.records.join(", ");
+    let templated = book
+        .rules
+        .iter()
+        .any(|r| r.id == award.rule && r.sentence.is_some());
     let mut text = match lang {
+        // The sentence already ends with the points and what a cap held back.
+        _ if templated => format!("{} {}", award.date, award.explain),
         Lang::Zh => format!(
             "{} {rule}：{} {unit}（{}）",
             award.date, award.points, award.explain
@@ -136,7 +220,7 @@ pub fn sentence(book: &Rulebook, award: &AwardReport, lang: Lang) -> String {
             award.date, award.points, award.explain
         ),
     };
-    if let Some(withheld) = &award.withheld {
+    if let Some(withheld) = award.withheld.as_ref().filter(|_| !templated) {
         text.push_str(&Words(lang).withheld(&withheld.cap, withheld.points, unit));
     }
     if award.provisional {
@@ -187,6 +271,46 @@ impl Words {
     /// ` → 40 分`: the points a templated sentence ends with.
     pub fn points(self, points: rust_decimal::Decimal, unit: &str) -> String {
         format!(" → {} {unit}", crate::value::DecimalText(points.normalize()))
+    }
+
+    /// Why not: the first condition of `when` that was not true, with its values.
+    pub fn condition_failed(self, condition: &str, shown: &str) -> String {
+        let shown = if shown == condition {
+            String::new()
+        } else {
+            shown.to_owned()
+        };
+        match (self.0, shown.is_empty()) {
+            (Lang::Zh, true) => format!("不满足条件 `{condition}`"),
+            (Lang::Zh, false) => format!("不满足条件 `{condition}`：{shown}"),
+            (Lang::En, true) => format!("`{condition}` does not hold"),
+            (Lang::En, false) => format!("`{condition}` does not hold: {shown}"),
+        }
+    }
+
+    /// Why not: a table with no row for these inputs.
+    pub fn no_row(self, inputs: &str) -> String {
+        match self.0 {
+            Lang::Zh => format!("表中没有匹配的行：{inputs}"),
+            Lang::En => format!("no row of the table matches {inputs}"),
+        }
+    }
+
+    /// Why not: the formula gave 0.
+    pub fn zero_points(self, short: &str) -> String {
+        match self.0 {
+            Lang::Zh => format!("计算得 0 分：{short}"),
+            Lang::En => format!("the formula gives 0: {short}"),
+        }
+    }
+
+    /// Why not: a cap held back every point (`已达月上限 200`).
+    pub fn capped(self, cap: &str) -> String {
+        let cap = cap_phrase(cap, self.0);
+        match self.0 {
+            Lang::Zh => format!("{cap}，不再计分"),
+            Lang::En => format!("{cap} was reached; nothing more counts"),
+        }
     }
 
     /// `；已达月上限 200，未计 15 分` / `; the month cap of 200 held back 15 points`.

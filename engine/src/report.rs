@@ -43,6 +43,26 @@ pub struct MemberReport {
     pub total: Decimal,
     pub periods: Vec<PeriodReport>,
     pub indexes: Vec<IndexReport>,
+    /// With `why_not`: the member's records in the range that earned nothing, and
+    /// why (DESIGN section 8.2). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unscored: Option<Vec<Unscored>>,
+}
+
+/// A record that earned no points, and what each rule that looked at it says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unscored {
+    /// The record's id.
+    pub record: String,
+    pub date: Date,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub rule: String,
+    /// `不满足条件 `verified`：verified=false`, or the cap that held it back.
+    pub why: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

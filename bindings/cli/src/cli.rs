@@ -79,6 +79,9 @@ pub struct ScoreArgs {
     /// Print one member's awards as sentences instead of the report.
     #[arg(long, value_name = "MEMBER")]
     pub explain: Option<String>,
+    /// Add to each member the records that earned nothing, and why (`unscored`).
+    #[arg(long = "why-not")]
+    pub why_not: bool,
 }
 
 #[derive(Args, Debug)]

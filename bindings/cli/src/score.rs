@@ -40,6 +40,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     };
     // CSV and table summaries show totals: no award's explanation needs writing.
     inputs.options.summary = args.explain.is_none() && !matches!(args.format, OutputFormat::Json);
+    inputs.options.why_not = args.why_not || args.explain.is_some();
     let progress = (inputs.bytes > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(spinner);
     if let Some(bar) = &progress {
         bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));

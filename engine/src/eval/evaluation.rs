@@ -52,6 +52,8 @@ pub struct Evaluation<'a> {
     /// How the report names each rule's caps when they bite: `[rule][cap]` is
     /// (held back a gain, stopped a deduction). Written once, not per award.
     cap_labels: Vec<Vec<[String; 2]>>,
+    /// Each member's records, built the first time `unscored` is written.
+    by_member: std::sync::OnceLock<std::collections::HashMap<std::sync::Arc<str>, Vec<u32>>>,
 }
 
 /// Every rule's cap labels, for [`Evaluation::cap_labels`].
@@ -89,6 +91,7 @@ impl<'a> Evaluation<'a> {
             rejected,
             unmatched,
             cap_labels: cap_labels(run.book),
+            by_member: std::sync::OnceLock::new(),
         }
     }
 
@@ -114,6 +117,7 @@ impl<'a> Evaluation<'a> {
             rejected,
             unmatched: 0,
             cap_labels: cap_labels(book),
+            by_member: std::sync::OnceLock::new(),
         }
     }
 
@@ -206,6 +210,13 @@ impl<'a> Evaluation<'a> {
             total: self.scale(member.total),
             periods,
             indexes: member.indexes.clone(),
+            unscored: self.run.filter(|run| run.why_not).map(|run| {
+                let by_member = self
+                    .by_member
+                    .get_or_init(|| super::why_not::by_member(self.records));
+                let mine = by_member.get(&member.id).map_or(&[][..], Vec::as_slice);
+                super::why_not::unscored(&run, self.records, mine, member, &self.cap_labels)
+            }),
         }
     }
 

@@ -221,6 +221,31 @@ pub fn compile(source: &str, scope: &mut Scope, expected: Option<Type>) -> Resul
     Ok(Expr(Arc::new(compile::compile(source, &ast, typed))))
 }
 
+/// The byte ranges of `source`'s top-level `and` operands, in order (one range,
+/// the whole text, when it is not a conjunction; none when it does not parse): why
+/// a record did not count names the first operand that was not true.
+pub fn conjuncts(source: &str) -> Vec<Range<usize>> {
+    fn flatten(node: &ast::Node, out: &mut Vec<Range<usize>>) {
+        match &node.kind {
+            ast::Kind::Binary {
+                op: ast::BinOp::And,
+                lhs,
+                rhs,
+                ..
+            } => {
+                flatten(lhs, out);
+                flatten(rhs, out);
+            }
+            _ => out.push(node.span.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(ast) = parser::parse(source) {
+        flatten(&ast, &mut out);
+    }
+    out
+}
+
 impl Expr {
     pub fn source(&self) -> &str {
         &self.0.source
