@@ -52,7 +52,7 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
         }
     }
     for index in &row.indexes {
-        let _ = writeln!(out, "\n{}", index_sentence(book, index, lang));
+        let _ = writeln!(out, "\n{}", index_lines(book, index, Some(row), lang));
     }
     write_unscored(&mut out, book, row.unscored.as_deref().unwrap_or_default(), lang);
     write_descriptions(&mut out, book, row, lang);
@@ -141,36 +141,40 @@ fn rule_title<'b>(book: &'b Rulebook, id: &'b str) -> &'b str {
         .unwrap_or(id)
 }
 
-/// An index of one window as a sentence: score, grade, dimensions, veto.
+/// An index of one window: score, grade and its band, then each dimension's
+/// points, full mark, weight and contribution, and the veto that fired.
 pub fn index_sentence(book: &Rulebook, index: &crate::report::IndexReport, lang: Lang) -> String {
-    let name = match book
-        .indexes
-        .iter()
-        .find(|i| i.id == index.index)
-        .and_then(|i| i.title.as_deref())
-    {
-        Some(title) => format!("{title} ({})", index.index),
-        None => index.index.clone(),
-    };
-    let dimensions: Vec<String> = index
-        .dimensions
-        .iter()
-        .map(|(id, value)| format!("{id} {value}"))
-        .collect();
+    index_lines(book, index, None, lang)
+}
+
+/// [`index_sentence`], with each dimension's points summed from `row`'s awards
+/// dated in the index's window when the member's report is at hand.
+fn index_lines(
+    book: &Rulebook,
+    index: &crate::report::IndexReport,
+    row: Option<&crate::report::MemberReport>,
+    lang: Lang,
+) -> String {
+    let def = book.indexes.iter().find(|i| i.id == index.index);
+    let name = def
+        .and_then(|i| i.title.clone())
+        .unwrap_or_else(|| index.index.clone());
     let grade = index.grade.as_deref().unwrap_or("-");
+    let band = def
+        .and_then(|d| {
+            d.grades
+                .iter()
+                .find(|g| Some(g.label.as_str()) == index.grade.as_deref())
+        })
+        .and_then(|g| g.min)
+        .map(|min| match lang {
+            Lang::Zh => format!("（≥ {}）", min.normalize()),
+            Lang::En => format!(" (≥ {})", min.normalize()),
+        })
+        .unwrap_or_default();
     let mut text = match lang {
-        Lang::Zh => format!(
-            "{} {name}：{} 分，等级 {grade}（{}）",
-            index.period,
-            index.score,
-            dimensions.join("，")
-        ),
-        Lang::En => format!(
-            "{} {name}: {}, grade {grade} ({})",
-            index.period,
-            index.score,
-            dimensions.join(", ")
-        ),
+        Lang::Zh => format!("{} {name}：{} 分，等级 {grade}{band}", index.period, index.score),
+        Lang::En => format!("{} {name}: {}, grade {grade}{band}", index.period, index.score),
     };
     if let Some(veto) = &index.veto {
         let _ = match lang {
@@ -188,7 +192,66 @@ pub fn index_sentence(book: &Rulebook, index: &crate::report::IndexReport, lang:
             Lang::En => " (provisional: the window is still open)",
         });
     }
+    let total_weight: rust_decimal::Decimal = def
+        .map(|d| d.dimensions.iter().map(|x| x.weight).sum())
+        .unwrap_or_default();
+    for (id, value) in &index.dimensions {
+        let dim = def.and_then(|d| d.dimensions.iter().find(|x| x.id == *id));
+        let Some(dim) = dim else {
+            let _ = write!(text, "\n    {id} {value}");
+            continue;
+        };
+        let title = dim.title.as_deref().unwrap_or(id);
+        let contribution = if total_weight.is_zero() {
+            rust_decimal::Decimal::ZERO
+        } else {
+            let mut c = *value * dim.weight / total_weight;
+            c.rescale(book.unit.decimals);
+            c
+        };
+        let points = row.and_then(|row| dimension_points(book, def?, dim, &index.period, row));
+        let points = match (points, dim.base.is_zero(), lang) {
+            (None, _, _) => String::new(),
+            (Some(p), true, Lang::Zh) => format!("{} 分，", p.normalize()),
+            (Some(p), true, Lang::En) => format!("{} points, ", p.normalize()),
+            (Some(p), false, Lang::Zh) => format!("基础 {} {:+} 分，", dim.base.normalize(), p.normalize()),
+            (Some(p), false, Lang::En) => {
+                format!("base {} {:+} points, ", dim.base.normalize(), p.normalize())
+            }
+        };
+        let full = dim.full.normalize();
+        let weight = dim.weight.normalize();
+        let _ = match lang {
+            Lang::Zh => write!(
+                text,
+                "\n    {title}：{points}满分 {full} → {value}，权重 {weight}，贡献 {contribution}"
+            ),
+            Lang::En => write!(
+                text,
+                "\n    {title}: {points}full mark {full} → {value}, weight {weight}, contributes {contribution}"
+            ),
+        };
+    }
     text
+}
+
+/// The points of `row`'s awards that count towards `dim` and are dated in the
+/// index window labelled `window`.
+fn dimension_points(
+    book: &Rulebook,
+    index: &crate::index::Index,
+    dim: &crate::index::Dimension,
+    window: &str,
+    row: &crate::report::MemberReport,
+) -> Option<rust_decimal::Decimal> {
+    let mut sum = rust_decimal::Decimal::ZERO;
+    for award in row.periods.iter().flat_map(|p| &p.awards) {
+        let rule = book.rules.iter().find(|r| r.id == award.rule)?;
+        if dim.counts(rule) && index.per.label(index.per.window(award.date)) == window {
+            sum += award.points;
+        }
+    }
+    Some(sum)
 }
 
 /// One award as a sentence: date, rule, points, formula, cap, records.

@@ -42,6 +42,8 @@ pub struct Index {
 #[derive(Debug)]
 pub struct Dimension {
     pub id: String,
+    /// How explanations name the dimension (its id when absent).
+    pub title: Option<String>,
     pub weight: Decimal,
     pub rules: Vec<String>,
     pub tags: Vec<String>,
@@ -64,7 +66,8 @@ pub struct Veto {
 }
 
 impl Dimension {
-    fn counts(&self, rule: &Rule) -> bool {
+    /// Whether `rule`'s points count towards this dimension.
+    pub fn counts(&self, rule: &Rule) -> bool {
         self.rules.contains(&rule.id) || rule.tags.iter().any(|t| self.tags.contains(t))
     }
 }
@@ -290,13 +293,16 @@ fn decode_dimension(decoder: &mut Decoder, node: &Node, what: &str, rules: &[Rul
         );
         return None;
     }
-    map.get("title");
+    let title = map
+        .get("title")
+        .and_then(|n| decoder.string(n, &format!("{label}: `title`")));
     map.finish(
         decoder,
         &["id", "title", "weight", "rules", "tags", "full", "base"],
     );
     Some(Dimension {
         id: id?,
+        title,
         weight: weight?,
         rules: dim_rules,
         tags: dim_tags,
