@@ -22,6 +22,35 @@ impl Lang {
         }
     }
 
+    /// The words heading a report's table and CSV columns: member, period, rule,
+    /// points, total.
+    pub fn headings(self) -> [&'static str; 5] {
+        match self {
+            Lang::Zh => ["成员", "周期", "规则", "积分", "合计"],
+            Lang::En => ["member", "period", "rule", "points", "total"],
+        }
+    }
+
+    /// The line under a report's table.
+    pub fn summary(
+        self,
+        members: usize,
+        from: &str,
+        to: &str,
+        as_of: &str,
+        rejected: usize,
+        unmatched: u64,
+    ) -> String {
+        match self {
+            Lang::Zh => format!(
+                "{members} 名成员，{from} 至 {to}（截至 {as_of}）；{rejected} 条记录被拒，{unmatched} 条记录无规则匹配"
+            ),
+            Lang::En => format!(
+                "{members} member(s), {from} .. {to} (as of {as_of}); {rejected} rejected, {unmatched} unmatched"
+            ),
+        }
+    }
+
     /// Chinese for rulebooks whose title is written in Chinese, English otherwise.
     pub fn for_book(book: &Rulebook) -> Lang {
         let chinese = book
@@ -78,7 +107,10 @@ fn write_unscored(out: &mut String, book: &Rulebook, unscored: &[crate::report::
         let reasons: Vec<String> = record
             .reasons
             .iter()
-            .map(|r| format!("{}：{}", rule_title(book, &r.rule), r.why))
+            .map(|r| match lang {
+                Lang::Zh => format!("{}：{}", rule_title(book, &r.rule), r.why),
+                Lang::En => format!("{}: {}", rule_title(book, &r.rule), r.why),
+            })
             .collect();
         let reasons = match (lang, reasons.is_empty()) {
             (Lang::Zh, true) => "没有规则适用于这条记录".to_owned(),
@@ -379,7 +411,7 @@ impl Words {
     /// `；已达月上限 200，未计 15 分` / `; the month cap of 200 held back 15 points`.
     pub fn withheld(self, cap: &str, points: rust_decimal::Decimal, unit: &str) -> String {
         let cap = cap_phrase(cap, self.0);
-        let points = crate::value::DecimalText(points.normalize());
+        let points = crate::value::DecimalText(points);
         match self.0 {
             Lang::Zh => format!("；{cap}，未计 {points} {unit}"),
             Lang::En => format!("; {cap} held back {points} {unit}"),

@@ -6,19 +6,25 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use merit::Rulebook;
+use merit::explain::Lang;
 use merit::report::MemberReport;
 use merit::stream::ReportStream;
 
-/// One row per member and period, a column per rule, then totals.
+/// One row per member and period, a column per rule headed by its title, then
+/// totals; headings and the summary line in `lang`.
 pub fn table<S: ReportStream + ?Sized>(
     book: &Rulebook,
     report: &mut S,
     color: bool,
+    lang: Lang,
 ) -> Result<String, S::Error> {
+    let [member_word, period_word, _, _, total_word] = lang.headings();
     let mut rule_ids: Vec<&str> = Vec::new();
+    let mut titles: Vec<String> = Vec::new();
     for rule in &book.rules {
         if !rule_ids.contains(&rule.id.as_str()) {
             rule_ids.push(&rule.id);
+            titles.push(rule.title.clone().unwrap_or_else(|| rule.id.clone()));
         }
     }
     let mut table = Table::new();
@@ -26,9 +32,9 @@ pub fn table<S: ReportStream + ?Sized>(
     if !color {
         table.force_no_tty();
     }
-    let mut header = vec!["member".to_owned(), "period".to_owned()];
-    header.extend(rule_ids.iter().map(|id| id.to_string()));
-    header.push(format!("total ({})", book.unit.name));
+    let mut header = vec![member_word.to_owned(), period_word.to_owned()];
+    header.extend(titles);
+    header.push(format!("{total_word} ({})", book.unit.name));
     table.set_header(header);
     let mut members = 0;
     report.each_member(&mut |member| {
@@ -46,7 +52,7 @@ pub fn table<S: ReportStream + ?Sized>(
             row.push(period.total.to_string());
             table.add_row(row);
         }
-        let mut row = vec![member.member.clone(), "total".to_owned()];
+        let mut row = vec![member.member.clone(), total_word.to_owned()];
         row.extend(rule_ids.iter().map(|_| String::new()));
         row.push(member.total.to_string());
         table.add_row(row);
@@ -57,23 +63,24 @@ pub fn table<S: ReportStream + ?Sized>(
     }
     let head = report.head();
     let mut out = format!("{table}\n");
-    out.push_str(&format!(
-        "{members} member(s), {} .. {} (as of {}); {} rejected, {} unmatched\n",
-        head.range.from.map(|d| d.to_string()).unwrap_or_default(),
-        head.range.to.map(|d| d.to_string()).unwrap_or_default(),
-        head.as_of.map(|d| d.to_string()).unwrap_or_default(),
+    out.push_str(&lang.summary(
+        members,
+        &head.range.from.map(|d| d.to_string()).unwrap_or_default(),
+        &head.range.to.map(|d| d.to_string()).unwrap_or_default(),
+        &head.as_of.map(|d| d.to_string()).unwrap_or_default(),
         report.rejected().len(),
-        report.unmatched()
+        report.unmatched(),
     ));
+    out.push('\n');
     Ok(out)
 }
 
-/// `member,period,rule,points` rows, with `total` rows per period and per member,
-/// written as the members come.
-pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
+/// `member,period,rule,points` rows (headed in `lang`; rule ids as in JSON), with
+/// `total` rows per period and per member, written as the members come.
+pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, lang: Lang) -> Result<(), S::Error> {
     let mut writer = csv::Writer::from_writer(out);
     writer
-        .write_record(["member", "period", "rule", "points"])
+        .write_record(&lang.headings()[..4])
         .map_err(std::io::Error::from)?;
     let mut written = Ok(());
     report.each_member(&mut |member| {

@@ -46,6 +46,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));
     }
     let format = args.format;
+    let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
     let color = color && std::io::stdout().is_terminal();
     if let Some(mut members) = member_stream(&book, args, &inputs) {
         if let Some(bar) = &progress {
@@ -54,7 +55,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
                 inputs.bytes >> 20
             ));
         }
-        let written = write(&book, format, &mut *members, color, progress.as_ref());
+        let written = write(&book, format, lang, &mut *members, color, progress.as_ref());
         return finish(written, members.rejected().len(), &inputs);
     }
 
@@ -74,7 +75,6 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         if let Some(bar) = &progress {
             bar.finish_and_clear();
         }
-        let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
         let Some(text) = explain_member(&book, &report, member, lang) else {
             return Outcome::Usage(format!("member `{member}` has no records in this report"));
         };
@@ -82,7 +82,14 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
         return finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
     }
-    let written = write(&book, format, &mut evaluation.stream(), color, progress.as_ref());
+    let written = write(
+        &book,
+        format,
+        lang,
+        &mut evaluation.stream(),
+        color,
+        progress.as_ref(),
+    );
     finish(written, evaluation.rejected().len(), &inputs)
 }
 
@@ -130,6 +137,7 @@ fn member_stream<'a>(
 fn write<S>(
     book: &Rulebook,
     format: OutputFormat,
+    lang: Lang,
     report: &mut S,
     color: bool,
     progress: Option<&ProgressBar>,
@@ -147,8 +155,8 @@ where
     }
     let written = match format {
         OutputFormat::Json => write_json(&mut stdout, report),
-        OutputFormat::Csv => render::csv(&mut stdout, report),
-        OutputFormat::Table => render::table(book, report, color)
+        OutputFormat::Csv => render::csv(&mut stdout, report, lang),
+        OutputFormat::Table => render::table(book, report, color, lang)
             .and_then(|text| Ok(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())?)),
     };
     if let Some(bar) = progress {

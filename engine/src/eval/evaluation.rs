@@ -284,7 +284,11 @@ impl<'a> Evaluation<'a> {
                     let unit = &self.book.unit.name;
                     sentence.push_str(&run.words.points(self.scale(award.points), unit));
                     if let Some(withheld) = withheld {
-                        sentence.push_str(&run.words.withheld(&withheld.cap, withheld.points, unit));
+                        sentence.push_str(&run.words.withheld(
+                            &withheld.cap,
+                            withheld.points.normalize(),
+                            unit,
+                        ));
                     }
                     (sentence, outcome.explain)
                 }
