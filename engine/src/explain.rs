@@ -522,6 +522,43 @@ impl Words {
         }
     }
 
+    /// The Bayesian average in short: `4 rating(s) in 2026-Q1, mean 4.75, Bayesian average 4.3333 → 13.333`.
+    pub fn rating_short(self, n: &str, window: &str, mean: &str, score: &str, points: &str) -> String {
+        match self.0 {
+            Lang::En => {
+                format!("{n} rating(s) in {window}, mean {mean}, Bayesian average {score} → {points}")
+            }
+            Lang::Zh => format!("{window} 共 {n} 条评价，平均 {mean}，贝叶斯平均 {score} → {points}"),
+        }
+    }
+
+    /// `count 3 in 2026: ` / `2026 共 3 条：`, before a tier or a formula.
+    pub fn measure_short(self, measure: &str, value: &str, window: &str) -> String {
+        match (self.0, measure) {
+            (Lang::En, _) => format!("{measure} {value} in {window}: "),
+            (Lang::Zh, "count") => format!("{window} 共 {value} 条："),
+            (Lang::Zh, "sum") => format!("{window} 合计 {value}："),
+            (Lang::Zh, _) => format!("{window} 平均 {value}："),
+        }
+    }
+
+    /// `连续 6 个月（2026-05 … 2026-10）→ 15`.
+    pub fn streak_short(self, length: u32, every: &str, windows: &str, points: &str) -> String {
+        match self.0 {
+            Lang::En => format!("{length} {every}s in a row ({windows}) → {points}"),
+            Lang::Zh => {
+                let unit = match every {
+                    "day" => "天",
+                    "week" => "周",
+                    "month" => "个月",
+                    "quarter" => "个季度",
+                    _ => "年",
+                };
+                format!("连续 {length} {unit}（{windows}）→ {points}")
+            }
+        }
+    }
+
     /// Fewer ratings than `min_count`.
     pub fn too_few_ratings(self, n: usize, window: &str, min: u32) -> String {
         match self.0 {

@@ -245,7 +245,10 @@ impl<'a> Evaluation<'a> {
                 let ids = group.records.iter().map(|r| String::from(&*r.id)).collect();
                 (
                     ids,
-                    (group.explain.clone(), group.explain.clone()),
+                    (
+                        group.explain.clone(),
+                        group.trace.clone().unwrap_or_else(|| group.explain.clone()),
+                    ),
                     group.provisional,
                     group.failed.clone(),
                 )

@@ -221,6 +221,7 @@ pub(super) fn score_member<'a>(
                     groups.push(GroupDetail {
                         records: rating.records,
                         explain: rating.explain,
+                        trace: rating.trace,
                         provisional: rating.provisional,
                         failed: None,
                     });
@@ -258,6 +259,7 @@ pub(super) fn score_member<'a>(
                             groups.push(GroupDetail {
                                 records: group_award.records.iter().map(|&i| in_force[i].1).collect(),
                                 explain: group_award.explain,
+                                trace: group_award.trace,
                                 provisional: group_award.provisional,
                                 failed: group_award.failed,
                             });
@@ -271,6 +273,7 @@ pub(super) fn score_member<'a>(
                         groups.push(GroupDetail {
                             records: Vec::new(),
                             explain: message.clone(),
+                            trace: None,
                             provisional: false,
                             failed: Some(message),
                         });

@@ -116,6 +116,8 @@ pub(crate) enum Origin {
 pub(crate) struct GroupDetail<'a> {
     pub records: Vec<&'a Record>,
     pub explain: String,
+    /// The full working when `explain` is a shortened sentence (the award's `trace`).
+    pub trace: Option<String>,
     pub provisional: bool,
     pub failed: Option<String>,
 }

@@ -36,6 +36,8 @@ pub struct GroupAward {
     /// Indices into [`MemberView::records`] of the records it came from.
     pub records: Vec<usize>,
     pub explain: String,
+    /// The full working, when `explain` is a shortened sentence of it.
+    pub trace: Option<String>,
     pub provisional: bool,
     /// Why the award could not be computed (a script stopped by a limit).
     pub failed: Option<String>,
@@ -55,9 +57,16 @@ impl GroupAward {
             points,
             records,
             explain,
+            trace: None,
             provisional: window.end > as_of,
             failed: None,
         }
+    }
+
+    /// The award with `explain` as its short sentence and `trace` its full working.
+    pub fn with_trace(mut self, trace: String) -> GroupAward {
+        self.trace = Some(trace);
+        self
     }
 }
 
