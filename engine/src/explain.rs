@@ -65,7 +65,7 @@ impl Lang {
 /// `None` when the report has no such member.
 pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang) -> Option<String> {
     let row = report.member(member)?;
-    let unit = &book.unit.name;
+    let unit = &Words(lang).unit(&book.unit.name);
     let mut out = String::new();
     let _ = match lang {
         Lang::Zh => writeln!(out, "成员 {member}：合计 {} {unit}", row.total),
@@ -288,7 +288,7 @@ fn dimension_points(
 
 /// One award as a sentence: date, rule, points, formula, cap, records.
 pub fn sentence(book: &Rulebook, award: &AwardReport, lang: Lang) -> String {
-    let unit = &book.unit.name;
+    let unit = &Words(lang).unit(&book.unit.name);
     let rule = match book
         .rules
         .iter()
@@ -363,6 +363,16 @@ fn cap_phrase(label: &str, lang: Lang) -> String {
 pub struct Words(pub Lang);
 
 impl Words {
+    /// The unit as a sentence in this language names it: a unit written in Chinese
+    /// (`积分`) reads `points` in English.
+    pub fn unit(self, name: &str) -> String {
+        let chinese = name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        match self.0 {
+            Lang::En if chinese || name.is_empty() => "points".to_owned(),
+            _ => name.to_owned(),
+        }
+    }
+
     /// ` → 40 分`: the points a templated sentence ends with.
     pub fn points(self, points: rust_decimal::Decimal, unit: &str) -> String {
         format!(" → {} {unit}", crate::value::DecimalText(points.normalize()))

@@ -6,6 +6,7 @@ mod conformance;
 mod diagnostics;
 mod invariants;
 mod limits;
+mod packs;
 mod parallel;
 mod properties;
 mod sentences;

@@ -63,10 +63,10 @@ fn a_template_is_a_sentence_with_the_points_and_the_cap_in_words() {
         ]
     );
     let en = sentences("en");
-    assert_eq!(en[4].0, "4 h of volunteering → 40 分");
+    assert_eq!(en[4].0, "4 h of volunteering → 40 points");
     assert_eq!(
         en[3].0,
-        "8 h of volunteering (× 1.5 in March) → 27.5 分; the month cap of 200 held back 92.5 分"
+        "8 h of volunteering (× 1.5 in March) → 27.5 points; the month cap of 200 held back 92.5 points"
     );
 }
 

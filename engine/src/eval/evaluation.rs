@@ -284,7 +284,7 @@ impl<'a> Evaluation<'a> {
         match self.book.rules[award.rule as usize].evaluate_record(&env, run.words) {
             Ok(Some(outcome)) => match outcome.sentence {
                 Some(mut sentence) => {
-                    let unit = &self.book.unit.name;
+                    let unit = &run.words.unit(&self.book.unit.name);
                     sentence.push_str(&run.words.points(self.scale(award.points), unit));
                     if let Some(withheld) = withheld {
                         sentence.push_str(&run.words.withheld(
