@@ -67,9 +67,13 @@ pub fn explain_member(book: &Rulebook, report: &Report, member: &str, lang: Lang
     let row = report.member(member)?;
     let unit = &Words(lang).unit(&book.unit.name);
     let mut out = String::new();
-    let _ = match lang {
-        Lang::Zh => writeln!(out, "成员 {member}：合计 {} {unit}", row.total),
-        Lang::En => writeln!(out, "Member {member}: {} {unit} in total", row.total),
+    // An index rulebook's points are the index's inputs, not a score: adding them
+    // across quarters would tell a member nothing, so its header names no total.
+    let _ = match (lang, book.indexes.is_empty()) {
+        (Lang::Zh, true) => writeln!(out, "成员 {member}：合计 {} {unit}", row.total),
+        (Lang::En, true) => writeln!(out, "Member {member}: {} {unit} in total", row.total),
+        (Lang::Zh, false) => writeln!(out, "成员 {member}（各项积分计入下方的指数）"),
+        (Lang::En, false) => writeln!(out, "Member {member} (points count towards the indexes below)"),
     };
     for period in &row.periods {
         let _ = match lang {
