@@ -315,6 +315,12 @@ impl Expr {
         explain::short(&self.0, env)
     }
 
+    /// Whether [`Expr::short`] says what [`Expr::explain`] says (no `if`, no date
+    /// value): then the full trace serves for both and is written once.
+    pub fn short_is_full(&self) -> bool {
+        self.0.ifs.is_empty() && !self.0.probes.iter().any(|p| p.date)
+    }
+
     /// Evaluates once, with every name annotated: the value and its explanation, or
     /// the evaluation error.
     pub fn eval_explained(&self, env: &Env) -> Result<Explained, EvalError> {

@@ -221,7 +221,11 @@ impl Outcome {
         let explained = expr.eval_explained(env)?;
         let points = Outcome::points_of(&explained.value);
         let mut explain = explained.text;
-        let mut short = expr.short(env);
+        let mut short = if expr.short_is_full() {
+            explain.clone()
+        } else {
+            expr.short(env)
+        };
         if explained.value.is_null() || !explained.missing.is_empty() {
             let missing = words.missing(&explained.missing, explained.value.is_null());
             explain.push_str(&missing);
