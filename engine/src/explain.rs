@@ -397,6 +397,14 @@ impl Words {
         }
     }
 
+    /// Between items of a list in a sentence: `，` / `, `.
+    pub fn list_separator(self) -> &'static str {
+        match self.0 {
+            Lang::Zh => "，",
+            Lang::En => ", ",
+        }
+    }
+
     /// Why not: a table with no row for these inputs.
     pub fn no_row(self, inputs: &str) -> String {
         match self.0 {

@@ -169,7 +169,7 @@ fn why_not_lists_each_record_that_earned_nothing_with_the_failed_condition_or_th
         unscored,
         [
             ("6".to_owned(), reason("已达月上限 200，不再计分")),
-            ("7".to_owned(), reason("不满足条件 `verified`：verified=false")),
+            ("7".to_owned(), reason("不满足条件 `verified`：verified = false")),
             // A meeting passes no rule's kind test: no rule has anything to say.
             ("8".to_owned(), vec![]),
         ]

@@ -315,6 +315,21 @@ impl Expr {
         explain::short(&self.0, env)
     }
 
+    /// The names the expression reads (fields, attributes, lets) with their values
+    /// on `env`, in source order, once each: `[("verified", false)]`. Names whose
+    /// null is handled (`x == null`, `x ?? d`) are left out.
+    pub fn values(&self, env: &Env) -> Vec<(String, Value)> {
+        let mut out: Vec<(String, Value)> = Vec::new();
+        for probe in &self.0.probes {
+            if let Some(name) = &probe.name
+                && !out.iter().any(|(n, _)| n == name)
+            {
+                out.push((name.clone(), (probe.eval)(env).unwrap_or_default()));
+            }
+        }
+        out
+    }
+
     /// Whether [`Expr::short`] says what [`Expr::explain`] says (no `if`, no date
     /// value): then the full trace serves for both and is written once.
     pub fn short_is_full(&self) -> bool {

@@ -34,12 +34,23 @@ impl Rule {
             if i == 0 {
                 return None;
             }
-            let shown = condition.short(&env);
-            let shown = shown
-                .strip_suffix(" = false")
-                .or_else(|| shown.strip_suffix(" = null"))
-                .unwrap_or(&shown);
-            return Some(words.condition_failed(source.trim(), shown));
+            // `verified = false`: each name the condition reads, with its value.
+            let values: Vec<String> = condition
+                .values(&env)
+                .iter()
+                .map(|(name, value)| format!("{name} = {value}"))
+                .collect();
+            let shown = if values.is_empty() {
+                let short = condition.short(&env);
+                short
+                    .strip_suffix(" = false")
+                    .or_else(|| short.strip_suffix(" = null"))
+                    .unwrap_or(&short)
+                    .to_owned()
+            } else {
+                values.join(words.list_separator())
+            };
+            return Some(words.condition_failed(source.trim(), &shown));
         }
         match self.kind.evaluate_record(&env, words) {
             Ok(None) => match &self.kind {
