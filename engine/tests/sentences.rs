@@ -175,3 +175,23 @@ fn why_not_lists_each_record_that_earned_nothing_with_the_failed_condition_or_th
         ]
     );
 }
+
+#[test]
+fn braces_in_a_template_and_in_its_strings() {
+    let source = "merit: 1\nid: t\nfields: { hours: decimal? }\nrules:\n  - id: v\n    points: hours\n    explain: \"{{{hours}}} {'}'} {'it\\\\'s'}\"\n";
+    let book = Rulebook::from_yaml(source, "book.yaml").expect("valid book");
+    let mut records = Records::new();
+    records
+        .read(
+            &book,
+            br#"{"member":"m1","kind":"x","date":"2026-03-02","hours":2}"#,
+            Format::Jsonl,
+            "r.jsonl",
+        )
+        .expect("records");
+    let report = book.score(&records, None, &ScoreOptions::default());
+    assert_eq!(
+        report.members[0].periods[0].awards[0].explain,
+        "{2} } it's → 2 points"
+    );
+}
