@@ -120,7 +120,8 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
     assert_eq!(statement["movements"][0]["source"]["item"], "rice-5kg");
     let table = merit(&["bank", "statement", "m0001", "--db", &db, "--to", "2026-01-31"]);
     assert!(
-        text(&table.stdout).contains("volunteer-hours: 60.0 points [v0000420]: min(hours=6, 8)"),
+        // The statement tells each earning by the award's sentence (DESIGN section 8.2).
+        text(&table.stdout).contains("volunteer-hours: 60.0 points [v0000420]: 志愿服务 6 小时 → 60 积分"),
         "{}",
         text(&table.stdout)
     );
