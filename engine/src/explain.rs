@@ -213,11 +213,17 @@ fn index_lines(
         Lang::En => format!("{} {name}: {}, grade {grade}{band}", index.period, index.score),
     };
     if let Some(veto) = &index.veto {
+        let records = index.veto_records.join(", ");
+        let on = match (lang, records.is_empty()) {
+            (_, true) => String::new(),
+            (Lang::Zh, false) => format!("（记录 {records}）"),
+            (Lang::En, false) => format!(" on record {records}"),
+        };
         let _ = match lang {
-            Lang::Zh => write!(text, "；{}：等级定为 {}", veto.reason, veto.grade),
+            Lang::Zh => write!(text, "；{}{on}：等级定为 {}", veto.reason, veto.grade),
             Lang::En => write!(
                 text,
-                "; vetoed ({}): the grade is forced to {}",
+                "; vetoed ({}){on}: the grade is forced to {}",
                 veto.reason, veto.grade
             ),
         };

@@ -373,17 +373,38 @@ pub(crate) fn evaluate(
                 locals: &[],
                 group: Some(&group),
             };
-            let veto = index
+            let fired = index
                 .vetoes
                 .iter()
-                .find(|v| v.when.eval_bool(&env).unwrap_or(false))
-                .map(|v| {
-                    grade = Some(v.grade.clone());
-                    VetoReport {
-                        reason: v.reason.clone(),
-                        grade: v.grade.clone(),
-                    }
-                });
+                .find(|v| v.when.eval_bool(&env).unwrap_or(false));
+            // Which records: each one that makes the veto hold on its own.
+            let veto_records = fired.map_or_else(Vec::new, |v| {
+                group
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        let alone = crate::rules::WindowGroup {
+                            records: vec![**r],
+                            window,
+                            awarded: &awarded,
+                        };
+                        v.when
+                            .eval_bool(&crate::expr::Env {
+                                group: Some(&alone),
+                                ..env
+                            })
+                            .unwrap_or(false)
+                    })
+                    .map(|r| String::from(&*r.id))
+                    .collect()
+            });
+            let veto = fired.map(|v| {
+                grade = Some(v.grade.clone());
+                VetoReport {
+                    reason: v.reason.clone(),
+                    grade: v.grade.clone(),
+                }
+            });
             out.push(IndexReport {
                 index: index.id.clone(),
                 period: index.per.label(window),
@@ -392,6 +413,7 @@ pub(crate) fn evaluate(
                 veto,
                 dimensions,
                 provisional: window.end > dates.as_of,
+                veto_records,
             });
         }
     }

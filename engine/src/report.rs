@@ -119,6 +119,10 @@ pub struct IndexReport {
     #[serde(serialize_with = "rule_map", deserialize_with = "from_rule_map")]
     pub dimensions: Vec<(String, Decimal)>,
     pub provisional: bool,
+    /// The records on which the veto fired (each alone makes its `when` true), for
+    /// explanations; not part of the JSON report, whose veto shape DESIGN section 4 fixes.
+    #[serde(skip)]
+    pub veto_records: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
