@@ -42,6 +42,8 @@ pub struct Index {
 #[derive(Debug)]
 pub struct Dimension {
     pub id: String,
+    /// How explanations name the dimension (its id when absent).
+    pub title: Option<String>,
     pub weight: Decimal,
     pub rules: Vec<String>,
     pub tags: Vec<String>,
@@ -64,7 +66,8 @@ pub struct Veto {
 }
 
 impl Dimension {
-    fn counts(&self, rule: &Rule) -> bool {
+    /// Whether `rule`'s points count towards this dimension.
+    pub fn counts(&self, rule: &Rule) -> bool {
         self.rules.contains(&rule.id) || rule.tags.iter().any(|t| self.tags.contains(t))
     }
 }
@@ -290,13 +293,16 @@ fn decode_dimension(decoder: &mut Decoder, node: &Node, what: &str, rules: &[Rul
         );
         return None;
     }
-    map.get("title");
+    let title = map
+        .get("title")
+        .and_then(|n| decoder.string(n, &format!("{label}: `title`")));
     map.finish(
         decoder,
         &["id", "title", "weight", "rules", "tags", "full", "base"],
     );
     Some(Dimension {
         id: id?,
+        title,
         weight: weight?,
         rules: dim_rules,
         tags: dim_tags,
@@ -376,17 +382,38 @@ pub(crate) fn evaluate(
                 locals: &[],
                 group: Some(&group),
             };
-            let veto = index
+            let fired = index
                 .vetoes
                 .iter()
-                .find(|v| v.when.eval_bool(&env).unwrap_or(false))
-                .map(|v| {
-                    grade = Some(v.grade.clone());
-                    VetoReport {
-                        reason: v.reason.clone(),
-                        grade: v.grade.clone(),
-                    }
-                });
+                .find(|v| v.when.eval_bool(&env).unwrap_or(false));
+            // Which records: each one that makes the veto hold on its own.
+            let veto_records = fired.map_or_else(Vec::new, |v| {
+                group
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        let alone = crate::rules::WindowGroup {
+                            records: vec![**r],
+                            window,
+                            awarded: &awarded,
+                        };
+                        v.when
+                            .eval_bool(&crate::expr::Env {
+                                group: Some(&alone),
+                                ..env
+                            })
+                            .unwrap_or(false)
+                    })
+                    .map(|r| String::from(&*r.id))
+                    .collect()
+            });
+            let veto = fired.map(|v| {
+                grade = Some(v.grade.clone());
+                VetoReport {
+                    reason: v.reason.clone(),
+                    grade: v.grade.clone(),
+                }
+            });
             out.push(IndexReport {
                 index: index.id.clone(),
                 period: index.per.label(window),
@@ -395,6 +422,7 @@ pub(crate) fn evaluate(
                 veto,
                 dimensions,
                 provisional: window.end > dates.as_of,
+                veto_records,
             });
         }
     }

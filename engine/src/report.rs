@@ -47,6 +47,26 @@ pub struct MemberReport {
     pub total: Decimal,
     pub periods: Vec<PeriodReport>,
     pub indexes: Vec<IndexReport>,
+    /// With `why_not`: the member's records in the range that earned nothing, and
+    /// why (DESIGN section 8.2). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unscored: Option<Vec<Unscored>>,
+}
+
+/// A record that earned no points, and what each rule that looked at it says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unscored {
+    /// The record's id.
+    pub record: String,
+    pub date: Date,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub rule: String,
+    /// `不满足条件 `verified`：verified=false`, or the cap that held it back.
+    pub why: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,6 +123,10 @@ pub struct IndexReport {
     #[serde(serialize_with = "rule_map", deserialize_with = "from_rule_map")]
     pub dimensions: Vec<(String, Decimal)>,
     pub provisional: bool,
+    /// The records on which the veto fired (each alone makes its `when` true), for
+    /// explanations; not part of the JSON report, whose veto shape DESIGN section 4 fixes.
+    #[serde(skip)]
+    pub veto_records: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -102,6 +102,7 @@ fn award_report(book: &Rulebook, member: &str, points: Decimal, date: Date, reco
                 awards: vec![award],
             }],
             indexes: Vec::new(),
+            unscored: None,
         }],
         rejected: Vec::new(),
         unmatched: 0,

@@ -8,6 +8,7 @@ mod diagnostics;
 mod hostile;
 mod invariants;
 mod limits;
+mod packs;
 mod parallel;
 mod properties;
 mod publish;

@@ -63,10 +63,10 @@ fn a_template_is_a_sentence_with_the_points_and_the_cap_in_words() {
         ]
     );
     let en = sentences("en");
-    assert_eq!(en[4].0, "4 h of volunteering → 40 分");
+    assert_eq!(en[4].0, "4 h of volunteering → 40 points");
     assert_eq!(
         en[3].0,
-        "8 h of volunteering (× 1.5 in March) → 27.5 分; the month cap of 200 held back 92.5 分"
+        "8 h of volunteering (× 1.5 in March) → 27.5 points; the month cap of 200 held back 92.5 points"
     );
 }
 
@@ -122,4 +122,76 @@ fn an_unclosed_hole_and_a_let_on_a_group_rule_are_errors() {
     insta::assert_snapshot!(check(
         "  - id: v\n    points: hours * 10\n    explain: \"{hours 小时\"\n  - id: s\n    let: { x: 1 }\n    count: hours > 1\n    tiers: [{ at: 1, points: 1 }]\n"
     ));
+}
+
+#[test]
+fn why_not_lists_each_record_that_earned_nothing_with_the_failed_condition_or_the_cap() {
+    let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("valid book");
+    let extra = concat!(
+        r#"{"member":"m1","kind":"volunteer","date":"2026-03-20","hours":2,"verified":true}"#,
+        "\n",
+        r#"{"member":"m1","kind":"volunteer","date":"2026-04-17","hours":4}"#,
+        "\n",
+        r#"{"member":"m1","kind":"meeting","date":"2026-04-18"}"#,
+        "\n",
+    );
+    let mut records = Records::new();
+    records
+        .read(
+            &book,
+            format!("{RECORDS}{extra}").as_bytes(),
+            Format::Jsonl,
+            "r.jsonl",
+        )
+        .expect("records");
+    let plain = book.score(&records, None, &ScoreOptions::default());
+    assert_eq!(plain.members[0].unscored, None, "only when asked");
+    let options = ScoreOptions {
+        why_not: true,
+        ..ScoreOptions::default()
+    };
+    let report = book.score(&records, None, &options);
+    let unscored: Vec<(String, Vec<(String, String)>)> = report.members[0]
+        .unscored
+        .iter()
+        .flatten()
+        .map(|u| {
+            let reasons = u
+                .reasons
+                .iter()
+                .map(|r| (r.rule.clone(), r.why.clone()))
+                .collect();
+            (u.record.clone(), reasons)
+        })
+        .collect();
+    let reason = |why: &str| vec![("volunteer-hours".to_owned(), why.to_owned())];
+    assert_eq!(
+        unscored,
+        [
+            ("6".to_owned(), reason("已达月上限 200，不再计分")),
+            ("7".to_owned(), reason("不满足条件 `verified`：verified = false")),
+            // A meeting passes no rule's kind test: no rule has anything to say.
+            ("8".to_owned(), vec![]),
+        ]
+    );
+}
+
+#[test]
+fn braces_in_a_template_and_in_its_strings() {
+    let source = "merit: 1\nid: t\nfields: { hours: decimal? }\nrules:\n  - id: v\n    points: hours\n    explain: \"{{{hours}}} {'}'} {'it\\\\'s'}\"\n";
+    let book = Rulebook::from_yaml(source, "book.yaml").expect("valid book");
+    let mut records = Records::new();
+    records
+        .read(
+            &book,
+            br#"{"member":"m1","kind":"x","date":"2026-03-02","hours":2}"#,
+            Format::Jsonl,
+            "r.jsonl",
+        )
+        .expect("records");
+    let report = book.score(&records, None, &ScoreOptions::default());
+    assert_eq!(
+        report.members[0].periods[0].awards[0].explain,
+        "{2} } it's → 2 points"
+    );
 }

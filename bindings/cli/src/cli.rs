@@ -87,6 +87,9 @@ pub struct ScoreArgs {
     /// Print one member's awards as sentences instead of the report.
     #[arg(long, value_name = "MEMBER")]
     pub explain: Option<String>,
+    /// Add to each member the records that earned nothing, and why (`unscored`).
+    #[arg(long = "why-not")]
+    pub why_not: bool,
     /// Treat an input warning (a column that is no field) as an error: exit 1.
     #[arg(long)]
     pub strict: bool,

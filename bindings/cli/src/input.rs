@@ -151,6 +151,7 @@ impl Inputs {
             period: args.period.as_deref().and_then(Per::parse),
             lang: args.lang.as_deref().and_then(Lang::parse),
             summary: false,
+            why_not: false,
         };
         Ok(Inputs {
             files,

@@ -7,19 +7,25 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use merit::Rulebook;
 use merit::escape::{csv_cell, terminal};
+use merit::explain::Lang;
 use merit::report::MemberReport;
 use merit::stream::ReportStream;
 
-/// One row per member and period, a column per rule, then totals.
+/// One row per member and period, a column per rule headed by its title, then
+/// totals; headings and the summary line in `lang`.
 pub fn table<S: ReportStream + ?Sized>(
     book: &Rulebook,
     report: &mut S,
     color: bool,
+    lang: Lang,
 ) -> Result<String, S::Error> {
+    let [member_word, period_word, _, _, _, total_word] = lang.headings();
     let mut rule_ids: Vec<&str> = Vec::new();
+    let mut titles: Vec<String> = Vec::new();
     for rule in &book.rules {
         if !rule_ids.contains(&rule.id.as_str()) {
             rule_ids.push(&rule.id);
+            titles.push(rule.title.clone().unwrap_or_else(|| rule.id.clone()));
         }
     }
     let mut table = Table::new();
@@ -29,9 +35,9 @@ pub fn table<S: ReportStream + ?Sized>(
     }
     // Ids and names come from records and rulebooks: shown escaped.
     let shown = |text: &str| terminal(text).into_owned();
-    let mut header = vec!["member".to_owned(), "period".to_owned()];
-    header.extend(rule_ids.iter().map(|id| shown(id)));
-    header.push(format!("total ({})", shown(&book.unit.name)));
+    let mut header = vec![member_word.to_owned(), period_word.to_owned()];
+    header.extend(titles.iter().map(|title| shown(title)));
+    header.push(format!("{total_word} ({})", shown(&book.unit.name)));
     header.extend(book.indexes.iter().map(|i| shown(i.title.as_deref().unwrap_or(&i.id))));
     table.set_header(header);
     let mut members = 0;
@@ -55,7 +61,7 @@ pub fn table<S: ReportStream + ?Sized>(
         for row in rows {
             table.add_row(row);
         }
-        let mut row = vec![shown(&member.member), "total".to_owned()];
+        let mut row = vec![shown(&member.member), total_word.to_owned()];
         row.extend(rule_ids.iter().map(|_| String::new()));
         row.push(member.total.to_string());
         table.add_row(row);
@@ -66,14 +72,15 @@ pub fn table<S: ReportStream + ?Sized>(
     }
     let head = report.head();
     let mut out = format!("{table}\n");
-    out.push_str(&format!(
-        "{members} member(s), {} .. {} (as of {}); {} rejected, {} unmatched\n",
-        head.range.from.map(|d| d.to_string()).unwrap_or_default(),
-        head.range.to.map(|d| d.to_string()).unwrap_or_default(),
-        head.as_of.map(|d| d.to_string()).unwrap_or_default(),
+    out.push_str(&lang.summary(
+        members,
+        &head.range.from.map(|d| d.to_string()).unwrap_or_default(),
+        &head.range.to.map(|d| d.to_string()).unwrap_or_default(),
+        &head.as_of.map(|d| d.to_string()).unwrap_or_default(),
         report.rejected().len(),
-        report.unmatched()
+        report.unmatched(),
     ));
+    out.push('\n');
     out.push_str(&rejected_rows(report.rejected()));
     Ok(out)
 }
@@ -127,14 +134,19 @@ fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut 
     }
 }
 
-/// `member,period,rule,points,grade` rows, with `total` rows per period and per
-/// member, written as the members come; an index is a row of its window with its
-/// id as `rule`, its score as `points` and its grade. With `excel`, a UTF-8 BOM
-/// and CRLF line ends.
-pub fn csv<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, excel: bool) -> Result<(), S::Error> {
+/// `member,period,rule,points,grade` rows (headed in `lang`; rule ids as in JSON),
+/// with `total` rows per period and per member, written as the members come; an
+/// index is a row of its window with its id as `rule`, its score as `points` and
+/// its grade. With `excel`, a UTF-8 BOM and CRLF line ends.
+pub fn csv<S: ReportStream + ?Sized>(
+    out: impl Write,
+    report: &mut S,
+    lang: Lang,
+    excel: bool,
+) -> Result<(), S::Error> {
     let mut writer = crate::output::csv_writer(out, excel)?;
     writer
-        .write_record(["member", "period", "rule", "points", "grade"])
+        .write_record(&lang.headings()[..5])
         .map_err(std::io::Error::from)?;
     let mut written = Ok(());
     report.each_member(&mut |member| {

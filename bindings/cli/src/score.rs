@@ -41,11 +41,13 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     // CSV and table summaries show totals: no award's explanation needs writing.
     inputs.options.summary =
         args.explain.is_none() && !matches!(args.format, OutputFormat::Json | OutputFormat::Xlsx);
+    inputs.options.why_not = args.why_not || args.explain.is_some();
     let progress = (inputs.bytes > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(spinner);
     if let Some(bar) = &progress {
         bar.set_message(format!("reading {} MB of records", inputs.bytes >> 20));
     }
     let format = args.format;
+    let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
     let color = color && args.output.output.is_none() && std::io::stdout().is_terminal();
     if let Some(mut members) = member_stream(&book, args, &inputs) {
         if let Some(bar) = &progress {
@@ -54,7 +56,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
                 inputs.bytes >> 20
             ));
         }
-        let written = write(&book, args, &mut *members, color, progress.as_ref());
+        let written = write(&book, args, lang, &mut *members, color, progress.as_ref());
         return finish(written, members.rejected().len(), &inputs);
     }
 
@@ -79,7 +81,6 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         if let Some(bar) = &progress {
             bar.finish_and_clear();
         }
-        let lang = inputs.options.lang.unwrap_or_else(|| Lang::for_book(&book));
         let Some(text) = explain_member(&book, &report, member, lang) else {
             return Outcome::Usage(format!("member `{member}` has no records in this report"));
         };
@@ -103,7 +104,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         }
         return strict(finish(Ok(()), report.rejected.len(), &inputs), strict_failed);
     }
-    let written = write(&book, args, &mut evaluation.stream(), color, progress.as_ref());
+    let written = write(&book, args, lang, &mut evaluation.stream(), color, progress.as_ref());
     strict(finish(written, evaluation.rejected().len(), &inputs), strict_failed)
 }
 
@@ -167,6 +168,7 @@ fn member_stream<'a>(
 fn write<S>(
     book: &Rulebook,
     args: &ScoreArgs,
+    lang: Lang,
     report: &mut S,
     color: bool,
     progress: Option<&ProgressBar>,
@@ -185,8 +187,8 @@ where
     let mut stdout = crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
     let written = match args.format {
         OutputFormat::Json => write_json(&mut stdout, report),
-        OutputFormat::Csv => render::csv(&mut stdout, report, args.output.excel),
-        OutputFormat::Table => render::table(book, report, color)
+        OutputFormat::Csv => render::csv(&mut stdout, report, lang, args.output.excel),
+        OutputFormat::Table => render::table(book, report, color, lang)
             .and_then(|text| Ok(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())?)),
         // Never reached: an xlsx report is written whole, from `run`.
         OutputFormat::Xlsx => Err(std::io::Error::other("an xlsx report is not streamed").into()),

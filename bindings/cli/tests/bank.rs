@@ -145,7 +145,8 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
         "en",
     ]);
     assert!(
-        text(&table.stdout).contains("volunteer-hours: 60.0 points [v0000420]: min(hours=6, 8)"),
+        // The statement tells each earning by the award's sentence (DESIGN section 8.2).
+        text(&table.stdout).contains("volunteer-hours: 60.0 points [v0000420]: 志愿服务 6 小时 → 60 积分"),
         "{}",
         text(&table.stdout)
     );

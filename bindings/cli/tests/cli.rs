@@ -70,11 +70,18 @@ fn score_prints_a_table_of_the_shipped_example() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
-    assert!(
-        table.contains("volunteer-hours") && table.contains("m0001"),
-        "{table}"
-    );
-    assert!(table.contains("120 member(s)"), "{table}");
+    // Titles head the columns, in the rulebook's language (DESIGN section 8.2).
+    assert!(table.contains("志愿服务") && table.contains("m0001"), "{table}");
+    assert!(!table.contains("volunteer-hours"), "{table}");
+    assert!(table.contains("120 名成员"), "{table}");
+    let english = merit(&[
+        "score",
+        "rules/volunteer-hours.yaml",
+        "examples/data/volunteer.jsonl",
+        "--lang",
+        "en",
+    ]);
+    assert!(stdout(&english).contains("120 member(s)"), "{}", stdout(&english));
 }
 
 #[test]

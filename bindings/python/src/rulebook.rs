@@ -248,7 +248,8 @@ impl PyRulebook {
     /// is made (dates or ``"YYYY-MM-DD"``), ``period`` the period of its rows
     /// (``day``, ``week``, ``month``, ``quarter``, ``year``), ``lang`` the language of
     /// the explanations (``"zh"`` or ``"en"``; Chinese for rulebooks with Chinese
-    /// titles by default). ``members`` gives
+    /// titles by default); ``why_not=True`` adds ``unscored`` to each member: the
+    /// records that earned nothing, and why. ``members`` gives
     /// member profiles: a dict ``{member: {attribute: value}}``, rows with a
     /// ``member`` key in any of the record forms, or a path.
     ///
@@ -260,7 +261,7 @@ impl PyRulebook {
     /// ...                     period="quarter")
     /// >>> report.to_dict()["members"][0]["periods"][0]["rules"]
     /// {'hours': Decimal('1')}
-    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None, lang = None))]
+    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None, lang = None, why_not = false))]
     #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
@@ -272,6 +273,7 @@ impl PyRulebook {
         period: Option<&str>,
         members: Option<&Bound<'_, PyAny>>,
         lang: Option<&str>,
+        why_not: bool,
     ) -> PyResult<PyReport> {
         let lang = match lang {
             None => None,
@@ -296,6 +298,7 @@ impl PyRulebook {
             period,
             lang,
             summary: false,
+            why_not,
         };
         let input = records_input(records)?;
         let members = members.filter(|m| !m.is_none()).map(members_input).transpose()?;

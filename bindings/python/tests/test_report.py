@@ -31,7 +31,8 @@ def test_to_json_is_byte_identical_to_the_cli(cli: Path):
 
 
 def test_explain_is_the_cli_text(cli: Path):
-    report = merit.Rulebook.load(BOOK).score(DATA)
+    # `--explain` asks for why-nots too: the same report has them with why_not=True.
+    report = merit.Rulebook.load(BOOK).score(DATA, why_not=True)
     member = report.members[0]
     text = subprocess.run([cli, "score", BOOK, DATA, "--explain", member], capture_output=True, text=True).stdout
     assert report.explain(member) == text
@@ -88,3 +89,13 @@ def test_explanations_follow_lang():
     assert award("zh")["explain"] == "hours=null * 10 = null → 0（缺少 `hours`）"
     with pytest.raises(merit.ArgumentError):
         book.score(records, lang="fr")
+
+
+def test_why_not_adds_unscored_records_with_reasons():
+    book = merit.Rulebook.load(BOOK)
+    plain = book.score(DATA).to_dict()
+    assert all("unscored" not in m for m in plain["members"])
+    asked = book.score(DATA, why_not=True).to_dict()
+    unscored = [u for m in asked["members"] for u in m["unscored"]]
+    assert unscored, "the example data has records that earned nothing"
+    assert all(set(u) == {"record", "date", "reasons"} for u in unscored)

@@ -20,6 +20,9 @@ struct OptionsIn {
     period: Option<String>,
     /// The language of explanations: "zh" or "en".
     lang: Option<String>,
+    /// Add `unscored` (records that earned nothing, and why) to each member.
+    #[serde(default)]
+    why_not: bool,
     /// The format of `records` when it is a string or bytes.
     format: Option<String>,
     /// The format of `whatIf`'s extra records when they are a string or bytes.
@@ -84,6 +87,7 @@ pub fn options(value: JsValue) -> Result<Options, Error> {
                 })?),
             },
             summary: false,
+            why_not: raw.why_not,
         },
         members,
         format: format_option("format", &raw.format)?,
@@ -97,6 +101,7 @@ const OPTION_KEYS: &[&str] = &[
     "asOf",
     "period",
     "lang",
+    "whyNot",
     "format",
     "extraFormat",
     "members",

@@ -38,6 +38,8 @@ export interface ScoreOptions {
   period?: Period;
   /** The language of explanations; Chinese for rulebooks with Chinese titles by default. */
   lang?: "zh" | "en";
+  /** Add `unscored` to each member: the records that earned nothing, and why. */
+  whyNot?: boolean;
   /** Format of `records` when it is a string or bytes (guessed when missing). */
   format?: InputFormat;
   /** Format of `whatIf`'s extra records when they are a string or bytes. */
@@ -64,6 +66,16 @@ export interface MemberReport {
   total: Decimal;
   periods: PeriodReport[];
   indexes: IndexReport[];
+  /** With `whyNot: true`: records in the range that earned nothing, and why. */
+  unscored?: Unscored[];
+}
+
+export interface Unscored {
+  /** The record's id. */
+  record: string;
+  date: DateString;
+  /** What each rule whose first condition the record passed says. */
+  reasons: { rule: string; why: string }[];
 }
 
 export interface PeriodReport {
@@ -81,8 +93,10 @@ export interface Award {
   points: Decimal;
   /** Ids of the records the award came from. */
   records: string[];
-  /** The formula with its values: "min(hours=8, 8) * 10 = 80". */
+  /** The sentence: the rule's `explain:` template and the points, or a short trace. */
   explain: string;
+  /** The full formula with its values: "min(hours=8, 8) * 10 = 80". */
+  trace: string;
   withheld: Withheld | null;
   /** The award's window had not closed by `as_of`. */
   provisional: boolean;

@@ -87,6 +87,18 @@ describe("loading and checking", () => {
 });
 
 describe("scoring", () => {
+  test("whyNot adds each member's records that earned nothing, and why", () => {
+    const book = Rulebook.fromYaml(BOOK, "book.yaml");
+    const records = [...RECORDS, { id: "r4", member: "m1", kind: "volunteer", date: "2026-03-10", hours: 2 }];
+    assert.equal(book.score(records).members[0].unscored, undefined);
+    const m1 = book.score(records, { whyNot: true }).members[0];
+    assert.deepEqual(m1.unscored, [
+      { record: "r4", date: "2026-03-10",
+        reasons: [{ rule: "volunteer-hours", why: "`verified` does not hold: verified = false" }] },
+    ]);
+    assert.equal(m1.periods[0].awards[0].trace, "min(hours=8, 8) * 10 = 80");
+  });
+
   test("an array of objects gives the DESIGN report, decimals as strings", () => {
     const book = Rulebook.fromYaml(BOOK, "book.yaml");
     const report = book.score(RECORDS, { from: "2026-03-01", to: "2026-03-31" });

@@ -95,7 +95,7 @@ test("a what-if activity shows the change per rule and in total", async () => {
 test("English labels on request", async () => {
   await page.getByTestId("lang").click();
   assert.match(await text("book-status"), /Loaded: 志愿服务积分/);
-  assert.match(await text("explanation"), /^Member m\d+: [\d.]+ 积分 in total/);
+  assert.match(await text("explanation"), /^Member m\d+: [\d.]+ points in total/);
   await page.getByTestId("lang").click();
 });
 
@@ -114,6 +114,35 @@ test("a broken rulebook shows its diagnostic at the line", async () => {
   assert.match(await text("book-status"), /规则有 1 处错误/);
   assert.equal(await page.locator(".gutter .mark.error").textContent(), "5");
   await page.screenshot({ path: `${output}/diagnostic.png`, fullPage: true });
+});
+
+test("on a phone a resident sees their sentences and why a record did not count", async () => {
+  const book = Rulebook.fromYaml(readFileSync(`${root}rules/${bookFile}`, "utf8"), bookFile);
+  const report = book.score(readFileSync(sample, "utf8"), { format: "jsonl", whyNot: true });
+  const resident = report.members.find((m) => m.periods.length
+    && m.unscored.some((u) => u.reasons.some((r) => r.why.includes("verified = false"))));
+  assert.ok(resident, "the sample has a member with an unverified record");
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  phone.on("request", (r) => requests.push(r.url()));
+  await phone.goto(`${base}/www/`);
+  await phone.waitForSelector("body[data-ready=true]");
+  const option = await phone.locator("[data-testid=book-select] option", { hasText: bookFile }).getAttribute("value");
+  await phone.getByTestId("book-select").selectOption(option);
+  await phone.getByTestId("file").setInputFiles(sample);
+  await phone.waitForSelector("[data-testid=total]");
+  await phone.getByTestId("member-select").selectOption(resident.member);
+  await phone.waitForSelector("[data-testid=unscored]");
+  // The resident's view comes before the rulebook's source.
+  const top = async (id) => (await phone.locator(id).boundingBox()).y;
+  assert.ok(await top("#result-panel") < await top("#book-panel"), "the result is above the rulebook");
+  const first = resident.periods[0].awards[0];
+  assert.equal(await phone.getByTestId("award").first().locator("td").nth(3).locator("div").first().textContent(), first.explain);
+  assert.match(await phone.getByTestId("unscored").textContent(), /verified = false/);
+  assert.equal(await phone.getByTestId("book-text").isVisible(), false, "the rulebook's source is folded");
+  const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `the page is ${wide} px wide on a 390 px screen`);
+  await phone.screenshot({ path: `${output}/phone.png`, fullPage: false });
+  await phone.close();
 });
 
 test("no request left localhost", () => {

@@ -44,6 +44,7 @@ function loadBook(text, name) {
     renderResult();
     $("#book-status").textContent = t("bookErrors", errors);
     $("#book-status").className = "status bad";
+    $("#book-source").open = true; // the diagnostics are in the folded source
     return;
   }
   state.book?.free();
@@ -88,7 +89,8 @@ function inputs() {
 }
 
 function options() {
-  const opts = {};
+  // Why-nots: a resident sees why a record earned nothing (DESIGN section 8.2).
+  const opts = { whyNot: true };
   for (const [id, key] of [["#opt-from", "from"], ["#opt-to", "to"], ["#opt-asof", "asOf"]]) {
     if ($(id).value) opts[key] = $(id).value;
   }
@@ -222,6 +224,7 @@ function renderResult() {
   parts.push(node("h3", {}, t("byPeriod")), node("div", { class: "chart", "data-testid": "chart" }, barChart(row.periods, afterPeriods)));
   if (row.indexes.length) parts.push(indexTable(row.indexes));
   parts.push(node("h3", {}, t("awards")), awardsTable(row));
+  if (row.unscored?.length) parts.push(node("h3", {}, t("whyNot")), unscoredList(row.unscored));
   const explanation = state.book.explain(state.report, row.member, getLang());
   parts.push(node("details", { class: "explain", open: true },
     node("summary", {}, t("fullExplain")),
@@ -241,6 +244,16 @@ function indexTable(indexes) {
         node("td", {}, i.grade ?? ""),
         node("td", {}, i.veto ? `${i.veto.grade}: ${i.veto.reason}` : ""))))),
   );
+}
+
+/** Each record that earned nothing, with what each rule says about it. */
+function unscoredList(unscored) {
+  return node("ul", { class: "unscored", "data-testid": "unscored" },
+    ...unscored.map((u) => node("li", { "data-testid": "unscored-record" },
+      node("div", {}, `${u.date} · ${t("records_")} ${u.record}`),
+      ...(u.reasons.length
+        ? u.reasons.map((r) => node("div", { class: "note" }, `${ruleTitle(r.rule)}: ${r.why}`))
+        : [node("div", { class: "hint" }, t("noRule"))]))));
 }
 
 function awardsTable(row) {
@@ -319,6 +332,9 @@ $("#lang").addEventListener("click", () => {
 });
 
 await init();
+// On a phone the resident's view comes first: the rulebook's source and the form for
+// adding records by hand stay folded until opened.
+for (const fold of document.querySelectorAll("details.fold")) fold.open = !matchMedia("(max-width: 600px)").matches;
 setLang("zh");
 fillBookSelect();
 if (rulebooks.length) {

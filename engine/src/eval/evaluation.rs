@@ -54,6 +54,8 @@ pub struct Evaluation<'a> {
     /// How the report names each rule's caps when they bite: `[rule][cap]` is
     /// (held back a gain, stopped a deduction). Written once, not per award.
     cap_labels: Vec<Vec<[String; 2]>>,
+    /// Each member's records, built the first time `unscored` is written.
+    by_member: std::sync::OnceLock<std::collections::HashMap<std::sync::Arc<str>, Vec<u32>>>,
 }
 
 /// Every rule's cap labels, for [`Evaluation::cap_labels`].
@@ -92,6 +94,7 @@ impl<'a> Evaluation<'a> {
             unmatched,
             warnings: Vec::new(),
             cap_labels: cap_labels(run.book),
+            by_member: std::sync::OnceLock::new(),
         }
     }
 
@@ -118,6 +121,7 @@ impl<'a> Evaluation<'a> {
             unmatched: 0,
             warnings: Vec::new(),
             cap_labels: cap_labels(book),
+            by_member: std::sync::OnceLock::new(),
         }
     }
 
@@ -222,6 +226,13 @@ impl<'a> Evaluation<'a> {
             total: self.scale(member.total),
             periods,
             indexes: member.indexes.clone(),
+            unscored: self.run.filter(|run| run.why_not).map(|run| {
+                let by_member = self
+                    .by_member
+                    .get_or_init(|| super::why_not::by_member(self.records));
+                let mine = by_member.get(&member.id).map_or(&[][..], Vec::as_slice);
+                super::why_not::unscored(&run, self.records, mine, member, &self.cap_labels)
+            }),
         }
     }
 
@@ -250,7 +261,10 @@ impl<'a> Evaluation<'a> {
                 let ids = group.records.iter().map(|r| String::from(&*r.id)).collect();
                 (
                     ids,
-                    (group.explain.clone(), group.explain.clone()),
+                    (
+                        group.explain.clone(),
+                        group.trace.clone().unwrap_or_else(|| group.explain.clone()),
+                    ),
                     group.provisional,
                     group.failed.clone(),
                 )
@@ -286,10 +300,14 @@ impl<'a> Evaluation<'a> {
         match self.book.rules[award.rule as usize].evaluate_record(&env, run.words) {
             Ok(Some(outcome)) => match outcome.sentence {
                 Some(mut sentence) => {
-                    let unit = &self.book.unit.name;
+                    let unit = &run.words.unit(&self.book.unit.name);
                     sentence.push_str(&run.words.points(self.scale(award.points), unit));
                     if let Some(withheld) = withheld {
-                        sentence.push_str(&run.words.withheld(&withheld.cap, withheld.points, unit));
+                        sentence.push_str(&run.words.withheld(
+                            &withheld.cap,
+                            withheld.points.normalize(),
+                            unit,
+                        ));
                     }
                     (sentence, outcome.explain)
                 }

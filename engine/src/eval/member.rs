@@ -233,6 +233,7 @@ pub(super) fn score_member<'a>(
                     groups.push(GroupDetail {
                         records: rating.records.into(),
                         explain: failed.clone().unwrap_or(rating.explain),
+                        trace: rating.trace,
                         provisional: rating.provisional,
                         failed,
                     });
@@ -294,6 +295,7 @@ pub(super) fn score_member<'a>(
                             groups.push(GroupDetail {
                                 records,
                                 explain: group_award.explain,
+                                trace: group_award.trace,
                                 provisional: group_award.provisional,
                                 failed: group_award.failed,
                             });
@@ -307,6 +309,7 @@ pub(super) fn score_member<'a>(
                         groups.push(GroupDetail {
                             records: Arc::new([]),
                             explain: message.clone(),
+                            trace: None,
                             provisional: false,
                             failed: Some(message),
                         });

@@ -20,6 +20,7 @@ mod evaluation;
 mod member;
 mod order;
 mod sweep;
+mod why_not;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -62,6 +63,8 @@ pub struct Options {
     /// but no award lines, so no explanation is written (what CSV and table
     /// summaries show).
     pub summary: bool,
+    /// Add to each member the records that earned nothing, and why (`unscored`).
+    pub why_not: bool,
 }
 
 /// The dates one evaluation works with, defaults resolved.
@@ -114,6 +117,8 @@ pub(crate) struct GroupDetail<'a> {
     /// Shared by the awards of one script call, which all cite the same records.
     pub records: std::sync::Arc<[&'a Record]>,
     pub explain: String,
+    /// The full working when `explain` is a shortened sentence (the award's `trace`).
+    pub trace: Option<String>,
     pub provisional: bool,
     pub failed: Option<String>,
 }
@@ -159,6 +164,8 @@ pub(crate) struct Run<'a> {
     pub period: Per,
     /// Reports without award lines ([`Options::summary`]).
     pub summary: bool,
+    /// Members list the records that earned nothing ([`Options::why_not`]).
+    pub why_not: bool,
     pub profiles: Option<&'a Members>,
     /// Whether the records lie in (source, position) order, so that a record's
     /// index orders it.
@@ -266,6 +273,7 @@ pub fn evaluate<'a>(
         words,
         period,
         summary: options.summary,
+        why_not: options.why_not,
         profiles,
         in_input_order: survey.in_input_order,
     };

@@ -224,6 +224,31 @@ pub fn compile(source: &str, scope: &mut Scope, expected: Option<Type>) -> Resul
     Ok(Expr(Arc::new(compile::compile(source, &ast, typed))))
 }
 
+/// The byte ranges of `source`'s top-level `and` operands, in order (one range,
+/// the whole text, when it is not a conjunction; none when it does not parse): why
+/// a record did not count names the first operand that was not true.
+pub fn conjuncts(source: &str) -> Vec<Range<usize>> {
+    fn flatten(node: &ast::Node, out: &mut Vec<Range<usize>>) {
+        match &node.kind {
+            ast::Kind::Binary {
+                op: ast::BinOp::And,
+                lhs,
+                rhs,
+                ..
+            } => {
+                flatten(lhs, out);
+                flatten(rhs, out);
+            }
+            _ => out.push(node.span.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(ast) = parser::parse(source) {
+        flatten(&ast, &mut out);
+    }
+    out
+}
+
 impl Expr {
     pub fn source(&self) -> &str {
         &self.0.source
@@ -291,6 +316,27 @@ impl Expr {
     /// DESIGN section 8.2); never fails (errors become text).
     pub fn short(&self, env: &Env) -> String {
         explain::short(&self.0, env)
+    }
+
+    /// The names the expression reads (fields, attributes, lets) with their values
+    /// on `env`, in source order, once each: `[("verified", false)]`. Names whose
+    /// null is handled (`x == null`, `x ?? d`) are left out.
+    pub fn values(&self, env: &Env) -> Vec<(String, Value)> {
+        let mut out: Vec<(String, Value)> = Vec::new();
+        for probe in &self.0.probes {
+            if let Some(name) = &probe.name
+                && !out.iter().any(|(n, _)| n == name)
+            {
+                out.push((name.clone(), (probe.eval)(env).unwrap_or_default()));
+            }
+        }
+        out
+    }
+
+    /// Whether [`Expr::short`] says what [`Expr::explain`] says (no `if`, no date
+    /// value): then the full trace serves for both and is written once.
+    pub fn short_is_full(&self) -> bool {
+        self.0.ifs.is_empty() && !self.0.probes.iter().any(|p| p.date)
     }
 
     /// Evaluates once, with every name annotated: the value and its explanation, or

@@ -37,6 +37,8 @@ pub struct GroupAward {
     /// awards of one script call share one list.
     pub records: std::sync::Arc<[usize]>,
     pub explain: String,
+    /// The full working, when `explain` is a shortened sentence of it.
+    pub trace: Option<String>,
     pub provisional: bool,
     /// Why the award could not be computed (a script stopped by a limit).
     pub failed: Option<String>,
@@ -56,9 +58,16 @@ impl GroupAward {
             points,
             records: records.into(),
             explain,
+            trace: None,
             provisional: window.end > as_of,
             failed: None,
         }
+    }
+
+    /// The award with `explain` as its short sentence and `trace` its full working.
+    pub fn with_trace(mut self, trace: String) -> GroupAward {
+        self.trace = Some(trace);
+        self
     }
 }
 

@@ -200,11 +200,15 @@ impl MeasureRule {
                     sum.checked_div(Decimal::from(values.len()))
                 }
             };
+            let value = measure.map_or("null".to_owned(), |m| m.normalize().to_string());
             let shown = view.words.measure(
                 &format!("{}({})", self.measure.name(), self.expr.source().trim()),
-                &measure.map_or("null".to_owned(), |m| m.normalize().to_string()),
+                &value,
                 &self.per.label(window),
             );
+            let brief = view
+                .words
+                .measure_short(self.measure.name(), &value, &self.per.label(window));
             let award = match &self.payout {
                 Payout::Tiers(tiers) => {
                     let Some(measure) = measure else { continue };
@@ -221,7 +225,14 @@ impl MeasureRule {
                         next,
                     );
                     let explain = format!("{shown}: {tier_text}");
-                    GroupAward::new(window, view.as_of, tier.points, matched, explain)
+                    GroupAward::new(
+                        window,
+                        view.as_of,
+                        tier.points,
+                        matched,
+                        format!("{brief}{tier_text}"),
+                    )
+                    .with_trace(explain)
                 }
                 Payout::Points(expr) => {
                     let locals = [
@@ -241,8 +252,9 @@ impl MeasureRule {
                         view.as_of,
                         outcome.points,
                         matched,
-                        format!("{shown}: {}", outcome.explain),
+                        format!("{brief}{}", outcome.short),
                     )
+                    .with_trace(format!("{shown}: {}", outcome.explain))
                 }
             };
             awards.push(award);

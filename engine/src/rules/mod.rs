@@ -13,6 +13,7 @@ mod script;
 mod sentence;
 mod streak;
 mod table;
+mod why_not;
 
 use std::ops::Range;
 
@@ -58,6 +59,9 @@ pub struct Rule {
     pub lets: Lets,
     /// `explain:`: the sentence of each award (per-record kinds).
     pub sentence: Option<Sentence>,
+    /// The top-level `and` operands of `when`, each with its source (per-record
+    /// kinds): why a record did not count names the first that was not true.
+    pub conditions: Vec<(String, Expr)>,
     /// Where the rule is written, for diagnostics.
     pub span: Range<usize>,
 }
@@ -217,7 +221,11 @@ impl Outcome {
         let explained = expr.eval_explained(env)?;
         let points = Outcome::points_of(&explained.value);
         let mut explain = explained.text;
-        let mut short = expr.short(env);
+        let mut short = if expr.short_is_full() {
+            explain.clone()
+        } else {
+            expr.short(env)
+        };
         if explained.value.is_null() || !explained.missing.is_empty() {
             let missing = words.missing(&explained.missing, explained.value.is_null());
             explain.push_str(&missing);
@@ -391,6 +399,10 @@ pub(crate) fn decode(
         }
         None => None,
     };
+    let conditions = match (per_record && kind.is_some(), map.get("when")) {
+        (true, Some(node)) => conditions(decoder, exprs, node, &what),
+        _ => Vec::new(),
+    };
     exprs.lets.clear();
     let span = map.span.clone();
     match &kind {
@@ -411,8 +423,31 @@ pub(crate) fn decode(
         kind: kind?,
         lets,
         sentence,
+        conditions,
         span,
     })
+}
+
+/// The top-level `and` operands of a `when:` that compiled, each compiled alone.
+fn conditions(
+    decoder: &mut Decoder,
+    exprs: &mut ExprCompiler,
+    node: &Node,
+    what: &str,
+) -> Vec<(String, Expr)> {
+    let crate::yaml::NodeKind::Str(text) = &node.kind else {
+        return Vec::new();
+    };
+    crate::expr::conjuncts(text)
+        .into_iter()
+        .filter_map(|range| {
+            let source = text[range.clone()].to_owned();
+            let label = format!("{what}: `when`");
+            let expr =
+                exprs.compile_part(decoder, node, text, range, &label, crate::expr::Context::Record)?;
+            Some((source, expr))
+        })
+        .collect()
 }
 
 /// `let` and `explain` templates are read per record: group kinds say their own

@@ -54,6 +54,8 @@ pub struct RatingAward<'r> {
     pub points: Decimal,
     pub records: Vec<&'r Record>,
     pub explain: String,
+    /// The Bayesian average worked out in full.
+    pub trace: Option<String>,
     pub provisional: bool,
 }
 
@@ -236,6 +238,7 @@ impl Rating {
                     points: Decimal::ZERO,
                     records,
                     explain,
+                    trace: None,
                     provisional,
                 });
                 continue;
@@ -255,7 +258,14 @@ impl Rating {
                 group: None,
             };
             let outcome = Outcome::from_points(&self.points, &env, words)?;
-            let explain = words.rating(
+            let short = words.rating_short(
+                &n.to_string(),
+                &label,
+                &mean.round_dp(2).normalize().to_string(),
+                &score.normalize().to_string(),
+                &outcome.points.normalize().to_string(),
+            );
+            let trace = words.rating(
                 &n.to_string(),
                 &label,
                 &mean.round_dp(2).normalize().to_string(),
@@ -270,7 +280,8 @@ impl Rating {
                 date,
                 points: outcome.points,
                 records,
-                explain,
+                explain: short,
+                trace: Some(trace),
                 provisional,
             });
         }

@@ -174,11 +174,16 @@ fn pieces(decoder: &mut Decoder, exprs: &mut ExprCompiler, node: &Node, what: &s
 }
 
 /// The byte offset of the `}` closing a hole that starts at `start`, skipping
-/// string literals (`'…'`, `"…"`).
+/// string literals (`'…'`, `"…"`, with their `\` escapes).
 fn hole_end(text: &str, start: usize) -> Option<usize> {
     let mut quote: Option<char> = None;
+    let mut escaped = false;
     for (i, c) in text[start..].char_indices() {
+        if std::mem::take(&mut escaped) {
+            continue;
+        }
         match (quote, c) {
+            (Some(_), '\\') => escaped = true,
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),

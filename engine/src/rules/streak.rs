@@ -139,11 +139,29 @@ impl Streak {
                         &points.normalize().to_string(),
                     );
                     let records: Vec<usize> = run.iter().flat_map(|(_, r)| r.iter().copied()).collect();
-                    awards.push(GroupAward::new(entry.0, view.as_of, *points, records, explain));
+                    let brief = view.words.streak_short(
+                        length,
+                        self.every.name(),
+                        &shorten_ends(&labels),
+                        &points.normalize().to_string(),
+                    );
+                    awards.push(
+                        GroupAward::new(entry.0, view.as_of, *points, records, brief).with_trace(explain),
+                    );
                 }
             }
         }
         Ok(awards)
+    }
+}
+
+/// `2026-05 … 2026-10`: a run by its ends.
+fn shorten_ends(labels: &[String]) -> String {
+    match labels {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, last] => format!("{first}, {last}"),
+        [first, .., last] => format!("{first} … {last}"),
     }
 }
 

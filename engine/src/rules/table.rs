@@ -299,6 +299,21 @@ impl Table {
         }))
     }
 
+    /// `member.role="member", minutes=20`: the inputs with their values.
+    pub fn inputs_shown(&self, env: &Env) -> String {
+        self.inputs
+            .iter()
+            .map(|input| {
+                format!(
+                    "{}={}",
+                    input.source().trim(),
+                    input.eval(env).unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// A matching row in the short trace: its label, or the inputs whose cells
     /// decided (not `-`) with their values, then the output.
     fn short_row(&self, row: &Row, env: &Env, output: &str) -> String {

@@ -35,6 +35,7 @@ class Rulebook:
         period: Optional[str] = None,
         members: Optional[MembersLike] = None,
         lang: Optional[str] = None,
+        why_not: bool = False,
     ) -> Report: ...
     @property
     def id(self) -> str: ...
