@@ -194,6 +194,11 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// A string as the rulebook reads it (trimmed when `input.trim` says so).
+    pub(crate) fn text<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.input.text(text)
+    }
+
     /// While `on`, every key but `member` is ignored, so that a record's member can
     /// be found without typing the rest ([`Builder::take_member`] after).
     pub(crate) fn only_member(&mut self, on: bool) {

@@ -130,9 +130,10 @@ impl<R: Read> Rows<R> {
         }
         if let Some(keep) = keep {
             let member = self.member_column.and_then(|i| row.get(i)).unwrap_or_default();
-            // The row is UTF-8; an empty cell is no member.
-            let member = std::str::from_utf8(member).unwrap_or_default();
-            if member.is_empty() || !keep(member) {
+            // The row is UTF-8; an empty cell is no member. The member is read as
+            // the rulebook reads it (trimmed when it says so).
+            let member = builder.text(std::str::from_utf8(member).unwrap_or_default());
+            if member.is_empty() || !keep(&member) {
                 return Ok(true);
             }
         }
