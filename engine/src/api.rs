@@ -386,6 +386,7 @@ impl Records {
             }
         }
         records::arrow::read_batches(&gathered, &options, &mut self.records, &mut self.rejected)?;
+        self.warnings.extend(records::arrow::warnings(&gathered, &options));
         if let Some(error) = failed {
             return Err(error);
         }

@@ -84,6 +84,18 @@ pub(crate) fn typed_as(
                 return Ok(Value::Bool(b));
             }
         }
+        // A number 0 or 1 for a bool: what pandas makes of a bool column with a
+        // missing cell (0.0/1.0), and what spreadsheets write for yes and no.
+        (FieldType::Bool, Raw::Number(text)) => match number(text) {
+            Ok(n) if n.is_zero() => return Ok(Value::Bool(false)),
+            Ok(n) if n == Decimal::ONE => return Ok(Value::Bool(true)),
+            _ => {
+                return Err(format!(
+                    "expected bool, got {} (a number column: only 0 and 1 read as a bool)",
+                    raw.shown()
+                ));
+            }
+        },
         (FieldType::Date, Raw::Str(text) | Raw::Cell(text)) => {
             if let Some(date) = input.date(text.trim()) {
                 return date.map(Value::Date);
