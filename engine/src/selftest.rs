@@ -83,7 +83,9 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
             Some(node) => decoder.seq(node, "test `records`").map(|_| node.to_json()),
             None => None,
         };
-        let members = map.get("members").and_then(|node| decode_members(decoder, node, &name));
+        let members = map
+            .get("members")
+            .and_then(|node| decode_members(decoder, node, &name));
         let mut options = Options::default();
         for key in ["from", "to", "as_of"] {
             let Some(node) = map.get(key) else { continue };
@@ -114,7 +116,9 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
             .unwrap_or_default();
         map.finish(
             decoder,
-            &["name", "records", "members", "expect", "from", "to", "as_of", "period"],
+            &[
+                "name", "records", "members", "expect", "from", "to", "as_of", "period",
+            ],
         );
         if let Some(records) = records {
             tests.push(SelfTest {

@@ -88,7 +88,10 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         return strict(outcome, strict_failed);
     }
     let written = write(&book, format, &mut evaluation.stream(), color, progress.as_ref());
-    strict(finish(written, evaluation.rejected().len(), &inputs), strict_failed)
+    strict(
+        finish(written, evaluation.rejected().len(), &inputs),
+        strict_failed,
+    )
 }
 
 /// Exit 1 under `--strict` when an input had a warning (DESIGN section 8.1).

@@ -26,7 +26,13 @@ fn json(args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
 #[test]
 fn the_gbk_csv_its_utf8_twin_and_the_xlsx_give_identical_reports() {
     let score = |file: &str| {
-        let output = merit(&["score", BOOK, &format!("examples/office/{file}"), "--format", "json"]);
+        let output = merit(&[
+            "score",
+            BOOK,
+            &format!("examples/office/{file}"),
+            "--format",
+            "json",
+        ]);
         assert_eq!(output.status.code(), Some(0), "{file}: {}", text(&output.stderr));
         output.stdout
     };
@@ -49,8 +55,19 @@ fn the_gbk_csv_its_utf8_twin_and_the_xlsx_give_identical_reports() {
 
 #[test]
 fn a_sheet_is_chosen_by_name() {
-    let (code, report, _) = json(&["score", BOOK, "examples/office/records.xlsx", "--sheet", "活动记录", "--format", "json"]);
-    assert_eq!((code, report["members"].as_array().map(Vec::len)), (Some(0), Some(4)));
+    let (code, report, _) = json(&[
+        "score",
+        BOOK,
+        "examples/office/records.xlsx",
+        "--sheet",
+        "活动记录",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        (code, report["members"].as_array().map(Vec::len)),
+        (Some(0), Some(4))
+    );
     let output = merit(&["score", BOOK, "examples/office/records.xlsx", "--sheet", "Sheet9"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("the workbook has no sheet `Sheet9`; its sheets: 活动记录"));
@@ -65,7 +82,8 @@ fn an_unknown_column_is_a_warning_and_strict_makes_it_an_error() {
     let csv = csv.to_str().unwrap();
     let (code, report, stderr) = json(&["score", BOOK, csv, "--format", "json"]);
     assert_eq!(code, Some(0));
-    let message = "column \"verifed\" is not a field of the rulebook and is ignored; did you mean `verified`?";
+    let message =
+        "column \"verifed\" is not a field of the rulebook and is ignored; did you mean `verified`?";
     assert_eq!(report["warnings"][0]["message"], message);
     assert_eq!(report["warnings"][0]["input"], csv);
     assert!(stderr.contains(&format!("warning: {csv}: {message}")), "{stderr}");
@@ -77,7 +95,8 @@ fn an_unknown_column_is_a_warning_and_strict_makes_it_an_error() {
 fn the_table_lists_the_first_rejected_rows_with_their_reasons() {
     let csv = temp_file(
         "kinds.csv",
-        "姓名,活动类型,日期\n张伟,月行一喜,2026-03-01\n张伟,微心原,2026-03-02\n张伟,志愿服务,2026/2/30\n".as_bytes(),
+        "姓名,活动类型,日期\n张伟,月行一喜,2026-03-01\n张伟,微心原,2026-03-02\n张伟,志愿服务,2026/2/30\n"
+            .as_bytes(),
     );
     let output = merit(&["score", BOOK, csv.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
@@ -95,12 +114,18 @@ fn the_table_lists_the_first_rejected_rows_with_their_reasons() {
 /// whether the file is streamed (one file) or read whole (two files).
 #[test]
 fn every_csv_row_is_scored_or_rejected() {
-    let book = temp_file("book.yaml", b"fields: { hours: decimal? }\nrules: [{ id: r, points: hours }]\n");
+    let book = temp_file(
+        "book.yaml",
+        b"fields: { hours: decimal? }\nrules: [{ id: r, points: hours }]\n",
+    );
     let quote = temp_file(
         "quote.csv",
         b"member,kind,date,hours\nm1,v,2026-03-01,2\nm2,v,2026-03-01,\"3\nm3,v,2026-03-01,1\nm4,v,2026-03-01,1\n",
     );
-    let bytes = temp_file("bytes.csv", b"member,kind,date,hours\nm1,v,2026-03-01,2\nm\xff,v,2026-03-01,3\nm3,v,2026-03-01,1\n");
+    let bytes = temp_file(
+        "bytes.csv",
+        b"member,kind,date,hours\nm1,v,2026-03-01,2\nm\xff,v,2026-03-01,3\nm3,v,2026-03-01,1\n",
+    );
     let empty = temp_file("empty.csv", b"member,kind,date,hours\n");
     let (book, quote, bytes, empty) = (
         book.to_str().unwrap(),

@@ -77,16 +77,31 @@ pub fn rejected_records(py: Python<'_>, report: &merit::Report, strict: bool) ->
             first.error
         ));
     }
-    problems.extend(report.warnings.iter().map(|w| format!("{}: {}", w.input, w.message)));
+    problems.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.input, w.message)),
+    );
     if problems.is_empty() {
         return Ok(());
     }
     let message = problems.join("\n");
     if strict {
-        return Err(raise(py, "InputError", (message, Option::<String>::None, Option::<u64>::None, Option::<u64>::None)));
+        return Err(raise(
+            py,
+            "InputError",
+            (
+                message,
+                Option::<String>::None,
+                Option::<u64>::None,
+                Option::<u64>::None,
+            ),
+        ));
     }
     let category = py.import("builtins")?.getattr("UserWarning")?;
-    py.import("warnings")?.call_method1("warn", (message, category, 2))?;
+    py.import("warnings")?
+        .call_method1("warn", (message, category, 2))?;
     Ok(())
 }
 

@@ -69,8 +69,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::builder::{Builder, Interner, Key};
-use super::typing::{self, Raw, quoted};
 use super::spec::InputSpec;
+use super::typing::{self, Raw, quoted};
 use super::{InputError, ReadOptions};
 use crate::parallel::{par_map, threads};
 use crate::record::{Record, Rejected};
@@ -515,7 +515,13 @@ impl Cell<'_> {
 }
 
 /// Types a cell as a value of `ty`; `Ok(Value::Null)` for a null cell.
-fn typed(ty: FieldType, name: &str, cell: Cell<'_>, tz: &TimeZone, input: &InputSpec) -> Result<Value, String> {
+fn typed(
+    ty: FieldType,
+    name: &str,
+    cell: Cell<'_>,
+    tz: &TimeZone,
+    input: &InputSpec,
+) -> Result<Value, String> {
     let number = matches!(ty, FieldType::Decimal | FieldType::Int);
     match cell {
         Cell::Null => Ok(Value::Null),

@@ -167,12 +167,7 @@ impl<'a> Builder<'a> {
     /// without a word.
     pub(crate) fn warnings(&self) -> Vec<Warning> {
         let input = self.source_name.unwrap_or("<records>");
-        let names: Vec<&str> = self
-            .keys
-            .list
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
+        let names: Vec<&str> = self.keys.list.iter().map(|(name, _)| *name).collect();
         self.unknown
             .iter()
             .map(|name| {

@@ -23,8 +23,11 @@ pub fn read(
     records: &mut Vec<Record>,
     rejected: &mut Vec<Rejected>,
 ) -> Result<Vec<Warning>, InputError> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(input))
-        .map_err(|e| InputError::new(format!("not a spreadsheet merit can read (.xlsx, .xls, .ods): {e}")))?;
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(input)).map_err(|e| {
+        InputError::new(format!(
+            "not a spreadsheet merit can read (.xlsx, .xls, .ods): {e}"
+        ))
+    })?;
     let names = workbook.sheet_names();
     let name = match options.sheet {
         Some(wanted) => names.iter().find(|n| *n == wanted).cloned().ok_or_else(|| {
@@ -49,13 +52,19 @@ pub fn read(
         .map(|(i, row)| (first_row + i as u64, row))
         .filter(|(_, row)| row.iter().any(|c| !is_blank(c)));
     let Some((header_row, header)) = rows.next() else {
-        return Err(InputError::new(format!("sheet `{name}` is empty: a header row naming the columns is required")));
+        return Err(InputError::new(format!(
+            "sheet `{name}` is empty: a header row naming the columns is required"
+        )));
     };
     let header: Vec<String> = header.iter().map(|c| text(c).unwrap_or_default()).collect();
     let columns: Vec<Option<Key>> = header.iter().map(|h| builder.key(h)).collect();
     for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
         if !columns.contains(&Some(key)) {
-            let found: Vec<String> = header.iter().filter(|h| !h.is_empty()).map(|h| format!("`{h}`")).collect();
+            let found: Vec<String> = header
+                .iter()
+                .filter(|h| !h.is_empty())
+                .map(|h| format!("`{h}`"))
+                .collect();
             return Err(InputError::at(
                 format!(
                     "sheet `{name}`: the header has no `{required}` column (found {}; map the sheet's \
@@ -70,7 +79,11 @@ pub fn read(
     for (position, row) in rows {
         builder.start();
         // The id first, so that a record rejected for another cell is named by it.
-        let cells = || row.iter().zip(&columns).filter_map(|(cell, key)| key.map(|k| (cell, k)));
+        let cells = || {
+            row.iter()
+                .zip(&columns)
+                .filter_map(|(cell, key)| key.map(|k| (cell, k)))
+        };
         for (cell, _) in cells().filter(|(_, key)| *key == Key::Id) {
             set(&mut builder, Key::Id, cell);
         }

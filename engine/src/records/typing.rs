@@ -76,7 +76,8 @@ pub(crate) fn typed_as(
         (FieldType::Decimal | FieldType::Int, Raw::Str(text) | Raw::Cell(text)) => {
             let bare = input.strip_unit(name, text);
             if bare.len() != text.trim().len() {
-                return typed(ty, Raw::Cell(bare), tz).map_err(|_| format!("expected {}, got {}", ty.name(), raw.shown()));
+                return typed(ty, Raw::Cell(bare), tz)
+                    .map_err(|_| format!("expected {}, got {}", ty.name(), raw.shown()));
             }
         }
         (FieldType::Bool, Raw::Str(text) | Raw::Cell(text)) => {
@@ -109,8 +110,14 @@ pub(crate) fn typed_as(
         _ => {}
     }
     typed(ty, raw, tz).map_err(|why| match (ty, raw) {
-        (FieldType::Date, Raw::Str(_) | Raw::Cell(_)) if !input.dates.is_empty() && why.starts_with("expected") => {
-            format!("expected a date in a declared form ({}), got {}", input.date_forms(), raw.shown())
+        (FieldType::Date, Raw::Str(_) | Raw::Cell(_))
+            if !input.dates.is_empty() && why.starts_with("expected") =>
+        {
+            format!(
+                "expected a date in a declared form ({}), got {}",
+                input.date_forms(),
+                raw.shown()
+            )
         }
         _ => why,
     })
