@@ -93,6 +93,11 @@ fn a_streamed_input_gives_the_same_report() {
         if !format.reads_by_record() || !stream::streams(&case.book) {
             continue;
         }
+        // An input with warnings (office-input's unknown column) is read whole by
+        // the CLI, which does not stream it (bindings/cli/tests/office.rs).
+        if !case.records.warnings.is_empty() {
+            continue;
+        }
         let given = std::fs::read(dir.join(file)).expect("records");
         let sorted = sorted_by_member(&dir, file);
         for input in [&given, &sorted] {
