@@ -93,8 +93,9 @@ fn a_streamed_input_gives_the_same_report() {
         if !format.reads_by_record() || !stream::streams(&case.book) {
             continue;
         }
-        // An input with warnings (office-input's unknown column) is read whole by
-        // the CLI, which does not stream it (bindings/cli/tests/office.rs).
+        // The streams leave an input's warnings (office-input's unknown column) to
+        // their caller, which wraps them with the survey's (`stream::Warned`, the
+        // CLI; bindings/cli/tests/office.rs).
         if !case.records.warnings.is_empty() {
             continue;
         }

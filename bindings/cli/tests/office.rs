@@ -158,3 +158,23 @@ fn every_csv_row_is_scored_or_rejected() {
         assert_eq!(members, ["m1", "m3"]);
     }
 }
+
+/// A single CSV is streamed; its warnings reach the report as when it is read whole
+/// (here with a second, empty input).
+#[test]
+fn a_streamed_file_reports_its_warnings_as_a_whole_read_does() {
+    let csv = temp_file(
+        "streamed.csv",
+        "姓名,活动类型,日期,时长,verifed\n张伟,志愿服务,2026-03-01,2,是\n李娜,志愿服务,2026-03-01,2,是\n张伟,志愿服务,2026-03-02,2,是\n"
+            .as_bytes(),
+    );
+    let empty = temp_file("header-only.csv", "姓名,活动类型,日期\n".as_bytes());
+    let (csv, empty) = (csv.to_str().unwrap(), empty.to_str().unwrap());
+    let streamed = merit(&["score", BOOK, csv, "--format", "json"]);
+    let whole = merit(&["score", BOOK, csv, empty, "--format", "json"]);
+    assert_eq!(streamed.status.code(), Some(0));
+    assert_eq!(text(&streamed.stdout), text(&whole.stdout));
+    assert_eq!(text(&streamed.stderr), text(&whole.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&streamed.stdout).unwrap();
+    assert_eq!(report["warnings"][0]["input"], csv);
+}

@@ -85,7 +85,7 @@ fn a_file_and_standard_input_give_the_same_output_in_every_format() {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let sorted = temp.join(format!("{name}.{format}"));
         // A case read through column aliases (office-input) has input warnings, which
-        // name the file, and is read whole: tests/office.rs covers it.
+        // name the file (`-` on standard input): tests/office.rs covers it.
         let Some(records) = sorted_by_member(&dir.join(file)) else {
             continue;
         };
