@@ -127,7 +127,6 @@ fn check_unpacked_size(input: &[u8]) -> Result<(), InputError> {
 fn set(builder: &mut Builder<'_>, key: Key, cell: &Data) {
     match cell {
         Data::Bool(b) => builder.set(key, Raw::Bool(*b)),
-        Data::Error(e) => builder.set(key, Raw::Cell(&format!("#{e:?}"))),
         _ => match text(cell) {
             Some(text) => builder.set(key, Raw::Cell(&text)),
             None => builder.set(key, Raw::Null),
@@ -160,7 +159,8 @@ fn text(cell: &Data) -> Option<String> {
             }
         }
         Data::DateTime(dt) => number(dt.as_f64()),
-        Data::Error(e) => format!("#{e:?}"),
+        // Shown as Excel shows it (`#DIV/0!`), so its rejection says which.
+        Data::Error(e) => e.to_string(),
     })
 }
 
