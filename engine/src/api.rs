@@ -382,6 +382,8 @@ impl Records {
             }
         }
         records::arrow::read_batches(&gathered, &options, &mut self.records, &mut self.rejected)?;
+        self.warnings
+            .extend(records::arrow::warnings(&gathered, &options));
         if let Some(error) = failed {
             return Err(error);
         }

@@ -5,6 +5,8 @@
 //! tests:
 //!   - name: monthly cap holds
 //!     as_of: "2026-03-31"            # optional: from, to, as_of, period
+//!     members:                       # optional: profiles, as `--members` gives them
+//!       - { member: m1, role: secretary }   # (or a mapping: `m1: { role: secretary }`)
 //!     records:
 //!       - { member: m1, kind: volunteer, date: "2026-03-02", hours: 8, verified: true }
 //!     expect:
@@ -31,6 +33,8 @@ use crate::yaml::{Node, NodeKind};
 pub struct SelfTest {
     pub name: String,
     records: String,
+    /// Member profiles (`members:`) as a JSON array of objects with a `member` key.
+    members: Option<String>,
     options: Options,
     expect: Vec<Expectation>,
     pub span: Range<usize>,
@@ -79,6 +83,9 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
             Some(node) => decoder.seq(node, "test `records`").map(|_| node.to_json()),
             None => None,
         };
+        let members = map
+            .get("members")
+            .and_then(|node| decode_members(decoder, node, &name));
         let mut options = Options::default();
         for key in ["from", "to", "as_of"] {
             let Some(node) = map.get(key) else { continue };
@@ -109,12 +116,15 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
             .unwrap_or_default();
         map.finish(
             decoder,
-            &["name", "records", "expect", "from", "to", "as_of", "period"],
+            &[
+                "name", "records", "members", "expect", "from", "to", "as_of", "period",
+            ],
         );
         if let Some(records) = records {
             tests.push(SelfTest {
                 name,
                 records,
+                members,
                 options,
                 expect,
                 span: item.span.clone(),
@@ -122,6 +132,44 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
         }
     }
     tests
+}
+
+/// `members:` as a list of profiles with a `member` key, or a mapping from member
+/// id to attributes; either way the JSON array `--members` would read.
+fn decode_members(decoder: &mut Decoder, node: &Node, name: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(&node.to_json()).ok()?;
+    let profiles = match json {
+        serde_json::Value::Array(_) => json,
+        serde_json::Value::Object(members) => members
+            .into_iter()
+            .map(|(member, attributes)| {
+                let mut profile = match attributes {
+                    serde_json::Value::Object(attributes) => attributes,
+                    _ => serde_json::Map::new(),
+                };
+                profile.insert("member".to_owned(), serde_json::Value::String(member));
+                serde_json::Value::Object(profile)
+            })
+            .collect(),
+        _ => {
+            decoder.error(
+                "wrong-type",
+                node.span.clone(),
+                format!("test `{name}`: `members` is a list of profiles with a `member` key, or a mapping of members to attributes"),
+            );
+            return None;
+        }
+    };
+    let text = profiles.to_string();
+    if let Err(error) = crate::records::Members::read(text.as_bytes(), Format::Json) {
+        decoder.error(
+            "bad-members",
+            node.span.clone(),
+            format!("test `{name}`: `members`: {}", error.message),
+        );
+        return None;
+    }
+    Some(text)
 }
 
 fn decode_expect(decoder: &mut Decoder, node: &Node, name: &str) -> Vec<Expectation> {
@@ -222,6 +270,31 @@ impl Rulebook {
     /// assert!(book.run_tests().iter().all(|t| t.passed));
     /// # Ok::<(), merit::RulebookError>(())
     /// ```
+    ///
+    /// A test may give member profiles (`members:`), as `--members` does, so that
+    /// role-based tables can be tested:
+    /// ```
+    /// let book = merit::Rulebook::from_yaml(r#"
+    /// fields: { minutes: int? }
+    /// rules:
+    ///   - id: meeting
+    ///     table: { inputs: [member.role, minutes], rows: [[secretary, ">= 60", 8], ["-", ">= 60", 5]] }
+    /// tests:
+    ///   - name: the secretary earns more
+    ///     members: { m1: { role: secretary }, m2: { role: resident } }
+    ///     records:
+    ///       - { member: m1, kind: meeting, date: "2026-03-02", minutes: 60 }
+    ///       - { member: m2, kind: meeting, date: "2026-03-02", minutes: 60 }
+    ///     expect: { m1: { "2026-03": { meeting: 8 } }, m2: { "2026-03": { meeting: 5 } } }
+    ///   - name: profiles as a list
+    ///     members: [{ member: m1, role: secretary }]
+    ///     records: [{ member: m1, kind: meeting, date: "2026-03-02", minutes: 60 }]
+    ///     expect: { m1: { "2026-03": { meeting: 8 } } }
+    /// "#, "book.yaml")?;
+    /// let results = book.run_tests();
+    /// assert!(results.iter().all(|t| t.passed), "{results:?}");
+    /// # Ok::<(), merit::RulebookError>(())
+    /// ```
     pub fn run_tests(&self) -> Vec<TestResult> {
         self.tests.iter().map(|test| test.run(self)).collect()
     }
@@ -234,7 +307,11 @@ impl SelfTest {
         if let Err(error) = records.read(book, self.records.as_bytes(), Format::Json, &self.name) {
             failures.push(format!("records cannot be read: {error}"));
         }
-        let report = book.score(&records, None, &self.options);
+        let members = self
+            .members
+            .as_ref()
+            .and_then(|m| crate::records::Members::read(m.as_bytes(), Format::Json).ok());
+        let report = book.score(&records, members.as_ref(), &self.options);
         for rejected in &report.rejected {
             failures.push(format!("record {} rejected: {}", rejected.record, rejected.error));
         }

@@ -93,6 +93,12 @@ fn a_streamed_input_gives_the_same_report() {
         if !format.reads_by_record() || !stream::streams(&case.book) {
             continue;
         }
+        // The streams leave an input's warnings (office-input's unknown column) to
+        // their caller, which wraps them with the survey's (`stream::Warned`, the
+        // CLI; bindings/cli/tests/office.rs).
+        if !case.records.warnings.is_empty() {
+            continue;
+        }
         let given = std::fs::read(dir.join(file)).expect("records");
         let sorted = sorted_by_member(&dir, file);
         for input in [&given, &sorted] {

@@ -94,8 +94,14 @@ fn rejected_rows(rejected: &[merit::record::Rejected]) -> String {
     let mut out = String::new();
     for r in rejected.iter().take(REJECTED_SHOWN) {
         let source = r.source.as_deref().map(|s| format!("{s} ")).unwrap_or_default();
-        let id = r.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
-        out.push_str(&format!("  rejected {source}record {}{id}: {}\n", r.record, r.error));
+        let id =
+            r.id.as_deref()
+                .map(|id| format!(" (id {id})"))
+                .unwrap_or_default();
+        out.push_str(&format!(
+            "  rejected {source}record {}{id}: {}\n",
+            r.record, r.error
+        ));
     }
     if rejected.len() > REJECTED_SHOWN {
         out.push_str(&format!(

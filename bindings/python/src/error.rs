@@ -64,6 +64,47 @@ pub fn input(py: Python<'_>, source: &str, error: &InputError) -> PyErr {
     )
 }
 
+/// Nothing lost silently: a report with rejected records or input warnings makes
+/// `score` call `warnings.warn` (saying how many, and the first), or, with
+/// `strict=True`, raise `merit.InputError`.
+pub fn rejected_records(py: Python<'_>, report: &merit::Report, strict: bool) -> PyResult<()> {
+    let mut problems = Vec::new();
+    if let Some(first) = report.rejected.first() {
+        problems.push(format!(
+            "{} record(s) rejected (see report.rejected); the first, record {}: {}",
+            report.rejected.len(),
+            first.record,
+            first.error
+        ));
+    }
+    problems.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.input, w.message)),
+    );
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let message = problems.join("\n");
+    if strict {
+        return Err(raise(
+            py,
+            "InputError",
+            (
+                message,
+                Option::<String>::None,
+                Option::<u64>::None,
+                Option::<u64>::None,
+            ),
+        ));
+    }
+    let category = py.import("builtins")?.getattr("UserWarning")?;
+    py.import("warnings")?
+        .call_method1("warn", (message, category, 2))?;
+    Ok(())
+}
+
 /// `merit.ArgumentError`: a value merit cannot use.
 pub fn argument(py: Python<'_>, message: impl Into<String>) -> PyErr {
     raise(py, "ArgumentError", (message.into(),))

@@ -196,6 +196,14 @@ impl PyReport {
         convert::to_python(py, &value, None)
     }
 
+    /// What the inputs said that is probably not what was meant (a column that is no
+    /// field, naming the closest), as dicts with ``input`` and ``message``.
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = serde_json::to_value(&self.report.warnings).unwrap_or_default();
+        convert::to_python(py, &value, None)
+    }
+
     /// How many valid records no rule matched.
     #[getter]
     fn unmatched(&self) -> u64 {

@@ -90,7 +90,7 @@ fn format_of(py: Python<'_>, path: &std::path::Path, default: Option<Format>) ->
             argument(
                 py,
                 format!(
-                    "{}: unknown record format; use .jsonl, .json, .csv or .yaml",
+                    "{}: unknown record format; use .jsonl, .json, .csv, .yaml, .xlsx, .xls or .ods",
                     path.display()
                 ),
             )
@@ -253,15 +253,22 @@ impl PyRulebook {
     /// member profiles: a dict ``{member: {attribute: value}}``, rows with a
     /// ``member`` key in any of the record forms, or a path.
     ///
-    /// Records that cannot be read are listed in ``report.rejected``; an input
-    /// that cannot be read at all raises :class:`merit.InputError`. The GIL is
-    /// released while reading and scoring.
+    /// A spreadsheet path (``.xlsx``, ``.xls``, ``.ods``) is read from its first
+    /// sheet, or from ``sheet``. The rulebook's ``input:`` section (column aliases,
+    /// date forms, boolean words, units, trimming, encoding) applies to every form,
+    /// and an empty string is a missing value in every form.
+    ///
+    /// Records that cannot be read are listed in ``report.rejected``, and columns
+    /// that are no field in ``report.warnings``; either makes ``score`` call
+    /// ``warnings.warn``, and with ``strict=True`` raise :class:`merit.InputError`
+    /// instead. An input that cannot be read at all raises
+    /// :class:`merit.InputError`. The GIL is released while reading and scoring.
     ///
     /// >>> report = book.score([{"member": "m1", "kind": "volunteer", "date": "2026-03-14", "hours": 0.1}],
     /// ...                     period="quarter")
     /// >>> report.to_dict()["members"][0]["periods"][0]["rules"]
     /// {'hours': Decimal('1')}
-    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None, lang = None, why_not = false))]
+    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None, lang = None, why_not = false, sheet = None, strict = false))]
     #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
@@ -274,6 +281,8 @@ impl PyRulebook {
         members: Option<&Bound<'_, PyAny>>,
         lang: Option<&str>,
         why_not: bool,
+        sheet: Option<String>,
+        strict: bool,
     ) -> PyResult<PyReport> {
         let lang = match lang {
             None => None,
@@ -305,13 +314,14 @@ impl PyRulebook {
         let book = Arc::clone(&self.book);
         let report = py.detach(move || {
             guard(move || {
-                let mut records = Records::new();
+                let mut records = Records::new().with_sheet(sheet);
                 input.read(&book, &mut records)?;
                 let members = members.map(Input::members).transpose()?;
                 Ok(book.score(&records, members.as_ref(), &options))
             })
         });
         let report = report.map_err(|f| f.into_py(py))?;
+        error::rejected_records(py, &report, strict)?;
         Ok(PyReport::new(report, Arc::clone(&self.book)))
     }
 

@@ -133,7 +133,7 @@ fn format_option(name: &str, text: &Option<String>) -> Result<Option<Format>, Er
         .map(|f| {
             Format::parse(f).ok_or_else(|| {
                 Error::Argument(format!(
-                    "options.{name}: expected jsonl, json, csv or yaml, got {f:?}"
+                    "options.{name}: expected jsonl, json, csv, yaml or xlsx, got {f:?}"
                 ))
             })
         })
@@ -181,8 +181,8 @@ fn several_inputs(value: &JsValue) -> Option<js_sys::Array> {
 /// An input as bytes and their format: an array of objects goes through
 /// `JSON.stringify` (so the engine reads and types it like any JSON file, and
 /// positions in `rejected` are array positions); a string or a `Uint8Array` is read
-/// in the given format, or the one its first character implies (`[` JSON, `{`
-/// JSONL, `-` or `#` YAML, anything else CSV).
+/// in the given format, or the one its first bytes imply (a zip or OLE file a
+/// spreadsheet, `[` JSON, `{` JSONL, `-` or `#` YAML, anything else CSV).
 fn input(value: &JsValue, format: Option<Format>, what: &str) -> Result<(Vec<u8>, Format), Error> {
     if value.is_undefined() || value.is_null() {
         return Ok((b"[]".to_vec(), Format::Json));
@@ -207,6 +207,10 @@ fn input(value: &JsValue, format: Option<Format>, what: &str) -> Result<(Vec<u8>
 }
 
 fn sniff(bytes: &[u8]) -> Format {
+    // A zip (.xlsx, .ods) or an OLE compound file (.xls) is a spreadsheet.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Format::Sheet;
+    }
     match bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)

@@ -21,11 +21,12 @@ export interface ActivityRecord {
   [field: string]: string | number | boolean | null | undefined;
 }
 
-/** Records as objects, or the text / bytes of a JSONL, JSON, CSV or YAML file. */
+/** Records as objects, or the text / bytes of a JSONL, JSON, CSV or YAML file, or the
+ * bytes of a spreadsheet (.xlsx, .xls, .ods: its first sheet). */
 export type RecordsInput = ActivityRecord[] | string | Uint8Array;
 
 export type Period = "day" | "week" | "month" | "quarter" | "year" | "lifetime";
-export type InputFormat = "jsonl" | "ndjson" | "json" | "csv" | "yaml" | "yml";
+export type InputFormat = "jsonl" | "ndjson" | "json" | "csv" | "yaml" | "yml" | "xlsx" | "xls" | "ods";
 
 export interface ScoreOptions {
   /** First day reported ("2026-03-01"); earlier records are history. */
@@ -59,6 +60,8 @@ export interface Report {
   rejected: Rejected[];
   /** Valid records in the range that no rule's condition matched. */
   unmatched: number;
+  /** What the inputs said that is probably not meant: a column that is no field. */
+  warnings: Array<{ input: string; message: string }>;
 }
 
 export interface MemberReport {

@@ -83,7 +83,7 @@ $("#book-select").addEventListener("change", (e) => {
 
 function inputs() {
   const list = [];
-  if (state.file) list.push(state.file.text);
+  if (state.file) list.push(state.file.bytes);
   if (state.added.length) list.push(JSON.stringify(state.added));
   return list;
 }
@@ -101,7 +101,12 @@ $("#file").addEventListener("change", async (e) => {
   const file = e.target.files[0];
   if (!file) return;
   const format = file.name.split(".").pop().toLowerCase();
-  state.file = { name: file.name, text: await file.text(), format };
+  // Bytes, not text: a spreadsheet is binary, and a GBK CSV is decoded by the
+  // engine as the rulebook's `input.encoding` says (text() would garble it).
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const sheet = ["xlsx", "xlsm", "xls", "ods"].includes(format);
+  const text = sheet ? "" : new TextDecoder().decode(bytes);
+  state.file = { name: file.name, bytes, text, format, sheet };
   rescore();
 });
 
@@ -160,7 +165,7 @@ function rescore() {
   const status = $("#file-status");
   if (state.file && state.report) {
     const rejected = state.report.rejected.length;
-    const rows = state.file.text.trim() ? state.report.members.length : 0;
+    const rows = state.file.sheet || state.file.text.trim() ? state.report.members.length : 0;
     status.textContent = t("fileRead", state.file.name, countRecords(state.file), rejected) + (rows ? "" : "");
   }
   const list = $("#rejected");
@@ -178,6 +183,7 @@ function rescore() {
 }
 
 function countRecords(file) {
+  if (file.sheet) return "—"; // rows are counted by the engine, not in the page
   const text = file.text.trim();
   if (file.format === "json") return (text.match(/"member"\s*:/g) ?? []).length;
   if (file.format === "csv") return text.split("\n").length - 1;

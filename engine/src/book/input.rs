@@ -12,7 +12,12 @@ use super::decode::Decoder;
 const INPUT_KEYS: &[&str] = &["columns", "dates", "booleans", "units", "trim", "encoding"];
 
 /// Decodes `input:` (may be absent) and `kinds:` (may be absent) against `schema`.
-pub fn decode(decoder: &mut Decoder, input: Option<&Node>, kinds: Option<&Node>, schema: &Schema) -> InputSpec {
+pub fn decode(
+    decoder: &mut Decoder,
+    input: Option<&Node>,
+    kinds: Option<&Node>,
+    schema: &Schema,
+) -> InputSpec {
     let mut spec = InputSpec::default();
     if let Some(node) = kinds {
         spec.kinds = Some(
@@ -119,7 +124,11 @@ fn columns(decoder: &mut Decoder, node: &Node, schema: &Schema) -> Vec<(String, 
 /// `booleans: { true: [是, Y], false: [否, N] }`.
 fn booleans(decoder: &mut Decoder, node: &Node) -> (Vec<String>, Vec<String>) {
     let NodeKind::Map(entries) = &node.kind else {
-        decoder.wrong_type(node, "a mapping with `true` and `false` lists", "`input.booleans`");
+        decoder.wrong_type(
+            node,
+            "a mapping with `true` and `false` lists",
+            "`input.booleans`",
+        );
         return (Vec::new(), Vec::new());
     };
     let (mut yes, mut no) = (Vec::new(), Vec::new());
@@ -227,6 +236,11 @@ mod tests {
             errors(&format!("{book}  trims: true\n")),
             ["unknown key `trims` in `input`, did you mean `trim`?"]
         );
-        assert!(errors(&format!("{book}  booleans: {{ true: [是, Y], false: [否, N] }}\n  trim: true\n")).is_empty());
+        assert!(
+            errors(&format!(
+                "{book}  booleans: {{ true: [是, Y], false: [否, N] }}\n  trim: true\n"
+            ))
+            .is_empty()
+        );
     }
 }

@@ -69,6 +69,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::builder::{Builder, Interner, Key};
+use super::spec::InputSpec;
 use super::typing::{self, Raw, quoted};
 use super::{InputError, ReadOptions};
 use crate::parallel::{par_map, threads};
@@ -243,6 +244,41 @@ impl Interned {
     }
 }
 
+/// A cell with its string as the rulebook reads it (trimmed when it says so); an
+/// empty string is a missing value, as in every format.
+enum Tidied<'c> {
+    Cell(Cell<'c>),
+    Text(Cow<'c, str>),
+}
+
+impl<'c> Tidied<'c> {
+    fn new(cell: Cell<'c>, input: &InputSpec) -> Tidied<'c> {
+        match cell {
+            Cell::Str(text) => Tidied::Text(input.text(text)),
+            cell => Tidied::Cell(cell),
+        }
+    }
+
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            Tidied::Text(text) if text.is_empty() => Cell::Null,
+            Tidied::Text(text) => Cell::Str(text),
+            Tidied::Cell(cell) => *cell,
+        }
+    }
+}
+
+/// The warnings of a table read: its column names that are no key of the rulebook.
+pub(crate) fn warnings(batches: &[RecordBatch], options: &ReadOptions<'_>) -> Vec<crate::record::Warning> {
+    let mut builder = Builder::new(options);
+    if let Some(batch) = batches.first() {
+        for field in batch.schema_ref().fields() {
+            builder.key(field.name());
+        }
+    }
+    builder.warnings()
+}
+
 /// A float as its shortest round-trip text, as Python's `repr` writes it (`0.1`,
 /// `4.0`, `1e-05` as `1e-5`); `None` for NaN and infinities.
 ///
@@ -300,39 +336,39 @@ impl Rows {
 
     fn read(&mut self, key: Key, column: &Column<'_>, options: &ReadOptions<'_>, interned: &mut Interned) {
         let tz = options.timezone;
+        let input = options.input;
         let rows = self.errors.len();
         match key {
-            Key::Id => {
+            Key::Id | Key::Member => {
                 for row in 0..rows {
-                    match identifier(column.cell(row)) {
-                        Ok(None) => {}
-                        Ok(Some(text)) => self.ids[row] = Some(Arc::from(text.as_ref())),
-                        Err(why) => self.fail(row, "id", why),
-                    }
-                }
-            }
-            Key::Member => {
-                for row in 0..rows {
-                    match identifier(column.cell(row)) {
-                        Ok(None) => {}
-                        Ok(Some(text)) => self.members[row] = Some(interned.members.get(&text)),
-                        Err(why) => self.fail(row, "member", why),
+                    let tidied = Tidied::new(column.cell(row), input);
+                    let cell = tidied.cell();
+                    match (key, identifier(cell)) {
+                        (_, Ok(None)) => {}
+                        (Key::Id, Ok(Some(text))) => self.ids[row] = Some(Arc::from(text.as_ref())),
+                        (_, Ok(Some(text))) => self.members[row] = Some(interned.members.get(&text)),
+                        (Key::Id, Err(why)) => self.fail(row, "id", why),
+                        (_, Err(why)) => self.fail(row, "member", why),
                     }
                 }
             }
             Key::Kind => {
                 for row in 0..rows {
-                    match column.cell(row) {
+                    match Tidied::new(column.cell(row), input).cell() {
                         Cell::Null => {}
-                        Cell::Str("") => self.fail(row, "kind", "must not be empty".to_owned()),
-                        Cell::Str(text) => self.kinds[row] = Some(interned.kinds.get(text)),
+                        Cell::Str(text) => match input.check_kind(text) {
+                            Ok(()) => self.kinds[row] = Some(interned.kinds.get(text)),
+                            Err(why) => self.fail(row, "kind", why),
+                        },
                         other => self.fail(row, "kind", format!("expected string, got {}", other.shown())),
                     }
                 }
             }
             Key::Date => {
                 for row in 0..rows {
-                    match typed(FieldType::Date, column.cell(row), tz) {
+                    let tidied = Tidied::new(column.cell(row), input);
+                    let cell = tidied.cell();
+                    match typed(FieldType::Date, "date", cell, tz, input) {
                         Ok(Value::Date(date)) => self.dates[row] = Some(date),
                         Ok(_) => {}
                         Err(why) => self.fail(row, "date", why),
@@ -345,15 +381,18 @@ impl Rows {
                 };
                 let mut values = Vec::with_capacity(rows);
                 for row in 0..rows {
+                    let tidied = Tidied::new(column.cell(row), input);
                     let value = match (def.ty.list(), column.items(row)) {
                         (Some((item, _)), Some((range, items))) => range
                             .enumerate()
                             .map(|(n, j)| {
-                                typed(item, items.cell(j), tz).map_err(|why| format!("item {}: {why}", n + 1))
+                                let tidied = Tidied::new(items.cell(j), input);
+                                typed(item, &def.name, tidied.cell(), tz, input)
+                                    .map_err(|why| format!("item {}: {why}", n + 1))
                             })
                             .collect::<Result<Vec<_>, _>>()
                             .map(|items| Value::List(items.into())),
-                        _ => typed(def.ty, column.cell(row), tz),
+                        _ => typed(def.ty, &def.name, tidied.cell(), tz, input),
                     };
                     match value {
                         Ok(value) => values.push(value),
@@ -487,18 +526,24 @@ impl Cell<'_> {
 }
 
 /// Types a cell as a value of `ty`; `Ok(Value::Null)` for a null cell.
-fn typed(ty: FieldType, cell: Cell<'_>, tz: &TimeZone) -> Result<Value, String> {
+fn typed(
+    ty: FieldType,
+    name: &str,
+    cell: Cell<'_>,
+    tz: &TimeZone,
+    input: &InputSpec,
+) -> Result<Value, String> {
     let number = matches!(ty, FieldType::Decimal | FieldType::Int);
     match cell {
         Cell::Null => Ok(Value::Null),
-        Cell::Str(text) => typing::typed(ty, Raw::Str(text), tz),
-        Cell::Bool(b) => typing::typed(ty, Raw::Bool(b), tz),
+        Cell::Str(text) => typing::typed_as(ty, name, Raw::Str(text), tz, input),
+        Cell::Bool(b) => typing::typed_as(ty, name, Raw::Bool(b), tz, input),
         Cell::Int(n) if number => Decimal::try_from_i128_with_scale(n, 0)
             .map(Value::Num)
             .map_err(|_| format!("{n} is out of range for a decimal")),
-        Cell::Int(n) => typing::typed(ty, Raw::Number(&n.to_string()), tz),
+        Cell::Int(n) => typing::typed_as(ty, name, Raw::Number(&n.to_string()), tz, input),
         Cell::Float(f) => match float_text(f) {
-            Some(text) => typing::typed(ty, Raw::Number(&text), tz),
+            Some(text) => typing::typed_as(ty, name, Raw::Number(&text), tz, input),
             None => Err(format!("expected {}, got {f}", ty.name())),
         },
         Cell::Decimal(v, s) if number => {
@@ -512,7 +557,7 @@ fn typed(ty: FieldType, cell: Cell<'_>, tz: &TimeZone) -> Result<Value, String> 
             }
             Ok(Value::Num(n))
         }
-        Cell::Decimal(v, s) => typing::typed(ty, Raw::Number(&decimal_text(v, s)), tz),
+        Cell::Decimal(v, s) => typing::typed_as(ty, name, Raw::Number(&decimal_text(v, s)), tz, input),
         Cell::Date(d) if ty == FieldType::Date => Ok(Value::Date(d)),
         Cell::Instant(t) if ty == FieldType::Date => Ok(Value::Date(tz.to_datetime(t).date())),
         Cell::Civil(dt) if ty == FieldType::Date => Ok(Value::Date(dt.date())),
@@ -928,7 +973,7 @@ mod tests {
                     "hours",
                     Arc::new(Float64Array::from(vec![f64::NAN, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])),
                 ),
-                ("verified", Arc::new(Int64Array::from(vec![1, 1, 1, 1, 1, 1, 1]))),
+                ("verified", Arc::new(Int64Array::from(vec![2, 2, 2, 2, 2, 1, 2]))),
                 (
                     "stars",
                     Arc::new(Float64Array::from(vec![1.0, 4.5, 1.0, 1.0, 1.0, 1.0, 1.0])),
@@ -938,12 +983,12 @@ mod tests {
         );
         insta::assert_snapshot!(out, @r"
         rejected 1 (id a): field `hours`: expected decimal, got NaN
-        rejected 2 (id b): field `verified`: expected bool, got 1
+        rejected 2 (id b): field `verified`: expected bool, got 2 (a number column: only 0 and 1 read as a bool)
         rejected 3 (id c): field `date`: 2026-02-30 is not a date: February 2026 has 28 days
-        rejected 4 (id d): field `verified`: expected bool, got 1
-        rejected 5 (id e): field `verified`: expected bool, got 1
-        rejected 6 (id f): field `kind`: must not be empty
-        rejected 7: field `verified`: expected bool, got 1
+        rejected 4 (id d): field `verified`: expected bool, got 2 (a number column: only 0 and 1 read as a bool)
+        rejected 5 (id e): field `verified`: expected bool, got 2 (a number column: only 0 and 1 read as a bool)
+        rejected 6 (id f): missing `kind`
+        rejected 7: field `verified`: expected bool, got 2 (a number column: only 0 and 1 read as a bool)
         ");
         let out = read(
             vec![

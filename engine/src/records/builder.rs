@@ -167,12 +167,7 @@ impl<'a> Builder<'a> {
     /// without a word.
     pub(crate) fn warnings(&self) -> Vec<Warning> {
         let input = self.source_name.unwrap_or("<records>");
-        let names: Vec<&str> = self
-            .keys
-            .list
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
+        let names: Vec<&str> = self.keys.list.iter().map(|(name, _)| *name).collect();
         self.unknown
             .iter()
             .map(|name| {
@@ -192,6 +187,11 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect()
+    }
+
+    /// A string as the rulebook reads it (trimmed when `input.trim` says so).
+    pub(crate) fn text<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.input.text(text)
     }
 
     /// While `on`, every key but `member` is ignored, so that a record's member can

@@ -52,7 +52,7 @@ impl<R: Read> Rows<R> {
             .flexible(true)
             .from_reader(Tail {
                 input,
-                last: 0,
+                odd_quotes: false,
                 total: 0,
                 ended: false,
             });
@@ -130,9 +130,10 @@ impl<R: Read> Rows<R> {
         }
         if let Some(keep) = keep {
             let member = self.member_column.and_then(|i| row.get(i)).unwrap_or_default();
-            // The row is UTF-8; an empty cell is no member.
-            let member = std::str::from_utf8(member).unwrap_or_default();
-            if member.is_empty() || !keep(member) {
+            // The row is UTF-8; an empty cell is no member. The member is read as
+            // the rulebook reads it (trimmed when it says so).
+            let member = builder.text(std::str::from_utf8(member).unwrap_or_default());
+            if member.is_empty() || !keep(&member) {
                 return Ok(true);
             }
         }
@@ -181,11 +182,12 @@ impl<R: Read> Rows<R> {
 const ENCODING_HINT: &str =
     "if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook";
 
-/// The input with its last byte that is not a line break remembered: whether the
-/// last row ended inside a quote is seen from it.
+/// The input with the parity of its quote characters counted: in CSV that closes
+/// every quote they are even, so an odd count at the end means the last row ended
+/// inside a quote.
 pub(crate) struct Tail<R> {
     input: R,
-    last: u8,
+    odd_quotes: bool,
     /// Bytes read so far, and whether the input has ended.
     total: u64,
     ended: bool,
@@ -196,20 +198,19 @@ impl<R: Read> Read for Tail<R> {
         let n = self.input.read(buf)?;
         self.total += n as u64;
         self.ended |= n == 0 && !buf.is_empty();
-        if let Some(&last) = buf[..n].iter().rev().find(|b| !matches!(b, b'\n' | b'\r')) {
-            self.last = last;
-        }
+        let quotes = buf[..n].iter().filter(|&&b| b == b'"').count();
+        self.odd_quotes ^= quotes % 2 == 1;
         Ok(n)
     }
 }
 
 /// When `row` is the input's last and ends inside a quote that was never closed
-/// (its last cell holds line breaks and the input does not end with `"`): how many
-/// lines the open quote swallowed.
+/// (a cell holds line breaks and the input has an odd number of quote characters):
+/// how many lines the open quote swallowed.
 fn open_quote<R: Read>(row: &ByteRecord, reader: &Reader<Tail<R>>) -> Option<usize> {
     let tail = reader.get_ref();
     let at_end = tail.ended && reader.position().byte() == tail.total;
-    if !at_end || tail.last == b'"' {
+    if !at_end || !tail.odd_quotes {
         return None;
     }
     let cell = row.iter().find(|cell| cell.contains(&b'\n'))?;
@@ -318,6 +319,8 @@ mod tests {
         rejected 2: a quote opened on line 3 is never closed: the row runs to the end of the input, swallowing 2 more line(s) that are not read as rows
         ");
         let closed = "member,kind,date,hours\nm1,v,2026-03-01,\"2\n\"\n";
+        let note = "member,kind,date,hours,note\nm1,v,2026-03-01,2,\"a \"\"b\"\"\nc\"x\n";
+        insta::assert_snapshot!(csv(note), @"ok 1 id=#1 member=m1 kind=v date=2026-03-01 [2, false, null, null]");
         insta::assert_snapshot!(csv(closed), @"ok 1 id=#1 member=m1 kind=v date=2026-03-01 [2, false, null, null]");
     }
 

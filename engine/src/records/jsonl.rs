@@ -186,7 +186,7 @@ mod tests {
             r#"{"member":"m1","kind":7,"date":"2026-03-14"}"#,
             r#"{"member":"m1","kind":"k","date":20260314}"#,
             r#"{"member":"m1","kind":"k","date":"2026-03-14","hours":1e400}"#,
-            r#"{"member":"m1","kind":"k","date":"2026-03-14","verified":1}"#,
+            r#"{"member":"m1","kind":"k","date":"2026-03-14","verified":2}"#,
             r#"{"member":"m1","kind":"k","date":"2026-03-14","hours":[1]}"#,
             r#"{"member":"m1","kind":"k","date":"2026-03-14","hours":1,"hours":2}"#,
             r#"{"member":null,"kind":"k","date":"2026-03-14","id":true}"#,
@@ -208,7 +208,7 @@ mod tests {
         rejected 12: field `kind`: expected string, got 7
         rejected 13: field `date`: expected date, got 20260314
         rejected 14: field `hours`: 1e+400 is out of range for a decimal
-        rejected 15: field `verified`: expected bool, got 1
+        rejected 15: field `verified`: expected bool, got 2 (a number column: only 0 and 1 read as a bool)
         rejected 16: field `hours`: expected decimal, got an array
         rejected 17: key `hours` appears more than once
         rejected 18: field `id`: expected string or integer, got true

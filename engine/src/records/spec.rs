@@ -47,8 +47,12 @@ pub enum DatePart {
     /// Exactly four digits.
     Year,
     /// Two digits (`MM`) or one or two (`M`).
-    Month { exact: bool },
-    Day { exact: bool },
+    Month {
+        exact: bool,
+    },
+    Day {
+        exact: bool,
+    },
     Literal(char),
 }
 
@@ -224,7 +228,11 @@ impl InputSpec {
 
     /// A string value as the rulebook reads it: trimmed and collapsed when `trim`.
     pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if self.trim { tidy(text) } else { Cow::Borrowed(text) }
+        if self.trim {
+            tidy(text)
+        } else {
+            Cow::Borrowed(text)
+        }
     }
 
     /// A boolean word declared in `input.booleans`, compared without case.
@@ -257,7 +265,11 @@ impl InputSpec {
 
     /// The declared date forms as the rulebook wrote them, for messages.
     pub(crate) fn date_forms(&self) -> String {
-        self.dates.iter().map(DateForm::to_string).collect::<Vec<_>>().join(", ")
+        self.dates
+            .iter()
+            .map(DateForm::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Whether `excel` is among the date forms (a number in a date column is then a serial).
@@ -274,7 +286,10 @@ impl InputSpec {
         let close = crate::diagnostic::did_you_mean(kind, kinds.iter().map(String::as_str));
         Err(match close {
             Some(close) => format!("`{kind}` is not one of the rulebook's `kinds` (did you mean `{close}`?)"),
-            None => format!("`{kind}` is not one of the rulebook's `kinds`: {}", kinds.join(", ")),
+            None => format!(
+                "`{kind}` is not one of the rulebook's `kinds`: {}",
+                kinds.join(", ")
+            ),
         })
     }
 }
@@ -300,7 +315,11 @@ pub fn tidy(text: &str) -> Cow<'_, str> {
         pending_space = false;
         out.push(c);
     }
-    if out == trimmed { Cow::Borrowed(trimmed) } else { Cow::Owned(out) }
+    if out == trimmed {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(out)
+    }
 }
 
 /// Han ideographs, kana, hangul and CJK punctuation: scripts written without spaces.
@@ -316,7 +335,14 @@ mod tests {
 
     #[test]
     fn five_spellings_of_one_name_are_one() {
-        for name in ["张伟", "张伟 ", " 张伟", "张 伟", "张伟\u{3000}", "\t张\u{3000}\u{3000}伟\n"] {
+        for name in [
+            "张伟",
+            "张伟 ",
+            " 张伟",
+            "张 伟",
+            "张伟\u{3000}",
+            "\t张\u{3000}\u{3000}伟\n",
+        ] {
             assert_eq!(tidy(name), "张伟", "{name:?}");
         }
         assert_eq!(tidy("  Li   Wei "), "Li Wei");

@@ -201,15 +201,24 @@ fn office_input() -> super::InputSpec {
     use super::spec::{DateForm, Encoding, InputSpec};
     let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     InputSpec {
-        columns: [("姓名", "member"), ("活动类型", "kind"), ("日期", "date"), ("时长", "hours"), ("是否核实", "verified")]
-            .iter()
-            .map(|(a, t)| (a.to_string(), t.to_string()))
-            .collect(),
+        columns: [
+            ("姓名", "member"),
+            ("活动类型", "kind"),
+            ("日期", "date"),
+            ("时长", "hours"),
+            ("是否核实", "verified"),
+        ]
+        .iter()
+        .map(|(a, t)| (a.to_string(), t.to_string()))
+        .collect(),
         dates: ["YYYY-MM-DD", "YYYY/M/D", "YYYY-M-D", "YYYY年M月D日", "excel"]
             .iter()
             .filter_map(|f| DateForm::parse(f))
             .collect(),
-        booleans: (words(&["是", "已核实", "Y", "√"]), words(&["否", "未核实", "N", "×"])),
+        booleans: (
+            words(&["是", "已核实", "Y", "√"]),
+            words(&["否", "未核实", "N", "×"]),
+        ),
         units: vec![("hours".into(), words(&["小时", "h"]))],
         trim: true,
         encoding: Encoding::Auto,
@@ -258,12 +267,16 @@ fn a_gbk_file_its_utf8_twin_with_a_bom_and_jsonl_read_alike() {
         input: &input,
         ..ReadOptions::new(&s, &tz)
     };
-    let text = "姓名,活动类型,日期,时长,是否核实\n张伟,volunteer,2026/1/1,2小时,是\n李娜,微心愿,2026年3月5日,,否\n";
+    let text =
+        "姓名,活动类型,日期,时长,是否核实\n张伟,volunteer,2026/1/1,2小时,是\n李娜,微心愿,2026年3月5日,,否\n";
     let (gbk, _, _) = encoding_rs::GB18030.encode(text);
     let bom = format!("\u{FEFF}{text}");
     let from_gbk = outcome_with(&gbk, Format::Csv, &options);
     assert_eq!(from_gbk, outcome_with(bom.as_bytes(), Format::Csv, &options));
-    assert!(from_gbk.starts_with("ok 1 id=#1 member=张伟 kind=volunteer date=2026-01-01 [2, true"), "{from_gbk}");
+    assert!(
+        from_gbk.starts_with("ok 1 id=#1 member=张伟 kind=volunteer date=2026-01-01 [2, true"),
+        "{from_gbk}"
+    );
     let jsonl = "{\"姓名\":\"张伟\",\"活动类型\":\"volunteer\",\"日期\":\"2026/1/1\",\"时长\":\"2小时\",\"是否核实\":\"是\"}\n\
                  {\"姓名\":\"李娜\",\"活动类型\":\"微心愿\",\"日期\":\"2026年3月5日\",\"时长\":\"\",\"是否核实\":\"否\"}\n";
     assert_eq!(from_gbk, outcome_with(jsonl.as_bytes(), Format::Jsonl, &options));

@@ -79,7 +79,8 @@ pub(crate) fn typed_as(
         (FieldType::Decimal | FieldType::Int, Raw::Str(text) | Raw::Cell(text)) => {
             let bare = input.strip_unit(name, text);
             if bare.len() != text.trim().len() {
-                return typed(ty, Raw::Cell(bare), tz).map_err(|_| format!("expected {}, got {}", ty.name(), raw.shown()));
+                return typed(ty, Raw::Cell(bare), tz)
+                    .map_err(|_| format!("expected {}, got {}", ty.name(), raw.shown()));
             }
         }
         (FieldType::Bool, Raw::Str(text) | Raw::Cell(text)) => {
@@ -87,6 +88,18 @@ pub(crate) fn typed_as(
                 return Ok(Value::Bool(b));
             }
         }
+        // A number 0 or 1 for a bool: what pandas makes of a bool column with a
+        // missing cell (0.0/1.0), and what spreadsheets write for yes and no.
+        (FieldType::Bool, Raw::Number(text)) => match number(text) {
+            Ok(n) if n.is_zero() => return Ok(Value::Bool(false)),
+            Ok(n) if n == Decimal::ONE => return Ok(Value::Bool(true)),
+            _ => {
+                return Err(format!(
+                    "expected bool, got {} (a number column: only 0 and 1 read as a bool)",
+                    raw.shown()
+                ));
+            }
+        },
         (FieldType::Date, Raw::Str(text) | Raw::Cell(text)) => {
             if let Some(date) = input.date(text.trim()) {
                 return date.map(Value::Date);
@@ -100,8 +113,14 @@ pub(crate) fn typed_as(
         _ => {}
     }
     typed(ty, raw, tz).map_err(|why| match (ty, raw) {
-        (FieldType::Date, Raw::Str(_) | Raw::Cell(_)) if !input.dates.is_empty() && why.starts_with("expected") => {
-            format!("expected a date in a declared form ({}), got {}", input.date_forms(), raw.shown())
+        (FieldType::Date, Raw::Str(_) | Raw::Cell(_))
+            if !input.dates.is_empty() && why.starts_with("expected") =>
+        {
+            format!(
+                "expected a date in a declared form ({}), got {}",
+                input.date_forms(),
+                raw.shown()
+            )
         }
         _ => why,
     })

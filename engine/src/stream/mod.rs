@@ -62,10 +62,41 @@ pub trait ReportStream {
     /// Valid records in the range that no rule matched: complete once every
     /// member has been handed out.
     fn unmatched(&self) -> u64;
-    /// The inputs' warnings (a column no field has). A stream that reads a file
-    /// with warnings is not used (the CLI reads such a file whole), so none by default.
+    /// The inputs' warnings (a column no field has): none unless a [`Warned`]
+    /// stream hands on those its [`Survey`] found.
     fn warnings(&self) -> &[Warning] {
         &[]
+    }
+}
+
+/// A stream whose report lists the warnings the survey of its input found
+/// ([`Survey::warnings`]): the streamed report is then the whole read's.
+pub struct Warned<S> {
+    pub stream: S,
+    pub warnings: Vec<Warning>,
+}
+
+impl<S: ReportStream> ReportStream for Warned<S> {
+    type Error = S::Error;
+
+    fn head(&self) -> ReportHead {
+        self.stream.head()
+    }
+
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error> {
+        self.stream.each_member(each)
+    }
+
+    fn rejected(&self) -> &[Rejected] {
+        self.stream.rejected()
+    }
+
+    fn unmatched(&self) -> u64 {
+        self.stream.unmatched()
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 }
 

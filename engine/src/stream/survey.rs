@@ -35,7 +35,7 @@ pub struct Survey {
     /// The records that could not be read, as a report lists them.
     pub rejected: Vec<Rejected>,
     /// Names in the input that are no key of the rulebook (see
-    /// [`Reader::warnings`]): a caller that must report them reads the input whole.
+    /// [`Reader::warnings`]), for the report of a stream ([`super::Warned`]).
     pub warnings: Vec<crate::record::Warning>,
 }
 
