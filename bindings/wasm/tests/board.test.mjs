@@ -86,6 +86,7 @@ test("screenshots of the index page and a member page", async (t) => {
   await page.setViewportSize({ width: 1000, height: 1200 });
   await page.goto(`file://${folder}/index.html`);
   await page.screenshot({ path: join(root, "docs/notice-board.png"), fullPage: false });
-  await page.goto(`file://${folder}/member-004.html`);
+  const member = await page.locator("table.ranking a", { hasText: "欧**华" }).getAttribute("href");
+  await page.goto(`file://${folder}/${member}`);
   await page.screenshot({ path: join(root, "docs/notice-board-member.png"), fullPage: false });
 });
