@@ -95,6 +95,6 @@ pub use api::{Records, RulebookError};
 pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
 pub use eval::{Evaluation, Options as ScoreOptions};
-pub use records::{Format, InputError, Members};
 pub use rank::{RankBy, RankOptions, RankRequest, Ranking, rank};
+pub use records::{Format, InputError, Members};
 pub use report::Report;

@@ -48,7 +48,12 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
         period: args.input.period.clone(),
         mask: args.mask,
         // Chinese unless asked: a notice board is for the residents.
-        lang: args.input.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::Zh),
+        lang: args
+            .input
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::Zh),
         ledger,
     };
     let files = match publish(&book, &report, &options) {

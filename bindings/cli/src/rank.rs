@@ -90,7 +90,11 @@ pub fn run(args: &RankArgs, color: bool) -> Outcome {
 }
 
 /// Loads the rulebook and scores the records (shared with `merit publish`).
-pub fn score(book: &std::path::Path, input: &LabelInputArgs, color: bool) -> Result<(Rulebook, Report), Outcome> {
+pub fn score(
+    book: &std::path::Path,
+    input: &LabelInputArgs,
+    color: bool,
+) -> Result<(Rulebook, Report), Outcome> {
     let book = match load_book(book, color) {
         Ok(Some(book)) => book,
         Ok(None) => return Err(Outcome::DataErrors),
@@ -161,9 +165,10 @@ fn table(book: &Rulebook, ranking: &Ranking, lang: Lang, color: bool) -> String 
         (None, "total", true) => "合计".to_owned(),
         (None, by, _) => by.to_owned(),
     };
-    let period = ranking.period.clone().unwrap_or_else(|| {
-        if zh { "全部期间" } else { "whole range" }.to_owned()
-    });
+    let period = ranking
+        .period
+        .clone()
+        .unwrap_or_else(|| if zh { "全部期间" } else { "whole range" }.to_owned());
     format!("{what} · {period}\n{table}\n")
 }
 

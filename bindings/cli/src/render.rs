@@ -29,7 +29,11 @@ pub fn table<S: ReportStream + ?Sized>(
     let mut header = vec!["member".to_owned(), "period".to_owned()];
     header.extend(rule_ids.iter().map(|id| id.to_string()));
     header.push(format!("total ({})", book.unit.name));
-    header.extend(book.indexes.iter().map(|i| i.title.clone().unwrap_or_else(|| i.id.clone())));
+    header.extend(
+        book.indexes
+            .iter()
+            .map(|i| i.title.clone().unwrap_or_else(|| i.id.clone())),
+    );
     table.set_header(header);
     let mut members = 0;
     report.each_member(&mut |member| {

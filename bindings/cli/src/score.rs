@@ -160,7 +160,8 @@ where
     {
         bar.finish_and_clear();
     }
-    let mut stdout = crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
+    let mut stdout =
+        crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
     let written = match args.format {
         OutputFormat::Json => write_json(&mut stdout, report),
         OutputFormat::Csv => render::csv(&mut stdout, report, args.output.excel),
