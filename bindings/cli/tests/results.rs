@@ -401,3 +401,36 @@ fn an_english_board_with_a_ledger_shows_balances() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(!dir.join("none.db").exists(), "publish never creates a ledger");
 }
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = folder("output");
+    let (book, records) = inputs(&dir);
+    for format in ["json", "csv", "table"] {
+        let file = dir.join(format!("report.{format}"));
+        let printed = run(&["score", s(&book), s(&records), "--format", format]).stdout;
+        let output = run(&[
+            "score",
+            s(&book),
+            s(&records),
+            "--format",
+            format,
+            "--output",
+            s(&file),
+        ]);
+        assert!(output.stdout.is_empty(), "{format}");
+        assert_eq!(std::fs::read(&file).unwrap(), printed, "{format}");
+    }
+    let file = dir.join("explain.txt");
+    let printed = run(&["score", s(&book), s(&records), "--explain", "李四"]).stdout;
+    run(&[
+        "score",
+        s(&book),
+        s(&records),
+        "--explain",
+        "李四",
+        "--output",
+        s(&file),
+    ]);
+    assert_eq!(std::fs::read(&file).unwrap(), printed);
+}
