@@ -69,6 +69,9 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
             return Outcome::Usage(format!("cannot write {}: {e}", path.display()));
         }
     }
+    if let Err(message) = remove_stale_pages(&args.out, &files) {
+        return Outcome::Usage(message);
+    }
     eprintln!(
         "{} page(s) written to {}; open {}",
         files.len() - 1,
@@ -76,6 +79,21 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
         args.out.join("index.html").display()
     );
     crate::rank::rejected(&report)
+}
+
+/// Removes member pages of an earlier board in the same folder that this one did
+/// not write: a board of fewer members, or an unmasked one, must not leave pages
+/// (and names) behind.
+fn remove_stale_pages(out: &Path, files: &[merit::publish::BoardFile]) -> Result<(), String> {
+    let entries = std::fs::read_dir(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let page = name.starts_with("member-") && name.ends_with(".html");
+        if page && !files.iter().any(|f| f.name == name) {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("cannot remove {name}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// The ledger's head and every member's balance. A ledger that does not exist is

@@ -348,6 +348,13 @@ fn a_masked_board_holds_no_full_name_no_script_and_no_outside_request() {
         assert!(index.contains(masked), "{masked} missing from the index page");
     }
     assert!(files[5].1.contains("@media print") && files[5].1.contains("size: A4"));
+
+    // Published again for one member only, into the same folder: no page is left behind.
+    let one = dir.join("one.csv");
+    std::fs::write(&one, "member,kind,date,hours\n张三明,v,2026-03-01,3\n").unwrap();
+    run(&["publish", s(&book), s(&one), "--out", s(&out), "--mask"]);
+    let names: Vec<String> = board(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["index.html", "member-1.html", "style.css"]);
 }
 
 #[test]
