@@ -113,6 +113,8 @@ fn a_period_counts_only_the_awards_dated_in_it() {
     );
     assert_eq!(places("rule:hours", Some("2026-02"), None), [p(1, "c", "20.0")]);
     assert_eq!(places("total", Some("2026-W10"), None)[0], p(1, "b", "50.0"));
+    // Members with no award dated in the period are not ranked in it.
+    assert_eq!(places("total", Some("2026-02"), None), [p(1, "c", "20.0")]);
 }
 
 #[test]
