@@ -78,11 +78,8 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let Some(text) = explain_member(&book, &report, member, lang) else {
             return Outcome::Usage(format!("member `{member}` has no records in this report"));
         };
-        let mut out = match crate::output::open(&args.output) {
-            Ok(out) => out,
-            Err(message) => return Outcome::Usage(message),
-        };
-        let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        let mut stdout = std::io::stdout().lock();
+        let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
         return finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
     }
     if format == OutputFormat::Xlsx {

@@ -428,16 +428,4 @@ fn output_writes_the_report_to_a_file() {
         assert!(output.stdout.is_empty(), "{format}");
         assert_eq!(std::fs::read(&file).unwrap(), printed, "{format}");
     }
-    let file = dir.join("explain.txt");
-    let printed = run(&["score", s(&book), s(&records), "--explain", "李四"]).stdout;
-    run(&[
-        "score",
-        s(&book),
-        s(&records),
-        "--explain",
-        "李四",
-        "--output",
-        s(&file),
-    ]);
-    assert_eq!(std::fs::read(&file).unwrap(), printed);
 }
