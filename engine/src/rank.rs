@@ -222,15 +222,16 @@ pub fn rank(book: &Rulebook, report: &Report, options: &RankOptions) -> Result<R
 }
 
 /// Points of every member (of one rule, when given), in one period when given. A
-/// member with no award from the rule is not ranked by it; by total, every member
-/// of the report is (a member whose records earned nothing has 0).
+/// member with no award from the rule, or none dated in the period, is not ranked;
+/// by total over the whole report every member is (one whose records earned
+/// nothing has 0).
 fn by_points(report: &Report, rule: Option<&str>, period: Option<(&str, Per)>) -> Vec<RankRow> {
     report
         .members
         .iter()
         .filter_map(|member| {
             let mut points = Decimal::ZERO;
-            let mut counted = rule.is_none();
+            let mut counted = rule.is_none() && period.is_none();
             let mut provisional = false;
             for award in member.periods.iter().flat_map(|p| &p.awards) {
                 if rule.is_some_and(|r| r != award.rule)

@@ -20,7 +20,9 @@ const RECORDS: &str = "member,kind,date,hours\n张三明,v,2026-03-01,2\n欧阳�
 fn board(options: &PublishOptions) -> Vec<(String, String)> {
     let book = Rulebook::from_yaml(BOOK, "board.yaml").unwrap();
     let mut records = Records::new();
-    records.read(&book, RECORDS.as_bytes(), Format::Csv, "r.csv").unwrap();
+    records
+        .read(&book, RECORDS.as_bytes(), Format::Csv, "r.csv")
+        .unwrap();
     let report = book.score(&records, None, &ScoreOptions::default());
     publish(&book, &report, options)
         .unwrap()
@@ -52,8 +54,14 @@ fn pages_are_plain_html_with_no_script_and_no_outside_reference() {
     let files = board(&PublishOptions::default());
     for (name, text) in &files {
         let lower = text.to_lowercase();
-        assert!(!lower.contains("<script") && !lower.contains("javascript:"), "{name}");
-        assert!(!lower.contains("http://") && !lower.contains("https://") && !lower.contains("//cdn"), "{name}");
+        assert!(
+            !lower.contains("<script") && !lower.contains("javascript:"),
+            "{name}"
+        );
+        assert!(
+            !lower.contains("http://") && !lower.contains("https://") && !lower.contains("//cdn"),
+            "{name}"
+        );
         assert!(!lower.contains("@import") && !lower.contains("url("), "{name}");
         assert!(!text.contains("<b>x</b>"), "{name}: a member id was not escaped");
     }

@@ -44,7 +44,9 @@ h,late,2026-03-06,
 fn report() -> (Rulebook, Report) {
     let book = Rulebook::from_yaml(BOOK, "ranks.yaml").unwrap();
     let mut records = Records::new();
-    records.read(&book, RECORDS.as_bytes(), Format::Csv, "r.csv").unwrap();
+    records
+        .read(&book, RECORDS.as_bytes(), Format::Csv, "r.csv")
+        .unwrap();
     let report = book.score(&records, None, &ScoreOptions::default());
     (book, report)
 }
@@ -87,7 +89,12 @@ fn ties_share_a_rank_the_next_skips_and_ties_list_by_member_id() {
 
 #[test]
 fn top_keeps_a_tie_at_the_cut_whole() {
-    let names = |top| -> Vec<String> { places("total", None, Some(top)).into_iter().map(|r| r.1).collect() };
+    let names = |top| -> Vec<String> {
+        places("total", None, Some(top))
+            .into_iter()
+            .map(|r| r.1)
+            .collect()
+    };
     assert_eq!(names(1), ["b", "c"]);
     assert_eq!(names(2), ["b", "c"]);
     assert_eq!(names(3), ["b", "c", "a", "d"]);
@@ -100,15 +107,26 @@ fn a_period_counts_only_the_awards_dated_in_it() {
     let march = places("rule:hours", Some("2026-03"), None);
     assert_eq!(&march[..2], [p(1, "b", "50.0"), p(2, "a", "30.0")]);
     assert!(march.contains(&p(2, "c", "30.0")), "{march:?}");
-    assert_eq!(places("rule:hours", Some("2026-Q1"), Some(1)), [p(1, "b", "50.0"), p(1, "c", "50.0")]);
+    assert_eq!(
+        places("rule:hours", Some("2026-Q1"), Some(1)),
+        [p(1, "b", "50.0"), p(1, "c", "50.0")]
+    );
     assert_eq!(places("rule:hours", Some("2026-02"), None), [p(1, "c", "20.0")]);
     assert_eq!(places("total", Some("2026-W10"), None)[0], p(1, "b", "50.0"));
+    // Members with no award dated in the period are not ranked in it.
+    assert_eq!(places("total", Some("2026-02"), None), [p(1, "c", "20.0")]);
 }
 
 #[test]
 fn a_rule_ranks_only_members_it_awarded() {
-    assert_eq!(places("rule:study", None, None), [p(1, "f", "20.0"), p(1, "g", "20.0"), p(3, "h", "10.0")]);
+    assert_eq!(
+        places("rule:study", None, None),
+        [p(1, "f", "20.0"), p(1, "g", "20.0"), p(3, "h", "10.0")]
+    );
 }
+
+/// Rank, member, score, grade, veto reason.
+type Place<'a> = (u32, &'a str, String, Option<&'a str>, Option<&'a str>);
 
 #[test]
 fn an_index_ranks_by_score_and_shows_grade_and_veto() {
@@ -121,7 +139,7 @@ fn an_index_ranks_by_score_and_shows_grade_and_veto() {
     let ranking = rank(&book, &report, &options).unwrap();
     assert_eq!(ranking.period.as_deref(), Some("2026-Q1"));
     assert_eq!(ranking.title.as_deref(), Some("Mission"));
-    let rows: Vec<(u32, &str, String, Option<&str>, Option<&str>)> = ranking
+    let rows: Vec<Place> = ranking
         .rows
         .iter()
         .map(|r| {
@@ -152,11 +170,20 @@ fn unknown_names_and_labels_are_clear_errors() {
         };
         rank(&book, &report, &options).unwrap_err().to_string()
     };
-    assert!(err("rule:hour", None).contains("did you mean `hours`?"), "{}", err("rule:hour", None));
+    assert!(
+        err("rule:hour", None).contains("did you mean `hours`?"),
+        "{}",
+        err("rule:hour", None)
+    );
     assert!(err("index:misson", None).contains("did you mean `mission`?"));
     assert!(err("total", Some("2026-3")).contains("not a period label"));
     assert!(err("index:mission", Some("2026-03")).contains("per quarter"));
-    assert!(RankBy::parse("points").unwrap_err().to_string().contains("`total`, `rule:ID` or `index:ID`"));
+    assert!(
+        RankBy::parse("points")
+            .unwrap_err()
+            .to_string()
+            .contains("`total`, `rule:ID` or `index:ID`")
+    );
 }
 
 #[test]
@@ -164,7 +191,12 @@ fn the_ranking_reads_back_from_its_json() {
     let (book, report) = report();
     let ranking = rank(&book, &report, &RankOptions::default()).unwrap();
     let json = serde_json::to_string(&ranking).unwrap();
-    assert!(json.contains(r#"{"rank":1,"member":"b","points":"50.0","grade":null,"veto":null,"provisional":false}"#), "{json}");
+    assert!(
+        json.contains(
+            r#"{"rank":1,"member":"b","points":"50.0","grade":null,"veto":null,"provisional":false}"#
+        ),
+        "{json}"
+    );
     let back: merit::Ranking = serde_json::from_str(&json).unwrap();
     assert_eq!(back, ranking);
 }

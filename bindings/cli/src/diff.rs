@@ -32,7 +32,9 @@ pub fn run(args: &DiffArgs, color: bool) -> Outcome {
             Ok(text) => println!("{text}"),
             Err(error) => return Outcome::Usage(error.to_string()),
         },
-        OutputFormat::Xlsx => return Outcome::Usage("`merit diff` has no xlsx output; use table, json or csv".into()),
+        OutputFormat::Xlsx => {
+            return Outcome::Usage("`merit diff` has no xlsx output; use table, json or csv".into());
+        }
         OutputFormat::Table | OutputFormat::Csv => {
             let mut table = Table::new();
             table.load_style(UTF8_FULL_CONDENSED);

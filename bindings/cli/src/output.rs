@@ -9,7 +9,8 @@ use crate::cli::OutputArgs;
 /// The UTF-8 byte-order mark: Excel on Chinese Windows reads a CSV as GBK without it.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Standard output, or the `--output` file (created or truncated).
+/// Standard output, or the `--output` file (created or truncated). (`--explain`
+/// still prints to standard output.)
 pub fn open(args: &OutputArgs) -> Result<Box<dyn Write>, String> {
     match &args.output {
         None => Ok(Box::new(std::io::stdout().lock())),

@@ -30,7 +30,7 @@ pub struct PublishArgs {
 }
 
 pub fn run(args: &PublishArgs, color: bool) -> Outcome {
-    let (book, report) = match crate::rank::score(&args.book, &args.input, color) {
+    let (book, report) = match crate::rank::score(&args.book, &args.input, color, true) {
         Ok(scored) => scored,
         Err(outcome) => return outcome,
     };
@@ -48,7 +48,12 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
         period: args.input.period.clone(),
         mask: args.mask,
         // Chinese unless asked: a notice board is for the residents.
-        lang: args.input.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::Zh),
+        lang: args
+            .input
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::Zh),
         ledger,
     };
     let files = match publish(&book, &report, &options) {
@@ -64,6 +69,9 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
             return Outcome::Usage(format!("cannot write {}: {e}", path.display()));
         }
     }
+    if let Err(message) = remove_stale_pages(&args.out, &files) {
+        return Outcome::Usage(message);
+    }
     eprintln!(
         "{} page(s) written to {}; open {}",
         files.len() - 1,
@@ -71,6 +79,21 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
         args.out.join("index.html").display()
     );
     crate::rank::rejected(&report)
+}
+
+/// Removes member pages of an earlier board in the same folder that this one did
+/// not write: a board of fewer members, or an unmasked one, must not leave pages
+/// (and names) behind.
+fn remove_stale_pages(out: &Path, files: &[merit::publish::BoardFile]) -> Result<(), String> {
+    let entries = std::fs::read_dir(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let page = name.starts_with("member-") && name.ends_with(".html");
+        if page && !files.iter().any(|f| f.name == name) {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("cannot remove {name}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// The ledger's head and every member's balance. A ledger that does not exist is

@@ -48,7 +48,7 @@ pub fn run(args: &RankArgs, color: bool) -> Outcome {
         Ok(by) => by,
         Err(error) => return Outcome::Usage(error.to_string()),
     };
-    let (book, report) = match score(&args.book, &args.input, color) {
+    let (book, report) = match score(&args.book, &args.input, color, false) {
         Ok(scored) => scored,
         Err(outcome) => return outcome,
     };
@@ -90,17 +90,26 @@ pub fn run(args: &RankArgs, color: bool) -> Outcome {
 }
 
 /// Loads the rulebook and scores the records (shared with `merit publish`).
-pub fn score(book: &std::path::Path, input: &LabelInputArgs, color: bool) -> Result<(Rulebook, Report), Outcome> {
+/// `why_not` adds each member's unscored records with their reasons (the notice
+/// board shows them; a ranking does not need them).
+pub fn score(
+    book: &std::path::Path,
+    input: &LabelInputArgs,
+    color: bool,
+    why_not: bool,
+) -> Result<(Rulebook, Report), Outcome> {
     let book = match load_book(book, color) {
         Ok(Some(book)) => book,
         Ok(None) => return Err(Outcome::DataErrors),
         Err(message) => return Err(Outcome::Usage(message)),
     };
-    let inputs = Inputs::read(&input.input_args()).map_err(Outcome::Usage)?;
+    let mut inputs = Inputs::read(&input.input_args()).map_err(Outcome::Usage)?;
+    inputs.options.why_not = why_not;
     let records = inputs.records(&book).map_err(|message| {
         eprintln!("error: {message}");
         Outcome::DataErrors
     })?;
+    crate::score::print_warnings(&records.warnings);
     let report = book.score(&records, inputs.members.as_ref(), &inputs.options);
     Ok((book, report))
 }
@@ -161,9 +170,10 @@ fn table(book: &Rulebook, ranking: &Ranking, lang: Lang, color: bool) -> String 
         (None, "total", true) => "合计".to_owned(),
         (None, by, _) => by.to_owned(),
     };
-    let period = ranking.period.clone().unwrap_or_else(|| {
-        if zh { "全部期间" } else { "whole range" }.to_owned()
-    });
+    let period = ranking
+        .period
+        .clone()
+        .unwrap_or_else(|| if zh { "全部期间" } else { "whole range" }.to_owned());
     format!("{what} · {period}\n{table}\n")
 }
 

@@ -107,7 +107,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
 
 /// Prints the inputs' warnings on standard error, before the report; whether there
 /// were any (`--strict` makes them errors).
-fn print_warnings(warnings: &[merit::Warning]) -> bool {
+pub(crate) fn print_warnings(warnings: &[merit::Warning]) -> bool {
     for warning in warnings {
         let (input, message) = (merit::escape::terminal(&warning.input), merit::escape::terminal(&warning.message));
         eprintln!("warning: {input}: {message}");
@@ -197,7 +197,8 @@ where
     {
         bar.finish_and_clear();
     }
-    let mut stdout = crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
+    let mut stdout =
+        crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
     let written = match args.format {
         OutputFormat::Json => write_json(&mut stdout, report),
         OutputFormat::Csv => render::csv(&mut stdout, report, lang, args.output.excel),

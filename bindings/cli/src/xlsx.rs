@@ -47,7 +47,12 @@ impl Formats {
 }
 
 /// A sheet with its heading row written, frozen below it.
-fn sheet<'a>(workbook: &'a mut Workbook, name: &str, head: &[&str], formats: &Formats) -> Result<&'a mut Worksheet, XlsxError> {
+fn sheet<'a>(
+    workbook: &'a mut Workbook,
+    name: &str,
+    head: &[&str],
+    formats: &Formats,
+) -> Result<&'a mut Worksheet, XlsxError> {
     let sheet = workbook.add_worksheet().set_name(name)?;
     for (column, title) in head.iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, *title, &formats.head)?;
@@ -58,13 +63,25 @@ fn sheet<'a>(workbook: &'a mut Workbook, name: &str, head: &[&str], formats: &Fo
 
 /// A decimal as a number cell with the unit's places. The cell holds a double, as
 /// every Excel number does; the text the report carries is its shortest form.
-fn points(sheet: &mut Worksheet, row: u32, column: u16, value: Decimal, formats: &Formats) -> Result<(), XlsxError> {
+fn points(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: Decimal,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let number: f64 = value.to_string().parse().unwrap_or_default();
     sheet.write_number_with_format(row, column, number, &formats.points)?;
     Ok(())
 }
 
-fn date(sheet: &mut Worksheet, row: u32, column: u16, value: jiff::civil::Date, formats: &Formats) -> Result<(), XlsxError> {
+fn date(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: jiff::civil::Date,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let cell = ExcelDateTime::from_ymd(value.year() as u16, value.month() as u8, value.day() as u8)?;
     sheet.write_datetime_with_format(row, column, &cell, &formats.date)?;
     Ok(())
@@ -107,7 +124,17 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
     }
 
     let head = [
-        "member", "period", "date", "rule", "title", "points", "withheld", "cap", "provisional", "records", "explain",
+        "member",
+        "period",
+        "date",
+        "rule",
+        "title",
+        "points",
+        "withheld",
+        "cap",
+        "provisional",
+        "records",
+        "explain",
     ];
     let awards = sheet(&mut workbook, "awards", &head, &formats)?;
     let mut row = 1;
@@ -118,7 +145,11 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
                 awards.write_string(row, 1, &period.period)?;
                 date(awards, row, 2, award.date, &formats)?;
                 awards.write_string(row, 3, &award.rule)?;
-                let title = book.rules.iter().find(|r| r.id == award.rule).and_then(|r| r.title.as_deref());
+                let title = book
+                    .rules
+                    .iter()
+                    .find(|r| r.id == award.rule)
+                    .and_then(|r| r.title.as_deref());
                 awards.write_string(row, 4, title.unwrap_or(&award.rule))?;
                 points(awards, row, 5, award.points, &formats)?;
                 if let Some(withheld) = &award.withheld {
@@ -143,7 +174,15 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
             }
         }
     }
-    let mut head = vec!["member", "index", "period", "score", "grade", "veto", "provisional"];
+    let mut head = vec![
+        "member",
+        "index",
+        "period",
+        "score",
+        "grade",
+        "veto",
+        "provisional",
+    ];
     head.extend(dimensions.iter().map(String::as_str));
     let indexes = sheet(&mut workbook, "indexes", &head, &formats)?;
     let mut row = 1;
@@ -167,18 +206,40 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
         }
     }
 
-    let rejected: Vec<Value> = report.rejected.iter().filter_map(|r| serde_json::to_value(r).ok()).collect();
-    objects(&mut workbook, "rejected", &["record", "id", "source", "error"], &rejected, &formats)?;
+    let rejected: Vec<Value> = report
+        .rejected
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .collect();
+    objects(
+        &mut workbook,
+        "rejected",
+        &["record", "id", "source", "error"],
+        &rejected,
+        &formats,
+    )?;
     // Warnings (DESIGN section 8.1) when the report carries them.
     let whole = serde_json::to_value(report).unwrap_or_default();
     if let Some(Value::Array(warnings)) = whole.get("warnings") {
-        objects(&mut workbook, "warnings", &["input", "message"], warnings, &formats)?;
+        objects(
+            &mut workbook,
+            "warnings",
+            &["input", "message"],
+            warnings,
+            &formats,
+        )?;
     }
     workbook.save_to_buffer()
 }
 
 /// A sheet of JSON objects: the `keys` first, then any other key met, in order.
-fn objects(workbook: &mut Workbook, name: &str, keys: &[&str], items: &[Value], formats: &Formats) -> Result<(), XlsxError> {
+fn objects(
+    workbook: &mut Workbook,
+    name: &str,
+    keys: &[&str],
+    items: &[Value],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let mut head: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     for item in items {
         for key in item.as_object().into_iter().flat_map(|o| o.keys()) {

@@ -82,7 +82,12 @@ fn ranking(args: &[&str]) -> Vec<(u64, String, String, String)> {
         .map(|r| {
             let text = |k: &str| r[k].as_str().unwrap_or("").to_owned();
             let veto = r["veto"]["reason"].as_str().unwrap_or("").to_owned();
-            (r["rank"].as_u64().unwrap(), text("member"), text("points"), format!("{}{veto}", text("grade")))
+            (
+                r["rank"].as_u64().unwrap(),
+                text("member"),
+                text("points"),
+                format!("{}{veto}", text("grade")),
+            )
         })
         .collect()
 }
@@ -107,21 +112,50 @@ fn rank_shares_places_on_ties_and_keeps_a_tie_at_the_cut() {
     );
     let top = ranking(&["rank", s(&book), s(&records), "--format", "json", "--top", "2"]);
     assert_eq!(top.len(), 2, "a tie at the cut is kept whole: {top:?}");
-    let march = ranking(&["rank", s(&book), s(&records), "--format", "json", "--period", "2026-03", "--by", "rule:hours"]);
-    assert_eq!(march, [row(1, "张三明", "30.0", ""), row(2, "欧阳明华", "10.0", "")]);
+    let march = ranking(&[
+        "rank",
+        s(&book),
+        s(&records),
+        "--format",
+        "json",
+        "--period",
+        "2026-03",
+        "--by",
+        "rule:hours",
+    ]);
+    assert_eq!(
+        march,
+        [row(1, "张三明", "30.0", ""), row(2, "欧阳明华", "10.0", "")]
+    );
 }
 
 #[test]
 fn an_index_ranking_shows_grade_and_veto_and_ranks_by_score() {
     let dir = folder("index");
     let (book, records) = inputs(&dir);
-    let index = ranking(&["rank", s(&book), s(&records), "--format", "json", "--by", "index:mission"]);
+    let index = ranking(&[
+        "rank",
+        s(&book),
+        s(&records),
+        "--format",
+        "json",
+        "--by",
+        "index:mission",
+    ]);
     assert_eq!(
         index,
-        [row(1, "李四", "100.0", "不合格一票否决"), row(1, "欧阳明华", "100.0", "优秀"), row(3, "张三明", "0.0", "不合格"), row(3, "王五六", "0.0", "不合格")]
+        [
+            row(1, "李四", "100.0", "不合格一票否决"),
+            row(1, "欧阳明华", "100.0", "优秀"),
+            row(3, "张三明", "0.0", "不合格"),
+            row(3, "王五六", "0.0", "不合格")
+        ]
     );
     let table = text(&run(&["rank", s(&book), s(&records), "--by", "index:mission"]).stdout);
-    assert!(table.contains("初心使命指数 · 2026-Q1") && table.contains("一票否决") && table.contains("等级"), "{table}");
+    assert!(
+        table.contains("初心使命指数 · 2026-Q1") && table.contains("一票否决") && table.contains("等级"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -146,7 +180,10 @@ fn csv_for_excel_has_a_bom_and_crlf_line_ends() {
     for command in ["score", "rank"] {
         let plain = run(&[command, s(&book), s(&records), "--format", "csv"]).stdout;
         let excel = run(&[command, s(&book), s(&records), "--format", "csv", "--excel"]).stdout;
-        assert!(excel.starts_with(b"\xEF\xBB\xBF") && !plain.starts_with(b"\xEF\xBB\xBF"), "{command}");
+        assert!(
+            excel.starts_with(b"\xEF\xBB\xBF") && !plain.starts_with(b"\xEF\xBB\xBF"),
+            "{command}"
+        );
         let excel = text(&excel[3..]);
         assert!(excel.ends_with("\r\n") && excel.matches('\n').count() == excel.matches("\r\n").count());
         assert_eq!(excel.replace("\r\n", "\n"), text(&plain), "{command}");
@@ -162,7 +199,12 @@ fn index_scores_and_grades_appear_in_the_table_and_csv() {
     assert!(csv.contains("欧阳明华,2026-Q1,mission,100.0,优秀\n"), "{csv}");
     assert!(csv.contains("李四,2026-Q1,mission,100.0,不合格\n"), "{csv}");
     let table = text(&run(&["score", s(&book), s(&records)]).stdout);
-    assert!(table.contains("初心使命指数") && table.contains("100.0 优秀") && table.contains("100.0 不合格 (一票否决)"), "{table}");
+    assert!(
+        table.contains("初心使命指数")
+            && table.contains("100.0 优秀")
+            && table.contains("100.0 不合格 (一票否决)"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -171,14 +213,28 @@ fn an_xlsx_report_reads_back_equal_to_the_json_totals() {
     let dir = folder("xlsx");
     let (book, records) = inputs(&dir);
     let file = dir.join("report.xlsx");
-    run(&["score", s(&book), s(&records), "--format", "xlsx", "--output", s(&file)]);
+    run(&[
+        "score",
+        s(&book),
+        s(&records),
+        "--format",
+        "xlsx",
+        "--output",
+        s(&file),
+    ]);
     let json: serde_json::Value =
         serde_json::from_slice(&run(&["score", s(&book), s(&records), "--format", "json"]).stdout).unwrap();
     let mut workbook: Xlsx<_> = open_workbook(&file).unwrap();
-    assert_eq!(workbook.sheet_names(), ["totals", "periods", "awards", "indexes", "rejected"]);
+    assert_eq!(
+        workbook.sheet_names(),
+        ["totals", "periods", "awards", "indexes", "rejected"]
+    );
     let totals = workbook.worksheet_range("totals").unwrap();
     let mut rows = totals.rows();
-    assert_eq!(rows.next().unwrap(), [Data::String("member".into()), Data::String("total".into())]);
+    assert_eq!(
+        rows.next().unwrap(),
+        [Data::String("member".into()), Data::String("total".into())]
+    );
     let read: Vec<(String, String)> = rows
         .map(|r| match (&r[0], &r[1]) {
             (Data::String(m), Data::Float(t)) => (m.clone(), format!("{t:.1}")),
@@ -189,16 +245,33 @@ fn an_xlsx_report_reads_back_equal_to_the_json_totals() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["member"].as_str().unwrap().to_owned(), m["total"].as_str().unwrap().to_owned()))
+        .map(|m| {
+            (
+                m["member"].as_str().unwrap().to_owned(),
+                m["total"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(read, expected);
     let awards = workbook.worksheet_range("awards").unwrap();
-    let head: Vec<String> = awards.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let head: Vec<String> = awards
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let explain = head.iter().position(|h| h == "explain").unwrap();
     assert_eq!(awards.height(), 1 + 7, "one row per award");
     assert!(awards.rows().skip(1).all(|r| !r[explain].to_string().is_empty()));
     let indexes = workbook.worksheet_range("indexes").unwrap();
-    let vetoed: Vec<String> = indexes.rows().find(|r| r[0] == Data::String("李四".into())).unwrap().iter().map(|c| c.to_string()).collect();
+    let vetoed: Vec<String> = indexes
+        .rows()
+        .find(|r| r[0] == Data::String("李四".into()))
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(&vetoed[1..6], ["mission", "2026-Q1", "100", "不合格", "一票否决"]);
 }
 
@@ -208,7 +281,10 @@ fn board(dir: &Path) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| {
             let path = e.unwrap().path();
-            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap())
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&path).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -223,21 +299,62 @@ fn a_masked_board_holds_no_full_name_no_script_and_no_outside_request() {
     run(&["publish", s(&book), s(&records), "--out", s(&out), "--mask"]);
     let files = board(&out);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["index.html", "member-1.html", "member-2.html", "member-3.html", "member-4.html", "style.css"]);
+    assert_eq!(
+        names,
+        [
+            "index.html",
+            "member-1.html",
+            "member-2.html",
+            "member-3.html",
+            "member-4.html",
+            "style.css"
+        ]
+    );
     for (name, page) in &files {
         for full in ["张三明", "欧阳明华", "李四", "王五六"] {
             assert!(!page.contains(full), "{full} in {name}");
         }
         let lower = page.to_lowercase();
-        for banned in ["<script", "javascript:", "http:", "https:", "//", "url(", "@import", "<iframe", "<img", "onload=", "onclick=", "onerror="] {
+        for banned in [
+            "<script",
+            "javascript:",
+            "http:",
+            "https:",
+            "//",
+            "url(",
+            "@import",
+            "<iframe",
+            "<img",
+            "onload=",
+            "onclick=",
+            "onerror=",
+        ] {
             assert!(!lower.contains(banned), "{banned} in {name}");
         }
     }
     let index = &files[0].1;
-    for masked in ["张*明", "欧**华", "李*", "王*六", "近邻红榜", "2026.1", "sha256:", "初心使命指数", "一票否决", "2026-01-01 –"] {
+    for masked in [
+        "张*明",
+        "欧**华",
+        "李*",
+        "王*六",
+        "近邻红榜",
+        "2026.1",
+        "sha256:",
+        "初心使命指数",
+        "一票否决",
+        "2026-01-01 –",
+    ] {
         assert!(index.contains(masked), "{masked} missing from the index page");
     }
     assert!(files[5].1.contains("@media print") && files[5].1.contains("size: A4"));
+
+    // Published again for one member only, into the same folder: no page is left behind.
+    let one = dir.join("one.csv");
+    std::fs::write(&one, "member,kind,date,hours\n张三明,v,2026-03-01,3\n").unwrap();
+    run(&["publish", s(&book), s(&one), "--out", s(&out), "--mask"]);
+    let names: Vec<String> = board(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["index.html", "member-1.html", "style.css"]);
 }
 
 #[test]
@@ -245,21 +362,70 @@ fn an_english_board_with_a_ledger_shows_balances() {
     let dir = folder("ledger");
     let (book_path, records) = inputs(&dir);
     let db = dir.join("bank.db");
-    let banked = BOOK.replace("title: 志愿服务,", "title: 志愿服务, tags: [bank],") + "bank: { earn: { tags: [bank], rate: 1 } }\n";
+    let banked = BOOK.replace("title: 志愿服务,", "title: 志愿服务, tags: [bank],")
+        + "bank: { earn: { tags: [bank], rate: 1 } }\n";
     let book = merit::Rulebook::from_yaml(&banked, "bank.yaml").unwrap();
     let mut read = merit::Records::new();
-    read.read(&book, RECORDS.as_bytes(), merit::Format::Csv, "records.csv").unwrap();
+    read.read(&book, RECORDS.as_bytes(), merit::Format::Csv, "records.csv")
+        .unwrap();
     let report = book.score(&read, None, &merit::ScoreOptions::default());
     let mut bank = merit::bank::Bank::create(&db).unwrap();
     bank.post(&book, &report, jiff::civil::date(2026, 12, 1)).unwrap();
     drop(bank);
     let out = dir.join("board");
-    run(&["publish", s(&book_path), s(&records), "--out", s(&out), "--db", s(&db), "--lang", "en"]);
+    run(&[
+        "publish",
+        s(&book_path),
+        s(&records),
+        "--out",
+        s(&out),
+        "--db",
+        s(&db),
+        "--lang",
+        "en",
+    ]);
     let files = board(&out);
     let index = &files[0].1;
-    assert!(index.contains("lang=\"en\"") && index.contains("Moral-bank balance") && index.contains("Ledger head"), "{index}");
-    assert!(index.contains("<td class=\"num\">30.0</td>"), "张三明's balance: {index}");
-    let missing = merit(&["publish", s(&book_path), s(&records), "--out", s(&out), "--db", s(&dir.join("none.db"))]);
+    assert!(
+        index.contains("lang=\"en\"")
+            && index.contains("Moral-bank balance")
+            && index.contains("Ledger head"),
+        "{index}"
+    );
+    assert!(
+        index.contains("<td class=\"num\">30.0</td>"),
+        "张三明's balance: {index}"
+    );
+    let missing = merit(&[
+        "publish",
+        s(&book_path),
+        s(&records),
+        "--out",
+        s(&out),
+        "--db",
+        s(&dir.join("none.db")),
+    ]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(!dir.join("none.db").exists(), "publish never creates a ledger");
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = folder("output");
+    let (book, records) = inputs(&dir);
+    for format in ["json", "csv", "table"] {
+        let file = dir.join(format!("report.{format}"));
+        let printed = run(&["score", s(&book), s(&records), "--format", format]).stdout;
+        let output = run(&[
+            "score",
+            s(&book),
+            s(&records),
+            "--format",
+            format,
+            "--output",
+            s(&file),
+        ]);
+        assert!(output.stdout.is_empty(), "{format}");
+        assert_eq!(std::fs::read(&file).unwrap(), printed, "{format}");
+    }
 }

@@ -66,8 +66,14 @@ impl PyReport {
                     .members
                     .iter()
                     .map(|m| {
-                        let found = m.indexes.iter().find(|i| i.index == index.id && i.period == window);
-                        (found.map(|i| i.score.to_string()), found.and_then(|i| i.grade.clone()))
+                        let found = m
+                            .indexes
+                            .iter()
+                            .find(|i| i.index == index.id && i.period == window);
+                        (
+                            found.map(|i| i.score.to_string()),
+                            found.and_then(|i| i.grade.clone()),
+                        )
                     })
                     .unzip();
                 columns.push((format!("{} {window}", index.id), scores, grades));

@@ -89,7 +89,11 @@ pub struct BoardFile {
 /// assert!(index.contains("张*明") && !index.contains("张三明") && !index.contains("<script"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn publish(book: &Rulebook, report: &Report, options: &PublishOptions) -> Result<Vec<BoardFile>, RankError> {
+pub fn publish(
+    book: &Rulebook,
+    report: &Report,
+    options: &PublishOptions,
+) -> Result<Vec<BoardFile>, RankError> {
     let ranking = rank(
         book,
         report,

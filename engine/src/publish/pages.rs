@@ -32,7 +32,11 @@ impl Board<'_> {
 
     fn member_link(&self, member: &str) -> String {
         let name = self.ink.text(member);
-        match self.report.members.binary_search_by(|m| m.member.as_str().cmp(member)) {
+        match self
+            .report
+            .members
+            .binary_search_by(|m| m.member.as_str().cmp(member))
+        {
             Ok(position) => format!("<a href=\"{}\">{name}</a>", self.member_file(position)),
             Err(_) => name,
         }
@@ -96,7 +100,11 @@ impl Board<'_> {
                 Some(head) => format!("<span class=\"head\">{}</span>", escape(head)),
                 None => w.no_head.to_owned(),
             };
-            let _ = writeln!(body, "<p class=\"meta\"><strong>{}</strong> {head}</p>", w.ledger_head);
+            let _ = writeln!(
+                body,
+                "<p class=\"meta\"><strong>{}</strong> {head}</p>",
+                w.ledger_head
+            );
         }
         let _ = writeln!(body, "<h2>{}</h2>", w.ranking);
         if ranking.rows.is_empty() {
@@ -122,7 +130,9 @@ impl Board<'_> {
                     self.provisional(row.provisional)
                 );
                 if let Some(balances) = balances {
-                    let balance = balances.get(&row.member).map_or("—".to_owned(), |b| b.to_string());
+                    let balance = balances
+                        .get(&row.member)
+                        .map_or("—".to_owned(), |b| b.to_string());
                     let _ = write!(body, "<td class=\"num\">{balance}</td>");
                 }
                 body.push_str("</tr>\n");
@@ -142,9 +152,17 @@ impl Board<'_> {
 
     fn index_table(&self, body: &mut String, index: &Ranking) {
         let w = &self.words;
-        let name = index.title.as_deref().unwrap_or(index.by.trim_start_matches("index:"));
+        let name = index
+            .title
+            .as_deref()
+            .unwrap_or(index.by.trim_start_matches("index:"));
         let period = index.period.as_deref().unwrap_or("—");
-        let _ = writeln!(body, "<h3>{} · {}</h3>", self.ink.text(name), self.ink.text(period));
+        let _ = writeln!(
+            body,
+            "<h3>{} · {}</h3>",
+            self.ink.text(name),
+            self.ink.text(period)
+        );
         if index.rows.is_empty() {
             let _ = writeln!(body, "<p>{}</p>", w.nobody);
             return;
@@ -181,7 +199,11 @@ impl Board<'_> {
         );
         for rule in &self.book.rules {
             let name = match &rule.title {
-                Some(title) => format!("{} <small>({})</small>", self.ink.text(title), self.ink.text(&rule.id)),
+                Some(title) => format!(
+                    "{} <small>({})</small>",
+                    self.ink.text(title),
+                    self.ink.text(&rule.id)
+                ),
                 None => self.ink.text(&rule.id),
             };
             let effective = match (rule.effective.from, rule.effective.to) {
@@ -211,9 +233,8 @@ impl Board<'_> {
         let mut body = format!("<nav><a href=\"index.html\">← {}</a></nav>\n", w.back);
         body.push_str(&self.header(&name, &format!("{} · {}", self.title(), w.notice)));
         let window = self.window();
-        let in_window = |date: jiff::civil::Date| {
-            window.is_none_or(|(label, per)| per.label(per.window(date)) == label)
-        };
+        let in_window =
+            |date: jiff::civil::Date| window.is_none_or(|(label, per)| per.label(per.window(date)) == label);
         let total: rust_decimal::Decimal = match window {
             None => member.total,
             Some(_) => member
@@ -255,7 +276,11 @@ impl Board<'_> {
                 self.ink.text(unit)
             );
             for award in awards {
-                let _ = writeln!(body, "<li>{}</li>", self.ink.text(&sentence(self.book, award, lang)));
+                let _ = writeln!(
+                    body,
+                    "<li>{}</li>",
+                    self.ink.text(&sentence(self.book, award, lang))
+                );
             }
             body.push_str("</ol>\n");
         }
@@ -270,7 +295,11 @@ impl Board<'_> {
         if !indexes.is_empty() {
             let _ = writeln!(body, "<h2>{}</h2>\n<ul>", w.indexes);
             for index in indexes {
-                let class = if index.veto.is_some() { " class=\"veto\"" } else { "" };
+                let class = if index.veto.is_some() {
+                    " class=\"veto\""
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     body,
                     "<li{class}>{}</li>",
@@ -286,7 +315,12 @@ impl Board<'_> {
 
     /// Why records earned nothing, when the report says (`unscored`, asked for with
     /// why-not). Read through serde so that a report without it shows nothing.
-    fn unscored(&self, body: &mut String, member: &MemberReport, in_window: &dyn Fn(jiff::civil::Date) -> bool) {
+    fn unscored(
+        &self,
+        body: &mut String,
+        member: &MemberReport,
+        in_window: &dyn Fn(jiff::civil::Date) -> bool,
+    ) {
         let value = serde_json::to_value(member).unwrap_or_default();
         let Some(items) = value.get("unscored").and_then(|u| u.as_array()) else {
             return;
