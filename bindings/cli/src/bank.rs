@@ -12,7 +12,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use jiff::civil::Date;
 use merit::Rulebook;
-use merit::bank::{Bank, BankError, Receipt, Redeem};
+use merit::bank::{Bank, BankError, Head, Receipt, Redeem};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -146,8 +146,20 @@ pub enum BankCommand {
         #[command(flatten)]
         output: Output,
     },
-    /// Check every invariant of the ledger (exit 1 if one is broken).
+    /// Check every invariant of the ledger and its hash chain (exit 1 if one is broken).
     Verify {
+        #[command(flatten)]
+        db: Db,
+        /// Also prove that the first COUNT transactions are those of this head (as
+        /// `bank head` printed it earlier, e.g. on a notice board).
+        #[arg(long, value_name = "COUNT:HASH")]
+        head: Option<Head>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Print the ledger's head, COUNT:HASH: post it where residents see it; `bank
+    /// verify --head` proves later that those transactions were not changed.
+    Head {
         #[command(flatten)]
         db: Db,
         #[command(flatten)]
@@ -378,9 +390,19 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             };
             print(&text)
         }
-        BankCommand::Verify { db, output } => {
+        BankCommand::Head { db, output } => {
+            let head = open(db, None, color)?.head()?;
+            print(&match output.format {
+                BankFormat::Json => json(&head),
+                BankFormat::Table => format!("{head}\n"),
+            })
+        }
+        BankCommand::Verify { db, head, output } => {
             let mut bank = open(db, None, color)?;
-            let report = bank.verify()?;
+            let report = match head {
+                Some(head) => bank.verify_head(head)?,
+                None => bank.verify()?,
+            };
             let text = match output.format {
                 BankFormat::Json => json(&report),
                 BankFormat::Table => {

@@ -55,6 +55,9 @@
 //! ```
 
 mod audit;
+pub mod chain;
+#[cfg(all(test, feature = "sqlite"))]
+mod chain_tests;
 mod error;
 mod ledger;
 mod model;
@@ -74,6 +77,7 @@ use crate::book::Rulebook;
 use crate::report::{AwardReport, Report};
 
 pub use audit::{Movement, Statement, Verification};
+pub use chain::Head;
 pub use error::{BankError, ErrorKind};
 pub use model::{Account, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text};
 pub use settings::{BankSettings, Earn, ExpireAfter, Item};
@@ -461,9 +465,22 @@ impl Bank {
         self.run(Access::Read, |j, _| audit::statement(j, member, from, to))
     }
 
-    /// Checks every invariant of the ledger (see [`Verification`]).
+    /// Checks every invariant of the ledger (see [`Verification`]), the hash chain
+    /// included.
     pub fn verify(&mut self) -> Result<Verification, BankError> {
-        self.run(Access::Read, |j, _| audit::verify(j))
+        self.run(Access::Read, |j, _| audit::verify_head(j, None))
+    }
+
+    /// [`Bank::verify`], and proves that the first `head.count` transactions are
+    /// those of a head published earlier.
+    pub fn verify_head(&mut self, head: &Head) -> Result<Verification, BankError> {
+        self.run(Access::Read, |j, _| audit::verify_head(j, Some(head.clone())))
+    }
+
+    /// The end of the hash chain, `COUNT:HASH` when displayed: what an office posts
+    /// on its notice board.
+    pub fn head(&mut self) -> Result<Head, BankError> {
+        self.run(Access::Read, |j, _| j.head())
     }
 }
 

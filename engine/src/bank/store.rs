@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+use super::chain::{self, Head};
 use super::error::BankError;
 use super::model::{Account, Lot, NewTxn, Txn};
 
@@ -37,6 +38,19 @@ pub trait Journal {
     fn append(&mut self, txn: NewTxn) -> Result<Txn, BankError>;
     fn meta(&mut self, key: &str) -> Result<Option<String>, BankError>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError>;
+    /// The end of the hash chain: the last transaction's id and hash. Stores answer
+    /// from their last row; this default walks the journal.
+    fn head(&mut self) -> Result<Head, BankError> {
+        let mut head = Head::empty();
+        self.each_txn(&mut |txn| {
+            head = Head {
+                count: txn.id,
+                hash: txn.hash,
+            };
+            Ok(())
+        })?;
+        Ok(head)
+    }
 }
 
 /// Whether a unit of work may write.
@@ -261,7 +275,7 @@ impl Journal for MemoryStore {
                 remaining: lot.amount,
             })
             .collect();
-        let txn = Txn {
+        let mut txn = Txn {
             id: self.txns.len() as u64 + 1,
             date: new.date,
             key: new.key,
@@ -269,7 +283,10 @@ impl Journal for MemoryStore {
             postings: new.postings,
             lots,
             moves: new.moves,
+            hash: String::new(),
         };
+        let previous = self.txns.last().map_or(chain::GENESIS, |t| t.hash.as_str());
+        txn.hash = chain::link(previous, &txn);
         self.apply(txn.clone());
         self.pending += 1;
         Ok(txn)
@@ -282,6 +299,13 @@ impl Journal for MemoryStore {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError> {
         self.meta.insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    fn head(&mut self) -> Result<Head, BankError> {
+        Ok(self.txns.last().map_or_else(Head::empty, |t| Head {
+            count: t.id,
+            hash: t.hash.clone(),
+        }))
     }
 }
 
