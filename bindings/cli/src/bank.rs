@@ -29,9 +29,20 @@ pub struct BankArgs {
 
 #[derive(Args, Debug)]
 pub struct Db {
-    /// The bank file (SQLite; created if missing).
-    #[arg(long, value_name = "FILE")]
+    /// The bank: a SQLite file (created if missing) or a `postgres://` URL (one ledger
+    /// for many offices). Default: the MERIT_BANK_URL environment variable.
+    #[arg(long, value_name = "FILE|URL", env = "MERIT_BANK_URL", hide_env_values = true)]
     pub db: PathBuf,
+}
+
+impl Db {
+    /// Opens the bank it names (a URL, or a file path even when not UTF-8).
+    pub fn open(&self) -> Result<Bank, BankError> {
+        match self.db.to_str() {
+            Some(location) => Bank::open_location(location),
+            None => Bank::open(&self.db),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -157,6 +168,18 @@ pub enum BankCommand {
         #[command(flatten)]
         output: Output,
     },
+    /// Move a ledger into an empty bank (SQLite file or postgres:// URL), verified
+    /// before and after: same transactions, balances and head.
+    Migrate {
+        /// The bank to copy (a SQLite file or a postgres:// URL).
+        #[arg(long = "from", value_name = "FILE|URL")]
+        source: PathBuf,
+        /// The empty bank to copy into (created if a missing SQLite file).
+        #[arg(long = "to", value_name = "FILE|URL")]
+        target: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Print the ledger's head, COUNT:HASH: post it where residents see it; `bank
     /// verify --head` proves later that those transactions were not changed.
     Head {
@@ -215,7 +238,7 @@ fn load_book(path: &Path, color: bool) -> Result<Rulebook, Failure> {
 }
 
 fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
-    let mut bank = Bank::open(&db.db)?;
+    let mut bank = db.open()?;
     if let Some(path) = book {
         let book = load_book(path, color)?;
         match book.bank {
@@ -390,6 +413,22 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             };
             print(&text)
         }
+        BankCommand::Migrate {
+            source,
+            target,
+            output,
+        } => {
+            let mut from = Db { db: source.clone() }.open()?;
+            let mut to = Db { db: target.clone() }.open()?;
+            let moved = from.migrate_to(&mut to)?;
+            print(&match output.format {
+                BankFormat::Json => json(&moved),
+                BankFormat::Table => format!(
+                    "moved {} transactions; {} accounts hold the same balances in both; both verify; head {}\n",
+                    moved.transactions, moved.accounts, moved.head
+                ),
+            })
+        }
         BankCommand::Head { db, output } => {
             let head = open(db, None, color)?.head()?;
             print(&match output.format {
@@ -451,7 +490,7 @@ fn post(
         Failure::Printed
     })?;
     let report = book.score(&records, inputs.members.as_ref(), &inputs.options);
-    let mut bank = Bank::open(&db.db)?;
+    let mut bank = db.open()?;
     let summary = bank.post(&book, &report)?;
     let text = match format {
         BankFormat::Json => json(&summary),

@@ -24,7 +24,11 @@ const RECORDS: &str = r#"{"id": "r1", "member": "m1", "kind": "help", "date": "2
 "#;
 
 fn scratch() -> (PathBuf, String, String, String) {
-    let dir = std::env::temp_dir().join(format!("merit-chain-cli-{}", std::process::id()));
+    scratch_named("head")
+}
+
+fn scratch_named(name: &str) -> (PathBuf, String, String, String) {
+    let dir = std::env::temp_dir().join(format!("merit-chain-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("book.yaml"), BOOK).unwrap();
@@ -86,6 +90,43 @@ fn a_published_head_proves_the_ledger_until_a_row_is_edited_behind_merits_back()
         text(&proof.stdout).contains("the first 3 transactions are not those of the head"),
         "{}",
         text(&proof.stdout)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn migrate_moves_a_ledger_into_an_empty_bank_with_the_same_head() {
+    let (dir, book, records, db) = scratch_named("migrate");
+    assert!(
+        merit(&["bank", "post", &book, &records, "--db", &db])
+            .status
+            .success()
+    );
+    let head = text(&merit(&["bank", "head", "--db", &db]).stdout);
+    let to = dir.join("moved.db").display().to_string();
+    let moved = merit(&["bank", "migrate", "--from", &db, "--to", &to]);
+    assert!(moved.status.success(), "{}", text(&moved.stderr));
+    assert!(
+        text(&moved.stdout).contains(&format!(
+            "moved 3 transactions; 4 accounts hold the same balances in both; both verify; head {}",
+            head.trim()
+        )),
+        "{}",
+        text(&moved.stdout)
+    );
+    // MERIT_BANK_URL stands for --db.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
+        .args(["bank", "head"])
+        .env("MERIT_BANK_URL", &to)
+        .output()
+        .unwrap();
+    assert_eq!(text(&again.stdout), head);
+    let twice = merit(&["bank", "migrate", "--from", &db, "--to", &to]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        text(&twice.stderr).contains("already holds 3 transactions"),
+        "{}",
+        text(&twice.stderr)
     );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -28,7 +28,7 @@ const RECORDS: &str = r#"
 "#;
 
 /// Posts three earnings, a redemption (#4) and a transfer (#5).
-fn fill(bank: &mut Bank) {
+pub(super) fn fill(bank: &mut Bank) {
     let book = Rulebook::from_yaml(BOOK, "deeds.yaml").unwrap();
     let mut records = crate::Records::new();
     records
@@ -191,4 +191,39 @@ fn a_ledger_written_before_the_chain_gets_it_when_opened() {
     let mut bank = Bank::open(&path).unwrap();
     assert_eq!(bank.head().unwrap(), head);
     assert!(bank.verify().unwrap().ok());
+}
+
+#[test]
+fn migrating_copies_the_ledger_with_its_head_and_refuses_what_it_cannot_prove() {
+    let mut memory = Bank::in_memory();
+    fill(&mut memory);
+    let mut file = Bank::open(temp("moved.db")).unwrap();
+    let moved = memory.migrate_to(&mut file).unwrap();
+    assert_eq!(moved.transactions, 5);
+    assert_eq!(moved.head, memory.head().unwrap());
+    assert_eq!(file.head().unwrap(), moved.head);
+    assert_eq!(file.balances().unwrap(), memory.balances().unwrap());
+    assert_eq!(file.settings(), memory.settings());
+    // The copy goes on as the original would.
+    let day = date(2026, 2, 2);
+    memory
+        .redeem("m2", &Redeem::Amount(Decimal::ONE), "o9", day)
+        .unwrap();
+    file.redeem("m2", &Redeem::Amount(Decimal::ONE), "o9", day)
+        .unwrap();
+    assert_eq!(file.head().unwrap(), memory.head().unwrap());
+
+    let full = memory.migrate_to(&mut file).unwrap_err();
+    assert!(full.message.contains("already holds 6 transactions"), "{full}");
+
+    let path = filled_file("broken.db");
+    edit(&path, "UPDATE txns SET key = 'earn:forged' WHERE id = 1");
+    let refused = Bank::open(&path)
+        .unwrap()
+        .migrate_to(&mut Bank::in_memory())
+        .unwrap_err();
+    assert!(
+        refused.message.contains("does not verify, so it is not copied"),
+        "{refused}"
+    );
 }

@@ -60,7 +60,12 @@ pub mod chain;
 mod chain_tests;
 mod error;
 mod ledger;
+mod migrate;
 mod model;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
+mod postgres_tests;
 pub mod settings;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -79,7 +84,10 @@ use crate::report::{AwardReport, Report};
 pub use audit::{Movement, Statement, Verification};
 pub use chain::Head;
 pub use error::{BankError, ErrorKind};
+pub use migrate::Migration;
 pub use model::{Account, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text};
+#[cfg(feature = "postgres")]
+pub use postgres::PgStore;
 pub use settings::{BankSettings, Earn, ExpireAfter, Item};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
@@ -158,6 +166,21 @@ impl Bank {
     #[cfg(feature = "sqlite")]
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Bank, BankError> {
         Bank::with_store(Box::new(SqliteStore::open(path)?))
+    }
+
+    /// Opens the bank at `location`: a `postgres://` or `postgresql://` URL (feature
+    /// `postgres`), else a SQLite file path (created if missing).
+    #[cfg(feature = "sqlite")]
+    pub fn open_location(location: &str) -> Result<Bank, BankError> {
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            return Bank::with_store(Box::new(PgStore::open(location)?));
+            #[cfg(not(feature = "postgres"))]
+            return Err(BankError::storage(
+                "this merit was built without PostgreSQL (the engine's `postgres` feature)",
+            ));
+        }
+        Bank::open(location)
     }
 
     pub fn with_store(mut store: Box<dyn Store>) -> Result<Bank, BankError> {

@@ -517,6 +517,14 @@ impl Journal for SqliteJournal<'_> {
         Ok(())
     }
 
+    fn all_meta(&mut self) -> Result<Vec<(String, String)>, BankError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM meta ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn head(&mut self) -> Result<super::chain::Head, BankError> {
         let last: Option<(u64, Option<String>)> = self
             .conn

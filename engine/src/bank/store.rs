@@ -38,6 +38,8 @@ pub trait Journal {
     fn append(&mut self, txn: NewTxn) -> Result<Txn, BankError>;
     fn meta(&mut self, key: &str) -> Result<Option<String>, BankError>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError>;
+    /// Every meta entry, by key (what a migration copies).
+    fn all_meta(&mut self) -> Result<Vec<(String, String)>, BankError>;
     /// The end of the hash chain: the last transaction's id and hash. Stores answer
     /// from their last row; this default walks the journal.
     fn head(&mut self) -> Result<Head, BankError> {
@@ -299,6 +301,10 @@ impl Journal for MemoryStore {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError> {
         self.meta.insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    fn all_meta(&mut self) -> Result<Vec<(String, String)>, BankError> {
+        Ok(self.meta.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
     }
 
     fn head(&mut self) -> Result<Head, BankError> {
