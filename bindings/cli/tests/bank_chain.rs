@@ -130,3 +130,74 @@ fn migrate_moves_a_ledger_into_an_empty_bank_with_the_same_head() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A fresh database on the server scripts/with-postgres gives in MERIT_TEST_PG.
+fn fresh_postgres(name: &str) -> Option<String> {
+    let Ok(base) = std::env::var("MERIT_TEST_PG") else {
+        eprintln!("skipped: MERIT_TEST_PG is not set (run the tests under scripts/with-postgres)");
+        return None;
+    };
+    let mut client = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    let db = format!("merit_cli_{name}_{}", std::process::id());
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        client.batch_execute(&sql).unwrap();
+    }
+    let (path, query) = base.split_once('?').unwrap_or((&base, ""));
+    Some(format!("{}/{db}?{query}", &path[..path.rfind('/').unwrap()]))
+}
+
+#[test]
+fn sixteen_processes_posting_and_redeeming_on_postgres_never_overdraw_nor_post_twice() {
+    let Some(url) = fresh_postgres("race") else {
+        return;
+    };
+    let (dir, book, records, _) = scratch_named("race");
+    let first = merit(&["bank", "post", &book, &records, "--db", &url]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    // m1 holds 20.0, m2 15.0, m3 10.0; 36 redemptions of 1 are asked, 12 a member,
+    // while 12 processes post the same records again.
+    let mut children = Vec::new();
+    for round in 0..3 {
+        for p in 0..16 {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_merit"));
+            command
+                .env("MERIT_BANK_URL", &url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            if p % 4 == 0 {
+                command.args(["bank", "post", &book, &records, "--format", "json"]);
+            } else {
+                let member = format!("m{}", 1 + p % 3);
+                let key = format!("order-{round}-{p}");
+                command.args([
+                    "bank", "redeem", "--member", &member, "--amount", "1", "--key", &key,
+                ]);
+                command.args(["--date", "2026-02-01", "--format", "json"]);
+            }
+            children.push((p % 4 == 0, command.spawn().unwrap()));
+        }
+    }
+    let mut redeemed = 0;
+    for (posting, child) in children {
+        let out = child.wait_with_output().unwrap();
+        let stdout = text(&out.stdout);
+        if posting {
+            assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+            assert!(stdout.contains("\"posted\": 0"), "posted twice: {stdout}");
+        } else if out.status.success() {
+            redeemed += 1;
+        } else {
+            assert!(text(&out.stderr).contains("credits;"), "{}", text(&out.stderr));
+        }
+    }
+    // Each member is asked 12 times; m3 holds 10.
+    assert_eq!(redeemed, 12 + 12 + 10);
+    let verify = merit(&["bank", "verify", "--db", &url]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    let head = text(&merit(&["bank", "head", "--db", &url]).stdout);
+    assert!(head.starts_with(&format!("{}:", 3 + redeemed)), "{head}");
+    let _ = std::fs::remove_dir_all(dir);
+}

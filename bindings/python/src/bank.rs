@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use jiff::civil::Date;
-use merit::bank::{Bank, BankError, Redeem};
+use merit::bank::{Bank, BankError, Head, Redeem};
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -82,10 +82,16 @@ impl PyBank {
 
 #[pymethods]
 impl PyBank {
-    /// Opens (or creates) a bank in an SQLite file.
+    /// Opens a bank: a ``postgres://`` URL (one ledger for many offices), or an
+    /// SQLite file (created if missing).
     #[staticmethod]
     fn open(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyBank> {
-        let bank = py.detach(|| Bank::open(&path)).map_err(|e| bank_error(py, &e))?;
+        let bank = py
+            .detach(|| match path.to_str() {
+                Some(location) => Bank::open_location(location),
+                None => Bank::open(&path),
+            })
+            .map_err(|e| bank_error(py, &e))?;
         Ok(PyBank {
             bank: Mutex::new(bank),
         })
@@ -202,8 +208,23 @@ impl PyBank {
         self.run(py, move |bank| bank.statement(member, start, end))
     }
 
-    /// Checks every invariant of the ledger; ``result["problems"]`` is empty when it holds.
-    fn verify<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.run(py, |bank| bank.verify())
+    /// Checks every invariant of the ledger and its hash chain; ``result["problems"]``
+    /// is empty when it holds. With ``head`` (``"COUNT:HASH"`` as :meth:`head` gave
+    /// it earlier), also proves the first COUNT transactions unchanged.
+    #[pyo3(signature = (*, head = None))]
+    fn verify<'py>(&self, py: Python<'py>, head: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+        let head: Option<Head> = head
+            .map(|h| h.parse())
+            .transpose()
+            .map_err(|e: String| argument(py, e))?;
+        self.run(py, move |bank| match &head {
+            Some(head) => bank.verify_head(head),
+            None => bank.verify(),
+        })
+    }
+
+    /// The ledger's head, ``"COUNT:HASH"``: what an office posts on its notice board.
+    fn head<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.run(py, |bank| bank.head().map(|h| h.to_string()))
     }
 }
