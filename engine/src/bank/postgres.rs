@@ -235,6 +235,40 @@ impl PgStore {
     }
 }
 
+/// One transaction stored in one statement (one round trip to the server): the
+/// transaction, its postings, the balances they change (a balance that reaches 0
+/// keeps its row; reading skips it), the lots it creates, its lot moves and the lots
+/// they change. Answers how many lots it changed, to find a missing one.
+const APPEND: &str = "
+WITH t AS (
+    INSERT INTO txns (id, date, kind, key, reverses, source, hash)
+    VALUES ($1, $2::text::date, $3, $4, $5, $6, $7)
+), p AS (
+    INSERT INTO postings (txn, seq, account, amount)
+    SELECT $1, s.seq - 1, s.account, s.amount::numeric
+    FROM unnest($8::text[], $9::text[]) WITH ORDINALITY AS s(account, amount, seq)
+), b AS (
+    INSERT INTO balances (account, balance)
+    SELECT s.account, sum(s.amount::numeric)
+    FROM unnest($8::text[], $9::text[]) AS s(account, amount) GROUP BY s.account
+    ON CONFLICT (account) DO UPDATE SET balance = balances.balance + excluded.balance
+), l AS (
+    INSERT INTO lots (id, txn, member, earned, amount, remaining)
+    SELECT s.id, $1, s.member, s.earned::date, s.amount::numeric, s.amount::numeric
+    FROM unnest($10::bigint[], $11::text[], $12::text[], $13::text[]) AS s(id, member, earned, amount)
+), m AS (
+    INSERT INTO lot_moves (txn, seq, lot, delta)
+    SELECT $1, s.seq - 1, s.lot, s.delta::numeric
+    FROM unnest($14::bigint[], $15::text[]) WITH ORDINALITY AS s(lot, delta, seq)
+), u AS (
+    UPDATE lots SET remaining = lots.remaining + d.delta
+    FROM (SELECT s.lot, sum(s.delta::numeric) AS delta
+          FROM unnest($14::bigint[], $15::text[]) AS s(lot, delta) GROUP BY s.lot) AS d
+    WHERE lots.id = d.lot
+    RETURNING lots.id
+)
+SELECT count(*) FROM u";
+
 /// The end of the journal while a writer appends: the last id and hash, the next
 /// lot id.
 struct Tail {
@@ -504,61 +538,46 @@ impl Journal for PgJournal<'_> {
             Source::Reverse { txn, .. } => Some(*txn as i64),
             _ => None,
         };
-        let txn_id = txn.id as i64;
-        self.execute(
-            "INSERT INTO txns (id, date, kind, key, reverses, source, hash) VALUES ($1, $2::text::date, $3, $4, $5, $6, $7)",
+        let accounts: Vec<String> = txn.postings.iter().map(|p| p.account.to_string()).collect();
+        let amounts: Vec<String> = txn.postings.iter().map(|p| p.amount.to_string()).collect();
+        let lot_ids: Vec<i64> = txn.lots.iter().map(|l| l.id as i64).collect();
+        let lot_members: Vec<&str> = txn.lots.iter().map(|l| l.member.as_str()).collect();
+        let lot_earned: Vec<String> = txn.lots.iter().map(|l| l.earned.to_string()).collect();
+        let lot_amounts: Vec<String> = txn.lots.iter().map(|l| l.amount.to_string()).collect();
+        let moved: Vec<i64> = txn.moves.iter().map(|m| m.lot as i64).collect();
+        let deltas: Vec<String> = txn.moves.iter().map(|m| m.delta.to_string()).collect();
+        let rows = self.query(
+            APPEND,
             &[
-                &txn_id,
+                &(txn.id as i64),
                 &txn.date.to_string(),
                 &txn.source.kind(),
                 &txn.key,
                 &reverses,
                 &serde_json::to_string(&txn.source)?,
                 &txn.hash,
+                &accounts,
+                &amounts,
+                &lot_ids,
+                &lot_members,
+                &lot_earned,
+                &lot_amounts,
+                &moved,
+                &deltas,
             ],
         )?;
-        for (seq, posting) in txn.postings.iter().enumerate() {
-            let (name, amount) = (posting.account.to_string(), posting.amount.to_string());
-            self.execute(
-                "INSERT INTO postings (txn, seq, account, amount) VALUES ($1, $2, $3, $4::text::numeric)",
-                &[&txn_id, &(seq as i32), &name, &amount],
-            )?;
-            self.execute(
-                "INSERT INTO balances (account, balance) VALUES ($1, $2::text::numeric)
-                 ON CONFLICT (account) DO UPDATE SET balance = balances.balance + excluded.balance",
-                &[&name, &amount],
-            )?;
-            self.execute(
-                "DELETE FROM balances WHERE account = $1 AND balance = 0",
-                &[&name],
-            )?;
+        let updated: i64 = rows.first().map_or(0, |r| r.get(0));
+        let mut distinct = moved.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if updated != distinct.len() as i64 {
+            return Err(BankError::storage(format!(
+                "transaction #{} moves credits of a lot that is missing",
+                txn.id
+            )));
         }
-        for lot in &txn.lots {
-            self.execute(
-                "INSERT INTO lots (id, txn, member, earned, amount, remaining) VALUES ($1, $2, $3, $4::text::date, $5::text::numeric, $5::text::numeric)",
-                &[
-                    &(lot.id as i64),
-                    &txn_id,
-                    &lot.member,
-                    &lot.earned.to_string(),
-                    &lot.amount.to_string(),
-                ],
-            )?;
-            tail.next_lot = lot.id + 1;
-        }
-        for (seq, moved) in txn.moves.iter().enumerate() {
-            let (lot_id, delta) = (moved.lot as i64, moved.delta.to_string());
-            let changed = self.execute(
-                "UPDATE lots SET remaining = remaining + $2::text::numeric WHERE id = $1",
-                &[&lot_id, &delta],
-            )?;
-            if changed != 1 {
-                return Err(BankError::storage(format!("lot {} is missing", moved.lot)));
-            }
-            self.execute(
-                "INSERT INTO lot_moves (txn, seq, lot, delta) VALUES ($1, $2, $3, $4::text::numeric)",
-                &[&txn_id, &(seq as i32), &lot_id, &delta],
-            )?;
+        if let Some(last) = txn.lots.last() {
+            tail.next_lot = last.id + 1;
         }
         tail.id = txn.id;
         tail.hash.clone_from(&txn.hash);
