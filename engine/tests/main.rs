@@ -7,5 +7,6 @@ mod diagnostics;
 mod invariants;
 mod limits;
 mod parallel;
+mod postgres;
 mod properties;
 mod stream;
