@@ -201,3 +201,69 @@ fn sixteen_processes_posting_and_redeeming_on_postgres_never_overdraw_nor_post_t
     assert!(head.starts_with(&format!("{}:", 3 + redeemed)), "{head}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_post_into_postgres_killed_midway_keeps_whole_transactions_and_completes_once() {
+    use std::os::unix::process::ExitStatusExt;
+    let Some(url) = fresh_postgres("kill") else {
+        return;
+    };
+    let (dir, book, _, _) = scratch_named("kill");
+    let records = dir.join("many.jsonl").display().to_string();
+    let lines: String = (0..4000)
+        .map(|i| {
+            let day = 1 + i % 28;
+            format!(
+                "{{\"id\": \"g{i}\", \"member\": \"m{}\", \"kind\": \"help\", \"date\": \"2026-02-{day:02}\", \"hours\": {}}}\n",
+                i % 50,
+                1 + i % 3
+            )
+        })
+        .collect();
+    std::fs::write(&records, lines).unwrap();
+    let args = ["bank", "post", &book, &records, "--db", &url, "--format", "json"];
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once a batch (1000 earnings) is committed.
+    let start = std::time::Instant::now();
+    loop {
+        let head = merit::bank::Bank::open_location(&url).and_then(|mut b| b.head());
+        if head.is_ok_and(|h| h.count >= 1000) {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the post finished before it could be killed"
+        );
+        assert!(start.elapsed().as_secs() < 120, "the post never got going");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().signal(), Some(9));
+
+    let verify = merit(&["bank", "verify", "--db", &url, "--format", "json"]);
+    let first: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert_eq!(first["problems"], serde_json::json!([]));
+    let committed = first["transactions"].as_u64().unwrap();
+    assert!(
+        committed > 0 && committed % 1000 == 0,
+        "whole batches only: {committed}"
+    );
+
+    let again = merit(&args);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["already_posted"].as_u64(), Some(committed));
+    let total = committed + again["posted"].as_u64().unwrap();
+    assert_eq!(total, 4000);
+    let verify = merit(&["bank", "verify", "--db", &url]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    let head = text(&merit(&["bank", "head", "--db", &url]).stdout);
+    assert!(head.starts_with("4000:"), "{head}");
+    let _ = std::fs::remove_dir_all(dir);
+}
