@@ -251,7 +251,7 @@ fn a_post_into_postgres_killed_midway_keeps_whole_transactions_and_completes_onc
     assert_eq!(first["problems"], serde_json::json!([]));
     let committed = first["transactions"].as_u64().unwrap();
     assert!(
-        committed > 0 && committed % 1000 == 0,
+        committed > 0 && committed.is_multiple_of(1000),
         "whole batches only: {committed}"
     );
 
