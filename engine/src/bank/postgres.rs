@@ -147,18 +147,32 @@ impl PgStore {
     }
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password (`user:***@`, `password=***`), for messages.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let user = &url[scheme + 3..at];
-            match user.split_once(':') {
-                Some((name, _)) => format!("{}{name}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
+    let mut out = match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].split_once(':') {
+            Some((name, _)) => format!("{}{name}:***{}", &url[..scheme + 3], &url[at..]),
+            None => url.to_owned(),
+        },
         _ => url.to_owned(),
+    };
+    if let Some(at) = out.find("password=") {
+        let from = at + "password=".len();
+        let to = out[from..].find('&').map_or(out.len(), |n| from + n);
+        out.replace_range(from..to, "***");
     }
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn messages_never_show_a_password() {
+    assert_eq!(redact("postgres://bank:s3cr@t@db/x"), "postgres://bank:***@db/x");
+    assert_eq!(
+        redact("postgresql:///x?user=bank&password=s3cret&host=/run"),
+        "postgresql:///x?user=bank&password=***&host=/run"
+    );
+    assert_eq!(redact("postgres://bank@db/x"), "postgres://bank@db/x");
 }
 
 fn pg(error: postgres::Error) -> BankError {
