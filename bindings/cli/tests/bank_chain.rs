@@ -33,6 +33,8 @@ fn scratch_named(name: &str) -> (PathBuf, String, String, String) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("book.yaml"), BOOK).unwrap();
     std::fs::write(dir.join("records.jsonl"), RECORDS).unwrap();
+    // An empty bank file: merit makes a bank in it (only `bank init` makes a missing one).
+    std::fs::File::create(dir.join("bank.db")).unwrap();
     let path = |name: &str| dir.join(name).display().to_string();
     (
         dir.clone(),
@@ -104,6 +106,7 @@ fn migrate_moves_a_ledger_into_an_empty_bank_with_the_same_head() {
     );
     let head = text(&merit(&["bank", "head", "--db", &db]).stdout);
     let to = dir.join("moved.db").display().to_string();
+    std::fs::File::create(&to).unwrap(); // an empty bank to move into
     let moved = merit(&["bank", "migrate", "--from", &db, "--to", &to]);
     assert!(moved.status.success(), "{}", text(&moved.stderr));
     assert!(

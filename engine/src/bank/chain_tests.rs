@@ -46,6 +46,9 @@ fn temp(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     let _ = std::fs::remove_file(&path);
+    // An empty file: a bank is made in it when opened (only `bank init` makes a
+    // missing one).
+    std::fs::File::create(&path).unwrap();
     path
 }
 

@@ -162,8 +162,10 @@ fn a_ledger_moves_from_sqlite_to_postgres_and_back_unchanged() {
     let dir = std::env::temp_dir().join(format!("merit-pg-migrate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (from, back) = (dir.join("from.db"), dir.join("back.db"));
-    let _ = std::fs::remove_file(&from);
-    let _ = std::fs::remove_file(&back);
+    for path in [&from, &back] {
+        let _ = std::fs::remove_file(path);
+        std::fs::File::create(path).unwrap(); // empty: a bank is made in it when opened
+    }
     let mut file = Bank::open(&from).unwrap();
     fill(&mut file);
     let mut pg = Bank::open_location(&url).unwrap();
