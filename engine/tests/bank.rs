@@ -204,7 +204,9 @@ fn run(ops: &[Op]) {
     }
     let mut memory = Bank::in_memory();
     let mut sqlite = Bank::create(&path).unwrap();
-    let (mut earned_m, mut earned_s) = (Vec::new(), Vec::new());
+    // PostgreSQL walks in step too when the tests have a server (scripts/with-postgres).
+    let mut pg = crate::postgres::fresh_database("lockstep").map(|url| Bank::open_location(&url).unwrap());
+    let (mut earned_m, mut earned_s, mut earned_p) = (Vec::new(), Vec::new(), Vec::new());
     for (step, op) in ops.iter().enumerate() {
         let before = memory.balances().unwrap();
         let m = apply(&mut memory, &book, step, op, &mut earned_m);
@@ -212,6 +214,21 @@ fn run(ops: &[Op]) {
         assert_eq!(m, s, "step {step}: {op:?}");
         let after = check(&mut memory);
         assert_eq!(after, check(&mut sqlite), "step {step}: {op:?}");
+        // The same transactions chain to the same head in every store.
+        assert_eq!(
+            memory.head().unwrap(),
+            sqlite.head().unwrap(),
+            "step {step}: {op:?}"
+        );
+        if let Some(pg) = &mut pg {
+            assert_eq!(
+                m,
+                apply(pg, &book, step, op, &mut earned_p),
+                "step {step}: {op:?}"
+            );
+            assert_eq!(after, check(pg), "step {step}: {op:?}");
+            assert_eq!(memory.head().unwrap(), pg.head().unwrap(), "step {step}: {op:?}");
+        }
         if m.starts_with("refused") {
             assert_eq!(before, after, "a refused {op:?} changed balances");
         }

@@ -10,6 +10,7 @@ mod invariants;
 mod limits;
 mod packs;
 mod parallel;
+mod postgres;
 mod properties;
 mod publish;
 mod rank;

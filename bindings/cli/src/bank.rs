@@ -12,7 +12,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use jiff::civil::Date;
 use merit::Rulebook;
-use merit::bank::{Bank, BankError, Receipt, Redeem};
+use merit::bank::{Bank, BankError, Head, Receipt, Redeem};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -29,9 +29,23 @@ pub struct BankArgs {
 
 #[derive(Args, Debug)]
 pub struct Db {
-    /// The bank file (SQLite). It must exist: only `bank init` (or `post --init`) creates one.
-    #[arg(long, value_name = "FILE")]
+    /// The bank: a SQLite file or a `postgres://` URL (one ledger for many offices).
+    /// A file must exist: only `bank init` (or `post --init`) creates one. Default:
+    /// the MERIT_BANK_URL environment variable.
+    #[arg(long, value_name = "FILE|URL", env = "MERIT_BANK_URL", hide_env_values = true)]
     pub db: PathBuf,
+}
+
+impl Db {
+    /// Opens the bank it names (a URL, or a file path even when not UTF-8).
+    pub fn open(&self) -> Result<Bank, BankError> {
+        Bank::open_location(&self.db)
+    }
+
+    /// Creates the bank it names (`bank init`, `post --init`).
+    pub fn create(&self) -> Result<Bank, BankError> {
+        Bank::create_location(&self.db)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -189,8 +203,32 @@ pub enum BankCommand {
         #[command(flatten)]
         output: Output,
     },
-    /// Check every invariant of the ledger (exit 1 if one is broken).
+    /// Check every invariant of the ledger and its hash chain (exit 1 if one is broken).
     Verify {
+        #[command(flatten)]
+        db: Db,
+        /// Also prove that the first COUNT transactions are those of this head (as
+        /// `bank head` printed it earlier, e.g. on a notice board).
+        #[arg(long, value_name = "COUNT:HASH")]
+        head: Option<Head>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Move a ledger into an empty bank (SQLite file or postgres:// URL), verified
+    /// before and after: same transactions, balances and head.
+    Migrate {
+        /// The bank to copy (a SQLite file or a postgres:// URL).
+        #[arg(long = "from", value_name = "FILE|URL")]
+        source: PathBuf,
+        /// The empty bank to copy into (created if a missing SQLite file).
+        #[arg(long = "to", value_name = "FILE|URL")]
+        target: PathBuf,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Print the ledger's head, COUNT:HASH: post it where residents see it; `bank
+    /// verify --head` proves later that those transactions were not changed.
+    Head {
         #[command(flatten)]
         db: Db,
         #[command(flatten)]
@@ -221,10 +259,6 @@ pub fn run(args: &BankArgs, color: bool) -> Outcome {
 }
 
 /// Opens an existing bank file (only `init` and `post --init` create one).
-fn open_bank(db: &Db) -> Result<Bank, Failure> {
-    Ok(Bank::open(&db.db)?)
-}
-
 enum Failure {
     Usage(String),
     /// Already printed (rulebook diagnostics).
@@ -251,7 +285,7 @@ fn load_book(path: &Path, color: bool) -> Result<Rulebook, Failure> {
 }
 
 fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
-    let mut bank = open_bank(db)?;
+    let mut bank = db.open()?;
     if let Some(path) = book {
         let book = load_book(path, color)?;
         match book.bank {
@@ -271,7 +305,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
     match command {
         BankCommand::Init { db, book } => {
             let existed = db.db.exists();
-            let mut bank = Bank::create(&db.db)?;
+            let mut bank = db.create()?;
             if let Some(path) = book {
                 let settings = bank_settings(path, color)?;
                 if bank.settings().is_none() {
@@ -307,7 +341,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
         } => reconcile(book, input, db, output.format, color),
         BankCommand::Settings { book, db, from } => {
             let settings = bank_settings(book, color)?;
-            let mut bank = open_bank(db)?;
+            let mut bank = db.open()?;
             let before = bank.settings().cloned();
             bank.record_settings(settings.clone(), *from)?;
             let changes = before
@@ -508,9 +542,35 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             };
             print(&text)
         }
-        BankCommand::Verify { db, output } => {
+        BankCommand::Migrate {
+            source,
+            target,
+            output,
+        } => {
+            let mut from = Db { db: source.clone() }.open()?;
+            let mut to = Db { db: target.clone() }.create()?;
+            let moved = from.migrate_to(&mut to)?;
+            print(&match output.format {
+                BankFormat::Json => json(&moved),
+                BankFormat::Table => format!(
+                    "moved {} transactions; {} accounts hold the same balances in both; both verify; head {}\n",
+                    moved.transactions, moved.accounts, moved.head
+                ),
+            })
+        }
+        BankCommand::Head { db, output } => {
+            let head = open(db, None, color)?.head()?;
+            print(&match output.format {
+                BankFormat::Json => json(&head),
+                BankFormat::Table => format!("{head}\n"),
+            })
+        }
+        BankCommand::Verify { db, head, output } => {
             let mut bank = open(db, None, color)?;
-            let report = bank.verify()?;
+            let report = match head {
+                Some(head) => bank.verify_head(head)?,
+                None => bank.verify()?,
+            };
             let text = match output.format {
                 BankFormat::Json => json(&report),
                 BankFormat::Table => {
@@ -639,9 +699,9 @@ fn post(
 ) -> Result<Outcome, Failure> {
     let (book, report) = score(book_path, input, color)?;
     let mut bank = if init {
-        Bank::create(&db.db)?
+        db.create()?
     } else {
-        open_bank(db)?
+        db.open()?
     };
     let summary = bank.post(&book, &report, on)?;
     let text = match format {
@@ -680,7 +740,7 @@ fn reconcile(
     color: bool,
 ) -> Result<Outcome, Failure> {
     let (book, report) = score(book_path, input, color)?;
-    let mut bank = open_bank(db)?;
+    let mut bank = db.open()?;
     let differences = bank.reconcile(&book, &report)?;
     let text = match format {
         BankFormat::Json => json(&differences),

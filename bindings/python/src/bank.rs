@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use jiff::civil::Date;
-use merit::bank::{Bank, BankError, Redeem};
+use merit::bank::{Bank, BankError, Head, Redeem};
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -83,17 +83,18 @@ impl PyBank {
 
 #[pymethods]
 impl PyBank {
-    /// Opens a bank in an SQLite file; a missing file is an error (code
-    /// ``no-bank``) unless ``create=True``.
+    /// Opens a bank: a ``postgres://`` URL (one ledger for many offices), or an
+    /// SQLite file; a missing file is an error (code ``no-bank``) unless
+    /// ``create=True``.
     #[staticmethod]
     #[pyo3(signature = (path, *, create = false))]
     fn open(py: Python<'_>, path: std::path::PathBuf, create: bool) -> PyResult<PyBank> {
         let bank = py
             .detach(|| {
                 if create {
-                    Bank::create(&path)
+                    Bank::create_location(&path)
                 } else {
-                    Bank::open(&path)
+                    Bank::open_location(&path)
                 }
             })
             .map_err(|e| bank_error(py, &e))?;
@@ -224,8 +225,23 @@ impl PyBank {
         self.run(py, move |bank| bank.statement(member, start, end))
     }
 
-    /// Checks every invariant of the ledger; ``result["problems"]`` is empty when it holds.
-    fn verify<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.run(py, |bank| bank.verify())
+    /// Checks every invariant of the ledger and its hash chain; ``result["problems"]``
+    /// is empty when it holds. With ``head`` (``"COUNT:HASH"`` as :meth:`head` gave
+    /// it earlier), also proves the first COUNT transactions unchanged.
+    #[pyo3(signature = (*, head = None))]
+    fn verify<'py>(&self, py: Python<'py>, head: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+        let head: Option<Head> = head
+            .map(|h| h.parse())
+            .transpose()
+            .map_err(|e: String| argument(py, e))?;
+        self.run(py, move |bank| match &head {
+            Some(head) => bank.verify_head(head),
+            None => bank.verify(),
+        })
+    }
+
+    /// The ledger's head, ``"COUNT:HASH"``: what an office posts on its notice board.
+    fn head<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.run(py, |bank| bank.head().map(|h| h.to_string()))
     }
 }

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::chain::{ChainCheck, Head};
 use super::error::BankError;
 use super::model::{Account, Source, Txn, decimal_text};
 use super::store::{Journal, MemoryStore};
@@ -154,9 +155,12 @@ impl Verification {
 
 /// Checks every invariant: each transaction balances; all balances sum to zero; no
 /// member is negative; open lots sum to each member's balance; replaying the
-/// journal from empty reproduces every balance and every lot.
-pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
+/// journal from empty reproduces every balance and every lot; every hash of the
+/// chain is what the transaction's contents give, and `head`, when given, is the
+/// chain's state after its first COUNT transactions.
+pub fn verify_head(journal: &mut dyn Journal, head: Option<Head>) -> Result<Verification, BankError> {
     let mut report = Verification::default();
+    let mut chain = ChainCheck::new(head);
     let mut replay = MemoryStore::new();
     let mut problems = Vec::new();
     journal.each_txn(&mut |txn: Txn| {
@@ -174,6 +178,8 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
             ));
         }
         report.transactions = txn.id;
+        // The chain is checked on the transaction as stored.
+        chain.see(&txn);
         let mut txn = txn;
         // Reversals written before they named their award: the award of the original.
         if let Source::Reverse {
@@ -189,6 +195,7 @@ pub fn verify(journal: &mut dyn Journal) -> Result<Verification, BankError> {
         replay.apply(txn);
         Ok(())
     })?;
+    problems.extend(chain.problems());
     report.problems = problems;
     let problems = &mut report.problems;
 

@@ -64,10 +64,18 @@
 //! ```
 
 mod audit;
+pub mod chain;
+#[cfg(all(test, feature = "sqlite"))]
+mod chain_tests;
 mod error;
 pub mod history;
 mod ledger;
+mod migrate;
 mod model;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
+mod postgres_tests;
 mod reconcile;
 pub mod settings;
 #[cfg(feature = "sqlite")]
@@ -86,12 +94,16 @@ use crate::explain::Lang;
 use crate::report::Report;
 
 pub use audit::{Movement, Statement, Verification};
+pub use chain::Head;
 pub use error::{BankError, ErrorKind};
 pub use history::History;
 pub use ledger::MAX_AMOUNT;
 pub use model::{
     Account, Adjustment, AwardKey, Held, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text,
 };
+pub use migrate::Migration;
+#[cfg(feature = "postgres")]
+pub use postgres::PgStore;
 pub use reconcile::Difference;
 pub use settings::{BankSettings, Earn, ExpireAfter, Item};
 #[cfg(feature = "sqlite")]
@@ -171,6 +183,41 @@ impl Bank {
     #[cfg(feature = "sqlite")]
     pub fn create(path: impl AsRef<std::path::Path>) -> Result<Bank, BankError> {
         Bank::with_store(Box::new(SqliteStore::create(path)?))
+    }
+
+    /// Opens the bank at `location`: a `postgres://` or `postgresql://` URL (feature
+    /// `postgres`), else an existing SQLite file (never created here).
+    #[cfg(feature = "sqlite")]
+    pub fn open_location(location: impl AsRef<std::path::Path>) -> Result<Bank, BankError> {
+        let location = location.as_ref();
+        match postgres_url(location) {
+            Some(url) => Bank::open_postgres(url),
+            None => Bank::open(location),
+        }
+    }
+
+    /// [`Bank::open_location`] for a new ledger: a PostgreSQL database gets merit's
+    /// tables, a SQLite path a new file.
+    #[cfg(feature = "sqlite")]
+    pub fn create_location(location: impl AsRef<std::path::Path>) -> Result<Bank, BankError> {
+        let location = location.as_ref();
+        match postgres_url(location) {
+            Some(url) => Bank::open_postgres(url),
+            None => Bank::create(location),
+        }
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn open_postgres(url: &str) -> Result<Bank, BankError> {
+        #[cfg(feature = "postgres")]
+        return Bank::with_store(Box::new(PgStore::open(url)?));
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = url;
+            Err(BankError::storage(
+                "this merit was built without PostgreSQL (the engine's `postgres` feature)",
+            ))
+        }
     }
 
     pub fn with_store(mut store: Box<dyn Store>) -> Result<Bank, BankError> {
@@ -613,9 +660,22 @@ impl Bank {
         })
     }
 
-    /// Checks every invariant of the ledger (see [`Verification`]).
+    /// Checks every invariant of the ledger (see [`Verification`]), the hash chain
+    /// included.
     pub fn verify(&mut self) -> Result<Verification, BankError> {
-        self.run(Access::Read, |j, _| audit::verify(j))
+        self.run(Access::Read, |j, _| audit::verify_head(j, None))
+    }
+
+    /// [`Bank::verify`], and proves that the first `head.count` transactions are
+    /// those of a head published earlier.
+    pub fn verify_head(&mut self, head: &Head) -> Result<Verification, BankError> {
+        self.run(Access::Read, |j, _| audit::verify_head(j, Some(head.clone())))
+    }
+
+    /// The end of the hash chain, `COUNT:HASH` when displayed: what an office posts
+    /// on its notice board.
+    pub fn head(&mut self) -> Result<Head, BankError> {
+        self.run(Access::Read, |j, _| j.head())
     }
 }
 
@@ -656,4 +716,10 @@ fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, B
         "兑换目录中没有 `{wanted}`；{hint_zh}目录：{}",
         known.join("、")
     )))
+}
+
+/// The URL when `location` names a PostgreSQL database rather than a SQLite file.
+fn postgres_url(location: &std::path::Path) -> Option<&str> {
+    let text = location.to_str()?;
+    (text.starts_with("postgres://") || text.starts_with("postgresql://")).then_some(text)
 }

@@ -268,6 +268,10 @@ pub struct Txn {
     pub postings: Vec<Posting>,
     pub lots: Vec<Lot>,
     pub moves: Vec<LotMove>,
+    /// sha256(previous transaction's hash + this one's canonical form), in hex: see
+    /// [`super::chain`].
+    #[serde(default)]
+    pub hash: String,
 }
 
 impl Txn {

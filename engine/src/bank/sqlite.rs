@@ -9,7 +9,8 @@
 //! - Decimals are TEXT (exact); sums are made in Rust, never by SQL (whose `SUM`
 //!   would use floats).
 //! - The schema is versioned with `PRAGMA user_version`; [`MIGRATIONS`] bring an
-//!   older file up to date when it is opened.
+//!   older file up to date when it is opened. A ledger written before the hash chain
+//!   (§8.4) gets its chain computed then, once (meta `chain`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -78,7 +79,14 @@ CREATE TABLE awards (
 CREATE INDEX awards_by_date ON awards(book, date);
 CREATE INDEX postings_by_owed ON postings(account, txn) WHERE account LIKE 'owed:%';
 "#,
+    r#"
+ALTER TABLE txns ADD COLUMN hash TEXT;
+"#,
 ];
+
+/// The meta key saying the chain has been computed for every row (set when a file
+/// is created or upgraded; rows written since carry their hash from the start).
+const CHAIN_META: &str = "chain";
 
 /// A bank file.
 pub struct SqliteStore {
@@ -198,10 +206,17 @@ impl SqliteStore {
         }
         for (n, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             tx.execute_batch(sql)?;
-            if n == 1 {
-                backfill_awards(&tx)?;
-            }
             tx.pragma_update(None, "user_version", n + 1)?;
+        }
+        // Migration 1 made the award index; it is filled from the journal once every
+        // column the journal's rows are read with exists.
+        if version <= 1 {
+            backfill_awards(&tx)?;
+        }
+        let mut journal = SqliteJournal { conn: &tx };
+        if journal.meta(CHAIN_META)?.is_none() {
+            journal.compute_chain()?;
+            journal.set_meta(CHAIN_META, "sha256")?;
         }
         tx.commit()?;
         Ok(())
@@ -354,11 +369,31 @@ fn lot_row(row: &rusqlite::Row) -> rusqlite::Result<LotRow> {
 }
 
 impl SqliteJournal<'_> {
+    /// Hashes every transaction in id order and stores the hashes (the upgrade of a
+    /// ledger written before the chain).
+    fn compute_chain(&mut self) -> Result<(), BankError> {
+        let mut previous = super::chain::GENESIS.to_owned();
+        let mut hashes = Vec::new();
+        self.each_txn(&mut |txn| {
+            let hash = super::chain::link(&previous, &txn);
+            previous.clone_from(&hash);
+            hashes.push((txn.id, hash));
+            Ok(())
+        })?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("UPDATE txns SET hash = ?2 WHERE id = ?1")?;
+        for (id, hash) in hashes {
+            stmt.execute(params![id, hash])?;
+        }
+        Ok(())
+    }
+
     /// Transactions with ids in `lo..hi`, complete with postings, lots and moves.
     fn load_range(&self, lo: u64, hi: u64) -> Result<Vec<Txn>, BankError> {
         let mut txns = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, date, key, source FROM txns WHERE id >= ?1 AND id < ?2 ORDER BY id",
+            "SELECT id, date, key, source, coalesce(hash, '') FROM txns WHERE id >= ?1 AND id < ?2 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![lo, hi], |r| {
             Ok((
@@ -366,10 +401,11 @@ impl SqliteJournal<'_> {
                 r.get::<_, String>(1)?,
                 r.get(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, day, key, source) = row?;
+            let (id, day, key, source, hash) = row?;
             txns.push(Txn {
                 id,
                 date: date(&day)?,
@@ -378,6 +414,7 @@ impl SqliteJournal<'_> {
                 postings: Vec::new(),
                 lots: Vec::new(),
                 moves: Vec::new(),
+                hash,
             });
         }
         let index = |txns: &[Txn], id: u64| txns.binary_search_by_key(&id, |t| t.id).ok();
@@ -651,7 +688,7 @@ impl Journal for SqliteJournal<'_> {
                 .prepare_cached("INSERT INTO lot_moves (txn, lot, delta) VALUES (?1, ?2, ?3)")?
                 .execute(params![id, moved.lot, moved.delta.to_string()])?;
         }
-        let txn = Txn {
+        let mut txn = Txn {
             id,
             date: new.date,
             key: new.key,
@@ -659,7 +696,17 @@ impl Journal for SqliteJournal<'_> {
             postings: new.postings,
             lots,
             moves: new.moves,
+            hash: String::new(),
         };
+        let previous: Option<String> = self
+            .conn
+            .prepare_cached("SELECT hash FROM txns WHERE id < ?1 ORDER BY id DESC LIMIT 1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        txn.hash = super::chain::link(previous.as_deref().unwrap_or(super::chain::GENESIS), &txn);
+        self.conn
+            .prepare_cached("UPDATE txns SET hash = ?2 WHERE id = ?1")?
+            .execute(params![id, txn.hash])?;
         self.index_award(&txn)?;
         Ok(txn)
     }
@@ -765,5 +812,28 @@ impl Journal for SqliteJournal<'_> {
             .into_iter()
             .filter_map(|a| a.strip_prefix("member:").map(str::to_owned))
             .collect())
+    }
+
+    fn all_meta(&mut self) -> Result<Vec<(String, String)>, BankError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM meta ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn head(&mut self) -> Result<super::chain::Head, BankError> {
+        let last: Option<(u64, Option<String>)> = self
+            .conn
+            .prepare_cached("SELECT id, hash FROM txns ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match last {
+            Some((count, hash)) => super::chain::Head {
+                count,
+                hash: hash.unwrap_or_default(),
+            },
+            None => super::chain::Head::empty(),
+        })
     }
 }

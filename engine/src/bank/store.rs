@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+use super::chain::{self, Head};
 use super::error::BankError;
 use super::model::{Account, AwardKey, Held, Lot, NewTxn, Txn};
 
@@ -60,6 +61,22 @@ pub trait Journal {
     fn latest_movement(&mut self, member: &str) -> Result<Option<Date>, BankError>;
     /// Every member that has an account (for did-you-mean on an unknown one).
     fn members(&mut self) -> Result<Vec<String>, BankError>;
+
+    /// Every meta entry, by key (what a migration copies).
+    fn all_meta(&mut self) -> Result<Vec<(String, String)>, BankError>;
+    /// The end of the hash chain: the last transaction's id and hash. Stores answer
+    /// from their last row; this default walks the journal.
+    fn head(&mut self) -> Result<Head, BankError> {
+        let mut head = Head::empty();
+        self.each_txn(&mut |txn| {
+            head = Head {
+                count: txn.id,
+                hash: txn.hash,
+            };
+            Ok(())
+        })?;
+        Ok(head)
+    }
 }
 
 /// Whether a unit of work may write.
@@ -308,7 +325,7 @@ impl Journal for MemoryStore {
                 remaining: lot.amount,
             })
             .collect();
-        let txn = Txn {
+        let mut txn = Txn {
             id: self.txns.len() as u64 + 1,
             date: new.date,
             key: new.key,
@@ -316,7 +333,10 @@ impl Journal for MemoryStore {
             postings: new.postings,
             lots,
             moves: new.moves,
+            hash: String::new(),
         };
+        let previous = self.txns.last().map_or(chain::GENESIS, |t| t.hash.as_str());
+        txn.hash = chain::link(previous, &txn);
         self.apply(txn.clone());
         self.pending += 1;
         Ok(txn)
@@ -329,6 +349,17 @@ impl Journal for MemoryStore {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError> {
         self.meta.insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    fn all_meta(&mut self) -> Result<Vec<(String, String)>, BankError> {
+        Ok(self.meta.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    fn head(&mut self) -> Result<Head, BankError> {
+        Ok(self.txns.last().map_or_else(Head::empty, |t| Head {
+            count: t.id,
+            hash: t.hash.clone(),
+        }))
     }
 
     fn award(&mut self, key: &AwardKey) -> Result<Option<Held>, BankError> {
