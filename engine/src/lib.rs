@@ -96,7 +96,7 @@ pub use api::{Records, RulebookError};
 pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
 pub use eval::{Evaluation, Options as ScoreOptions};
-pub use record::Warning;
 pub use rank::{RankBy, RankOptions, RankRequest, Ranking, rank};
+pub use record::Warning;
 pub use records::{Format, InputError, Members};
 pub use report::Report;

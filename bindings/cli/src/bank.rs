@@ -698,11 +698,7 @@ fn post(
     color: bool,
 ) -> Result<Outcome, Failure> {
     let (book, report) = score(book_path, input, color)?;
-    let mut bank = if init {
-        db.create()?
-    } else {
-        db.open()?
-    };
+    let mut bank = if init { db.create()? } else { db.open()? };
     let summary = bank.post(&book, &report, on)?;
     let text = match format {
         BankFormat::Json => json(&summary),

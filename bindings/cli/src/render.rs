@@ -38,7 +38,11 @@ pub fn table<S: ReportStream + ?Sized>(
     let mut header = vec![member_word.to_owned(), period_word.to_owned()];
     header.extend(titles.iter().map(|title| shown(title)));
     header.push(format!("{total_word} ({})", shown(&book.unit.name)));
-    header.extend(book.indexes.iter().map(|i| shown(i.title.as_deref().unwrap_or(&i.id))));
+    header.extend(
+        book.indexes
+            .iter()
+            .map(|i| shown(i.title.as_deref().unwrap_or(&i.id))),
+    );
     table.set_header(header);
     let mut members = 0;
     report.each_member(&mut |member| {
@@ -179,7 +183,13 @@ fn write_member(writer: &mut csv::Writer<impl Write>, member: &MemberReport) -> 
     }
     for index in &member.indexes {
         let grade = csv_cell(index.grade.as_deref().unwrap_or(""));
-        writer.write_record([id, &csv_cell(&index.period), &csv_cell(&index.index), &index.score.to_string(), &grade])?;
+        writer.write_record([
+            id,
+            &csv_cell(&index.period),
+            &csv_cell(&index.index),
+            &index.score.to_string(),
+            &grade,
+        ])?;
     }
     writer.write_record([id, "total", "total", &member.total.to_string(), ""])
 }

@@ -101,15 +101,28 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         }
         return strict(finish(Ok(()), report.rejected.len(), &inputs), strict_failed);
     }
-    let written = write(&book, args, lang, &mut evaluation.stream(), color, progress.as_ref());
-    strict(finish(written, evaluation.rejected().len(), &inputs), strict_failed)
+    let written = write(
+        &book,
+        args,
+        lang,
+        &mut evaluation.stream(),
+        color,
+        progress.as_ref(),
+    );
+    strict(
+        finish(written, evaluation.rejected().len(), &inputs),
+        strict_failed,
+    )
 }
 
 /// Prints the inputs' warnings on standard error, before the report; whether there
 /// were any (`--strict` makes them errors).
 pub(crate) fn print_warnings(warnings: &[merit::Warning]) -> bool {
     for warning in warnings {
-        let (input, message) = (merit::escape::terminal(&warning.input), merit::escape::terminal(&warning.message));
+        let (input, message) = (
+            merit::escape::terminal(&warning.input),
+            merit::escape::terminal(&warning.message),
+        );
         eprintln!("warning: {input}: {message}");
     }
     !warnings.is_empty()

@@ -98,10 +98,10 @@ pub use chain::Head;
 pub use error::{BankError, ErrorKind};
 pub use history::History;
 pub use ledger::MAX_AMOUNT;
+pub use migrate::Migration;
 pub use model::{
     Account, Adjustment, AwardKey, Held, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text,
 };
-pub use migrate::Migration;
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
 pub use reconcile::Difference;

@@ -665,7 +665,12 @@ impl Journal for PgJournal<'_> {
         rows.first().map(held(0)).transpose()
     }
 
-    fn awards_between(&mut self, book: &str, from: Date, to: Date) -> Result<Vec<(AwardKey, Held)>, BankError> {
+    fn awards_between(
+        &mut self,
+        book: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(AwardKey, Held)>, BankError> {
         let rows = self.query(
             "SELECT credits::text, records, version, member, rule, date::text FROM awards
              WHERE book = $1 AND date >= $2::text::date AND date <= $3::text::date AND credits <> 0

@@ -221,11 +221,9 @@ fn decode_book(
         None => Vec::new(),
     };
     let bank = match (top.get("bank"), &id, &unit) {
-        (Some(node), Some(id), Some(unit)) => {
-            knock_on(decoder, failed, |d| {
-                crate::bank::settings::decode(d, node, id, &rules, unit)
-            })
-        }
+        (Some(node), Some(id), Some(unit)) => knock_on(decoder, failed, |d| {
+            crate::bank::settings::decode(d, node, id, &rules, unit)
+        }),
         _ => None,
     };
 
