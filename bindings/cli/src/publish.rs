@@ -24,7 +24,8 @@ pub struct PublishArgs {
     /// Show names as 张*明 / 欧**华 / 李*: no full name anywhere in the folder.
     #[arg(long)]
     pub mask: bool,
-    /// A moral-bank ledger: show its head and each member's balance.
+    /// A moral-bank ledger (a SQLite file or a postgres:// URL): show its head
+    /// (COUNT:HASH) and each member's balance.
     #[arg(long, value_name = "DB")]
     pub db: Option<PathBuf>,
 }
@@ -96,31 +97,20 @@ fn remove_stale_pages(out: &Path, files: &[merit::publish::BoardFile]) -> Result
     Ok(())
 }
 
-/// The ledger's head and every member's balance. A ledger that does not exist is
-/// an error, never created here.
+/// The ledger's head (`COUNT:HASH`, DESIGN section 8.4) and every member's balance.
+/// `db` is a SQLite file or a `postgres://` URL; a ledger that does not exist is an
+/// error, never created here.
 fn ledger(db: &Path) -> Result<LedgerFigures, String> {
-    if !db.exists() {
-        return Err(format!(
-            "{}: no such ledger (`merit bank init` creates one)",
-            db.display()
-        ));
-    }
-    let mut bank = Bank::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
+    let failed = |e: merit::bank::BankError| format!("{}: {e}", db.display());
+    let mut bank = Bank::open_location(db).map_err(failed)?;
     let balances = bank
         .balances()
-        .map_err(|e| format!("{}: {e}", db.display()))?
+        .map_err(failed)?
         .into_iter()
         .filter_map(|(account, balance)| Some((account.member_id()?.to_owned(), balance)))
         .collect();
     Ok(LedgerFigures {
-        head: ledger_head(&mut bank),
+        head: Some(bank.head().map_err(failed)?.to_string()),
         balances,
     })
-}
-
-/// The ledger's head, `COUNT:HASH`, for the board (DESIGN section 8.4). The hash
-/// chain is another piece of work; until it lands here this is `None`, and the
-/// board says the ledger has no head yet. The one place to fill in.
-fn ledger_head(_bank: &mut Bank) -> Option<String> {
-    None
 }

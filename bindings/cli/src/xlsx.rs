@@ -1,6 +1,6 @@
 //! Excel workbooks (`--format xlsx`) for the office's own spreadsheets: the report
-//! as sheets `totals`, `periods`, `awards`, `indexes`, `rejected` (and `warnings`
-//! when the report has them), and a ranking as one sheet `ranking`.
+//! as sheets `totals`, `periods`, `awards`, `indexes`, `rejected` and `warnings`
+//! (always there, as in JSON), and a ranking as one sheet `ranking`.
 //!
 //! Points are number cells, formatted with the unit's places (`0.0` for one
 //! decimal), so that Excel sums them; dates are date cells. Headings are the

@@ -158,7 +158,17 @@ fn sixteen_processes_posting_and_redeeming_on_postgres_never_overdraw_nor_post_t
         return;
     };
     let (dir, book, records, _) = scratch_named("race");
-    let first = merit(&["bank", "post", &book, &records, "--db", &url]);
+    // Booked on 31 January, so that redemptions dated 1 February are not backdated.
+    let first = merit(&[
+        "bank",
+        "post",
+        &book,
+        &records,
+        "--db",
+        &url,
+        "--date",
+        "2026-01-31",
+    ]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     // m1 holds 20.0, m2 15.0, m3 10.0; 36 redemptions of 1 are asked, 12 a member,
     // while 12 processes post the same records again.
@@ -171,7 +181,16 @@ fn sixteen_processes_posting_and_redeeming_on_postgres_never_overdraw_nor_post_t
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped());
             if p % 4 == 0 {
-                command.args(["bank", "post", &book, &records, "--format", "json"]);
+                command.args([
+                    "bank",
+                    "post",
+                    &book,
+                    &records,
+                    "--format",
+                    "json",
+                    "--date",
+                    "2026-01-31",
+                ]);
             } else {
                 let member = format!("m{}", 1 + p % 3);
                 let key = format!("order-{round}-{p}");
@@ -214,12 +233,14 @@ fn a_post_into_postgres_killed_midway_keeps_whole_transactions_and_completes_onc
     };
     let (dir, book, _, _) = scratch_named("kill");
     let records = dir.join("many.jsonl").display().to_string();
+    // 4000 awards, one per record: the bank posts one earning per member, rule and
+    // day, so each record has a member and day of its own (200 members × 20 days).
     let lines: String = (0..4000)
         .map(|i| {
-            let day = 1 + i % 28;
+            let day = 1 + i / 200;
             format!(
                 "{{\"id\": \"g{i}\", \"member\": \"m{}\", \"kind\": \"help\", \"date\": \"2026-02-{day:02}\", \"hours\": {}}}\n",
-                i % 50,
+                i % 200,
                 1 + i % 3
             )
         })

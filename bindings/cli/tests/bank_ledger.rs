@@ -549,7 +549,8 @@ fn an_award_too_large_to_carry_is_refused_and_later_posts_work() {
     let book = write(
         &dir,
         "big.yaml",
-        "id: big\nunit: { name: pt, decimals: 1 }\nrules:\n  - { id: huge, tags: [bank], when: kind == \"huge\", points: 10000000000000000 }\n  - { id: deed, tags: [bank], when: kind == \"deed\", points: 1 }\nbank:\n  earn: { tags: [bank] }\n",
+        // An award within the engine's limit (10^15) that the rate makes too large.
+        "id: big\nunit: { name: pt, decimals: 1 }\nrules:\n  - { id: huge, tags: [bank], when: kind == \"huge\", points: 10000000000000 }\n  - { id: deed, tags: [bank], when: kind == \"deed\", points: 1 }\nbank:\n  earn: { tags: [bank], rate: 1000 }\n",
     );
     let db = dir.join("big.db").display().to_string();
     let records = write(
@@ -574,7 +575,7 @@ fn an_award_too_large_to_carry_is_refused_and_later_posts_work() {
         "{}",
         text(&refused.stdout)
     );
-    assert_eq!(balance(&db, "m1"), "1.0");
+    assert_eq!(balance(&db, "m1"), "1000.0");
     let more = write(
         &dir,
         "r2.jsonl",
@@ -590,6 +591,6 @@ fn an_award_too_large_to_carry_is_refused_and_later_posts_work() {
         "--date",
         "2026-02-28",
     ]));
-    assert_eq!(balance(&db, "m1"), "2.0");
+    assert_eq!(balance(&db, "m1"), "2000.0");
     assert!(merit(&["bank", "verify", "--db", &db]).status.success());
 }

@@ -195,7 +195,14 @@ fn index_scores_and_grades_appear_in_the_table_and_csv() {
     let dir = folder("index-columns");
     let (book, records) = inputs(&dir);
     let csv = text(&run(&["score", s(&book), s(&records), "--format", "csv"]).stdout);
-    assert!(csv.starts_with("member,period,rule,points,grade\n"), "{csv}");
+    // A Chinese rulebook's CSV is headed in Chinese (DESIGN section 8.2); `--lang en`
+    // heads it in English.
+    assert!(csv.starts_with("成员,周期,规则,积分,等级\n"), "{csv}");
+    let english = text(&run(&["score", s(&book), s(&records), "--format", "csv", "--lang", "en"]).stdout);
+    assert!(
+        english.starts_with("member,period,rule,points,grade\n"),
+        "{english}"
+    );
     assert!(csv.contains("欧阳明华,2026-Q1,mission,100.0,优秀\n"), "{csv}");
     assert!(csv.contains("李四,2026-Q1,mission,100.0,不合格\n"), "{csv}");
     let table = text(&run(&["score", s(&book), s(&records)]).stdout);
@@ -227,7 +234,7 @@ fn an_xlsx_report_reads_back_equal_to_the_json_totals() {
     let mut workbook: Xlsx<_> = open_workbook(&file).unwrap();
     assert_eq!(
         workbook.sheet_names(),
-        ["totals", "periods", "awards", "indexes", "rejected"]
+        ["totals", "periods", "awards", "indexes", "rejected", "warnings"]
     );
     let totals = workbook.worksheet_range("totals").unwrap();
     let mut rows = totals.rows();
@@ -371,6 +378,7 @@ fn an_english_board_with_a_ledger_shows_balances() {
     let report = book.score(&read, None, &merit::ScoreOptions::default());
     let mut bank = merit::bank::Bank::create(&db).unwrap();
     bank.post(&book, &report, jiff::civil::date(2026, 12, 1)).unwrap();
+    let head = bank.head().unwrap().to_string();
     drop(bank);
     let out = dir.join("board");
     run(&[
@@ -396,6 +404,7 @@ fn an_english_board_with_a_ledger_shows_balances() {
         index.contains("<td class=\"num\">30.0</td>"),
         "张三明's balance: {index}"
     );
+    assert!(index.contains(&head), "the ledger's head {head}: {index}");
     let missing = merit(&[
         "publish",
         s(&book_path),

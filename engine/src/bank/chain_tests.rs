@@ -184,10 +184,12 @@ fn rewriting_a_hash_to_cover_an_edit_breaks_the_next_link() {
 fn a_ledger_written_before_the_chain_gets_it_when_opened() {
     let path = filled_file("old.db");
     let head = Bank::open(&path).unwrap().head().unwrap();
-    // Make the file what merit wrote before the chain: schema version 1, no hashes.
+    // Make the file what merit wrote before the award index and the chain: schema
+    // version 1, no awards table, no hashes. Opening runs both migrations.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "ALTER TABLE txns DROP COLUMN hash; DELETE FROM meta WHERE key = 'chain'; PRAGMA user_version = 1;",
+        "ALTER TABLE txns DROP COLUMN hash; DELETE FROM meta WHERE key = 'chain';
+         DROP TABLE awards; DROP INDEX postings_by_owed; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);

@@ -111,10 +111,12 @@ impl Lots {
     }
 }
 
-/// The largest amount of credits one operation may carry: a thousand trillion. Far
-/// above any scheme's figures, and far enough below [`Decimal::MAX`] that no sum the
-/// bank keeps (a balance, the issuance account) can overflow.
-pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0); // 10^15
+/// The largest amount of credits one operation may carry is the largest award, a
+/// thousand trillion: far above any scheme's figures, and far enough below
+/// [`Decimal::MAX`] that no sum the bank keeps (a balance, the issuance account) can
+/// overflow. An award within it times a rate of up to 10^6 can still exceed it: that
+/// award is refused by the post.
+pub use crate::value::MAX_AMOUNT;
 
 /// `balance + amount`, or a refusal when the sum would not fit.
 pub fn checked_sum(balance: Decimal, amount: Decimal, account: &Account) -> Result<Decimal, BankError> {
