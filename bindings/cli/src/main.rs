@@ -5,6 +5,7 @@ mod bank;
 mod check;
 mod cli;
 mod diff;
+mod failed;
 mod input;
 mod output;
 mod publish;

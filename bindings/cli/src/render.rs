@@ -45,8 +45,10 @@ pub fn table<S: ReportStream + ?Sized>(
     );
     table.set_header(header);
     let mut members = 0;
+    let mut failed = Vec::new();
     report.each_member(&mut |member| {
         members += 1;
+        failed.extend(failed_awards(&member));
         let mut rows = Vec::new();
         for period in &member.periods {
             let mut row = vec![shown(&member.member), shown(&period.period)];
@@ -86,7 +88,38 @@ pub fn table<S: ReportStream + ?Sized>(
     ));
     out.push('\n');
     out.push_str(&rejected_rows(report.rejected()));
+    out.push_str(&failed_rows(&failed));
     Ok(out)
+}
+
+/// A member's failed awards, one line each: `period rule: why` (the why names the
+/// member).
+fn failed_awards(member: &MemberReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    for period in &member.periods {
+        for award in &period.awards {
+            if let Some(why) = &award.failed {
+                lines.push(terminal(&format!("{} `{}`: {why}", period.period, award.rule)).into_owned());
+            }
+        }
+    }
+    lines
+}
+
+/// The first failed awards under the table, as rejected records are: a failed
+/// award counts 0, which alone would look like a score.
+fn failed_rows(failed: &[String]) -> String {
+    let mut out = String::new();
+    for line in failed.iter().take(REJECTED_SHOWN) {
+        out.push_str(&format!("  failed award {line}\n"));
+    }
+    if failed.len() > REJECTED_SHOWN {
+        out.push_str(&format!(
+            "  … and {} more failed awards (all are marked `failed` with --format json)\n",
+            failed.len() - REJECTED_SHOWN
+        ));
+    }
+    out
 }
 
 /// The rejected rows a table shows under it, with their reasons.
@@ -147,7 +180,8 @@ fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut 
 /// `member,period,rule,points,grade` rows (headed in `lang`; rule ids as in JSON),
 /// with `total` rows per period and per member, written as the members come; an
 /// index is a row of its window with its id as `rule`, its score as `points` and
-/// its grade. With `excel`, a UTF-8 BOM and CRLF line ends.
+/// its grade. A rule whose award failed says `failed: why` in the last column of
+/// its row (the points stay a number). With `excel`, a UTF-8 BOM and CRLF line ends.
 pub fn csv<S: ReportStream + ?Sized>(
     out: impl Write,
     report: &mut S,
@@ -177,7 +211,13 @@ fn write_member(writer: &mut csv::Writer<impl Write>, member: &MemberReport) -> 
         let label = csv_cell(&period.period);
         let label = label.as_ref();
         for (rule, points) in &period.rules {
-            writer.write_record([id, label, &csv_cell(rule), &points.to_string(), ""])?;
+            let failed = crate::failed::reasons(period, rule);
+            let failed = if failed.is_empty() {
+                failed
+            } else {
+                csv_cell(&format!("failed: {failed}")).into_owned()
+            };
+            writer.write_record([id, label, &csv_cell(rule), &points.to_string(), &failed])?;
         }
         writer.write_record([id, label, "total", &period.total.to_string(), ""])?;
     }

@@ -57,8 +57,9 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
             ));
         }
         let strict_failed = print_warnings(members.warnings()) && args.strict;
-        let written = write(&book, args, lang, &mut *members, color, progress.as_ref());
-        return strict(finish(written, members.rejected().len(), &inputs), strict_failed);
+        let (written, failed) = write(&book, args, lang, &mut *members, color, progress.as_ref());
+        let outcome = finish(written, members.rejected().len(), failed, &inputs);
+        return strict(outcome, strict_failed);
     }
 
     let records = match inputs.records(&book) {
@@ -84,7 +85,13 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let text = merit::escape::terminal_text(&text);
         let mut stdout = std::io::stdout().lock();
         let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-        let outcome = finish(written.map_err(Failure::from), report.rejected.len(), &inputs);
+        let failed = report.members.iter().map(crate::failed::count).sum();
+        let outcome = finish(
+            written.map_err(Failure::from),
+            report.rejected.len(),
+            failed,
+            &inputs,
+        );
         return strict(outcome, strict_failed);
     }
     if format == OutputFormat::Xlsx {
@@ -99,9 +106,13 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         if let Err(message) = crate::output::write_file(&args.output, &workbook) {
             return Outcome::Usage(message);
         }
-        return strict(finish(Ok(()), report.rejected.len(), &inputs), strict_failed);
+        let failed = report.members.iter().map(crate::failed::count).sum();
+        return strict(
+            finish(Ok(()), report.rejected.len(), failed, &inputs),
+            strict_failed,
+        );
     }
-    let written = write(
+    let (written, failed) = write(
         &book,
         args,
         lang,
@@ -110,7 +121,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         progress.as_ref(),
     );
     strict(
-        finish(written, evaluation.rejected().len(), &inputs),
+        finish(written, evaluation.rejected().len(), failed, &inputs),
         strict_failed,
     )
 }
@@ -190,7 +201,7 @@ fn member_stream<'a>(
 }
 
 /// Writes the report to standard output (or `--output`) in its format, reading its
-/// members as it goes.
+/// members as it goes; how many of its awards failed.
 fn write<S>(
     book: &Rulebook,
     args: &ScoreArgs,
@@ -198,11 +209,12 @@ fn write<S>(
     report: &mut S,
     color: bool,
     progress: Option<&ProgressBar>,
-) -> Result<(), Failure>
+) -> (Result<(), Failure>, usize)
 where
     S: ReportStream + ?Sized,
     S::Error: Into<Failure>,
 {
+    let report = &mut crate::failed::Counted::new(report);
     // A spinner drawn between lines of a report on the same terminal would garble it.
     if args.output.output.is_none()
         && std::io::stdout().is_terminal()
@@ -210,8 +222,10 @@ where
     {
         bar.finish_and_clear();
     }
-    let mut stdout =
-        crate::output::open(&args.output).map_err(|m| Failure::Write(std::io::Error::other(m)))?;
+    let mut stdout = match crate::output::open(&args.output) {
+        Ok(stdout) => stdout,
+        Err(m) => return (Err(Failure::Write(std::io::Error::other(m))), 0),
+    };
     let written = match args.format {
         OutputFormat::Json => write_json(&mut stdout, report),
         OutputFormat::Csv => render::csv(&mut stdout, report, lang, args.output.excel),
@@ -224,7 +238,7 @@ where
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    written.map_err(Into::into)
+    (written.map_err(Into::into), report.failed)
 }
 
 /// What stopped a report being written.
@@ -249,9 +263,9 @@ impl From<StreamError> for Failure {
     }
 }
 
-/// The exit code: 0, or 1 when records were rejected or the input failed; a
-/// reader that stopped reading (a closed pipe) is not an error.
-fn finish(written: Result<(), Failure>, rejected: usize, inputs: &Inputs) -> Outcome {
+/// The exit code: 0, or 1 when records were rejected, awards failed or the input
+/// failed; a reader that stopped reading (a closed pipe) is not an error.
+fn finish(written: Result<(), Failure>, rejected: usize, failed: usize, inputs: &Inputs) -> Outcome {
     match written {
         Ok(()) => {}
         Err(Failure::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -263,13 +277,15 @@ fn finish(written: Result<(), Failure>, rejected: usize, inputs: &Inputs) -> Out
             return Outcome::DataErrors;
         }
     }
-    if rejected == 0 {
-        Outcome::Ok
-    } else {
+    if rejected > 0 {
         eprintln!(
             "{rejected} record(s) rejected; they are listed under `rejected` (--format json) with the reason"
         );
+    }
+    if crate::failed::say(failed) || rejected > 0 {
         Outcome::DataErrors
+    } else {
+        Outcome::Ok
     }
 }
 

@@ -135,3 +135,66 @@ fn output_shows_escapes_visibly_and_neutralises_formulas() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(!err.contains('\u{1b}') && err.contains("pionts"), "{err}");
 }
+
+/// Questionable item 2: a failed script award showed 0 in the table and CSV and the
+/// run exited 0 (only the JSON said `failed`). Every format marks it now and the run
+/// exits 1, streamed (one JSONL file) or read whole (a JSON array).
+#[test]
+fn a_failed_script_award_shows_in_every_format_and_exits_1() {
+    let dir = temp_dir("failed");
+    let book = dir.join("book.yaml");
+    std::fs::write(
+        &book,
+        "rules:\n  - id: s\n    per: month\n    script: \"throw \\\"boom\\\";\"\n  - { id: p, points: 1 }\n",
+    )
+    .unwrap();
+    let jsonl = dir.join("in.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"member\":\"m1\",\"kind\":\"v\",\"date\":\"2026-03-01\"}\n",
+    )
+    .unwrap();
+    let json = dir.join("in.json");
+    std::fs::write(
+        &json,
+        "[{\"member\":\"m1\",\"kind\":\"v\",\"date\":\"2026-03-01\"}]",
+    )
+    .unwrap();
+    for input in [&jsonl, &json] {
+        let run = |format: &str| {
+            let output = merit(&[
+                "score",
+                book.to_str().unwrap(),
+                input.to_str().unwrap(),
+                "--format",
+                format,
+            ]);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{format}: {}",
+                text(&output.stderr)
+            );
+            assert!(
+                text(&output.stderr).contains("1 award(s) failed"),
+                "{}",
+                text(&output.stderr)
+            );
+            text(&output.stdout)
+        };
+        let table = run("table");
+        assert!(
+            table.contains("  failed award 2026-03 `s`: script stopped for member `m1`: Runtime error: boom"),
+            "{table}"
+        );
+        let csv = run("csv");
+        assert!(
+            csv.contains("m1,2026-03,s,0,\"failed: script stopped for member `m1`: Runtime error: boom"),
+            "{csv}"
+        );
+        assert!(csv.contains("m1,2026-03,p,1,\n"), "{csv}");
+        let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+        let award = &json["members"][0]["periods"][0]["awards"][0];
+        assert!(award["failed"].as_str().unwrap().contains("boom"), "{award}");
+    }
+}

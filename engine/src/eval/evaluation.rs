@@ -211,14 +211,12 @@ impl<'a> Evaluation<'a> {
                     .iter()
                     .map(|&(slot, points)| (self.book.rules[slot].id.clone(), self.scale(points)))
                     .collect(),
-                awards: if summary {
-                    Vec::new()
-                } else {
-                    member.awards[row.awards.clone()]
-                        .iter()
-                        .map(|award| self.write_award(member, award))
-                        .collect()
-                },
+                // A summary keeps the failed awards: a table or CSV must show them.
+                awards: member.awards[row.awards.clone()]
+                    .iter()
+                    .filter(|award| !summary || failed(member, award))
+                    .map(|award| self.write_award(member, award))
+                    .collect(),
             })
             .collect();
         MemberReport {
@@ -321,6 +319,14 @@ impl<'a> Evaluation<'a> {
             }
             Err(error) => (error.message.clone(), error.message),
         }
+    }
+}
+
+/// Whether the award could not be computed (a group award whose script failed).
+fn failed(member: &MemberEval, award: &Award) -> bool {
+    match award.origin {
+        Origin::Record(_) => false,
+        Origin::Group(g) => member.groups[g as usize].failed.is_some(),
     }
 }
 

@@ -61,7 +61,7 @@ pub struct Options {
     pub lang: Option<Lang>,
     /// Totals only: reports list each member's periods, sums by rule and indexes
     /// but no award lines, so no explanation is written (what CSV and table
-    /// summaries show).
+    /// summaries show) — except the failed awards, which every format shows.
     pub summary: bool,
     /// Add to each member the records that earned nothing, and why (`unscored`).
     pub why_not: bool,
