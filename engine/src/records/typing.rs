@@ -306,12 +306,40 @@ pub(crate) fn date(text: &str, tz: &TimeZone) -> Result<Date, String> {
     let time = &rest[1..];
     let has_offset = time.ends_with(['Z', 'z']) || time.contains(['+', '-']);
     if has_offset {
+        offset_in_range(time)?;
         let instant: Timestamp = text.parse().map_err(|_| expected())?;
         Ok(tz.to_datetime(instant).date())
     } else {
         let datetime: DateTime = text.parse().map_err(|_| expected())?;
         Ok(datetime.date())
     }
+}
+
+/// Refuses an offset RFC 3339 does not allow (`+24:00`, `-05:60`), which the
+/// datetime parser takes (it reads offsets up to 25:59:59): `time` is the part after
+/// the `T`, its offset after its last sign.
+fn offset_in_range(time: &str) -> Result<(), String> {
+    let Some(sign) = time.rfind(['+', '-']) else {
+        return Ok(());
+    };
+    let offset = &time[sign..];
+    let digits: Vec<u32> = offset[1..]
+        .chars()
+        .filter(|c| *c != ':')
+        .map_while(|c| c.to_digit(10))
+        .collect();
+    let (hours, minutes) = match digits.as_slice() {
+        [h1, h2] => (h1 * 10 + h2, 0),
+        [h1, h2, m1, m2, ..] => (h1 * 10 + h2, m1 * 10 + m2),
+        _ => return Ok(()),
+    };
+    if hours > 23 || minutes > 59 {
+        return Err(format!(
+            "offset {} is out of range: offsets run from -23:59 to +23:59",
+            quoted(cut(offset, 9))
+        ));
+    }
+    Ok(())
 }
 
 /// A strict `YYYY-MM-DD` date, or `None` (used to type untyped member attributes).
@@ -494,6 +522,23 @@ mod tests {
         assert_eq!(
             err("2026-03-14T25:00"),
             "expected date (YYYY-MM-DD or an RFC 3339 datetime), got \"2026-03-14T25:00\""
+        );
+        // RFC 3339 offsets are -23:59 to +23:59; the parser took +24:00 and later.
+        assert_eq!(
+            err("2026-03-14T10:00:00+24:00"),
+            "offset \"+24:00\" is out of range: offsets run from -23:59 to +23:59"
+        );
+        assert_eq!(
+            err("2026-03-14T10:00:00-25:30"),
+            "offset \"-25:30\" is out of range: offsets run from -23:59 to +23:59"
+        );
+        assert_eq!(
+            err("2026-03-14T10:00:00+08:60"),
+            "offset \"+08:60\" is out of range: offsets run from -23:59 to +23:59"
+        );
+        assert_eq!(
+            date("2026-03-14T10:00:00+23:59", &utc),
+            Ok(jiff::civil::date(2026, 3, 13))
         );
         assert_eq!(
             err("２０２６-03-14"),
