@@ -211,3 +211,12 @@ fn chinese_parenthesis_and_comma_in_an_expression() {
     assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
     insta::assert_snapshot!(merit::diagnostic::render_all(&diagnostics, source, false));
 }
+
+/// Issue 13: cells written as GoRules ZEN writes them passed `merit check` and
+/// never matched; each gets a located warning naming the cell meant.
+#[test]
+fn table_cells_in_zen_syntax() {
+    insta::assert_snapshot!(check_kinds(
+        "rules:\n  - id: t\n    table:\n      inputs: [place]\n      rows:\n        - ['\"US\"', 5]\n        - [\"'CA'\", 4]\n        - ['startsWith($, \"U\")', 3]\n        - ['in [\"US\", \"MX\"]', 2]\n        - ['\"\"', 1]\n        - [UK, 1]\n"
+    ));
+}

@@ -14,6 +14,7 @@ mod sentence;
 mod streak;
 mod table;
 mod why_not;
+mod zen;
 
 use std::ops::Range;
 

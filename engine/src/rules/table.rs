@@ -453,7 +453,10 @@ fn decode_row(
     for (c, cell) in cells[..types.len()].iter().enumerate() {
         let column = format!("{label}, column {} (`{}`)", c + 1, names[c]);
         match decode_cell(decoder, cell, types[c].as_ref(), &column) {
-            Some(test) => tests.push(test),
+            Some(test) => {
+                warn_foreign(decoder, cell, &test, &column, &names[c]);
+                tests.push(test);
+            }
             None => ok = false,
         }
     }
@@ -623,6 +626,19 @@ fn parse_operand(text: &str, ty: Option<&Type>) -> Result<Value, String> {
         "false" => Ok(Value::Bool(false)),
         "" => Err("a comparison needs a value after the operator".into()),
         _ => Ok(Value::str(text)),
+    }
+}
+
+/// Warns of a string cell written in another engine's syntax (`"US"`,
+/// `in ["US"]`), which would never match, naming the cell meant.
+fn warn_foreign(decoder: &mut Decoder, node: &Node, test: &Test, column: &str, input: &str) {
+    let (NodeKind::Str(text), Test::Eq(Value::Str(_))) = (&node.kind, test) else {
+        return;
+    };
+    if let Some((why, meant)) = super::zen::intended(text, input) {
+        decoder
+            .warning("foreign-cell", node.span.clone(), format!("{column}: {why}"))
+            .help = Some(meant);
     }
 }
 
