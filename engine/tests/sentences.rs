@@ -195,3 +195,58 @@ fn braces_in_a_template_and_in_its_strings() {
         "{2} } it's → 2 points"
     );
 }
+
+/// Issue 19 left `let` to per-record rules. A `sum` rule's lets are computed per
+/// window in the group context, read by `points:` and shown by name in the trace.
+#[test]
+fn a_group_rule_names_its_terms_with_let() {
+    let book = r#"merit: 1
+id: group-lets
+unit: { name: points, decimals: 1 }
+fields: { hours: decimal? }
+rules:
+  - id: service
+    when: kind == "volunteer"
+    sum: hours
+    per: month
+    let: { base: sum * 2, busy: n >= 2, bonus: "if(busy, count(hours >= 3) * 5, 0)" }
+    points: base + bonus
+"#;
+    let book = Rulebook::from_yaml(book, "book.yaml").expect("valid book");
+    let mut records = Records::new();
+    let data = r#"{"member":"m1","kind":"volunteer","date":"2026-03-02","hours":3}
+{"member":"m1","kind":"volunteer","date":"2026-03-09","hours":1.5}
+{"member":"m1","kind":"volunteer","date":"2026-04-09","hours":4}
+"#;
+    records
+        .read(&book, data.as_bytes(), Format::Jsonl, "r.jsonl")
+        .expect("records");
+    let options = ScoreOptions {
+        lang: merit::explain::Lang::parse("en"),
+        ..ScoreOptions::default()
+    };
+    let report = book.score(&records, None, &options);
+    let awards: Vec<_> = report.members[0].periods.iter().flat_map(|p| &p.awards).collect();
+    // March: sum 4.5 → base 9, two records so busy, one of 3 h or more → bonus 5.
+    assert_eq!(awards[0].points.to_string(), "14.0");
+    assert!(
+        awards[0].trace.contains("base=9 + bonus=5 = 14"),
+        "{}",
+        awards[0].trace
+    );
+    // April: one record, not busy.
+    assert_eq!(awards[1].points.to_string(), "8.0");
+    assert!(
+        awards[1].trace.contains("base=8 + bonus=0 = 8"),
+        "{}",
+        awards[1].trace
+    );
+
+    // A let on a rule without `points:` to read it, and one named like the measure.
+    let source = "merit: 1\nid: t\nfields: { hours: decimal? }\nrules:\n  - id: s\n    sum: hours\n    let: { x: sum }\n    tiers: [{ at: 1, points: 1 }]\n  - id: c\n    count: hours > 1\n    let: { n: 1 }\n    points: n\n";
+    let codes: Vec<&str> = Rulebook::check(source, "book.yaml")
+        .iter()
+        .map(|d| d.code)
+        .collect::<Vec<_>>();
+    assert_eq!(codes, ["let-without-points", "bad-let"]);
+}

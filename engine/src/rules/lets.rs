@@ -8,6 +8,10 @@
 //! Why locals rather than pasting the formula in: the rule's expressions read a let
 //! as a name, so a trace shows `double=true` instead of the formula it stands for,
 //! and each term is computed once per record. A let may use the lets before it.
+//!
+//! A `count`/`sum`/`avg` rule's lets are computed once per window instead, in the
+//! group context of its `points:` (they read `sum`, `n`, `count(…)`), and only
+//! `points:` reads them: the rule's per-record expressions come before them.
 
 use crate::book::{Decoder, ExprCompiler};
 use crate::expr::{Context, Env, EvalError, Expr};
@@ -24,6 +28,19 @@ impl Lets {
     /// Decodes `let:` and leaves its names in scope of `exprs` for the rest of the
     /// rule (the caller clears them with [`ExprCompiler::lets`] afterwards).
     pub(crate) fn decode(decoder: &mut Decoder, exprs: &mut ExprCompiler, node: &Node, what: &str) -> Lets {
+        Lets::decode_in(decoder, exprs, node, what, Context::Record, &[])
+    }
+
+    /// [`Lets::decode`] for expressions of `context` that also read `locals` (a
+    /// group rule's measure), which come before the lets in `Env::locals`.
+    pub(crate) fn decode_in(
+        decoder: &mut Decoder,
+        exprs: &mut ExprCompiler,
+        node: &Node,
+        what: &str,
+        context: Context,
+        locals: &[(&str, crate::value::Type)],
+    ) -> Lets {
         let mut terms = Vec::new();
         let NodeKind::Map(entries) = &node.kind else {
             decoder.error(
@@ -54,18 +71,21 @@ impl Lets {
             }
             if exprs.schema.fields.iter().any(|f| f.name == name)
                 || exprs.lets.iter().any(|(n, _)| *n == name)
+                || locals.iter().any(|(n, _)| *n == name)
             {
                 decoder
                     .error(
                         "bad-let",
                         key.span.clone(),
-                        format!("{what}: `let` name `{name}` is already a field or a let of this rule"),
+                        format!(
+                            "{what}: `let` name `{name}` is already a field, a name of the rule or a let of this rule"
+                        ),
                     )
                     .help = Some("choose another name, so that the name means one thing".into());
                 continue;
             }
             let label = format!("{what}: `let.{name}`");
-            if let Some(expr) = exprs.compile(decoder, value, &label, Context::Record, &[], None) {
+            if let Some(expr) = exprs.compile(decoder, value, &label, context, locals, None) {
                 exprs.lets.push((name.clone(), expr.ty().clone()));
                 terms.push((name, expr));
             }
@@ -80,7 +100,13 @@ impl Lets {
     /// The value of every term on `env`'s record, in order; each term sees the ones
     /// before it. A rule's other expressions read them as `env.locals`.
     pub fn values(&self, env: &Env) -> Result<Vec<Value>, EvalError> {
-        let mut values = Vec::with_capacity(self.terms.len());
+        self.after(env, Vec::with_capacity(self.terms.len()))
+    }
+
+    /// `locals` (a group rule's own, which its lets read) followed by the value of
+    /// every term.
+    pub fn after(&self, env: &Env, locals: Vec<Value>) -> Result<Vec<Value>, EvalError> {
+        let mut values = locals;
         for (_, expr) in &self.terms {
             let value = expr.eval(&Env {
                 locals: &values,

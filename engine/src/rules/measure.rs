@@ -21,6 +21,7 @@ use crate::expr::{Context, EvalError, Expr};
 use crate::value::{Type, Value};
 use crate::yaml::Node;
 
+use super::Lets;
 use super::group::{GroupAward, MemberView, WindowGroup, windows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub struct MeasureRule {
     pub expr: Expr,
     pub per: Per,
     pub payout: Payout,
+    /// Named terms of `points:`, computed per window ([`Lets`]).
+    pub lets: Lets,
 }
 
 impl MeasureRule {
@@ -106,6 +109,20 @@ impl MeasureRule {
             None => default_per,
         };
         let locals = MeasureRule::locals(measure);
+        let lets = match (map.get("let"), map.get("points")) {
+            (Some(node), Some(_)) => Lets::decode_in(decoder, exprs, node, what, Context::Group, &locals),
+            (Some(node), None) => {
+                decoder
+                    .error(
+                        "let-without-points",
+                        node.span.clone(),
+                        format!("{what}: `let` names terms of `points:`, and this rule has none"),
+                    )
+                    .help = Some("write `points:` reading the names, or remove `let`".into());
+                Lets::default()
+            }
+            (None, _) => Lets::default(),
+        };
         let payout = match (map.get("tiers"), map.get("points")) {
             (Some(tiers), None) => Payout::Tiers(decode_tiers(decoder, tiers, what)?),
             (None, Some(points)) => Payout::Points(exprs.compile(
@@ -145,6 +162,7 @@ impl MeasureRule {
             expr: expr?,
             per,
             payout,
+            lets,
         })
     }
 
@@ -235,7 +253,7 @@ impl MeasureRule {
                     .with_trace(explain)
                 }
                 Payout::Points(expr) => {
-                    let locals = [
+                    let locals = vec![
                         measure.map_or(Value::Null, Value::Num),
                         measure.map_or(Value::Null, Value::Num),
                         Value::Num(n),
@@ -245,6 +263,7 @@ impl MeasureRule {
                         window,
                         awarded: view.awarded,
                     };
+                    let locals = self.lets.after(&view.env(window, &group, &[]), locals)?;
                     let env = view.env(window, &group, &locals);
                     let outcome = super::Outcome::from_points(expr, &env, view.words)?;
                     GroupAward::new(

@@ -362,8 +362,11 @@ pub(crate) fn decode(
     let per = context.default_per;
     let group_keys = ["rating", "streak", "script", "script_file", "count", "sum", "avg"];
     let per_record = map.has("table") || (map.has("points") && !group_keys.iter().any(|k| map.has(k)));
+    // A count/sum/avg rule reads its `let` itself, for its `points:`.
+    let measure = ["count", "sum", "avg"].iter().any(|k| map.has(k));
     let lets = match map.get("let") {
         Some(node) if per_record => Lets::decode(decoder, exprs, node, &what),
+        Some(_) if measure => Lets::default(),
         Some(node) => {
             per_record_only(decoder, node, &what, "let");
             Lets::default()
@@ -458,7 +461,14 @@ fn per_record_only(decoder: &mut Decoder, node: &Node, what: &str, key: &str) {
         .error(
             "per-record-only",
             node.span.clone(),
-            format!("{what}: `{key}` is for `points` and `table` rules"),
+            format!(
+                "{what}: `{key}` is for `points` and `table` rules{}",
+                if key == "let" {
+                    " and `count`/`sum`/`avg` rules with `points:`"
+                } else {
+                    ""
+                }
+            ),
         )
         .help =
         Some("group rules (count, sum, avg, streak, rating, script) explain their awards themselves".into());
