@@ -307,6 +307,9 @@ def mission_records(rng, member_ids, roles):
 
 
 # ---- 道德银行: good deeds, micro-wishes, mediation, elder help -------------------------
+# Field names in Chinese, as an office keeps them: 善行 (the deed), 核实 (confirmed by
+# the grid worker), 心愿 (the wish), 状态 (its status), 结果 (a mediation's outcome),
+# 时长 (hours).
 
 DEEDS = ["帮邻居取快递", "清理楼道杂物", "照看邻居孩子", "捡到钱包归还", "为独居老人买菜", "修理单元门",
          "垃圾分类督导", "扶老人过马路", "给流浪猫搭窝", "帮忙搬家"]
@@ -332,25 +335,25 @@ def good_deed_records(rng, residents=200):
                 for _ in range(rng.choices([1, 2, 3, 4], weights=[6, 3, 1, 0.5])[0]):
                     day = random_day(rng, dt.date(2026, month, 1),
                                      dt.date(2026, month % 12 + 1, 1) - dt.timedelta(days=1) if month < 12 else YEAR_END)
-                    add(r, "good_deed", day, deed=rng.choice(DEEDS), verified=rng.random() < 0.94)
+                    add(r, "good_deed", day, 善行=rng.choice(DEEDS), 核实=rng.random() < 0.94)
     # 微心愿: claimed mostly by a few generous residents.
     weights = [rng.paretovariate(1.2) for _ in ids]
     for _ in range(420):
         r = rng.choices(ids, weights=weights)[0]
         status = rng.choices(["fulfilled", "pending", "cancelled"], weights=[80, 12, 8])[0]
-        add(r, "micro_wish", random_day(rng), wish=rng.choice(WISHES), status=status)
+        add(r, "micro_wish", random_day(rng), 心愿=rng.choice(WISHES), 状态=status)
     # 调解: a dozen trusted mediators.
     mediators = rng.sample(ids, 12)
     for _ in range(160):
         add(rng.choice(mediators), "mediation", random_day(rng),
-            outcome=rng.choices(["settled", "partial", "failed"], weights=[65, 25, 10])[0],
-            hours=rng.choice([0.5, 1, 1.5, 2, 3, 4]))
+            结果=rng.choices(["settled", "partial", "failed"], weights=[65, 25, 10])[0],
+            时长=rng.choice([0.5, 1, 1.5, 2, 3, 4]))
     # 助老: regular helpers, some of them weekly.
     helpers = rng.sample(ids, 60)
     for h in helpers:
         for _ in range(rng.randrange(2, 30)):
-            add(h, "elder_help", random_day(rng), hours=rng.choice([1, 1.5, 2, 2, 3, 4, 5]),
-                verified=rng.random() < 0.9)
+            add(h, "elder_help", random_day(rng), 时长=rng.choice([1, 1.5, 2, 2, 3, 4, 5]),
+                核实=rng.random() < 0.9)
     for _ in range(110):
         add(rng.choice(ids), "praise_letter", random_day(rng))
     records.sort(key=lambda r: (r["date"], r["id"]))
@@ -358,7 +361,7 @@ def good_deed_records(rng, residents=200):
     records[120]["kind"] = "good-deed"
     for r in records[1500:]:
         if r["kind"] == "elder_help":
-            r["hours"] = "两小时"
+            r["时长"] = "两小时"
             break
     return records
 
