@@ -369,6 +369,8 @@ def good_deed_records(rng, residents=200):
 # ---- 群众满意度评价: residents rate who handled their request ---------------------------
 
 def rating_records(rng, member_ids):
+    # Field names in Chinese, as the office's sheet heads them: 评价对象 (who is rated),
+    # 星级 (1–5 stars), 诉求 (the request handled), 渠道 (how the rating came in).
     subjects = list(DEPARTMENTS) + member_ids[:60]
     quality = {s: rng.uniform(3.2, 4.9) for s in subjects}
     volume = {s: rng.paretovariate(1.1) for s in subjects}
@@ -378,12 +380,12 @@ def rating_records(rng, member_ids):
         subject = rng.choices(subjects, weights=[volume[s] for s in subjects])[0]
         stars = max(1, min(5, round(rng.gauss(quality[subject], 0.9))))
         records.append({"id": f"s{i:05d}", "member": rng.choice(raters), "kind": "rating",
-                        "date": random_day(rng).isoformat(), "subject": subject, "stars": stars,
-                        "request": f"q{rng.randrange(1, 99999):05d}",
-                        "channel": rng.choices(["app", "12345", "visit"], weights=[6, 3, 1])[0]})
+                        "date": random_day(rng).isoformat(), "评价对象": subject, "星级": stars,
+                        "诉求": f"q{rng.randrange(1, 99999):05d}",
+                        "渠道": rng.choices(["app", "12345", "visit"], weights=[6, 3, 1])[0]})
     records.sort(key=lambda r: (r["date"], r["id"]))
     # Mistakes: a 6 typed for a 5 (outside the scale: rejected), a typo in `kind`.
-    records[800]["stars"] = 6
+    records[800]["星级"] = 6
     records[2400]["kind"] = "ratng"
     return records
 
