@@ -250,3 +250,38 @@ rules:
         .collect::<Vec<_>>();
     assert_eq!(codes, ["let-without-points", "bad-let"]);
 }
+
+/// A rating rule's lets read its `score`, `n` and `mean`, per subject and window.
+#[test]
+fn a_rating_rule_names_its_terms_with_let() {
+    let book = r#"merit: 1
+id: rating-lets
+unit: { name: points, decimals: 1 }
+fields: { stars: int?, subject: string? }
+rules:
+  - id: rated
+    rating: { when: kind == "rating", value: stars, subject: subject, scale: [1, 5], min_count: 1 }
+    per: quarter
+    let: { above: score - 3, many: n >= 3 }
+    points: above * if(many, 10, 5)
+"#;
+    let book = Rulebook::from_yaml(book, "book.yaml").expect("valid book");
+    let mut records = Records::new();
+    let data = r#"{"member":"r1","kind":"rating","date":"2026-01-02","stars":5,"subject":"m1"}
+{"member":"r2","kind":"rating","date":"2026-01-03","stars":4,"subject":"m1"}
+{"member":"r3","kind":"rating","date":"2026-01-04","stars":3,"subject":"m1"}
+"#;
+    records
+        .read(&book, data.as_bytes(), Format::Jsonl, "r.jsonl")
+        .expect("records");
+    let report = book.score(&records, None, &ScoreOptions::default());
+    let m1 = report.members.iter().find(|m| m.member == "m1").expect("m1");
+    let award = &m1.periods[0].awards[0];
+    // Mean 4, no prior: score 4, above 1; three ratings: × 10.
+    assert_eq!(award.points.to_string(), "10.0");
+    assert!(
+        award.trace.contains("above=1 * if(many=true, 10, 5)"),
+        "{}",
+        award.trace
+    );
+}

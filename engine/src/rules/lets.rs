@@ -9,9 +9,10 @@
 //! as a name, so a trace shows `double=true` instead of the formula it stands for,
 //! and each term is computed once per record. A let may use the lets before it.
 //!
-//! A `count`/`sum`/`avg` rule's lets are computed once per window instead, in the
-//! group context of its `points:` (they read `sum`, `n`, `count(…)`), and only
-//! `points:` reads them: the rule's per-record expressions come before them.
+//! A `count`/`sum`/`avg` or `rating` rule's lets are computed once per window (and
+//! subject) instead, in the group context of its `points:` (they read `sum`, `n`,
+//! `count(…)`, `score`), and only `points:` reads them: the rule's per-record
+//! expressions come before them.
 
 use crate::book::{Decoder, ExprCompiler};
 use crate::expr::{Context, Env, EvalError, Expr};

@@ -362,8 +362,8 @@ pub(crate) fn decode(
     let per = context.default_per;
     let group_keys = ["rating", "streak", "script", "script_file", "count", "sum", "avg"];
     let per_record = map.has("table") || (map.has("points") && !group_keys.iter().any(|k| map.has(k)));
-    // A count/sum/avg rule reads its `let` itself, for its `points:`.
-    let measure = ["count", "sum", "avg"].iter().any(|k| map.has(k));
+    // A count/sum/avg or rating rule reads its `let` itself, for its `points:`.
+    let measure = ["count", "sum", "avg", "rating"].iter().any(|k| map.has(k));
     let lets = match map.get("let") {
         Some(node) if per_record => Lets::decode(decoder, exprs, node, &what),
         Some(_) if measure => Lets::default(),
@@ -464,7 +464,7 @@ fn per_record_only(decoder: &mut Decoder, node: &Node, what: &str, key: &str) {
             format!(
                 "{what}: `{key}` is for `points` and `table` rules{}",
                 if key == "let" {
-                    " and `count`/`sum`/`avg` rules with `points:`"
+                    " and `count`/`sum`/`avg`/`rating` rules with `points:`"
                 } else {
                     ""
                 }

@@ -25,7 +25,7 @@ use crate::expr::{Context, Env, EvalError, Expr};
 use crate::record::Record;
 use crate::value::{Type, Value};
 
-use super::Outcome;
+use super::{Lets, Outcome};
 
 #[derive(Debug)]
 pub struct Rating {
@@ -38,6 +38,8 @@ pub struct Rating {
     pub min_count: u32,
     pub per: Per,
     pub points: Expr,
+    /// Named terms of `points:`, per subject and window ([`Lets`]).
+    pub lets: Lets,
 }
 
 /// One subject's ratings in one window: each record and its value.
@@ -147,6 +149,10 @@ impl Rating {
             Some(node) => super::decode_per(decoder, node, what),
             None => Some(default_per),
         };
+        // Terms of `points:` per subject and window, after the per-record expressions.
+        let lets = map.get("let").map_or_else(Lets::default, |node| {
+            Lets::decode_in(decoder, exprs, node, what, Context::Group, &LOCALS)
+        });
         let points = map.require(decoder, "points").and_then(|node| {
             exprs.compile(
                 decoder,
@@ -167,6 +173,7 @@ impl Rating {
             min_count: min_count?,
             per: per?,
             points: points?,
+            lets,
         })
     }
 
@@ -246,17 +253,19 @@ impl Rating {
             let mean = sum / n;
             // Rounded to 4 places so that a member can redo the sum by hand.
             let score = ((self.prior_mean * self.prior_weight + sum) / (self.prior_weight + n)).round_dp(4);
-            let locals = [Value::Num(score), Value::Num(n), Value::Num(mean)];
-            let env = Env {
+            let locals = vec![Value::Num(score), Value::Num(n), Value::Num(mean)];
+            let mut env = Env {
                 record: None,
                 member_id: &subject,
                 member: &[],
                 as_of,
                 period: Some(window),
                 calendar,
-                locals: &locals,
+                locals: &[],
                 group: None,
             };
+            let locals = self.lets.after(&env, locals)?;
+            env.locals = &locals;
             let outcome = Outcome::from_points(&self.points, &env, words)?;
             let short = words.rating_short(
                 &n.to_string(),
