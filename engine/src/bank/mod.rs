@@ -719,6 +719,7 @@ fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, B
 }
 
 /// The URL when `location` names a PostgreSQL database rather than a SQLite file.
+#[cfg(feature = "sqlite")]
 fn postgres_url(location: &std::path::Path) -> Option<&str> {
     let text = location.to_str()?;
     (text.starts_with("postgres://") || text.starts_with("postgresql://")).then_some(text)
