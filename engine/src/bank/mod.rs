@@ -306,12 +306,18 @@ impl Bank {
         access: Access,
         mut work: impl FnMut(&mut dyn Journal, &History) -> Result<T, BankError>,
     ) -> Result<T, BankError> {
+        let lang = self.lang();
         let history = &self.history;
         let mut out = None;
-        self.store.transact(access, &mut |j| {
-            out = Some(work(j, history)?);
-            Ok(())
-        })?;
+        self.store
+            .transact(access, &mut |j| {
+                out = Some(work(j, history)?);
+                Ok(())
+            })
+            .map_err(|mut error| {
+                error.lang = Some(lang);
+                error
+            })?;
         Ok(out.expect("the work ran"))
     }
 
