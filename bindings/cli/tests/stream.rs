@@ -106,8 +106,8 @@ fn a_file_and_standard_input_give_the_same_output_in_every_format() {
                     let what = format!("{} {options:?}", input.display());
                     assert_eq!(from_file.status.code(), from_stdin.status.code(), "{what}");
                     assert_eq!(
-                        String::from_utf8_lossy(&from_file.stdout),
-                        String::from_utf8_lossy(&from_stdin.stdout),
+                        without_script_reasons(&String::from_utf8_lossy(&from_file.stdout)),
+                        without_script_reasons(&String::from_utf8_lossy(&from_stdin.stdout)),
                         "{what}"
                     );
                     assert_eq!(
@@ -121,6 +121,31 @@ fn a_file_and_standard_input_give_the_same_output_in_every_format() {
         compared += 1;
     }
     assert!(compared >= 20, "only {compared} cases compared");
+}
+
+/// `text` with the reason of each stopped script cut: a runaway script in a debug
+/// build under load may reach its 1 s budget before its operation limit, so one run
+/// says the one and the next the other (the table and CSV show the reason since
+/// failed awards are marked there).
+fn without_script_reasons(text: &str) -> String {
+    const STOPPED: &str = "script stopped for member `";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(STOPPED) {
+        let after = at + STOPPED.len();
+        let Some(colon) = rest[after..].find("`: ") else {
+            break;
+        };
+        let reason = after + colon + 3;
+        let end = rest[reason..]
+            .find(['"', '\n'])
+            .map_or(rest.len(), |e| reason + e);
+        out.push_str(&rest[..reason]);
+        out.push('…');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A CSV row that is not UTF-8 is rejected alone (issue 13, item 8), streamed or
