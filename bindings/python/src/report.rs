@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::{self, decimal_type};
-use crate::error::{Failure, argument, guard};
+use crate::error::{self, Failure, guard};
 
 /// What :meth:`Rulebook.score` returns: immutable, and safe to share between threads.
 ///
@@ -160,7 +160,7 @@ impl PyReport {
                 .and_then(|options| merit::rank(&self.book, &self.report, &options)))
         })
         .map_err(|f: Failure| f.into_py(py))?
-        .map_err(|e| argument(py, e.to_string()))?;
+        .map_err(|e| error::merit(py, e.into()))?;
         let value = serde_json::to_value(&ranking).unwrap_or_default();
         convert::to_python(py, &value, None)
     }
@@ -187,8 +187,7 @@ impl PyReport {
     fn explain(&self, py: Python<'_>, member: &str, lang: Option<&str>) -> PyResult<String> {
         let lang = match lang {
             None => Lang::for_book(&self.book),
-            Some(name) => Lang::parse(name)
-                .ok_or_else(|| argument(py, format!("unknown language `{name}`; use \"en\" or \"zh\"")))?,
+            Some(name) => merit::request::lang(name).map_err(|e| error::merit(py, e.into()))?,
         };
         let text = guard(|| Ok(explain_member(&self.book, &self.report, member, lang)))
             .map_err(|f: Failure| f.into_py(py))?;
