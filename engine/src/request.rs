@@ -59,6 +59,11 @@ pub struct ScoreRequest {
     /// array): the key is known here only so that it is not called unknown.
     #[serde(default)]
     pub members: Option<serde::de::IgnoredAny>,
+    /// The keys as the caller spelled them (set by [`ScoreRequest::from_value`]),
+    /// so that a message names `start` to whoever wrote `start`; empty: the
+    /// engine's names.
+    #[serde(skip)]
+    pub spelled: Vec<String>,
 }
 
 /// Every key a [`ScoreRequest`] accepts, aliases included: what an unknown key is
@@ -114,9 +119,12 @@ impl ScoreRequest {
                     return Err(unknown_option(key, SCORE_KEYS));
                 }
                 // `null` is a key left out, as Python's `None` and JS's `undefined` mean.
-                let map = map.iter().filter(|(_, v)| !v.is_null());
-                let value = serde_json::Value::Object(map.map(|(k, v)| (k.clone(), v.clone())).collect());
-                serde_json::from_value(value).map_err(|e| RequestError::new("bad-option", format!("options: {e}")))
+                let given = map.iter().filter(|(_, v)| !v.is_null());
+                let value = serde_json::Value::Object(given.map(|(k, v)| (k.clone(), v.clone())).collect());
+                let mut request: ScoreRequest = serde_json::from_value(value)
+                    .map_err(|e| RequestError::new("bad-option", format!("options: {e}")))?;
+                request.spelled = map.keys().cloned().collect();
+                Ok(request)
             }
             _ => Err(RequestError::new("bad-option", "options: expected an object")),
         }
@@ -132,8 +140,8 @@ impl ScoreRequest {
     /// assert_eq!(error.to_string(), "period: expected one of day, week, month, quarter, year, lifetime, got \"fortnight\"");
     /// ```
     pub fn validate(&self) -> Result<Scoring, RequestError> {
-        let from = date("from", &self.from)?;
-        let to = date("to", &self.to)?;
+        let from = date(self.key("from", "start"), &self.from)?;
+        let to = date(self.key("to", "end"), &self.to)?;
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
@@ -146,7 +154,7 @@ impl ScoreRequest {
             options: Options {
                 from,
                 to,
-                as_of: date("as_of", &self.as_of)?,
+                as_of: date(self.key("as_of", "asOf"), &self.as_of)?,
                 period: self.period.as_deref().map(period).transpose()?,
                 lang: self.lang.as_deref().map(lang).transpose()?,
                 summary: false,
@@ -155,10 +163,39 @@ impl ScoreRequest {
             sheet: self.sheet.clone(),
             strict: self.strict,
             format: format("format", &self.format)?,
-            members_format: format("members_format", &self.members_format)?,
-            extra_format: format("extra_format", &self.extra_format)?,
+            members_format: format(self.key("members_format", "membersFormat"), &self.members_format)?,
+            extra_format: format(self.key("extra_format", "extraFormat"), &self.extra_format)?,
         })
     }
+
+    /// The name of an option as the caller wrote it: `alias` when that is the key
+    /// given, else the engine's `name`.
+    fn key<'a>(&self, name: &'a str, alias: &'a str) -> &'a str {
+        if self.spelled.iter().any(|k| k == alias) { alias } else { name }
+    }
+}
+
+/// What a front end says about a report's inputs so that nothing is lost silently:
+/// how many records were rejected (and the first), then each input warning; `None`
+/// when there is nothing to say. Python warns with it (raises under `strict`), the
+/// JavaScript package throws it under `strict` (code `strict`).
+pub fn input_problems(report: &crate::Report) -> Option<String> {
+    let mut problems = Vec::new();
+    if let Some(first) = report.rejected.first() {
+        problems.push(format!(
+            "{} record(s) rejected (see report.rejected); the first, record {}: {}",
+            report.rejected.len(),
+            first.record,
+            first.error
+        ));
+    }
+    problems.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.input, w.message)),
+    );
+    (!problems.is_empty()).then(|| problems.join("\n"))
 }
 
 fn date(key: &str, text: &Option<String>) -> Result<Option<Date>, RequestError> {
@@ -238,3 +275,30 @@ impl fmt::Display for RequestError {
 }
 
 impl std::error::Error for RequestError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_names_an_option_as_the_caller_spelled_it() {
+        let request = |json| ScoreRequest::from_value(json).unwrap().validate().unwrap_err().to_string();
+        assert!(request(serde_json::json!({ "start": "2026-13-01" })).starts_with("start: "));
+        assert!(request(serde_json::json!({ "from": "2026-13-01" })).starts_with("from: "));
+        assert!(request(serde_json::json!({ "asOf": "March" })).starts_with("asOf: "));
+    }
+
+    #[test]
+    fn lifetime_is_a_period_every_front_end_accepts() {
+        let request = ScoreRequest::from_value(serde_json::json!({ "period": "lifetime", "whyNot": true })).unwrap();
+        let scoring = request.validate().unwrap();
+        assert_eq!(scoring.options.period, Some(Per::Lifetime));
+        assert!(scoring.options.why_not);
+    }
+
+    #[test]
+    fn null_is_an_option_left_out() {
+        let request = ScoreRequest::from_value(serde_json::json!({ "lang": null, "members": [{ "member": "m1" }] }));
+        assert!(request.unwrap().validate().unwrap().options.lang.is_none());
+    }
+}

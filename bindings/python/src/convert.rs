@@ -225,9 +225,7 @@ pub fn score_request<'py>(
         let json = if DATE_OPTIONS.contains(&key.as_str()) {
             Value::String(date_text(&key, &value)?)
         } else {
-            let mut bytes = Vec::new();
-            json(&value, &mut bytes, 0)?;
-            serde_json::from_slice(&bytes).map_err(|e| type_error(format!("{key}: {e}")))?
+            json_value(&value).map_err(|e| type_error(format!("{key}: {}", e.value(py))))?
         };
         map.insert(key, json);
     }
@@ -246,6 +244,13 @@ pub fn date_option(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Opt
     merit::calendar::parse_date(&text)
         .map(Some)
         .map_err(|why| argument(value.py(), format!("{name}: {why}")))
+}
+
+/// A Python value as JSON, converted as record values are.
+pub fn json_value(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let mut bytes = Vec::new();
+    json(value, &mut bytes, 0)?;
+    serde_json::from_slice(&bytes).map_err(|e| type_error(e.to_string()))
 }
 
 /// The options that are dates, in every spelling the engine accepts.

@@ -85,25 +85,9 @@ pub fn merit(py: Python<'_>, error: merit::Error) -> PyErr {
 /// `score` call `warnings.warn` (saying how many, and the first), or, with
 /// `strict=True`, raise `merit.InputError`.
 pub fn rejected_records(py: Python<'_>, report: &merit::Report, strict: bool) -> PyResult<()> {
-    let mut problems = Vec::new();
-    if let Some(first) = report.rejected.first() {
-        problems.push(format!(
-            "{} record(s) rejected (see report.rejected); the first, record {}: {}",
-            report.rejected.len(),
-            first.record,
-            first.error
-        ));
-    }
-    problems.extend(
-        report
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.input, w.message)),
-    );
-    if problems.is_empty() {
+    let Some(message) = merit::request::input_problems(report) else {
         return Ok(());
-    }
-    let message = problems.join("\n");
+    };
     if strict {
         return Err(raise(
             py,

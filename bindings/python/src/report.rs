@@ -141,19 +141,20 @@ impl PyReport {
     ///
     /// >>> [(r["rank"], r["member"], r["points"]) for r in report.rank()["rows"]]
     /// [(1, 'm1', Decimal('35'))]
-    #[pyo3(signature = (by = "total", *, period = None, top = None))]
+    #[pyo3(signature = (by = "total", **options))]
     fn rank<'py>(
         &self,
         py: Python<'py>,
         by: &str,
-        period: Option<String>,
-        top: Option<u32>,
+        options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = merit::RankRequest {
-            by: Some(by.to_owned()),
-            period,
-            top,
+        // `period=` and `top=` (and any misspelling) are checked by the engine.
+        let mut request = match options {
+            Some(options) => convert::json_value(options.as_any())?,
+            None => serde_json::Value::Object(serde_json::Map::new()),
         };
+        request["by"] = serde_json::Value::from(by);
+        let request = merit::RankRequest::from_value(request).map_err(|e| error::merit(py, e.into()))?;
         let ranking = guard(|| {
             Ok(request
                 .options()

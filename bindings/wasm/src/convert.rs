@@ -15,6 +15,10 @@ pub struct Options {
     pub members: Option<Members>,
     format: Option<Format>,
     extra_format: Option<Format>,
+    /// The sheet of a spreadsheet to read (the first when `None`).
+    sheet: Option<String>,
+    /// A rejected record or an input warning is an error (code `strict`).
+    pub strict: bool,
 }
 
 /// A JS options object as JSON for the engine's requests (`undefined` is `null`).
@@ -51,6 +55,8 @@ pub fn options(value: JsValue) -> Result<Options, Error> {
         members,
         format: scoring.format,
         extra_format: scoring.extra_format,
+        sheet: scoring.sheet,
+        strict: scoring.strict,
     })
 }
 
@@ -62,7 +68,7 @@ pub fn records(book: &Rulebook, value: &JsValue, options: &Options, extra: bool)
         false => ("records", options.format),
         true => ("extraRecords", options.extra_format),
     };
-    let mut records = Records::new();
+    let mut records = Records::new().with_sheet(options.sheet.clone());
     let mut read = |value: &JsValue, name: &str| {
         let (bytes, format) = input(value, format, what)?;
         records

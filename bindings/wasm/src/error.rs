@@ -16,6 +16,8 @@ pub enum Error {
     Merit(merit::Error),
     /// An argument of the wrong shape (a number for records, a report that is not one).
     Argument(String),
+    /// Under `strict: true`, records were rejected or an input had a warning.
+    Strict(String),
 }
 
 impl Error {
@@ -23,6 +25,7 @@ impl Error {
         match self {
             Error::Merit(e) => e.code(),
             Error::Argument(_) => "argument",
+            Error::Strict(_) => "strict",
         }
     }
 
@@ -58,7 +61,7 @@ impl From<Error> for JsValue {
     fn from(error: Error) -> JsValue {
         let message = match &error {
             Error::Merit(e) => e.to_string(),
-            Error::Argument(message) => message.clone(),
+            Error::Argument(message) | Error::Strict(message) => message.clone(),
         };
         let diagnostics = match &error {
             Error::Merit(merit::Error::Rulebook(e)) => convert::diagnostics(&e.diagnostics, &e.source),

@@ -81,6 +81,11 @@ impl Rulebook {
         let evaluation = self
             .book
             .evaluate(&records, options.members.as_ref(), &options.score);
+        if options.strict
+            && let Some(problems) = merit::request::input_problems(&evaluation.report())
+        {
+            return Err(Error::Strict(problems).into());
+        }
         Ok(convert::report_to_js(&evaluation)?)
     }
 
