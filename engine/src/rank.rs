@@ -101,7 +101,10 @@ impl RankRequest {
                 serde_json::from_value(serde_json::Value::Object(map))
                     .map_err(|e| crate::RequestError::new("bad-option", format!("options: {e}")))
             }
-            _ => Err(crate::RequestError::new("bad-option", "options: expected an object")),
+            _ => Err(crate::RequestError::new(
+                "bad-option",
+                "options: expected an object",
+            )),
         }
     }
 

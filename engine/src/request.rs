@@ -171,7 +171,11 @@ impl ScoreRequest {
     /// The name of an option as the caller wrote it: `alias` when that is the key
     /// given, else the engine's `name`.
     fn key<'a>(&self, name: &'a str, alias: &'a str) -> &'a str {
-        if self.spelled.iter().any(|k| k == alias) { alias } else { name }
+        if self.spelled.iter().any(|k| k == alias) {
+            alias
+        } else {
+            name
+        }
     }
 }
 
@@ -217,7 +221,12 @@ pub fn period(name: &str) -> Result<Per, RequestError> {
 
 /// A language by name: what `lang` of `score`, `explain` and the bank accept.
 pub fn lang(name: &str) -> Result<Lang, RequestError> {
-    Lang::parse(name).ok_or_else(|| RequestError::new("bad-lang", format!("lang: expected \"zh\" or \"en\", got {name:?}")))
+    Lang::parse(name).ok_or_else(|| {
+        RequestError::new(
+            "bad-lang",
+            format!("lang: expected \"zh\" or \"en\", got {name:?}"),
+        )
+    })
 }
 
 fn format(key: &str, text: &Option<String>) -> Result<Option<Format>, RequestError> {
@@ -282,7 +291,13 @@ mod tests {
 
     #[test]
     fn a_message_names_an_option_as_the_caller_spelled_it() {
-        let request = |json| ScoreRequest::from_value(json).unwrap().validate().unwrap_err().to_string();
+        let request = |json| {
+            ScoreRequest::from_value(json)
+                .unwrap()
+                .validate()
+                .unwrap_err()
+                .to_string()
+        };
         assert!(request(serde_json::json!({ "start": "2026-13-01" })).starts_with("start: "));
         assert!(request(serde_json::json!({ "from": "2026-13-01" })).starts_with("from: "));
         assert!(request(serde_json::json!({ "asOf": "March" })).starts_with("asOf: "));
@@ -290,7 +305,8 @@ mod tests {
 
     #[test]
     fn lifetime_is_a_period_every_front_end_accepts() {
-        let request = ScoreRequest::from_value(serde_json::json!({ "period": "lifetime", "whyNot": true })).unwrap();
+        let request =
+            ScoreRequest::from_value(serde_json::json!({ "period": "lifetime", "whyNot": true })).unwrap();
         let scoring = request.validate().unwrap();
         assert_eq!(scoring.options.period, Some(Per::Lifetime));
         assert!(scoring.options.why_not);
@@ -298,7 +314,8 @@ mod tests {
 
     #[test]
     fn null_is_an_option_left_out() {
-        let request = ScoreRequest::from_value(serde_json::json!({ "lang": null, "members": [{ "member": "m1" }] }));
+        let request =
+            ScoreRequest::from_value(serde_json::json!({ "lang": null, "members": [{ "member": "m1" }] }));
         assert!(request.unwrap().validate().unwrap().options.lang.is_none());
     }
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use merit::bank::{Bank, Redeem};
-use merit::{Error, Format, Records, RankRequest, Report, Rulebook, ScoreRequest};
+use merit::{Error, Format, RankRequest, Records, Report, Rulebook, ScoreRequest};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -30,7 +30,11 @@ const INPUT: &str = "records";
 /// Runs one case as a front end would: the request checked, the records read,
 /// then ranking, explaining or the bank's steps.
 fn run(case: &Value, table: &Value) -> Result<(), Error> {
-    let book = book(case["book"].as_str().unwrap_or_else(|| table["book"].as_str().unwrap()));
+    let book = book(
+        case["book"]
+            .as_str()
+            .unwrap_or_else(|| table["book"].as_str().unwrap()),
+    );
     let scoring = ScoreRequest::from_value(case.get("score").cloned().unwrap_or(Value::Null))?.validate()?;
     let mut records = Records::new().with_sheet(scoring.sheet.clone());
     let (bytes, format) = match case["records_file"].as_str() {
@@ -72,8 +76,16 @@ fn bank(book: &Rulebook, report: &Report, steps: &[Value]) -> Result<(), Error> 
                 (None, Some(amount)) => Redeem::Amount(amount.parse().unwrap()),
                 _ => panic!("a redemption names an item or an amount: {redeem}"),
             };
-            let (member, key) = (redeem["member"].as_str().unwrap(), redeem["key"].as_str().unwrap());
-            bank.redeem(member, &what, key, redeem["date"].as_str().unwrap().parse().unwrap())?;
+            let (member, key) = (
+                redeem["member"].as_str().unwrap(),
+                redeem["key"].as_str().unwrap(),
+            );
+            bank.redeem(
+                member,
+                &what,
+                key,
+                redeem["date"].as_str().unwrap().parse().unwrap(),
+            )?;
         }
     }
     Ok(())
@@ -96,7 +108,10 @@ fn every_bad_request_gives_its_code_and_message() {
             Err(error) => {
                 let found = (error.code(), error.to_string());
                 if found != (case["code"].as_str().unwrap(), expected_message.clone()) {
-                    wrong.push(format!("{name}: expected {:?} {expected_message:?}, found {found:?}", case["code"]));
+                    wrong.push(format!(
+                        "{name}: expected {:?} {expected_message:?}, found {found:?}",
+                        case["code"]
+                    ));
                 }
             }
         }

@@ -46,7 +46,8 @@ pub fn options(value: JsValue) -> Result<Options, Error> {
         true => None,
         false => {
             let (bytes, format) = input(&members_value, scoring.members_format, "options.members")?;
-            let members = Members::read(&bytes, format).map_err(|error| Error::input("options.members", error))?;
+            let members =
+                Members::read(&bytes, format).map_err(|error| Error::input("options.members", error))?;
             Some(members)
         }
     };
