@@ -97,7 +97,7 @@ def test_explain_errors(book):
     report = book.score([{"member": "m1", "kind": "volunteer", "date": "2026-03-02", "hours": 1, "verified": True}])
     with pytest.raises(KeyError, match="m9"):
         report.explain("m9")
-    with pytest.raises(merit.ArgumentError, match="unknown language"):
+    with pytest.raises(merit.ArgumentError, match="lang: expected \"zh\" or \"en\", got \"fr\""):
         report.explain("m1", lang="fr")
 
 
