@@ -2,7 +2,7 @@
 // the same code and the same message as the Rust engine and the Python binding.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 
 import * as merit from "../pkg/index.js";
 
@@ -21,16 +21,17 @@ function run(c) {
   if (c.bank) {
     const bank = new merit.Bank();
     for (const step of c.bank) {
-      if (step.post) bank.post(book, report, step.post);
+      if (step.post) bank.post(book, report, { date: step.post });
       if (step.redeem) {
-        const r = step.redeem;
-        bank.redeem(r.member, r.item, r.amount, r.key, r.date);
+        const { member, ...what } = step.redeem;
+        bank.redeem(member, what);
       }
     }
   }
 }
 
 describe("the error table", () => {
+  before(() => merit.init());
   test("holds at least 20 bad requests", () => assert.ok(TABLE.cases.length >= 20));
   for (const c of TABLE.cases) {
     test(c.name, () => {
