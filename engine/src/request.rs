@@ -113,7 +113,7 @@ impl ScoreRequest {
     /// ```
     pub fn from_value(value: serde_json::Value) -> Result<ScoreRequest, RequestError> {
         match &value {
-            serde_json::Value::Null => return Ok(ScoreRequest::default()),
+            serde_json::Value::Null => Ok(ScoreRequest::default()),
             serde_json::Value::Object(map) => {
                 if let Some(key) = map.keys().find(|k| !SCORE_KEYS.contains(&k.as_str())) {
                     return Err(unknown_option(key, SCORE_KEYS));
