@@ -107,9 +107,9 @@ impl ScoreRequest {
     ///
     /// # Example
     /// ```
-    /// let error = merit::ScoreRequest::from_value(serde_json::json!({ "asof": "2026-03-31" })).unwrap_err();
+    /// let error = merit::ScoreRequest::from_value(serde_json::json!({ "perod": "month" })).unwrap_err();
     /// assert_eq!(error.code(), "unknown-option");
-    /// assert!(error.to_string().contains("did you mean `as_of`?"));
+    /// assert_eq!(error.to_string(), "options: unknown option `perod`; did you mean `period`?");
     /// ```
     pub fn from_value(value: serde_json::Value) -> Result<ScoreRequest, RequestError> {
         match &value {
