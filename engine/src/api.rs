@@ -16,7 +16,9 @@ use crate::records::{self, Format, InputError, Members, ReadOptions};
 use crate::report::Report;
 
 /// A rulebook that failed to load: every diagnostic, and the text they point into.
-#[derive(Clone, Debug)]
+/// `Debug` prints like `Display` (the located text), so that a
+/// `fn main() -> Result<(), merit::RulebookError>` shows where the problem is.
+#[derive(Clone)]
 pub struct RulebookError {
     pub diagnostics: Vec<Diagnostic>,
     pub source: String,
@@ -26,6 +28,12 @@ impl RulebookError {
     /// The diagnostics as the CLI prints them: located, with a caret under each.
     pub fn render(&self, color: bool) -> String {
         render_all(&self.diagnostics, &self.source, color)
+    }
+}
+
+impl fmt::Debug for RulebookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -373,6 +381,7 @@ impl Records {
                 Ok(batch) => gathered.push(batch),
                 Err(e) => {
                     failed = Some(InputError {
+                        code: InputError::UNREADABLE,
                         message: format!("cannot read Arrow batch {}: {e}", index + 1),
                         line: None,
                         column: None,

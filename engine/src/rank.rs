@@ -87,6 +87,27 @@ pub struct RankRequest {
 }
 
 impl RankRequest {
+    /// A request from any JSON value (`null`: every default): an unknown key is
+    /// refused with the likely key meant, as [`crate::ScoreRequest::from_value`] does.
+    pub fn from_value(value: serde_json::Value) -> Result<RankRequest, crate::RequestError> {
+        const KEYS: &[&str] = &["by", "period", "top"];
+        match value {
+            serde_json::Value::Null => Ok(RankRequest::default()),
+            serde_json::Value::Object(map) => {
+                if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+                    return Err(crate::request::unknown_option(key, KEYS));
+                }
+                let map = map.into_iter().filter(|(_, v)| !v.is_null()).collect();
+                serde_json::from_value(serde_json::Value::Object(map))
+                    .map_err(|e| crate::RequestError::new("bad-option", format!("options: {e}")))
+            }
+            _ => Err(crate::RequestError::new(
+                "bad-option",
+                "options: expected an object",
+            )),
+        }
+    }
+
     pub fn options(&self) -> Result<RankOptions, RankError> {
         Ok(RankOptions {
             by: match &self.by {
@@ -129,9 +150,16 @@ pub struct RankRow {
     pub provisional: bool,
 }
 
-/// Options that name nothing in the rulebook or report.
+/// Options that name nothing in the rulebook or report (code `bad-rank`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RankError(pub String);
+
+impl RankError {
+    /// The stable identifier of every ranking refusal.
+    pub fn code(&self) -> &'static str {
+        "bad-rank"
+    }
+}
 
 impl fmt::Display for RankError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,6 +5,7 @@ mod bank;
 mod bank_ledger;
 mod conformance;
 mod diagnostics;
+mod errors;
 mod hostile;
 mod invariants;
 mod limits;

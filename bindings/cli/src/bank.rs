@@ -632,10 +632,7 @@ fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, 
 fn lang_arg(lang: &LangArg) -> Result<Option<merit::explain::Lang>, Failure> {
     lang.lang
         .as_deref()
-        .map(|l| {
-            merit::explain::Lang::parse(l)
-                .ok_or_else(|| Failure::Usage(format!("--lang: `{l}` is not zh or en")))
-        })
+        .map(|l| merit::request::lang(l).map_err(|e| Failure::Usage(e.to_string())))
         .transpose()
 }
 

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use jiff::civil::Date;
 
 #[derive(Parser, Debug)]
 #[command(name = "merit", version, about = "Exact, explainable points for community members", long_about = None)]
@@ -51,21 +50,22 @@ pub struct InputArgs {
     pub records: Vec<PathBuf>,
     /// First day of the report (earlier records still count for caps and streaks).
     #[arg(long, value_name = "DATE")]
-    pub from: Option<Date>,
+    pub from: Option<String>,
     /// Last day of the report.
     #[arg(long, value_name = "DATE")]
-    pub to: Option<Date>,
+    pub to: Option<String>,
     /// The day the report is made: later records are not seen; open windows are provisional.
     #[arg(long = "as-of", value_name = "DATE")]
-    pub as_of: Option<Date>,
-    /// Period of the report's rows (default: the rulebook's `period`).
-    #[arg(long, value_parser = ["day", "week", "month", "quarter", "year"])]
+    pub as_of: Option<String>,
+    /// Period of the report's rows: day, week, month, quarter, year or lifetime
+    /// (default: the rulebook's `period`).
+    #[arg(long)]
     pub period: Option<String>,
     /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
-    /// Language of explanations (default: Chinese for rulebooks with Chinese titles).
-    #[arg(long, value_parser = ["zh", "en"])]
+    /// Language of explanations: zh or en (default: Chinese for rulebooks with Chinese titles).
+    #[arg(long)]
     pub lang: Option<String>,
     /// Format of standard input when a record file is `-`.
     #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
@@ -118,13 +118,13 @@ pub struct LabelInputArgs {
     pub records: Vec<PathBuf>,
     /// First day of the report (earlier records still count for caps and streaks).
     #[arg(long, value_name = "DATE")]
-    pub from: Option<Date>,
+    pub from: Option<String>,
     /// Last day of the report.
     #[arg(long, value_name = "DATE")]
-    pub to: Option<Date>,
+    pub to: Option<String>,
     /// The day the report is made: later records are not seen; open windows are provisional.
     #[arg(long = "as-of", value_name = "DATE")]
-    pub as_of: Option<Date>,
+    pub as_of: Option<String>,
     /// One period by its label (2026-03-14, 2026-W11, 2026-03, 2026-Q1, 2026): only awards
     /// dated in it count; for an index, its window of that label (default: the whole
     /// report, and an index's latest window).
@@ -133,8 +133,9 @@ pub struct LabelInputArgs {
     /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
-    /// Language of headings and explanations (default: Chinese for rulebooks with Chinese titles).
-    #[arg(long, value_parser = ["zh", "en"])]
+    /// Language of headings and explanations: zh or en (default: Chinese for rulebooks
+    /// with Chinese titles).
+    #[arg(long)]
     pub lang: Option<String>,
     /// Format of standard input when a record file is `-`.
     #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
@@ -149,9 +150,9 @@ impl LabelInputArgs {
     pub fn input_args(&self) -> InputArgs {
         InputArgs {
             records: self.records.clone(),
-            from: self.from,
-            to: self.to,
-            as_of: self.as_of,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            as_of: self.as_of.clone(),
             period: None,
             members: self.members.clone(),
             lang: self.lang.clone(),

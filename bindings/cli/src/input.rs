@@ -4,11 +4,24 @@ use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::Path;
 
-use merit::calendar::Per;
-use merit::explain::Lang;
-use merit::{Format, Members, Records, Rulebook, ScoreOptions};
+use merit::{Format, Members, Records, Rulebook, ScoreOptions, ScoreRequest};
 
 use crate::cli::InputArgs;
+
+impl InputArgs {
+    /// The options as the engine's request, checked there like every front end's.
+    pub fn request(&self) -> ScoreRequest {
+        ScoreRequest {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            as_of: self.as_of.clone(),
+            period: self.period.clone(),
+            lang: self.lang.clone(),
+            sheet: self.sheet.clone(),
+            ..ScoreRequest::default()
+        }
+    }
+}
 
 /// Reads a file, or standard input for `-`.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
@@ -116,6 +129,8 @@ impl Inputs {
     }
 
     fn new(args: &InputArgs, only_open: bool) -> Result<Inputs, String> {
+        // The options first: a bad one is refused before any file is read.
+        let options = args.request().validate().map_err(|e| e.to_string())?.options;
         let mut files = Vec::new();
         let mut bytes = 0;
         for path in &args.records {
@@ -143,15 +158,6 @@ impl Inputs {
                 let data = read_bytes(path)?;
                 Some(Members::read(&data, format).map_err(|e| format!("{}: {e}", path.display()))?)
             }
-        };
-        let options = ScoreOptions {
-            from: args.from,
-            to: args.to,
-            as_of: args.as_of,
-            period: args.period.as_deref().and_then(Per::parse),
-            lang: args.lang.as_deref().and_then(Lang::parse),
-            summary: false,
-            why_not: false,
         };
         Ok(Inputs {
             files,

@@ -124,12 +124,7 @@ impl PyBank {
     ) -> PyResult<Bound<'py, PyAny>> {
         let on = today(py, date, "date")?;
         let (book, report) = (std::sync::Arc::clone(&book.book), report.report());
-        if book.bank.is_none() {
-            return Err(argument(
-                py,
-                format!("rulebook `{}` has no `bank:` section", book.id),
-            ));
-        }
+        // A rulebook without `bank:` is the engine's `no-settings` refusal.
         self.run(py, move |bank| bank.post(&book, &report, on))
     }
 

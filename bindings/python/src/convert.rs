@@ -203,29 +203,76 @@ fn unsupported(value: &Bound<'_, PyAny>) -> PyErr {
     ))
 }
 
-/// A date option (`start=`, `end=`, `as_of=`): a `datetime.date` or `"YYYY-MM-DD"`.
+/// The keyword arguments of `score` as the engine's request, checked there once;
+/// `members` (an input, not an option) is handed back to be read as records are.
+/// Dates are given as `datetime.date` or ISO text; their type is checked here (a
+/// `datetime` is refused: which day it means depends on a time zone).
+pub fn score_request<'py>(
+    py: Python<'py>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(merit::Scoring, Option<Bound<'py, PyAny>>)> {
+    let mut map = serde_json::Map::new();
+    let mut members = None;
+    for (key, value) in options.into_iter().flat_map(|d| d.iter()) {
+        let key: String = key.extract()?;
+        if value.is_none() {
+            continue;
+        }
+        if key == "members" {
+            members = Some(value);
+            continue;
+        }
+        let json = if DATE_OPTIONS.contains(&key.as_str()) {
+            Value::String(date_text(&key, &value)?)
+        } else {
+            json_value(&value).map_err(|e| type_error(format!("{key}: {}", e.value(py))))?
+        };
+        map.insert(key, json);
+    }
+    match merit::ScoreRequest::from_value(Value::Object(map)).and_then(|r| r.validate()) {
+        Ok(scoring) => Ok((scoring, members)),
+        Err(error) => Err(crate::error::merit(py, merit::Error::Request(error))),
+    }
+}
+
+/// A date option of the bank (`date=`, `start=`): a `datetime.date` or `"YYYY-MM-DD"`.
 pub fn date_option(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Date>> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(None);
     };
-    let py = value.py();
-    let text = if let Ok(text) = value.cast::<PyString>() {
-        text.to_string()
-    } else if value.is_instance(datetime_type(py)?)? {
-        return Err(type_error(format!(
-            "{name} must be a date, not a datetime (use .date() to say which day you mean)"
-        )));
-    } else if value.is_instance(date_type(py)?)? {
-        value.call_method0("isoformat")?.to_string()
-    } else {
-        return Err(type_error(format!(
-            "{name} must be a datetime.date or a \"YYYY-MM-DD\" string, got {}",
-            type_name(value)
-        )));
-    };
+    let text = date_text(name, value)?;
     merit::calendar::parse_date(&text)
         .map(Some)
-        .map_err(|why| argument(py, format!("{name}: {why}")))
+        .map_err(|why| argument(value.py(), format!("{name}: {why}")))
+}
+
+/// A Python value as JSON, converted as record values are.
+pub fn json_value(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let mut bytes = Vec::new();
+    json(value, &mut bytes, 0)?;
+    serde_json::from_slice(&bytes).map_err(|e| type_error(e.to_string()))
+}
+
+/// The options that are dates, in every spelling the engine accepts.
+const DATE_OPTIONS: &[&str] = &["start", "end", "from", "to", "as_of", "asOf"];
+
+/// A date option: a `datetime.date` or text (the engine says whether it is a date).
+fn date_text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = value.py();
+    if let Ok(text) = value.cast::<PyString>() {
+        Ok(text.to_string())
+    } else if value.is_instance(datetime_type(py)?)? {
+        Err(type_error(format!(
+            "{name} must be a date, not a datetime (use .date() to say which day you mean)"
+        )))
+    } else if value.is_instance(date_type(py)?)? {
+        Ok(value.call_method0("isoformat")?.to_string())
+    } else {
+        Err(type_error(format!(
+            "{name} must be a datetime.date or a \"YYYY-MM-DD\" string, got {}",
+            type_name(value)
+        )))
+    }
 }
 
 /// A JSON value of the report as a Python object; `key` is the key it is under.

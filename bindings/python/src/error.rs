@@ -60,33 +60,34 @@ pub fn input(py: Python<'_>, source: &str, error: &InputError) -> PyErr {
     raise(
         py,
         "InputError",
-        (format!("{source}: {error}"), source, error.line, error.column),
+        (
+            format!("{source}: {error}"),
+            source,
+            error.line,
+            error.column,
+            error.code(),
+        ),
     )
+}
+
+/// The engine's one error as `merit`'s exception for its stage, `.code` set to
+/// the engine's code: a refused request or ranking is an `ArgumentError`.
+pub fn merit(py: Python<'_>, error: merit::Error) -> PyErr {
+    match &error {
+        merit::Error::Rulebook(e) => rulebook(py, e),
+        merit::Error::Input { input: source, error } => input(py, source, error),
+        merit::Error::Bank(e) => raise(py, "BankError", (e.to_string(), e.code())),
+        _ => raise(py, "ArgumentError", (error.to_string(), error.code())),
+    }
 }
 
 /// Nothing lost silently: a report with rejected records or input warnings makes
 /// `score` call `warnings.warn` (saying how many, and the first), or, with
 /// `strict=True`, raise `merit.InputError`.
 pub fn rejected_records(py: Python<'_>, report: &merit::Report, strict: bool) -> PyResult<()> {
-    let mut problems = Vec::new();
-    if let Some(first) = report.rejected.first() {
-        problems.push(format!(
-            "{} record(s) rejected (see report.rejected); the first, record {}: {}",
-            report.rejected.len(),
-            first.record,
-            first.error
-        ));
-    }
-    problems.extend(
-        report
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.input, w.message)),
-    );
-    if problems.is_empty() {
+    let Some(message) = merit::request::input_problems(report) else {
         return Ok(());
-    }
-    let message = problems.join("\n");
+    };
     if strict {
         return Err(raise(
             py,
@@ -96,6 +97,7 @@ pub fn rejected_records(py: Python<'_>, report: &merit::Report, strict: bool) ->
                 Option::<String>::None,
                 Option::<u64>::None,
                 Option::<u64>::None,
+                "strict",
             ),
         ));
     }

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::{self, decimal_type};
-use crate::error::{Failure, argument, guard};
+use crate::error::{self, Failure, guard};
 
 /// What :meth:`Rulebook.score` returns: immutable, and safe to share between threads.
 ///
@@ -141,26 +141,27 @@ impl PyReport {
     ///
     /// >>> [(r["rank"], r["member"], r["points"]) for r in report.rank()["rows"]]
     /// [(1, 'm1', Decimal('35'))]
-    #[pyo3(signature = (by = "total", *, period = None, top = None))]
+    #[pyo3(signature = (by = "total", **options))]
     fn rank<'py>(
         &self,
         py: Python<'py>,
         by: &str,
-        period: Option<String>,
-        top: Option<u32>,
+        options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = merit::RankRequest {
-            by: Some(by.to_owned()),
-            period,
-            top,
+        // `period=` and `top=` (and any misspelling) are checked by the engine.
+        let mut request = match options {
+            Some(options) => convert::json_value(options.as_any())?,
+            None => serde_json::Value::Object(serde_json::Map::new()),
         };
+        request["by"] = serde_json::Value::from(by);
+        let request = merit::RankRequest::from_value(request).map_err(|e| error::merit(py, e.into()))?;
         let ranking = guard(|| {
             Ok(request
                 .options()
                 .and_then(|options| merit::rank(&self.book, &self.report, &options)))
         })
         .map_err(|f: Failure| f.into_py(py))?
-        .map_err(|e| argument(py, e.to_string()))?;
+        .map_err(|e| error::merit(py, e.into()))?;
         let value = serde_json::to_value(&ranking).unwrap_or_default();
         convert::to_python(py, &value, None)
     }
@@ -187,8 +188,7 @@ impl PyReport {
     fn explain(&self, py: Python<'_>, member: &str, lang: Option<&str>) -> PyResult<String> {
         let lang = match lang {
             None => Lang::for_book(&self.book),
-            Some(name) => Lang::parse(name)
-                .ok_or_else(|| argument(py, format!("unknown language `{name}`; use \"en\" or \"zh\"")))?,
+            Some(name) => merit::request::lang(name).map_err(|e| error::merit(py, e.into()))?,
         };
         let text = guard(|| Ok(explain_member(&self.book, &self.report, member, lang)))
             .map_err(|f: Failure| f.into_py(py))?;

@@ -3,13 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use merit::calendar::Per;
-use merit::{Format, Members, Records, Rulebook, ScoreOptions};
+use merit::{Format, Members, Records, Rulebook};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use crate::arrow::{self, Batches};
-use crate::convert::{self, date_option};
+use crate::convert;
 use crate::error::{self, Failure, argument, guard, type_error};
 use crate::report::PyReport;
 
@@ -102,17 +101,22 @@ fn is_pandas(value: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(ty.module()?.to_cow()?.starts_with("pandas") && ty.name()?.to_cow()? == "DataFrame")
 }
 
-fn records_input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
+/// Records in any form Python holds them; `format` (the `format=` option) says how
+/// a path is read when its extension does not.
+fn records_input(value: &Bound<'_, PyAny>, format: Option<Format>) -> PyResult<Input> {
     let py = value.py();
     if let Some(path) = path_of(value)? {
-        let format = format_of(py, &path, None)?;
+        let format = match format {
+            Some(format) => format,
+            None => format_of(py, &path, None)?,
+        };
         return Ok(Input::Path(path, format));
     }
     if is_pandas(value)? {
         let converted = py
             .import("merit._inputs")?
             .call_method1("from_pandas", (value,))?;
-        return records_input(&converted);
+        return records_input(&converted, format);
     }
     if arrow::is_arrow(value)? {
         return Ok(Input::Arrow(arrow::batches(value)?));
@@ -134,10 +138,13 @@ fn records_input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
     Ok(Input::Bytes(bytes, Format::Jsonl, "<records>".to_owned()))
 }
 
-fn members_input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
+fn members_input(value: &Bound<'_, PyAny>, format: Option<Format>) -> PyResult<Input> {
     let py = value.py();
     if let Some(path) = path_of(value)? {
-        let format = format_of(py, &path, Some(Format::Jsonl))?;
+        let format = match format {
+            Some(format) => format,
+            None => format_of(py, &path, Some(Format::Jsonl))?,
+        };
         return Ok(Input::Path(path, format));
     }
     let mut bytes = Vec::new();
@@ -268,50 +275,20 @@ impl PyRulebook {
     /// ...                     period="quarter")
     /// >>> report.to_dict()["members"][0]["periods"][0]["rules"]
     /// {'hours': Decimal('1')}
-    #[pyo3(signature = (records, *, start = None, end = None, as_of = None, period = None, members = None, lang = None, why_not = false, sheet = None, strict = false))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (records, **options))]
     fn score(
         &self,
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
-        start: Option<&Bound<'_, PyAny>>,
-        end: Option<&Bound<'_, PyAny>>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        period: Option<&str>,
-        members: Option<&Bound<'_, PyAny>>,
-        lang: Option<&str>,
-        why_not: bool,
-        sheet: Option<String>,
-        strict: bool,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyReport> {
-        let lang = match lang {
-            None => None,
-            Some(name) => Some(
-                merit::explain::Lang::parse(name)
-                    .ok_or_else(|| argument(py, format!("lang: expected \"zh\" or \"en\", got {name:?}")))?,
-            ),
-        };
-        let period = match period {
-            None => None,
-            Some(name) => Some(Per::parse(name).ok_or_else(|| {
-                argument(
-                    py,
-                    format!("unknown period `{name}`; use one of: {}", Per::NAMES.join(", ")),
-                )
-            })?),
-        };
-        let options = ScoreOptions {
-            from: date_option("start", start)?,
-            to: date_option("end", end)?,
-            as_of: date_option("as_of", as_of)?,
-            period,
-            lang,
-            summary: false,
-            why_not,
-        };
-        let input = records_input(records)?;
-        let members = members.filter(|m| !m.is_none()).map(members_input).transpose()?;
+        let (scoring, members) = convert::score_request(py, options)?;
+        let input = records_input(records, scoring.format)?;
+        let members = members
+            .map(|m| members_input(&m, scoring.members_format))
+            .transpose()?;
         let book = Arc::clone(&self.book);
+        let (options, sheet) = (scoring.options, scoring.sheet);
         let report = py.detach(move || {
             guard(move || {
                 let mut records = Records::new().with_sheet(sheet);
@@ -321,7 +298,7 @@ impl PyRulebook {
             })
         });
         let report = report.map_err(|f| f.into_py(py))?;
-        error::rejected_records(py, &report, strict)?;
+        error::rejected_records(py, &report, scoring.strict)?;
         Ok(PyReport::new(report, Arc::clone(&self.book)))
     }
 

@@ -55,8 +55,9 @@ def test_whole_input_errors_are_input_errors(book, tmp_path: Path):
 @pytest.mark.parametrize(
     "kwargs, exception, message",
     [
-        ({"period": "fortnight"}, merit.ArgumentError, "unknown period `fortnight`"),
-        ({"start": "2026-13-01"}, merit.ArgumentError, "start"),
+        ({"period": "fortnight"}, merit.ArgumentError, "period: expected one of day, week, month, quarter, year, lifetime, got \"fortnight\""),
+        ({"start": "2026-13-01"}, merit.ArgumentError, "start: 2026-13-01 is not a date"),
+        ({"perod": "month"}, merit.ArgumentError, "unknown option `perod`; did you mean `period`"),
         ({"end": dt.datetime(2026, 3, 1)}, TypeError, "not a datetime"),
         ({"as_of": 20260301}, TypeError, "as_of must be a datetime.date"),
     ],
@@ -96,7 +97,7 @@ def test_explain_errors(book):
     report = book.score([{"member": "m1", "kind": "volunteer", "date": "2026-03-02", "hours": 1, "verified": True}])
     with pytest.raises(KeyError, match="m9"):
         report.explain("m9")
-    with pytest.raises(merit.ArgumentError, match="unknown language"):
+    with pytest.raises(merit.ArgumentError, match="lang: expected \"zh\" or \"en\", got \"fr\""):
         report.explain("m1", lang="fr")
 
 

@@ -16,8 +16,16 @@ export type * from "./merit_wasm.js";
 /** The error every failing call throws. */
 export interface MeritError extends Error {
   name: "MeritError";
-  /** "rulebook" (did not load), "input" (a whole input unreadable), "argument", or "panic" (an engine bug). */
-  code: "rulebook" | "input" | "argument" | "panic";
+  /**
+   * The engine's stable code (tests/errors/requests.json lists them with their messages):
+   * "rulebook" (did not load); a refused option ("bad-date", "bad-period", "bad-lang",
+   * "bad-format", "reversed-range", "unknown-option", "bad-option", "bad-rank"); an
+   * input ("unreadable-input", "no-sheet"); a bank refusal ("insufficient-credits",
+   * "unknown-member", "backdated", "unknown-item", …); "strict" (a rejected record or an
+   * input warning under `strict: true`); "argument" (a JS value of the wrong shape); or
+   * "panic" (an engine bug).
+   */
+  code: string;
   /** For code "rulebook": where each problem is. Empty otherwise. */
   diagnostics: Diagnostic[];
 }

@@ -2,36 +2,12 @@
 //! decides anything about points: inputs become the bytes and options the engine
 //! reads, and its results become plain JS objects through serde.
 
-use merit::calendar::{Per, parse_date};
 use merit::diagnostic::line_col;
-use merit::{Diagnostic, Format, Members, Records, Rulebook, ScoreOptions};
-use serde::{Deserialize, Serialize};
+use merit::{Diagnostic, Format, Members, Records, Rulebook, ScoreOptions, ScoreRequest};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
-
-/// The options of `score` and `whatIf`, as JavaScript spells them.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OptionsIn {
-    from: Option<String>,
-    to: Option<String>,
-    as_of: Option<String>,
-    period: Option<String>,
-    /// The language of explanations: "zh" or "en".
-    lang: Option<String>,
-    /// Add `unscored` (records that earned nothing, and why) to each member.
-    #[serde(default)]
-    why_not: bool,
-    /// The format of `records` when it is a string or bytes.
-    format: Option<String>,
-    /// The format of `whatIf`'s extra records when they are a string or bytes.
-    extra_format: Option<String>,
-    /// Member profiles: an array of objects, or a string / bytes in `membersFormat`.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    members: JsValue,
-    members_format: Option<String>,
-}
 
 /// Options converted: what the engine needs, and the formats of each input.
 pub struct Options {
@@ -39,105 +15,50 @@ pub struct Options {
     pub members: Option<Members>,
     format: Option<Format>,
     extra_format: Option<Format>,
+    /// The sheet of a spreadsheet to read (the first when `None`).
+    sheet: Option<String>,
+    /// A rejected record or an input warning is an error (code `strict`).
+    pub strict: bool,
 }
 
+/// A JS options object as JSON for the engine's requests (`undefined` is `null`).
+pub fn json_value(value: JsValue) -> Result<serde_json::Value, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| Error::Argument(format!("options: {e}")))
+}
+
+/// The options of `score` and `whatIf`: checked by the engine's [`ScoreRequest`];
+/// only `members` (an input, not an option) is read here.
 pub fn options(value: JsValue) -> Result<Options, Error> {
-    let raw: OptionsIn = if value.is_undefined() || value.is_null() {
-        OptionsIn::default()
-    } else {
-        unknown_keys(&value)?;
-        serde_wasm_bindgen::from_value(value).map_err(|e| Error::Argument(format!("options: {e}")))?
+    let (members_value, rest) = match value.dyn_ref::<js_sys::Object>() {
+        Some(object) if !value.is_function() => {
+            let members = js_sys::Reflect::get(object, &"members".into()).unwrap_or(JsValue::UNDEFINED);
+            let rest = js_sys::Object::assign(&js_sys::Object::new(), object);
+            let _ = js_sys::Reflect::delete_property(&rest, &"members".into());
+            (members, JsValue::from(rest))
+        }
+        _ => (JsValue::UNDEFINED, value),
     };
-    let date = |name: &str, text: &Option<String>| {
-        text.as_deref()
-            .map(|t| parse_date(t).map_err(|e| Error::Argument(format!("options.{name}: {e}"))))
-            .transpose()
-    };
-    let period = match raw.period.as_deref() {
-        None => None,
-        Some(p) => Some(Per::parse(p).ok_or_else(|| {
-            Error::Argument(format!(
-                "options.period: expected one of {}, got {p:?}",
-                Per::NAMES.join(", ")
-            ))
-        })?),
-    };
-    let members = match raw.members.is_undefined() || raw.members.is_null() {
+    let scoring = ScoreRequest::from_value(json_value(rest)?)?.validate()?;
+    let members = match members_value.is_undefined() || members_value.is_null() {
         true => None,
         false => {
-            let format = format_option("membersFormat", &raw.members_format)?;
-            let (bytes, format) = input(&raw.members, format, "options.members")?;
-            let members = Members::read(&bytes, format).map_err(|error| Error::Input {
-                what: "options.members",
-                error,
-            })?;
+            let (bytes, format) = input(&members_value, scoring.members_format, "options.members")?;
+            let members =
+                Members::read(&bytes, format).map_err(|error| Error::input("options.members", error))?;
             Some(members)
         }
     };
     Ok(Options {
-        score: ScoreOptions {
-            from: date("from", &raw.from)?,
-            to: date("to", &raw.to)?,
-            as_of: date("asOf", &raw.as_of)?,
-            period,
-            lang: match raw.lang.as_deref() {
-                None => None,
-                Some(name) => Some(merit::explain::Lang::parse(name).ok_or_else(|| {
-                    Error::Argument(format!("lang: expected \"zh\" or \"en\", got {name:?}"))
-                })?),
-            },
-            summary: false,
-            why_not: raw.why_not,
-        },
+        score: scoring.options,
         members,
-        format: format_option("format", &raw.format)?,
-        extra_format: format_option("extraFormat", &raw.extra_format)?,
+        format: scoring.format,
+        extra_format: scoring.extra_format,
+        sheet: scoring.sheet,
+        strict: scoring.strict,
     })
-}
-
-const OPTION_KEYS: &[&str] = &[
-    "from",
-    "to",
-    "asOf",
-    "period",
-    "lang",
-    "whyNot",
-    "format",
-    "extraFormat",
-    "members",
-    "membersFormat",
-];
-
-/// serde-wasm-bindgen reads only the keys a struct names, so a misspelt option
-/// (`asof`) would be ignored silently: it is refused here, with the likely fix.
-fn unknown_keys(value: &JsValue) -> Result<(), Error> {
-    let Some(object) = value.dyn_ref::<js_sys::Object>() else {
-        return Err(Error::Argument("options: expected an object".to_owned()));
-    };
-    for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
-        if !OPTION_KEYS.contains(&key.as_str()) {
-            let hint = merit::diagnostic::did_you_mean(&key, OPTION_KEYS.iter().copied())
-                .map(|k| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
-            return Err(Error::Argument(format!(
-                "options: unknown option `{key}`, expected one of {}{hint}",
-                OPTION_KEYS.join(", ")
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn format_option(name: &str, text: &Option<String>) -> Result<Option<Format>, Error> {
-    text.as_deref()
-        .map(|f| {
-            Format::parse(f).ok_or_else(|| {
-                Error::Argument(format!(
-                    "options.{name}: expected jsonl, json, csv, yaml or xlsx, got {f:?}"
-                ))
-            })
-        })
-        .transpose()
 }
 
 /// Reads `records` (and, for `whatIf`, the extra records): one input, or an array
@@ -148,12 +69,12 @@ pub fn records(book: &Rulebook, value: &JsValue, options: &Options, extra: bool)
         false => ("records", options.format),
         true => ("extraRecords", options.extra_format),
     };
-    let mut records = Records::new();
+    let mut records = Records::new().with_sheet(options.sheet.clone());
     let mut read = |value: &JsValue, name: &str| {
         let (bytes, format) = input(value, format, what)?;
         records
             .read(book, &bytes, format, name)
-            .map_err(|error| Error::Input { what, error })
+            .map_err(|error| Error::input(what, error))
     };
     match several_inputs(value) {
         Some(inputs) => {

@@ -1,9 +1,10 @@
 //! The one conversion of failures into JavaScript: every error the binding can
-//! meet becomes a JS `Error` named `MeritError`, with a stable `code` and, for a
-//! rulebook that does not load, its `diagnostics` attached. The message is the
-//! text the CLI prints (located, with a caret under each problem).
+//! meet becomes a JS `Error` named `MeritError` whose `code` is the engine's
+//! stable code ([`merit::Error::code`]: `bad-period`, `unreadable-input`,
+//! `insufficient-credits`, `rulebook`, …, or `argument` for a JS value of the wrong
+//! shape) and, for a rulebook that does not load, its `diagnostics` attached. The
+//! message is the text the CLI prints (located, with a caret under each problem).
 
-use merit::{InputError, RulebookError};
 use wasm_bindgen::JsValue;
 
 use crate::convert;
@@ -11,45 +12,59 @@ use crate::convert;
 /// Why a call failed.
 #[derive(Debug)]
 pub enum Error {
-    /// The rulebook did not load.
-    Rulebook(RulebookError),
-    /// A whole input could not be read (not one record: those are `rejected`).
-    Input { what: &'static str, error: InputError },
-    /// An argument of the wrong shape (`asOf: "March"`, a number for records, …).
+    /// The engine refused: a request, a rulebook, an input, a ranking, the bank.
+    Merit(merit::Error),
+    /// An argument of the wrong shape (a number for records, a report that is not one).
     Argument(String),
+    /// Under `strict: true`, records were rejected or an input had a warning.
+    Strict(String),
 }
 
 impl Error {
     fn code(&self) -> &'static str {
         match self {
-            Error::Rulebook(_) => "rulebook",
-            Error::Input { .. } => "input",
+            Error::Merit(e) => e.code(),
             Error::Argument(_) => "argument",
+            Error::Strict(_) => "strict",
         }
     }
-}
 
-impl From<RulebookError> for Error {
-    fn from(error: RulebookError) -> Error {
-        Error::Rulebook(error)
+    /// A whole input that could not be read, named as the page named it.
+    pub fn input(what: &str, error: merit::InputError) -> Error {
+        Error::Merit(merit::Error::Input {
+            input: what.to_owned(),
+            error,
+        })
     }
 }
 
-impl From<serde_wasm_bindgen::Error> for Error {
-    fn from(error: serde_wasm_bindgen::Error) -> Error {
-        Error::Argument(error.to_string())
-    }
+/// Each stage's error, as the engine's one error.
+macro_rules! from_engine {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(error: $t) -> Error {
+                Error::Merit(error.into())
+            }
+        }
+    )*};
 }
+
+from_engine!(
+    merit::Error,
+    merit::RulebookError,
+    merit::RequestError,
+    merit::rank::RankError,
+    merit::bank::BankError
+);
 
 impl From<Error> for JsValue {
     fn from(error: Error) -> JsValue {
         let message = match &error {
-            Error::Rulebook(e) => e.render(false).trim_end().to_owned(),
-            Error::Input { what, error } => format!("{what}: {error}"),
-            Error::Argument(message) => message.clone(),
+            Error::Merit(e) => e.to_string(),
+            Error::Argument(message) | Error::Strict(message) => message.clone(),
         };
         let diagnostics = match &error {
-            Error::Rulebook(e) => convert::diagnostics(&e.diagnostics, &e.source),
+            Error::Merit(merit::Error::Rulebook(e)) => convert::diagnostics(&e.diagnostics, &e.source),
             _ => JsValue::from(js_sys::Array::new()),
         };
         let js = js_sys::Error::new(&message);

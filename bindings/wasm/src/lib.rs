@@ -81,6 +81,11 @@ impl Rulebook {
         let evaluation = self
             .book
             .evaluate(&records, options.members.as_ref(), &options.score);
+        if options.strict
+            && let Some(problems) = merit::request::input_problems(&evaluation.report())
+        {
+            return Err(Error::Strict(problems).into());
+        }
         Ok(convert::report_to_js(&evaluation)?)
     }
 
@@ -95,8 +100,7 @@ impl Rulebook {
     ) -> Result<Option<String>, JsValue> {
         let lang = match lang.as_deref() {
             None => Lang::for_book(&self.book),
-            Some(name) => Lang::parse(name)
-                .ok_or_else(|| Error::Argument(format!("lang: expected \"zh\" or \"en\", got {name:?}")))?,
+            Some(name) => merit::request::lang(name).map_err(Error::from)?,
         };
         let reader = serde_wasm_bindgen::Deserializer::from(report);
         let text = merit::api::explain_report(&self.book, reader, member, lang)
@@ -115,15 +119,11 @@ impl Rulebook {
     ) -> Result<JsValue, JsValue> {
         let report: merit::Report =
             serde_wasm_bindgen::from_value(report).map_err(|e| Error::Argument(format!("report: {e}")))?;
-        let request: merit::RankRequest = if options.is_undefined() || options.is_null() {
-            merit::RankRequest::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| Error::Argument(format!("options: {e}")))?
-        };
+        let request = merit::RankRequest::from_value(convert::json_value(options)?).map_err(Error::from)?;
         let ranking = request
             .options()
             .and_then(|options| merit::rank(&self.book, &report, &options))
-            .map_err(|e| Error::Argument(e.to_string()))?;
+            .map_err(Error::from)?;
         Ok(convert::to_js(&ranking)?)
     }
 
@@ -177,7 +177,8 @@ impl Bank {
         #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
         date: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let report: merit::Report = serde_wasm_bindgen::from_value(report).map_err(Error::from)?;
+        let report: merit::Report =
+            serde_wasm_bindgen::from_value(report).map_err(|e| Error::Argument(e.to_string()))?;
         // Booked on the day given, else the report's last day.
         let on = match date {
             Some(date) => date
@@ -199,7 +200,8 @@ impl Bank {
         book: &Rulebook,
         #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let report: merit::Report = serde_wasm_bindgen::from_value(report).map_err(Error::from)?;
+        let report: merit::Report =
+            serde_wasm_bindgen::from_value(report).map_err(|e| Error::Argument(e.to_string()))?;
         let differences = self.bank.reconcile(&book.book, &report).map_err(bank_error)?;
         Ok(convert::to_js(&differences)?)
     }
@@ -249,9 +251,10 @@ impl Default for Bank {
     }
 }
 
-/// A refused bank operation, as a `MeritError` whose message says why.
+/// A refused bank operation, as a `MeritError` whose code is the bank's own
+/// (`insufficient-credits`, `unknown-member`, …) and whose message says why.
 fn bank_error(error: merit::bank::BankError) -> Error {
-    Error::Argument(format!("bank ({}): {error}", error.kind.code()))
+    Error::from(error)
 }
 
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]

@@ -41,6 +41,10 @@ export interface ScoreOptions {
   lang?: "zh" | "en";
   /** Add `unscored` to each member: the records that earned nothing, and why. */
   whyNot?: boolean;
+  /** The sheet of a spreadsheet to read (default: the first). */
+  sheet?: string;
+  /** Throw a `MeritError` (code `strict`) when a record is rejected or an input has a warning. */
+  strict?: boolean;
   /** Format of `records` when it is a string or bytes (guessed when missing). */
   format?: InputFormat;
   /** Format of `whatIf`'s extra records when they are a string or bytes. */

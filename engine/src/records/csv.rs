@@ -252,6 +252,7 @@ pub(crate) fn header<R: Read>(reader: &mut Reader<R>) -> Result<Vec<String>, Inp
 pub(crate) fn csv_error(error: &csv::Error) -> InputError {
     let line = error.position().map(|p| p.line());
     InputError {
+        code: InputError::UNREADABLE,
         message: format!("not valid CSV: {error}"),
         line,
         column: None,

@@ -171,14 +171,33 @@ impl<'a> ReadOptions<'a> {
 /// A failure of a whole input, located when possible (1-based line and column).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
+    /// A stable identifier: `unreadable-input` for most, `no-sheet` for a sheet
+    /// the workbook does not have.
+    pub code: &'static str,
     pub message: String,
     pub line: Option<u64>,
     pub column: Option<u64>,
 }
 
 impl InputError {
+    /// The code of an input that cannot be read at all.
+    pub const UNREADABLE: &'static str = "unreadable-input";
+
+    /// The same error under another code.
+    #[cfg_attr(not(feature = "office"), allow(dead_code))]
+    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The stable identifier of what was wrong.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
     pub(crate) fn new(message: impl Into<String>) -> Self {
         InputError {
+            code: InputError::UNREADABLE,
             message: message.into(),
             line: None,
             column: None,
@@ -187,6 +206,7 @@ impl InputError {
 
     pub(crate) fn at(message: impl Into<String>, line: u64, column: Option<u64>) -> Self {
         InputError {
+            code: InputError::UNREADABLE,
             message: message.into(),
             line: Some(line),
             column,

@@ -42,6 +42,7 @@ pub fn read(
                 "the workbook has no sheet `{wanted}`; its sheets: {}",
                 names.join(", ")
             ))
+            .with_code("no-sheet")
         })?,
         None => names
             .first()

@@ -44,7 +44,11 @@ class Diagnostic:
 
 
 class MeritError(Exception):
-    """Base class of every error merit raises."""
+    """Base class of every error merit raises. ``code`` is stable (the engine's:
+    ``bad-period``, ``unreadable-input``, ``insufficient-credits``, …); the message
+    may be reworded between versions."""
+
+    code: str = "merit"
 
 
 class RulebookError(MeritError, ValueError):
@@ -53,6 +57,8 @@ class RulebookError(MeritError, ValueError):
     ``str(error)`` is the located, caret-underlined text ``merit check`` prints;
     ``error.diagnostics`` holds every problem as a :class:`Diagnostic`.
     """
+
+    code = "rulebook"
 
     def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
         super().__init__(message)
@@ -70,20 +76,29 @@ class InputError(MeritError, ValueError):
         source: Optional[str] = None,
         line: Optional[int] = None,
         column: Optional[int] = None,
+        code: str = "unreadable-input",
     ) -> None:
         super().__init__(message)
         self.source = source
         self.line = line
         self.column = column
+        self.code = code
 
 
 class ArgumentError(MeritError, ValueError):
-    """An argument with a value merit cannot use (``period="fortnight"``)."""
+    """An argument with a value merit cannot use (``period="fortnight"``: code
+    ``bad-period``); ``code`` is ``argument`` when no finer one applies."""
+
+    def __init__(self, message: str, code: str = "argument") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class InternalError(MeritError, RuntimeError):
     """A bug in merit, caught at the boundary instead of crashing Python. Please
     report it with the message."""
+
+    code = "internal"
 
 
 # Shown as `merit.RulebookError` in tracebacks, where users import them from.
