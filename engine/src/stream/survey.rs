@@ -45,7 +45,7 @@ impl Survey {
     /// nothing of its records but what a [`Survey`] says. Fails where reading the
     /// input would.
     pub fn read(book: &Rulebook, input: impl BufRead, format: Format) -> Result<Survey, InputError> {
-        Ok(Survey::survey(book, input, format, false)?.0)
+        Ok(Survey::read_through(book, input, format, false)?.0)
     }
 
     /// Reads the input as [`Survey::read`] does and, for a CSV found unsorted,
@@ -58,10 +58,11 @@ impl Survey {
         input: impl BufRead,
         format: Format,
     ) -> Result<(Survey, Option<Spool>), InputError> {
-        Survey::survey(book, input, format, true)
+        Survey::read_through(book, input, format, true)
     }
 
-    fn survey(
+    /// The one pass both readings share; `spooled` asks for the [`Spool`].
+    fn read_through(
         book: &Rulebook,
         input: impl BufRead,
         format: Format,
