@@ -43,7 +43,9 @@ class Contender:
     group: str
     label: str
     # How the contender is run: "rust", "python" or "node" (it measures itself and
-    # prints a JSON line), or "cli" (a whole `merit score` process, timed from here).
+    # prints a JSON line), "cli" (a whole `merit score` process, timed from here) or
+    # "process" (a whole Python process of a peer, `bench.py ID --once`, timed from
+    # here as the CLI is, interpreter start and imports included).
     runner: str
     # Records scored: None for the whole workload, or the first N (slow peers).
     limit: int | None = None
@@ -76,6 +78,13 @@ def contenders(cores: int, zen_batch: int, zen_each: int) -> list[Contender]:
         Contender("pandas", "peers", "pandas groupby, frame in memory (f64)", "python"),
         Contender("polars", "peers", f"polars, frame in memory (f64, {n})", "python"),
         Contender("polars-csv", "peers", f"polars `read_csv` + `group_by`, CSV file → totals ({n})", "python"),
+        Contender("duckdb-csv", "peers", f"DuckDB `read_csv` + SQL with the cap, CSV file → totals ({n})", "python"),
+        Contender(
+            "polars-process", "peers", f"polars, CSV file → totals (whole Python process, {n})", "process"
+        ),
+        Contender(
+            "duckdb-process", "peers", f"DuckDB, CSV file → totals (whole Python process, {n})", "process"
+        ),
         Contender("zen-batch", "peers", "zen-engine decision table, `evaluate_batch`, no cap", "python", zen_batch),
         Contender("zen-evaluate", "peers", "zen-engine decision table, `evaluate` per record, no cap", "python", zen_each),
     ]
@@ -120,16 +129,13 @@ def self_measured(c: Contender, reps: int) -> Result:
     return Result(c, line["seconds"], line["reps"], line["records"], line["digest"], peak)
 
 
-def cli(c: Contender, reps: int, records: int) -> Result:
-    """`merit score` as a user runs it, timed from here: median wall time of the
-    whole process after a warm-up; the report goes to a file, its totals are read back."""
-    fmt = c.id.removeprefix("cli-")
-    report = DATA / f"report.{fmt}"
-    command = [MERIT, "score", ROOT / "bench" / "volunteer-capped.yaml", DATA / "records.csv", "--format", fmt]
+def whole_process(command: list, out: Path, reps: int) -> tuple[float, int, int]:
+    """Median wall time of `reps` runs of `command` after a warm-up, its standard
+    output written to `out`; returns it with the runs made and the peak RSS (KB)."""
     times, peak = [], 0
     for i in range(reps + 1):  # the first run is the warm-up
-        with open(report, "wb") as out:
-            _, seconds, kb = spawn(command, stdout=out)
+        with open(out, "wb") as sink:
+            _, seconds, kb = spawn(command, stdout=sink)
         peak = max(peak, kb)
         if i == 0:
             if seconds > SLOW:
@@ -139,10 +145,55 @@ def cli(c: Contender, reps: int, records: int) -> Result:
         if len(times) == reps:
             break
     times.sort()
+    return times[len(times) // 2], reps, peak
+
+
+def cli(c: Contender, reps: int, records: int) -> Result:
+    """`merit score` as a user runs it, timed from here: median wall time of the
+    whole process after a warm-up; the report goes to a file, its totals are read back."""
+    fmt = c.id.removeprefix("cli-")
+    report = DATA / f"report.{fmt}"
+    command = [MERIT, "score", ROOT / "bench" / "volunteer-capped.yaml", DATA / "records.csv", "--format", fmt]
+    seconds, reps, peak = whole_process(command, report, reps)
     digest = json.loads(spawn([MERIT_BENCH, "digest-report", report])[0])["digest"]
     note = f"report {report.stat().st_size / 1e6:.0f} MB"
     report.unlink()
-    return Result(c, times[len(times) // 2], reps, records, digest, peak, note)
+    return Result(c, seconds, reps, records, digest, peak, note)
+
+
+def peer_process(c: Contender, reps: int, records: int) -> Result:
+    """A peer as a user runs it from the shell, timed from here like `merit score`:
+    a Python process that reads the CSV file and prints the totals' digest."""
+    peer = c.id.replace("-process", "-csv")
+    out = DATA / f"{c.id}.json"
+    command = [sys.executable, ROOT / "bench" / "python" / "bench.py", peer, "--data", DATA, "--once"]
+    seconds, reps, peak = whole_process(command, out, reps)
+    digest = json.loads(out.read_text().strip().splitlines()[-1])["digest"]
+    out.unlink()
+    return Result(c, seconds, reps, records, digest, peak)
+
+
+# merit's whole-process rows against the peers' in the same run: (merit, peer).
+RATIOS = [
+    ("cli-csv", "duckdb-process"),
+    ("cli-csv", "polars-process"),
+    ("cli-json", "duckdb-process"),
+    ("cli-json", "polars-process"),
+    ("cli-csv", "duckdb-csv"),
+    ("cli-csv", "polars-csv"),
+]
+
+
+def ratios(results: list[Result]) -> str:
+    """How many times the peer's time each merit row takes, for the pairs of RATIOS
+    that both ran."""
+    by_id = {r.contender.id: r for r in results}
+    rows = ["| merit | peer | merit ÷ peer |", "| --- | --- | ---: |"]
+    for ours, theirs in RATIOS:
+        if ours in by_id and theirs in by_id:
+            a, b = by_id[ours], by_id[theirs]
+            rows.append(f"| {a.contender.label} | {b.contender.label} | {a.seconds / b.seconds:.2f}× |")
+    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 def machine() -> dict:
@@ -225,7 +276,12 @@ def main() -> int:
         print(f"{c.id:>22} …", end=" ", file=sys.stderr, flush=True)
         began = time.perf_counter()
         try:
-            result = cli(c, args.reps, args.records) if c.runner == "cli" else self_measured(c, args.reps)
+            if c.runner == "cli":
+                result = cli(c, args.reps, args.records)
+            elif c.runner == "process":
+                result = peer_process(c, args.reps, args.records)
+            else:
+                result = self_measured(c, args.reps)
         except (RuntimeError, OSError, ValueError, KeyError) as error:
             print(f"failed: {error}", file=sys.stderr)
             failures.append(f"{c.id}: {error}")
@@ -276,6 +332,8 @@ def main() -> int:
             "",
         ]
     )
+    if ratios(results):
+        text += "\nmerit against the peers in this run (wall time; below 1 is merit faster):\n\n" + ratios(results) + "\n"
     print("\n" + text)
     if args.no_write or args.records != FULL_RECORDS or args.members != 10_000:
         print("(bench/RESULTS.md left as it is: it holds the full workload's figures)", file=sys.stderr)

@@ -19,12 +19,16 @@ Contenders:
   pandas         the same capped scoring in pandas, on a frame in memory
   polars         the same in polars, on a frame in memory
   polars-csv     the same in polars, `pl.read_csv` included in the time
+  duckdb-csv     the same in DuckDB SQL over `read_csv` (exact decimals), the
+                 reading included in the time
   zen-batch      zen-engine's decision table over the first --limit records, one
                  `evaluate_batch` call
   zen-evaluate   the same, one `ZenDecision.evaluate` call per record
 
 Every timed run ends with per-member totals, so what it built on the way (a report,
-a frame) is freed inside the timed region. pandas and polars compute in f64: exact
+a frame) is freed inside the timed region. With --once, a contender runs once,
+untimed, and prints only its digest: collect.py then times the whole process, as
+it times `merit score`. pandas and polars compute in f64: exact
 here, since hours are multiples of 0.5, so every points figure and sum is a small
 multiple of 5. zen-engine has no cap: it evaluates the per-record rule (that is its
 time), and the month cap is applied afterwards in Python, untimed, to get totals.
@@ -161,6 +165,37 @@ def polars_read(path: Path):
     return pl.read_csv(path, schema_overrides={"date": pl.Date, "hours": pl.Float64, "verified": pl.Boolean})
 
 
+# The capped scoring in SQL, as pandas_totals does it, in exact decimals: hours are
+# read as DECIMAL(4,1), so points and sums are exact. The running sum is ordered by
+# date only; records of one member on one date may be taken in any order, which
+# changes which of them the cap clips, never the member's total.
+DUCKDB_SQL = """
+WITH ok AS (
+    SELECT member, date, least(hours, 8) * 10 AS points
+    FROM read_csv(?, header = true, columns = {
+        'id': 'VARCHAR', 'member': 'VARCHAR', 'kind': 'VARCHAR', 'date': 'DATE',
+        'hours': 'DECIMAL(4,1)', 'verified': 'BOOLEAN', 'minutes': 'BIGINT',
+        'stars': 'BIGINT', 'subject': 'VARCHAR'})
+    WHERE kind = 'volunteer' AND verified
+), capped AS (
+    SELECT member, least(points, greatest(200 - (sum(points) OVER (
+        PARTITION BY member, month(date) ORDER BY date
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - points), 0)) AS awarded
+    FROM ok
+)
+SELECT member, sum(awarded) FROM capped GROUP BY member
+"""
+
+
+def duckdb_totals(path: Path) -> dict:
+    """DuckDB reading the CSV file and scoring it, totals in tenths (exact)."""
+    import duckdb
+
+    with duckdb.connect() as db:
+        rows = db.execute(DUCKDB_SQL, [str(path)]).fetchall()
+    return {m: int(t * 10) for m, t in rows}
+
+
 ZEN_DECISION = {
     "nodes": [
         {"id": "in", "type": "inputNode", "name": "request", "position": {"x": 0, "y": 0}},
@@ -225,8 +260,19 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "target" / "bench")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--limit", type=int, default=20_000, help="zen-*: score only the first N records")
+    parser.add_argument("--once", action="store_true", help="*-csv: run once, untimed; print the digest only")
     args = parser.parse_args()
     contender, data, reps = args.contender, args.data, max(1, args.reps)
+
+    once = {
+        "polars-csv": lambda: polars_totals(polars_read(data / "records.csv")),
+        "duckdb-csv": lambda: duckdb_totals(data / "records.csv"),
+    }
+    if args.once:
+        if contender not in once:
+            parser.error(f"--once: only for {', '.join(once)}")
+        print(json.dumps({"contender": contender, "digest": digest(once[contender]())}))
+        return
 
     if contender.startswith("merit-"):
         import merit
@@ -250,8 +296,8 @@ def main() -> None:
         frame = polars_read(data / "records.csv")
         seconds, reps, totals = measure(reps, lambda: polars_totals(frame))
         count = len(frame)
-    elif contender == "polars-csv":
-        seconds, reps, totals = measure(reps, lambda: polars_totals(polars_read(data / "records.csv")))
+    elif contender in once:
+        seconds, reps, totals = measure(reps, once[contender])
         count = None
     elif contender in ("zen-batch", "zen-evaluate"):
         table = arrow_table(data, args.limit)

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey};
+use merit::stream::{self, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError, Survey};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 
 use crate::conformance::{case_dirs, load_case};
@@ -76,14 +76,29 @@ fn sorted_by_member(dir: &Path, file: &str) -> Vec<u8> {
     }
 }
 
+/// A CSV's data rows in reverse order, under its header.
+fn rows_backwards(csv_text: &[u8]) -> Vec<u8> {
+    let mut reader = csv::Reader::from_reader(csv_text);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(reader.byte_headers().expect("header"))
+        .expect("header");
+    let rows: Vec<csv::ByteRecord> = reader.byte_records().map(|r| r.expect("row")).collect();
+    for row in rows.iter().rev() {
+        writer.write_record(row).expect("row");
+    }
+    writer.into_inner().expect("CSV")
+}
+
 /// Every case with one JSONL or CSV input and no rating rule, with the case's dates
 /// and with the dates a survey finds: sorted by member and streamed in chunks of 1,
 /// 2, 3 and the default number of records, and as given (in any order) and sorted,
 /// streamed a range of members of 1, 2, 3 and the default number of records at a
-/// time, the report is the whole input's, byte for byte.
+/// time, the report is the whole input's, byte for byte; so is an unsorted CSV
+/// spooled by its survey ([`SpoolStream`]), its rows also read backwards.
 #[test]
 fn a_streamed_input_gives_the_same_report() {
-    let mut streamed = 0;
+    let (mut streamed, mut spooled) = (0, 0);
     for dir in case_dirs() {
         let case = load_case(&dir);
         let [file] = &case.args.records[..] else {
@@ -101,7 +116,12 @@ fn a_streamed_input_gives_the_same_report() {
         }
         let given = std::fs::read(dir.join(file)).expect("records");
         let sorted = sorted_by_member(&dir, file);
-        for input in [&given, &sorted] {
+        // A CSV's rows backwards: members out of order, so that its survey spools it.
+        let backwards = (format == Format::Csv).then(|| rows_backwards(&sorted));
+        for input in [Some(&given), Some(&sorted), backwards.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             let mut records = Records::new();
             records.read(&case.book, input, format, file).expect("reads");
             let survey = Survey::read(&case.book, &input[..], format).expect("surveys");
@@ -136,12 +156,29 @@ fn a_streamed_input_gives_the_same_report() {
                         expected,
                         "{what} by range"
                     );
+                    if let (_, Some(spool)) =
+                        Survey::read_spooled(&case.book, &input[..], format).expect("surveys")
+                    {
+                        spooled += 1;
+                        let mut written = Vec::new();
+                        SpoolStream::new(&case.book, profiles, &dated, survey.clone(), spool)
+                            .expect("streams")
+                            .with_pass_records(size as u64)
+                            .write_json(&mut written)
+                            .unwrap_or_else(|e| panic!("{what}: {e}"));
+                        assert_eq!(
+                            String::from_utf8(written).expect("UTF-8"),
+                            expected,
+                            "{what} spooled"
+                        );
+                    }
                 }
             }
         }
         streamed += 1;
     }
     assert!(streamed >= 15, "only {streamed} cases streamed");
+    assert!(spooled > 0, "no unsorted CSV case was spooled");
 }
 
 const BOOK: &str = "fields: { hours: decimal? }\nrules:\n  - { id: hours, when: kind == \"volunteer\", points: hours * 10 }\n";
@@ -286,4 +323,52 @@ fn a_summary_is_the_report_without_its_award_lines_but_the_failed_ones() {
         }
         assert_eq!(summary, full, "{}", dir.display());
     }
+}
+
+/// An unsorted CSV spooled by its survey and read back a range at a time gives the
+/// whole input's report byte for byte: cells with quotes, commas and line breaks,
+/// a byte-order mark, CRLF, trimmed members, rejected rows (kept out of the spool,
+/// listed by position), in ranges of 1, 2, 3 and many records. A sorted input is
+/// not spooled.
+#[test]
+fn a_spooled_csv_gives_the_same_report() {
+    let book = Rulebook::from_yaml(
+        "fields: { hours: decimal?, note: string? }\ninput: { trim: true }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: n, when: note == \"plain\", points: 7 }\n",
+        "book.yaml",
+    )
+    .expect("book");
+    let input = "\u{FEFF}member,kind,date,hours,note\r\nm3,k,2026-03-01,0,\r\n m1 ,k,2026-03-01,2,\"a, \"\"b\"\"\nc\"\r\nm2,k,2026-03-01,x,\r\nm2,k,2026-03-02,4,\"\"\r\nm1,k,2026-03-03,1,plain\r\n\"m,4\",k,2026-03-03,1,plain\r\n,k,2026-03-01,1,\r\nm3,k,2026-03-02,5,\"a, \"\"b\"\"\nc\"\r\n";
+    let mut records = Records::new();
+    records
+        .read(&book, input.as_bytes(), Format::Csv, "in.csv")
+        .expect("reads");
+    let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
+    assert!(expected.contains("\"n\""), "the note rule fires: {expected}");
+    for size in [1, 2, 3, 1000] {
+        let (survey, spool) = Survey::read_spooled(&book, input.as_bytes(), Format::Csv).expect("surveys");
+        let options = survey.dates(&ScoreOptions::default()).expect("dates");
+        let mut written = Vec::new();
+        SpoolStream::new(
+            &book,
+            None,
+            &options,
+            survey,
+            spool.expect("an unsorted CSV is spooled"),
+        )
+        .expect("streams")
+        .with_pass_records(size)
+        .write_json(&mut written)
+        .expect("writes");
+        assert_eq!(
+            String::from_utf8(written).expect("UTF-8"),
+            expected,
+            "ranges of {size}"
+        );
+    }
+    let sorted = "member,kind,date,hours\nm1,k,2026-03-01,1\nm2,k,2026-03-01,1\n";
+    let (survey, spool) = Survey::read_spooled(&book, sorted.as_bytes(), Format::Csv).expect("surveys");
+    assert!(survey.sorted && spool.is_none());
+    let jsonl = "{\"member\":\"m2\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n{\"member\":\"m1\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n";
+    let (survey, spool) = Survey::read_spooled(&book, jsonl.as_bytes(), Format::Jsonl).expect("surveys");
+    assert!(!survey.sorted && spool.is_none(), "JSONL is read again per range");
 }

@@ -15,7 +15,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::Rulebook;
 use merit::explain::{Lang, explain_member};
-use merit::stream::{self, MemberStream, RangeStream, ReportStream, StreamError, Survey, Warned, write_json};
+use merit::stream::{
+    self, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError, Survey, Warned, write_json,
+};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
@@ -150,6 +152,10 @@ fn strict(outcome: Outcome, failed: bool) -> Outcome {
     }
 }
 
+/// A spooled CSV is evaluated in ranges of records taking about the input's size
+/// over this: the spool holds about the input's size already.
+const SPOOL_RANGE_DIVISOR: u64 = 2;
+
 /// The only input as a stream of members, when it can be one: a JSONL or CSV file
 /// (standard input cannot be read twice), and not `--explain` or a rulebook with
 /// rating rules. A file that cannot be surveyed is read whole, which reports why as
@@ -166,7 +172,8 @@ fn member_stream<'a>(
     if !format.reads_by_record() {
         return None;
     }
-    let survey = Survey::read(book, BufReader::with_capacity(READ_BUFFER, file), format).ok()?;
+    let (survey, spool) =
+        Survey::read_spooled(book, BufReader::with_capacity(READ_BUFFER, file), format).ok()?;
     // The survey's warnings name the file as a whole read would.
     let name = inputs.only_file().map_or("", |(name, _, _)| name);
     let warnings: Vec<merit::Warning> = survey
@@ -184,7 +191,13 @@ fn member_stream<'a>(
         file.rewind()?;
         Ok(BufReader::with_capacity(READ_BUFFER, file))
     };
-    if survey.sorted {
+    if let Some(spool) = spool {
+        // An unsorted CSV, its rows kept aside by the survey: read once.
+        let stream = SpoolStream::new(book, profiles, &options, survey, spool)
+            .ok()?
+            .with_memory(inputs.bytes as u64 / SPOOL_RANGE_DIVISOR);
+        Some(Box::new(Warned { stream, warnings }))
+    } else if survey.sorted {
         let input = open().ok()?;
         let stream = MemberStream::new(book, input, format, profiles, &options).ok()?;
         Some(Box::new(Warned { stream, warnings }))

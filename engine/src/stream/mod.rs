@@ -16,6 +16,7 @@
 //! | `survey.rs` | [`Survey`]: one pass for the dates, member order and counts, rejections |
 //! | `chunked.rs` | [`MemberStream`]: an input sorted by member, a chunk at a time |
 //! | `ranges.rs` | [`RangeStream`]: an input in any order, read once per range of members |
+//! | `spool.rs` | [`SpoolStream`]: an unsorted CSV read once, its rows kept aside by the survey |
 //! | `run.rs` | what the chunks of one report share, and evaluating one chunk |
 //! | `json.rs` | [`write_json`], [`write_compact_json`]: a report's JSON written member by member |
 //!
@@ -27,6 +28,7 @@ mod chunked;
 mod json;
 mod ranges;
 mod run;
+mod spool;
 mod survey;
 
 use std::fmt;
@@ -38,6 +40,7 @@ pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream};
 pub use json::{write_compact_json, write_json};
 pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
 pub use run::streams;
+pub use spool::{SPOOL_WHILE_SORTED, Spool, SpoolStream};
 pub use survey::Survey;
 
 use crate::record::{Rejected, Warning};

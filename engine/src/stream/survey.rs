@@ -13,6 +13,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
+use super::spool::{SPOOL_WHILE_SORTED, Spool};
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Rejected;
@@ -44,8 +45,32 @@ impl Survey {
     /// nothing of its records but what a [`Survey`] says. Fails where reading the
     /// input would.
     pub fn read(book: &Rulebook, input: impl BufRead, format: Format) -> Result<Survey, InputError> {
+        Ok(Survey::read_through(book, input, format, false)?.0)
+    }
+
+    /// Reads the input as [`Survey::read`] does and, for a CSV found unsorted,
+    /// keeps its accepted rows aside ([`Spool`]), so that a
+    /// [`SpoolStream`](super::SpoolStream) need not read it again. Rows are kept
+    /// while the input is found unsorted within its first [`SPOOL_WHILE_SORTED`]
+    /// accepted rows (then to its end): a sorted input is never held.
+    pub fn read_spooled(
+        book: &Rulebook,
+        input: impl BufRead,
+        format: Format,
+    ) -> Result<(Survey, Option<Spool>), InputError> {
+        Survey::read_through(book, input, format, true)
+    }
+
+    /// The one pass both readings share; `spooled` asks for the [`Spool`].
+    fn read_through(
+        book: &Rulebook,
+        input: impl BufRead,
+        format: Format,
+        spooled: bool,
+    ) -> Result<(Survey, Option<Spool>), InputError> {
         let options = ReadOptions::for_book(book);
         let mut reader = Reader::new(input, format, &options)?;
+        let mut spool = if spooled { Spool::start(&mut reader) } else { None };
         let mut records = Vec::with_capacity(1);
         let mut survey = Survey {
             sorted: true,
@@ -58,6 +83,13 @@ impl Survey {
             let Some(record) = records.pop() else {
                 continue;
             };
+            if let Some(rows) = &mut spool {
+                if survey.sorted && rows.len() >= SPOOL_WHILE_SORTED {
+                    spool = None;
+                } else {
+                    rows.push(&reader, &record.member, record.position);
+                }
+            }
             survey.first = Some(survey.first.map_or(record.date, |first| first.min(record.date)));
             survey.last = survey.last.max(Some(record.date));
             if !survey.sorted {
@@ -78,8 +110,10 @@ impl Survey {
         if !survey.sorted {
             survey.members = unsorted.into_iter().collect();
             survey.members.sort_unstable();
+        } else {
+            spool = None;
         }
-        Ok(survey)
+        Ok((survey, spool))
     }
 
     /// The most records one member has.
