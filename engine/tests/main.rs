@@ -16,3 +16,4 @@ mod publish;
 mod rank;
 mod sentences;
 mod stream;
+mod layers;
