@@ -19,7 +19,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, Rulebook};
+use crate::book::Rulebook;
+use crate::decode::{Decoder, ExprCompiler};
 use crate::calendar::Per;
 use crate::eval::{Award, Dates};
 use crate::expr::{Context, Expr};

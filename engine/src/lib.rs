@@ -73,6 +73,7 @@ pub mod bank;
 pub mod book;
 pub mod calendar;
 pub mod diagnostic;
+pub mod decode;
 pub mod diff;
 pub mod escape;
 pub mod eval;
@@ -90,6 +91,7 @@ pub mod schema;
 pub mod selftest;
 pub mod stream;
 pub mod value;
+pub mod words;
 pub mod yaml;
 
 pub use api::{Records, RulebookError};

@@ -21,7 +21,8 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::api::Records;
-use crate::book::{Decoder, Rulebook, parse_decimal};
+use crate::book::Rulebook;
+use crate::decode::{Decoder, parse_decimal};
 use crate::calendar::parse_date;
 use crate::eval::Options;
 use crate::records::Format;

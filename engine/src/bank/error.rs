@@ -93,9 +93,9 @@ impl BankError {
     }
 
     /// The message in `lang` (English when no Chinese wording was given).
-    pub fn message_in(&self, lang: crate::explain::Lang) -> &str {
+    pub fn message_in(&self, lang: crate::words::Lang) -> &str {
         match (lang, &self.zh) {
-            (crate::explain::Lang::Zh, Some(zh)) => zh,
+            (crate::words::Lang::Zh, Some(zh)) => zh,
             _ => &self.message,
         }
     }

@@ -90,7 +90,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::book::Rulebook;
-use crate::explain::Lang;
+use crate::words::Lang;
 use crate::report::Report;
 
 pub use audit::{Movement, Statement, Verification};

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::explain::Lang;
+use crate::words::Lang;
 
 /// An account of the double-entry ledger. Members hold credits; the other accounts
 /// are where credits come from and go to, so that every transaction sums to zero.

@@ -14,7 +14,7 @@ use jiff::{Span, ToSpan};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Decoder, MapReader};
+use crate::decode::{Decoder, MapReader};
 use crate::diagnostic::did_you_mean;
 use crate::rules::Rule;
 use crate::yaml::Node;

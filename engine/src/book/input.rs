@@ -7,7 +7,7 @@ use crate::records::spec::{DateForm, Encoding, InputSpec};
 use crate::schema::{BUILTIN_KEYS, FieldType, Schema};
 use crate::yaml::{Node, NodeKind};
 
-use super::decode::Decoder;
+use crate::decode::Decoder;
 
 const INPUT_KEYS: &[&str] = &["columns", "dates", "booleans", "units", "trim", "encoding"];
 

@@ -7,8 +7,7 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::rules::{self, Rule, RuleContext, ScriptContext};
 use crate::yaml::{self, Node, NodeKind};
 
-use super::decode::{Decoder, MapReader};
-use super::exprs::ExprCompiler;
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use super::{Limits, Rulebook, Unit, digest, fields};
 
 pub(crate) const TOP_KEYS: &[&str] = &[

@@ -4,14 +4,11 @@
 //! misspelt field, a type error inside an expression) is found here, so that
 //! evaluation never meets a name it cannot resolve.
 
-mod decode;
 mod digest;
-mod exprs;
 mod fields;
 pub mod include;
 mod input;
 mod load;
-mod spans;
 
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
@@ -20,10 +17,6 @@ use crate::calendar::{Calendar, Per};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use crate::schema::Schema;
-
-pub(crate) use decode::{Decoder, MapReader, parse_decimal, parse_exact_decimal};
-pub(crate) use exprs::ExprCompiler;
-pub(crate) use spans::ScalarMap;
 
 /// The JSON Schema of the rulebook format, for editors (`merit schema`); the
 /// committed copy is `schema/rulebook.schema.json`, which the shipped packs name.

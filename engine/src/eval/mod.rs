@@ -33,7 +33,7 @@ pub use evaluation::Evaluation;
 
 use crate::book::Rulebook;
 use crate::calendar::Per;
-use crate::explain::{Lang, Words};
+use crate::words::{Lang, Words};
 use crate::expr::Env;
 use crate::parallel::par_map;
 use crate::record::{Record, Rejected};

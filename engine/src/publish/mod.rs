@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::book::Rulebook;
-use crate::explain::Lang;
+use crate::words::Lang;
 use crate::rank::{RankBy, RankError, RankOptions, rank};
 use crate::report::Report;
 

@@ -10,7 +10,7 @@ use std::ops::{Add, AddAssign, Sub};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::book::Decoder;
+use crate::decode::Decoder;
 use crate::calendar::{Per, Window};
 use crate::value::POW10;
 use crate::yaml::Node;

@@ -9,7 +9,7 @@
 //! as a name, so a trace shows `double=true` instead of the formula it stands for,
 //! and each term is computed once per record. A let may use the lets before it.
 
-use crate::book::{Decoder, ExprCompiler};
+use crate::decode::{Decoder, ExprCompiler};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::Value;
 use crate::yaml::{Node, NodeKind};

@@ -15,7 +15,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::Per;
 use crate::expr::{Context, EvalError, Expr};
 use crate::value::{Type, Value};

@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Per, parse_date};
 use crate::yaml::Node;
 
@@ -38,7 +38,7 @@ pub use table::{Hit, Table, Test};
 
 use rust_decimal::Decimal;
 
-use crate::explain::Words;
+use crate::words::Words;
 use crate::expr::{Env, EvalError, Expr};
 use crate::value::Value;
 

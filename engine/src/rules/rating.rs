@@ -18,9 +18,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Calendar, Per, Window};
-use crate::explain::Words;
+use crate::words::Words;
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::record::Record;
 use crate::value::{Type, Value};

@@ -10,7 +10,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Per, Window};
 use crate::expr::{Context, EvalError, Expr};
 use crate::value::Type;

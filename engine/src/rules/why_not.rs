@@ -5,7 +5,7 @@
 //! For the others it names the first `and` operand of `when` that was not true,
 //! with its values, or says that no table row matched or that the formula gave 0.
 
-use crate::explain::Words;
+use crate::words::Words;
 use crate::expr::Env;
 use crate::value::Value;
 
