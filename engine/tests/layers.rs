@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 const SPLIT: &[&str] = &["expr", "records"];
 
 #[test]
-#[ignore = "fails until the import circles of issue 16 are broken"]
 fn engine_modules_import_without_circles() {
     let graph = Graph::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
     let circles = graph.circles();

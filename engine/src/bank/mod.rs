@@ -77,7 +77,7 @@ mod postgres;
 #[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod postgres_tests;
 mod reconcile;
-pub mod settings;
+pub use crate::book::bank as settings;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;

@@ -6,9 +6,11 @@
 
 mod digest;
 mod fields;
+pub mod bank;
 pub mod include;
 mod input;
 mod load;
+pub mod selftest;
 
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
@@ -65,14 +67,14 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     pub indexes: Vec<crate::index::Index>,
     /// The rulebook's own examples (`tests:`), run by [`Rulebook::run_tests`].
-    pub tests: Vec<crate::selftest::SelfTest>,
+    pub tests: Vec<selftest::SelfTest>,
     /// Rule indices in evaluation order: a rule comes after those whose points it reads.
     pub order: Vec<usize>,
     /// For each rule, its place in reports: the index of the first rule with its id
     /// (versions of one rule sort together). Worked out once, not per member.
     pub report_order: Vec<usize>,
     /// The moral bank's settings (`bank:`), if the rulebook has them.
-    pub bank: Option<crate::bank::BankSettings>,
+    pub bank: Option<bank::BankSettings>,
     /// How its data is written (`input:`) and which kinds are valid (`kinds:`):
     /// every reader applies it as it reads.
     pub input: crate::records::InputSpec,

@@ -15,7 +15,7 @@ use super::sweep::Hit;
 use super::{Award, GroupDetail, Origin, Run};
 use crate::book::Rulebook;
 use crate::calendar::Window;
-use crate::index;
+use super::index;
 use crate::record::Record;
 use crate::report::IndexReport;
 use crate::rules::{Amount, Bound, CapState, MemberView, RatingAward, RuleKind, to_steps};

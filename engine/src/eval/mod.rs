@@ -17,6 +17,7 @@
 //! is made, by evaluating that record again with the explaining evaluator.
 
 mod evaluation;
+mod index;
 mod member;
 mod order;
 mod sweep;

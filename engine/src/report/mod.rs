@@ -4,11 +4,17 @@
 //! travel as strings in JSON so that no reader turns them into floats. A report
 //! also reads back (a binding hands one to `explain`), strings to decimals again.
 
+mod json;
+mod stream;
+
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::record::{Rejected, Warning};
+
+pub use json::{write_compact_json, write_json};
+pub use stream::{ReportHead, ReportStream, Warned};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
