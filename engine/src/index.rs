@@ -22,8 +22,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::decode::{Decoder, ExprCompiler};
 use crate::calendar::Per;
+use crate::decode::{Decoder, ExprCompiler};
 use crate::expr::{Context, Expr};
 use crate::rules::Rule;
 use crate::value::Type;

@@ -23,7 +23,11 @@ const SPLIT: &[&str] = &["expr", "records"];
 fn engine_modules_import_without_circles() {
     let graph = Graph::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
     let circles = graph.circles();
-    assert!(circles.is_empty(), "import circles between engine modules:\n{}", circles.join("\n"));
+    assert!(
+        circles.is_empty(),
+        "import circles between engine modules:\n{}",
+        circles.join("\n")
+    );
 }
 
 /// Edges `from → to`, each with the first `file:line` that draws it.
@@ -36,7 +40,10 @@ impl Graph {
     fn read(src: &Path) -> Graph {
         let mut files = Vec::new();
         rust_files(src, &mut files);
-        let top: BTreeSet<String> = files.iter().filter_map(|f| node(src, f).map(|(t, _)| t)).collect();
+        let top: BTreeSet<String> = files
+            .iter()
+            .filter_map(|f| node(src, f).map(|(t, _)| t))
+            .collect();
         let root = reexports(&clean(&read(&src.join("lib.rs"))), &top);
         let mut children: BTreeMap<&str, (BTreeSet<String>, BTreeMap<String, String>)> = BTreeMap::new();
         for &m in SPLIT {
@@ -49,7 +56,9 @@ impl Graph {
         }
         let mut graph = Graph::default();
         for file in &files {
-            let Some((from_top, from_child)) = node(src, file) else { continue };
+            let Some((from_top, from_child)) = node(src, file) else {
+                continue;
+            };
             let name = file.strip_prefix(src).unwrap_or(file).display().to_string();
             let text = strip_tests(&clean(&read(file)));
             for (offset, path) in paths(&text) {
@@ -70,7 +79,8 @@ impl Graph {
                     graph.add(&from_top, &to_top, &at);
                     continue;
                 }
-                let (Some(from), Some((names, front))) = (&from_child, children.get(from_top.as_str())) else {
+                let (Some(from), Some((names, front))) = (&from_child, children.get(from_top.as_str()))
+                else {
                     continue;
                 };
                 let to = match rest.first() {
@@ -90,7 +100,9 @@ impl Graph {
     }
 
     fn add(&mut self, from: &str, to: &str, at: &str) {
-        self.edges.entry((from.to_owned(), to.to_owned())).or_insert_with(|| at.to_owned());
+        self.edges
+            .entry((from.to_owned(), to.to_owned()))
+            .or_insert_with(|| at.to_owned());
     }
 
     /// Every strongly connected set of more than one node, with the edges inside it.
@@ -119,13 +131,20 @@ impl Graph {
             if done.contains(n) {
                 continue;
             }
-            let set: BTreeSet<&str> =
-                from_n.iter().map(String::as_str).filter(|m| reaches[m].contains(n)).collect();
+            let set: BTreeSet<&str> = from_n
+                .iter()
+                .map(String::as_str)
+                .filter(|m| reaches[m].contains(n))
+                .collect();
             done.extend(set.iter().copied());
             if set.len() < 2 {
                 continue;
             }
-            let mut text = format!("circle of {}: {}", set.len(), set.iter().copied().collect::<Vec<_>>().join(", "));
+            let mut text = format!(
+                "circle of {}: {}",
+                set.len(),
+                set.iter().copied().collect::<Vec<_>>().join(", ")
+            );
             for ((from, to), at) in &self.edges {
                 if set.contains(from.as_str()) && set.contains(to.as_str()) {
                     text.push_str(&format!("\n    {from} → {to}  ({at})"));
@@ -142,8 +161,10 @@ fn read(path: &Path) -> String {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(dir).expect("engine/src reads").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("engine/src reads")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
@@ -228,9 +249,14 @@ fn clean(text: &str) -> String {
             j
         } else if (rest[0] == b'r' || rest.starts_with(b"br")) && !ident(i) && raw_start(rest).is_some() {
             let (skip, hashes) = raw_start(rest).expect("checked");
-            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+            let close: Vec<u8> = std::iter::once(b'"')
+                .chain(std::iter::repeat_n(b'#', hashes))
+                .collect();
             let body = i + skip;
-            body + b[body..].windows(close.len()).position(|w| w == close).map_or(b.len() - body, |p| p + close.len())
+            body + b[body..]
+                .windows(close.len())
+                .position(|w| w == close)
+                .map_or(b.len() - body, |p| p + close.len())
         } else if rest[0] == b'"' {
             let mut j = i + 1;
             while j < b.len() && b[j] != b'"' {
@@ -246,7 +272,11 @@ fn clean(text: &str) -> String {
                 .ok()
                 .and_then(|s| s.chars().next())
                 .map_or(1, char::len_utf8);
-            if rest.get(1 + width) == Some(&b'\'') { i + 2 + width } else { i + 1 }
+            if rest.get(1 + width) == Some(&b'\'') {
+                i + 2 + width
+            } else {
+                i + 1
+            }
         } else {
             i + 1
         };
@@ -290,7 +320,10 @@ fn strip_tests(text: &str) -> String {
             }
         }
         let end = (j + 1).min(b.len());
-        let blanked: String = out[p..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
+        let blanked: String = out[p..end]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
         out.replace_range(p..end, &blanked);
         from = end;
     }
@@ -375,7 +408,10 @@ fn tree(b: &[u8], at: &mut usize) -> Vec<Vec<String>> {
         if subs.is_empty() {
             subs.push(Vec::new());
         }
-        return subs.into_iter().map(|s| std::iter::once(seg.clone()).chain(s).collect()).collect();
+        return subs
+            .into_iter()
+            .map(|s| std::iter::once(seg.clone()).chain(s).collect())
+            .collect();
     }
     if b[look..].starts_with(b"as ") {
         *at = look + 3;

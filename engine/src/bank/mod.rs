@@ -90,8 +90,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::book::Rulebook;
-use crate::words::Lang;
 use crate::report::Report;
+use crate::words::Lang;
 
 pub use audit::{Movement, Statement, Verification};
 pub use chain::Head;

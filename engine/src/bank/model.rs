@@ -330,7 +330,6 @@ pub struct NewTxn {
 
 pub use crate::value::decimal_text;
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::rules::{self, Rule, RuleContext, ScriptContext};
 use crate::yaml::{self, Node, NodeKind};
 
-use crate::decode::{Decoder, ExprCompiler, MapReader};
 use super::{Limits, Rulebook, Unit, digest, fields};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 
 pub(crate) const TOP_KEYS: &[&str] = &[
     "merit",

@@ -4,9 +4,9 @@
 //! misspelt field, a type error inside an expression) is found here, so that
 //! evaluation never meets a name it cannot resolve.
 
+pub mod bank;
 mod digest;
 mod fields;
-pub mod bank;
 pub mod include;
 mod input;
 mod load;

@@ -21,9 +21,9 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
-use crate::decode::{Decoder, parse_decimal};
-use crate::calendar::parse_date;
 use crate::calendar::Per;
+use crate::calendar::parse_date;
+use crate::decode::{Decoder, parse_decimal};
 use crate::records::Format;
 use crate::yaml::{Node, NodeKind};
 

@@ -36,7 +36,11 @@ pub fn template(source: &str, strings: &[std::ops::Range<usize>], ats: &[usize])
 
 /// The source with whitespace runs (outside string literals) collapsed to one space,
 /// trimmed, and each annotation inserted as `=value` at its byte offset.
-pub(super) fn annotate(source: &str, strings: &[std::ops::Range<usize>], annotations: &[(usize, String)]) -> String {
+pub(super) fn annotate(
+    source: &str,
+    strings: &[std::ops::Range<usize>],
+    annotations: &[(usize, String)],
+) -> String {
     let mut out = String::with_capacity(source.len() + 8 * annotations.len());
     let mut next = annotations.iter().peekable();
     let mut space = false;

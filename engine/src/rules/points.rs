@@ -10,10 +10,10 @@
 use rust_decimal::Decimal;
 
 use crate::decode::{Decoder, ExprCompiler, MapReader};
-use crate::words::Words;
 use crate::expr::{Context, Env, EvalError, Expr, KValue};
 use crate::record::Record;
 use crate::value::Type;
+use crate::words::Words;
 
 use super::Outcome;
 

@@ -24,8 +24,8 @@ use jiff::civil::Date;
 use rhai::{AST, Dynamic, Engine, ImmutableString, Map, Scope};
 use rust_decimal::Decimal;
 
-use crate::decode::{Decoder, MapReader};
 use crate::calendar::{Calendar, Per, Window, parse_date};
+use crate::decode::{Decoder, MapReader};
 use crate::record::Record;
 use crate::schema::Schema;
 use crate::value::Value;

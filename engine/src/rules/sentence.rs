@@ -11,9 +11,9 @@
 //! hole's characters. `{{` and `}}` write a brace. The engine appends the points.
 
 use crate::decode::{Decoder, ExprCompiler};
-use crate::words::Lang;
 use crate::expr::{Context, Env, Expr};
 use crate::value::{DecimalText, Value};
+use crate::words::Lang;
 use crate::yaml::{Node, NodeKind};
 
 /// One template per language; a plain string serves every language.
