@@ -213,7 +213,7 @@ fn reexports(text: &str, modules: &BTreeSet<String>) -> BTreeMap<String, String>
 }
 
 /// Source with comments, strings and char literals blanked (newlines kept, so
-/// offsets still give lines).
+/// offsets still give lines); a serde `with = "…"` path is kept.
 fn clean(text: &str) -> String {
     let b = text.as_bytes();
     let mut out = b.to_vec();
@@ -280,7 +280,13 @@ fn clean(text: &str) -> String {
         } else {
             i + 1
         };
-        if end > i + 1 || rest[0] == b'"' {
+        // `#[serde(with = "crate::value::decimal_text")]` names a module in a string:
+        // its quotes go, the path stays and counts.
+        let serde_with = rest[0] == b'"' && text[..i].trim_end().ends_with("with =");
+        if serde_with {
+            blank(&mut out, i, i + 1);
+            blank(&mut out, end - 1, end);
+        } else if end > i + 1 || rest[0] == b'"' {
             blank(&mut out, i, end);
         }
         i = end.max(i + 1);
@@ -429,4 +435,42 @@ fn skip_space(b: &[u8], at: &mut usize) {
     while *at < b.len() && b[*at].is_ascii_whitespace() {
         *at += 1;
     }
+}
+
+#[test]
+fn use_trees_expand_into_paths() {
+    let text = clean(
+        "use crate::{book::Rulebook, expr::{self, Env as E}};\n// crate::api::x\nlet s = \"crate::bank\";\n",
+    );
+    let found: Vec<String> = paths(&text).into_iter().map(|(_, p)| p.join("::")).collect();
+    assert_eq!(
+        found,
+        ["crate::book::Rulebook", "crate::expr::self", "crate::expr::E"]
+    );
+    let with = clean("#[serde(with = \"crate::value::decimal_text\")]\nfn f(x: &'a str) -> char { '\"' }\n");
+    let found: Vec<String> = paths(&with).into_iter().map(|(_, p)| p.join("::")).collect();
+    assert_eq!(found, ["crate::value::decimal_text"]);
+}
+
+#[test]
+fn test_items_are_left_out() {
+    let text = strip_tests(
+        "use crate::a::X;\n#[cfg(test)]\nmod tests {\n    use crate::b::Y;\n}\n#[cfg(test)]\nuse crate::c::Z;\n",
+    );
+    let found: Vec<String> = paths(&text).into_iter().map(|(_, p)| p.join("::")).collect();
+    assert_eq!(found, ["crate::a::X"]);
+}
+
+#[test]
+fn a_circle_is_named_with_its_edges() {
+    let mut graph = Graph::default();
+    graph.add("book", "rules", "book/load.rs:7");
+    graph.add("rules", "book", "rules/caps.rs:13");
+    graph.add("eval", "book", "eval/mod.rs:34");
+    assert_eq!(
+        graph.circles(),
+        [
+            "circle of 2: book, rules\n    book → rules  (book/load.rs:7)\n    rules → book  (rules/caps.rs:13)"
+        ]
+    );
 }
