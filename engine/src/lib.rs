@@ -72,7 +72,7 @@ pub mod api;
 pub mod bank;
 pub mod book;
 pub mod calendar;
-pub mod decode;
+mod decode;
 pub mod diagnostic;
 pub mod diff;
 pub mod escape;

@@ -9,6 +9,11 @@
 //! item it re-exports counts as the file that defines it. Root re-exports
 //! (`crate::Rulebook`) count as the module `lib.rs` takes them from.
 //!
+//! Today's layers, each importing only those before it (README's Layout lists
+//! them): the leaves (value, calendar, yaml, escape, diagnostic, schema, record,
+//! words, parallel) → report → records → expr → decode → rules → index → book →
+//! eval → explain, diff, rank, publish, bank → api → stream → selftest.
+//!
 //! Test code (`#[cfg(test)]` items, `tests.rs`, `*_tests.rs`) is left out: a test
 //! may build fixtures with a higher layer without the library depending on it.
 //! Why text and not `syn`: the check needs paths only, and no dependency is worth it.
