@@ -72,6 +72,7 @@ pub mod api;
 pub mod bank;
 pub mod book;
 pub mod calendar;
+mod decode;
 pub mod diagnostic;
 pub mod diff;
 pub mod error;
@@ -92,6 +93,7 @@ pub mod schema;
 pub mod selftest;
 pub mod stream;
 pub mod value;
+pub mod words;
 pub mod yaml;
 
 pub use api::{Records, RulebookError};

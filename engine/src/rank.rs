@@ -140,7 +140,7 @@ pub struct RankRow {
     pub rank: u32,
     pub member: String,
     /// Points, or the index score for an index ranking.
-    #[serde(with = "crate::bank::decimal_text")]
+    #[serde(with = "crate::value::decimal_text")]
     pub points: Decimal,
     /// The index grade (index rankings only).
     pub grade: Option<String>,

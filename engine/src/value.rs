@@ -211,6 +211,22 @@ impl fmt::Display for Type {
     }
 }
 
+/// Serde for decimals as JSON strings (`"12.5"`), both ways.
+pub mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|_| serde::de::Error::custom(format!("not a decimal: `{text}`")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

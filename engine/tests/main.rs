@@ -8,6 +8,7 @@ mod diagnostics;
 mod errors;
 mod hostile;
 mod invariants;
+mod layers;
 mod limits;
 mod packs;
 mod parallel;

@@ -11,7 +11,7 @@ use super::chain::{ChainCheck, Head};
 use super::error::BankError;
 use super::model::{Account, Source, Txn, decimal_text};
 use super::store::{Journal, MemoryStore};
-use crate::explain::Lang;
+use crate::words::Lang;
 
 /// A member's movements between two dates, with the balances around them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -14,7 +14,7 @@ pub struct BankError {
     pub zh: Option<String>,
     /// The language of the ledger that refused (its rulebook's, or the bank's
     /// `lang`): what [`BankError::localized`] speaks. Set by [`super::Bank`].
-    pub lang: Option<crate::explain::Lang>,
+    pub lang: Option<crate::words::Lang>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,13 +99,13 @@ impl BankError {
     /// The message in the language of the ledger that refused (English when it has
     /// none, or no Chinese wording was given): what a counter's screen shows.
     pub fn localized(&self) -> &str {
-        self.message_in(self.lang.unwrap_or(crate::explain::Lang::En))
+        self.message_in(self.lang.unwrap_or(crate::words::Lang::En))
     }
 
     /// The message in `lang` (English when no Chinese wording was given).
-    pub fn message_in(&self, lang: crate::explain::Lang) -> &str {
+    pub fn message_in(&self, lang: crate::words::Lang) -> &str {
         match (lang, &self.zh) {
-            (crate::explain::Lang::Zh, Some(zh)) => zh,
+            (crate::words::Lang::Zh, Some(zh)) => zh,
             _ => &self.message,
         }
     }

@@ -77,7 +77,7 @@ mod postgres;
 #[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod postgres_tests;
 mod reconcile;
-pub mod settings;
+pub use crate::book::bank as settings;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
@@ -90,8 +90,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::book::Rulebook;
-use crate::explain::Lang;
 use crate::report::Report;
+use crate::words::Lang;
 
 pub use audit::{Movement, Statement, Verification};
 pub use chain::Head;

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::explain::Lang;
+use crate::words::Lang;
 
 /// An account of the double-entry ledger. Members hold credits; the other accounts
 /// are where credits come from and go to, so that every transaction sums to zero.
@@ -328,21 +328,7 @@ pub struct NewTxn {
     pub moves: Vec<LotMove>,
 }
 
-/// Serde for decimals as JSON strings (`"12.5"`), both ways.
-pub mod decimal_text {
-    use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(value)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse()
-            .map_err(|_| serde::de::Error::custom(format!("not a decimal: `{text}`")))
-    }
-}
+pub use crate::value::decimal_text;
 
 #[cfg(test)]
 mod tests {

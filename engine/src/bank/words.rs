@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::model::{Adjustment, Source};
-use crate::explain::Lang;
+use crate::words::Lang;
 
 /// One line for people: `good-deed: 5.0 points [a]: …` / `good-deed：5.0 分 [a]：…`.
 pub fn describe(source: &Source, lang: Lang) -> String {

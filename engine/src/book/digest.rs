@@ -19,7 +19,7 @@ fn canonical(node: &Node, out: &mut String) {
     match &node.kind {
         NodeKind::Null => out.push_str("null"),
         NodeKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        NodeKind::Number(n) => match crate::book::parse_decimal(n) {
+        NodeKind::Number(n) => match crate::decode::parse_decimal(n) {
             Some(d) => out.push_str(&d.normalize().to_string()),
             None => out.push_str(n),
         },

@@ -6,7 +6,7 @@ use crate::schema::{BUILTIN_KEYS, FieldDef, FieldType, Schema};
 use crate::value::Value;
 use crate::yaml::Node;
 
-use super::decode::{Decoder, parse_decimal};
+use crate::decode::{Decoder, parse_decimal};
 
 pub fn decode(decoder: &mut Decoder, node: &Node) -> Schema {
     let mut schema = Schema::default();

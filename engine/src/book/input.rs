@@ -3,11 +3,12 @@
 //! without a day, a unit on a field that is not a number, an unknown encoding.
 
 use crate::diagnostic::did_you_mean;
+use crate::records::ReadOptions;
 use crate::records::spec::{DateForm, Encoding, InputSpec};
 use crate::schema::{BUILTIN_KEYS, FieldType, Schema};
 use crate::yaml::{Node, NodeKind};
 
-use super::decode::Decoder;
+use crate::decode::Decoder;
 
 const INPUT_KEYS: &[&str] = &["columns", "dates", "booleans", "units", "trim", "encoding"];
 
@@ -199,6 +200,18 @@ fn scalar(decoder: &mut Decoder, node: &Node, what: &str) -> Option<String> {
     match &node.kind {
         NodeKind::Bool(b) => Some(b.to_string()),
         _ => decoder.string(node, what),
+    }
+}
+
+impl<'a> ReadOptions<'a> {
+    /// Options for reading records of `book`: its schema, timezone and `input:`.
+    /// (Here, not in `records/`, so that reading records does not import the
+    /// rulebook.)
+    pub fn for_book(book: &'a super::Rulebook) -> Self {
+        ReadOptions {
+            input: &book.input,
+            ..ReadOptions::new(&book.schema, &book.timezone)
+        }
     }
 }
 

@@ -7,9 +7,8 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::rules::{self, Rule, RuleContext, ScriptContext};
 use crate::yaml::{self, Node, NodeKind};
 
-use super::decode::{Decoder, MapReader};
-use super::exprs::ExprCompiler;
 use super::{Limits, Rulebook, Unit, digest, fields};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 
 pub(crate) const TOP_KEYS: &[&str] = &[
     "merit",
@@ -207,14 +206,14 @@ fn decode_book(
     };
     let tests = match top.get("tests") {
         Some(node) => {
-            let tests = crate::selftest::decode(decoder, node);
+            let tests = super::selftest::decode(decoder, node);
             let ids: Vec<&str> = rules
                 .iter()
                 .map(|r| r.id.as_str())
                 .chain(indexes.iter().map(|i| i.id.as_str()))
                 .collect();
             knock_on(decoder, failed, |d| {
-                crate::selftest::check_labels(d, &tests, node, &ids)
+                super::selftest::check_labels(d, &tests, node, &ids)
             });
             tests
         }
@@ -222,7 +221,7 @@ fn decode_book(
     };
     let bank = match (top.get("bank"), &id, &unit) {
         (Some(node), Some(id), Some(unit)) => knock_on(decoder, failed, |d| {
-            crate::bank::settings::decode(d, node, id, &rules, unit)
+            super::bank::decode(d, node, id, &rules, unit)
         }),
         _ => None,
     };

@@ -4,14 +4,13 @@
 //! misspelt field, a type error inside an expression) is found here, so that
 //! evaluation never meets a name it cannot resolve.
 
-mod decode;
+pub mod bank;
 mod digest;
-mod exprs;
 mod fields;
 pub mod include;
 mod input;
 mod load;
-mod spans;
+pub mod selftest;
 
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
@@ -20,10 +19,6 @@ use crate::calendar::{Calendar, Per};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use crate::schema::Schema;
-
-pub(crate) use decode::{Decoder, MapReader, parse_decimal, parse_exact_decimal};
-pub(crate) use exprs::ExprCompiler;
-pub(crate) use spans::ScalarMap;
 
 /// The JSON Schema of the rulebook format, for editors (`merit schema`); the
 /// committed copy is `schema/rulebook.schema.json`, which the shipped packs name.
@@ -72,14 +67,14 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     pub indexes: Vec<crate::index::Index>,
     /// The rulebook's own examples (`tests:`), run by [`Rulebook::run_tests`].
-    pub tests: Vec<crate::selftest::SelfTest>,
+    pub tests: Vec<selftest::SelfTest>,
     /// Rule indices in evaluation order: a rule comes after those whose points it reads.
     pub order: Vec<usize>,
     /// For each rule, its place in reports: the index of the first rule with its id
     /// (versions of one rule sort together). Worked out once, not per member.
     pub report_order: Vec<usize>,
     /// The moral bank's settings (`bank:`), if the rulebook has them.
-    pub bank: Option<crate::bank::BankSettings>,
+    pub bank: Option<bank::BankSettings>,
     /// How its data is written (`input:`) and which kinds are valid (`kinds:`):
     /// every reader applies it as it reads.
     pub input: crate::records::InputSpec,

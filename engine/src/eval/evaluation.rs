@@ -18,7 +18,7 @@ use crate::calendar::Per;
 use crate::parallel::par_map;
 use crate::record::{Record, Rejected, Warning};
 use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
-use crate::stream::{ReportHead, ReportStream, write_json};
+use crate::report::{ReportHead, ReportStream, write_json};
 
 /// Every award, cap and total of one evaluation; explanations on demand.
 ///

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+use super::index;
 use super::order::Seen;
 use super::sweep::Hit;
 use super::{Award, GroupDetail, Origin, Run};
 use crate::book::Rulebook;
 use crate::calendar::Window;
-use crate::index;
 use crate::record::Record;
 use crate::report::IndexReport;
 use crate::rules::{Amount, Bound, CapState, MemberView, RatingAward, RuleKind, to_steps};

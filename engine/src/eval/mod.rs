@@ -17,6 +17,7 @@
 //! is made, by evaluating that record again with the explaining evaluator.
 
 mod evaluation;
+mod index;
 mod member;
 mod order;
 mod sweep;
@@ -33,7 +34,6 @@ pub use evaluation::Evaluation;
 
 use crate::book::Rulebook;
 use crate::calendar::Per;
-use crate::explain::{Lang, Words};
 use crate::expr::Env;
 use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
@@ -41,6 +41,7 @@ use crate::records::Members;
 use crate::report::{Report, RulebookRef};
 use crate::rules::{RatingAward, RuleKind};
 use crate::value::Value;
+use crate::words::{Lang, Words};
 
 use member::{MemberInput, score_member};
 use order::{Grouped, Seen, UNSEEN};

@@ -4,6 +4,7 @@
 //! so the checker can point at the exact operand that is wrong and the explainer can
 //! annotate names in place.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
 use crate::value::Value;
@@ -106,5 +107,17 @@ impl Node {
                 rhs.walk(f);
             }
         }
+    }
+}
+
+/// Whether ordering `o` satisfies comparison `op`.
+pub fn test(op: BinOp, o: Ordering) -> bool {
+    match op {
+        BinOp::Eq => o == Ordering::Equal,
+        BinOp::Ne => o != Ordering::Equal,
+        BinOp::Lt => o == Ordering::Less,
+        BinOp::Le => o != Ordering::Greater,
+        BinOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
     }
 }

@@ -12,7 +12,7 @@ use std::sync::{Arc, LazyLock};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use super::ast::{BinOp, Kind, Node, Span};
+use super::ast::{BinOp, Kind, Node, Span, test};
 use super::check::{Op, Read, Typed};
 use super::functions::{self, Agg, Func};
 use super::{Env, EvalError};
@@ -35,7 +35,7 @@ pub struct Compiled {
     pub strings: Vec<Span>,
     pub rule_refs: Vec<String>,
     /// The explanation's fixed text, split at the probes.
-    pub template: Option<super::explain::Template>,
+    pub template: Option<super::template::Template>,
     /// The fixed-point fast path, when the expression has one.
     pub kernel: Option<super::kernel::Kernel>,
     /// Every `if(…)`, outermost first, for the short trace that shows only the
@@ -84,7 +84,7 @@ pub fn compile(source: &str, ast: &Node, typed: Typed) -> Compiled {
         }
     });
     let ats: Vec<usize> = probes.iter().map(|p| p.at).collect();
-    let template = super::explain::template(source, &strings, &ats);
+    let template = super::template::template(source, &strings, &ats);
     Compiled {
         template,
         kernel,
@@ -392,18 +392,6 @@ fn order(a: &Value, b: &Value, name: &str) -> Result<Ordering, EvalError> {
 /// Equality that never fails: values that cannot be compared are different.
 fn equal(a: &Value, b: &Value) -> bool {
     order(a, b, "").is_ok_and(|o| o == Ordering::Equal)
-}
-
-/// Whether ordering `o` satisfies comparison `op`.
-pub(super) fn test(op: BinOp, o: Ordering) -> bool {
-    match op {
-        BinOp::Eq => o == Ordering::Equal,
-        BinOp::Ne => o != Ordering::Equal,
-        BinOp::Lt => o == Ordering::Less,
-        BinOp::Le => o != Ordering::Greater,
-        BinOp::Gt => o == Ordering::Greater,
-        _ => o != Ordering::Less,
-    }
 }
 
 /// The hot path `kind == "volunteer"`, `hours >= 2`: a record slot compared with a

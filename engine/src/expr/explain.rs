@@ -4,6 +4,7 @@
 
 use super::Env;
 use super::compile::Compiled;
+use super::template::annotate;
 use crate::value::Value;
 
 /// An evaluation, annotated.
@@ -32,35 +33,6 @@ pub fn explain(c: &Compiled, env: &Env) -> Explained {
             }
         }
     }
-}
-
-/// The explanation's text pieces around the probes, worked out once per expression:
-/// `pieces[k]` comes before the `k`-th annotation in byte order (ending with its `=`),
-/// the last piece after every annotation.
-#[derive(Clone, Debug)]
-pub struct Template {
-    pieces: Vec<String>,
-    /// The pieces' total length.
-    len: usize,
-    /// Probe indices in the order their annotations appear in the text.
-    order: Vec<usize>,
-}
-
-/// Splits the annotated source at each annotation, so that explaining a value is
-/// concatenation (no whitespace scan per evaluation). `None` when the source holds
-/// the placeholder character (then explanations take the slow path).
-pub fn template(source: &str, strings: &[std::ops::Range<usize>], ats: &[usize]) -> Option<Template> {
-    const MARK: char = '\u{0}';
-    if source.contains(MARK) {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..ats.len()).collect();
-    order.sort_by_key(|&i| ats[i]);
-    let annotations: Vec<(usize, String)> = order.iter().map(|&i| (ats[i], MARK.to_string())).collect();
-    let text = annotate(source, strings, &annotations);
-    let pieces: Vec<String> = text.split(MARK).map(str::to_owned).collect();
-    let len = pieces.iter().map(String::len).sum();
-    (pieces.len() == ats.len() + 1).then_some(Template { pieces, len, order })
 }
 
 /// Like [`explain`], but an evaluation error is returned (with the text so far)
@@ -135,35 +107,6 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
         }
         Err(e) => Err((text, e)),
     }
-}
-
-/// The source with whitespace runs (outside string literals) collapsed to one space,
-/// trimmed, and each annotation inserted as `=value` at its byte offset.
-fn annotate(source: &str, strings: &[std::ops::Range<usize>], annotations: &[(usize, String)]) -> String {
-    let mut out = String::with_capacity(source.len() + 8 * annotations.len());
-    let mut next = annotations.iter().peekable();
-    let mut space = false;
-    for (i, ch) in source.char_indices() {
-        while let Some((_, shown)) = next.next_if(|(at, _)| *at == i) {
-            out.push('=');
-            out.push_str(shown);
-        }
-        let in_string = strings.iter().any(|s| s.start < i && i < s.end);
-        if ch.is_whitespace() && !in_string {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.push(ch);
-    }
-    for (_, shown) in next {
-        out.push('=');
-        out.push_str(shown);
-    }
-    out
 }
 
 /// The short trace a member reads when the rule has no `explain:` template: like

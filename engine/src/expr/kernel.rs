@@ -19,9 +19,8 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-use super::ast::BinOp;
+use super::ast::{BinOp, test};
 use super::check::{Op, Read, Typed};
-use super::compile::test;
 use crate::record::Record;
 use crate::schema::Slot;
 use crate::value::{POW10, Type, Value};

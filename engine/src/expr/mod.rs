@@ -9,6 +9,8 @@
 //! | `compile.rs`, `functions.rs` | typed tree → nested closures, constants folded |
 //! | `catalog.rs` | the function table the docs, the JSON Schema and suggestions share |
 //! | `explain.rs` | the trace a member reads: `min(hours=3.5, 8) * 10 = 35` |
+//! | `template.rs` | the explanation's text cut once: built by `compile.rs`, read by `explain.rs` |
+//! | `kernel.rs` | the fixed-point fast path of simple numeric and boolean expressions |
 //!
 //! Why closures rather than walking the tree: evaluation runs per record, millions of
 //! times; closures do no name lookups and no allocation on numeric and boolean paths.
@@ -54,6 +56,7 @@ mod functions;
 mod kernel;
 mod parser;
 mod punctuation;
+mod template;
 
 use std::fmt;
 use std::ops::Range;

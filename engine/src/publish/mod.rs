@@ -26,9 +26,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::book::Rulebook;
-use crate::explain::Lang;
 use crate::rank::{RankBy, RankError, RankOptions, rank};
 use crate::report::Report;
+use crate::words::Lang;
 
 pub use mask::mask;
 

@@ -1,6 +1,6 @@
 //! The notice board's fixed words, in Chinese (the default) and English.
 
-use crate::explain::Lang;
+use crate::words::Lang;
 
 /// Every heading and label of the board in one language.
 pub(crate) struct Words {

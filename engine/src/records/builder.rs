@@ -20,6 +20,11 @@ use crate::record::{Record, Rejected, Warning};
 use crate::schema::{FieldType, Schema};
 use crate::value::Value;
 
+/// Which members' records a reader keeps, by member id. (Here, beside the
+/// builder both line readers use, so that `csv.rs` and `jsonl.rs` need not import
+/// `reader.rs`, which imports them.)
+pub(crate) type Keep<'a> = dyn Fn(&str) -> bool + 'a;
+
 /// Where a key of the input goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Key {

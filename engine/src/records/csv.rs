@@ -13,8 +13,7 @@ use std::io::Read;
 
 use csv::{ByteRecord, Reader, ReaderBuilder};
 
-use super::builder::{Builder, Key};
-use super::reader::Keep;
+use super::builder::{Builder, Keep, Key};
 use super::typing::Raw;
 use super::{InputError, too_large};
 use crate::record::{Record, Rejected};

@@ -4,9 +4,8 @@
 
 use std::io::BufRead;
 
-use super::builder::Builder;
+use super::builder::{Builder, Keep};
 use super::json::{member_of, read_one};
-use super::reader::Keep;
 use super::{InputError, read_error, too_large};
 use crate::record::{Record, Rejected};
 

@@ -158,14 +158,6 @@ impl<'a> ReadOptions<'a> {
             sheet: None,
         }
     }
-
-    /// Options for reading records of `book`: its schema, timezone and `input:`.
-    pub fn for_book(book: &'a crate::Rulebook) -> Self {
-        ReadOptions {
-            input: &book.input,
-            ..ReadOptions::new(&book.schema, &book.timezone)
-        }
-    }
 }
 
 /// A failure of a whole input, located when possible (1-based line and column).

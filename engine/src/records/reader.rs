@@ -7,7 +7,7 @@
 
 use std::io::BufRead;
 
-use super::builder::Builder;
+use super::builder::{Builder, Keep};
 use super::encoding::Decoded;
 use super::{Format, InputError, ReadOptions, csv, jsonl, read_error};
 use crate::record::{Record, Rejected, Warning};
@@ -32,9 +32,6 @@ pub struct Reader<'a, R> {
     builder: Builder<'a>,
     keep: Option<Box<Keep<'a>>>,
 }
-
-/// Which members' records a reader keeps, by member id.
-pub(crate) type Keep<'a> = dyn Fn(&str) -> bool + 'a;
 
 /// Lines or rows of the input decoded as the rulebook's `input.encoding` says.
 enum Rows<R> {

@@ -10,8 +10,8 @@ use std::ops::{Add, AddAssign, Sub};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::book::Decoder;
 use crate::calendar::{Per, Window};
+use crate::decode::Decoder;
 use crate::value::POW10;
 use crate::yaml::Node;
 

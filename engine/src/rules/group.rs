@@ -25,7 +25,7 @@ pub struct MemberView<'a> {
     /// Points already awarded to the member by other rules: (rule id, date, points).
     pub awarded: &'a [(&'a str, Date, Decimal)],
     /// The language of explanations.
-    pub words: crate::explain::Words,
+    pub words: crate::words::Words,
 }
 
 /// An award made for one window, before rounding and caps.

@@ -14,7 +14,7 @@
 //! `count(…)`, `score`), and only `points:` reads them: the rule's per-record
 //! expressions come before them.
 
-use crate::book::{Decoder, ExprCompiler};
+use crate::decode::{Decoder, ExprCompiler};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::Value;
 use crate::yaml::{Node, NodeKind};

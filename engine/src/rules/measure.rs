@@ -15,8 +15,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::Per;
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, EvalError, Expr};
 use crate::value::{Type, Value};
 use crate::yaml::Node;

@@ -20,8 +20,8 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Per, parse_date};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::yaml::Node;
 
 pub(crate) use caps::decode_per;
@@ -39,9 +39,9 @@ pub use table::{Hit, Table, Test};
 
 use rust_decimal::Decimal;
 
-use crate::explain::Words;
 use crate::expr::{Env, EvalError, Expr};
 use crate::value::Value;
+use crate::words::Words;
 
 /// One rule of a rulebook.
 #[derive(Debug)]

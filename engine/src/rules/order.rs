@@ -2,7 +2,7 @@
 //! time, and rules reading each other's points must form no cycle (the order they
 //! are evaluated in is worked out here).
 
-use crate::book::Decoder;
+use crate::decode::Decoder;
 
 use super::Rule;
 

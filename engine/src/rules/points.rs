@@ -9,11 +9,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
-use crate::explain::Words;
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, Env, EvalError, Expr, KValue};
 use crate::record::Record;
 use crate::value::Type;
+use crate::words::Words;
 
 use super::Outcome;
 

@@ -18,12 +18,12 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Calendar, Per, Window};
-use crate::explain::Words;
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::record::Record;
 use crate::value::{Type, Value};
+use crate::words::Words;
 
 use super::{Lets, Outcome};
 

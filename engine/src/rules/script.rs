@@ -24,8 +24,8 @@ use jiff::civil::Date;
 use rhai::{AST, Dynamic, Engine, ImmutableString, Map, Scope};
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, MapReader};
 use crate::calendar::{Calendar, Per, Window, parse_date};
+use crate::decode::{Decoder, MapReader};
 use crate::record::Record;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -250,7 +250,7 @@ impl Script {
                 match (&in_file, &node.kind) {
                     (None, NodeKind::Str(_)) => {
                         let raw = decoder.source.get(node.span.clone()).unwrap_or_default();
-                        let map = crate::book::ScalarMap::new(&source, raw, node.span.start);
+                        let map = crate::decode::ScalarMap::new(&source, raw, node.span.start);
                         decoder.error("script-syntax", map.span(offset..offset + 1), message);
                     }
                     _ => {

@@ -10,10 +10,10 @@
 //! compiled and type-checked when the rulebook loads, its errors placed under the
 //! hole's characters. `{{` and `}}` write a brace. The engine appends the points.
 
-use crate::book::{Decoder, ExprCompiler};
-use crate::explain::Lang;
+use crate::decode::{Decoder, ExprCompiler};
 use crate::expr::{Context, Env, Expr};
 use crate::value::{DecimalText, Value};
+use crate::words::Lang;
 use crate::yaml::{Node, NodeKind};
 
 /// One template per language; a plain string serves every language.

@@ -10,8 +10,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader};
 use crate::calendar::{Per, Window};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, EvalError, Expr};
 use crate::value::Type;
 

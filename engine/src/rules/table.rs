@@ -24,11 +24,11 @@ use std::fmt::Write;
 
 use rust_decimal::Decimal;
 
-use crate::book::{Decoder, ExprCompiler, MapReader, parse_decimal, parse_exact_decimal};
 use crate::calendar::parse_date;
-use crate::explain::Words;
+use crate::decode::{Decoder, ExprCompiler, MapReader, parse_decimal, parse_exact_decimal};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::{Type, Value};
+use crate::words::Words;
 use crate::yaml::{Node, NodeKind};
 
 use super::Outcome;

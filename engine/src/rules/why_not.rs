@@ -5,9 +5,9 @@
 //! For the others it names the first `and` operand of `when` that was not true,
 //! with its values, or says that no table row matched or that the formula gave 0.
 
-use crate::explain::Words;
 use crate::expr::Env;
 use crate::value::Value;
+use crate::words::Words;
 
 use super::{Rule, RuleKind};
 

@@ -3,12 +3,27 @@
 //! Points are [`Decimal`]s already scaled to the rulebook's `unit.decimals`, and
 //! travel as strings in JSON so that no reader turns them into floats. A report
 //! also reads back (a binding hands one to `explain`), strings to decimals again.
+//!
+//! | file | job |
+//! | --- | --- |
+//! | `mod.rs` | the report's types, field by field as JSON shows them |
+//! | `stream.rs` | [`ReportStream`]: a report handed out member by member, never whole |
+//! | `json.rs` | [`write_json`], [`write_compact_json`]: a report's JSON written member by member |
+//!
+//! The stream and its writer sit here, beneath evaluation, because a whole
+//! evaluation writes its report through them as the large-input streams do.
+
+mod json;
+mod stream;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::record::{Rejected, Warning};
+
+pub use json::{write_compact_json, write_json};
+pub use stream::{ReportHead, ReportStream, Warned};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {

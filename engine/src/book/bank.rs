@@ -14,7 +14,7 @@ use jiff::{Span, ToSpan};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Decoder, MapReader};
+use crate::decode::{Decoder, MapReader};
 use crate::diagnostic::did_you_mean;
 use crate::rules::Rule;
 use crate::yaml::Node;
@@ -49,7 +49,7 @@ pub struct Earn {
     /// …and so do awards of these rules.
     pub rules: Vec<String>,
     /// Credits per point (credits = points × rate, rounded to `decimals`).
-    #[serde(with = "super::model::decimal_text")]
+    #[serde(with = "crate::value::decimal_text")]
     pub rate: Decimal,
 }
 
@@ -65,7 +65,7 @@ impl Earn {
 pub struct Item {
     pub id: String,
     pub title: String,
-    #[serde(with = "super::model::decimal_text")]
+    #[serde(with = "crate::value::decimal_text")]
     pub price: Decimal,
     /// The partner shop or service point that honours it (its own redemptions account).
     pub partner: Option<String>,
@@ -150,7 +150,7 @@ pub(crate) fn decode(
     node: &Node,
     book: &str,
     rules: &[Rule],
-    unit: &crate::book::Unit,
+    unit: &super::Unit,
 ) -> Option<BankSettings> {
     let decimals = unit.decimals;
     let mut map = decoder.map(node, "`bank`")?;

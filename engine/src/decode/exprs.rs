@@ -6,7 +6,7 @@ use crate::schema::Schema;
 use crate::value::Type;
 use crate::yaml::{Node, NodeKind};
 
-use super::decode::{Decoder, MapReader};
+use super::decoder::{Decoder, MapReader};
 use super::spans::ScalarMap;
 
 /// Compiles a rulebook's expressions against its schema, interning the member

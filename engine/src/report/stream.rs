@@ -1,0 +1,75 @@
+//! A report handed out member by member ([`ReportStream`]) rather than built whole:
+//! what a whole evaluation and the streams of `crate::stream` both give, and what
+//! the JSON writer ([`super::write_json`]) reads.
+
+use std::io;
+
+use jiff::civil::Date;
+
+use super::{DateRange, MemberReport, RulebookRef};
+use crate::record::{Rejected, Warning};
+
+/// A report handed out in its order, never whole: what it says before its members,
+/// its members one at a time, and what it says after them.
+/// [`Evaluation::stream`](crate::Evaluation::stream), `MemberStream` and
+/// `RangeStream` are three.
+///
+/// Members are handed to a callback rather than pulled, so that a stream can keep
+/// the evaluation they are written from while it hands them out.
+pub trait ReportStream {
+    type Error: From<io::Error>;
+    fn head(&self) -> ReportHead;
+    /// Hands every member to `each`, in id order, until `each` returns `false`.
+    /// Called once.
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error>;
+    /// Every rejected record: complete once every member has been handed out.
+    fn rejected(&self) -> &[Rejected];
+    /// Valid records in the range that no rule matched: complete once every
+    /// member has been handed out.
+    fn unmatched(&self) -> u64;
+    /// The inputs' warnings (a column no field has): none unless a [`Warned`]
+    /// stream hands on those its `Survey` found.
+    fn warnings(&self) -> &[Warning] {
+        &[]
+    }
+}
+
+/// A stream whose report lists the warnings the survey of its input found
+/// (`Survey::warnings`): the streamed report is then the whole read's.
+pub struct Warned<S> {
+    pub stream: S,
+    pub warnings: Vec<Warning>,
+}
+
+impl<S: ReportStream> ReportStream for Warned<S> {
+    type Error = S::Error;
+
+    fn head(&self) -> ReportHead {
+        self.stream.head()
+    }
+
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error> {
+        self.stream.each_member(each)
+    }
+
+    fn rejected(&self) -> &[Rejected] {
+        self.stream.rejected()
+    }
+
+    fn unmatched(&self) -> u64 {
+        self.stream.unmatched()
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+/// What a [`Report`](crate::Report) says before its members.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportHead {
+    pub rulebook: RulebookRef,
+    pub range: DateRange,
+    pub as_of: Option<Date>,
+    pub period: String,
+}
