@@ -16,8 +16,12 @@ export type * from "./merit_wasm.js";
 /** The error every failing call throws. */
 export interface MeritError extends Error {
   name: "MeritError";
-  /** "rulebook" (did not load), "input" (a whole input unreadable), "argument", or "panic" (an engine bug). */
-  code: "rulebook" | "input" | "argument" | "panic";
+  /**
+   * "rulebook" (did not load), "input" (a whole input unreadable), "argument",
+   * "panic" (an engine bug), or "not-in-build" (in a browser: a script rule,
+   * `matches` or a spreadsheet before `await loadFull()`).
+   */
+  code: "rulebook" | "input" | "argument" | "panic" | "not-in-build";
   /** For code "rulebook": where each problem is. Empty otherwise. */
   diagnostics: Diagnostic[];
 }
@@ -27,6 +31,15 @@ export function init(
   source?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
 ): Promise<void>;
 export function initSync(bytes: BufferSource | WebAssembly.Module): void;
+/**
+ * Loads the full build (spreadsheets, script rules, `matches`) once. Under Node it
+ * is loaded by itself when a call needs it; a browser page awaits this first.
+ */
+export function loadFull(
+  source?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+): Promise<void>;
+/** Which build answers calls now. */
+export function loadedBuild(): "lean" | "full";
 
 export class Rulebook {
   private constructor();

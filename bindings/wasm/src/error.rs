@@ -3,6 +3,7 @@
 //! rulebook that does not load, its `diagnostics` attached. The message is the
 //! text the CLI prints (located, with a caret under each problem).
 
+use merit::diagnostic::NOT_IN_BUILD;
 use merit::{InputError, RulebookError};
 use wasm_bindgen::JsValue;
 
@@ -17,11 +18,17 @@ pub enum Error {
     Input { what: &'static str, error: InputError },
     /// An argument of the wrong shape (`asOf: "March"`, a number for records, …).
     Argument(String),
+    /// An input that this build leaves out (a spreadsheet in the lean build): what it is.
+    NotInBuild(String),
 }
 
 impl Error {
     fn code(&self) -> &'static str {
         match self {
+            // A rulebook that loads only in the full build (a script rule, `matches`
+            // in the lean one): the package's JS entry retries it on the full build.
+            Error::Rulebook(e) if e.diagnostics.iter().any(|d| d.code == NOT_IN_BUILD) => NOT_IN_BUILD,
+            Error::NotInBuild(_) => NOT_IN_BUILD,
             Error::Rulebook(_) => "rulebook",
             Error::Input { .. } => "input",
             Error::Argument(_) => "argument",
@@ -47,6 +54,7 @@ impl From<Error> for JsValue {
             Error::Rulebook(e) => e.render(false).trim_end().to_owned(),
             Error::Input { what, error } => format!("{what}: {error}"),
             Error::Argument(message) => message.clone(),
+            Error::NotInBuild(what) => format!("{what} are not in this build of merit (the lean package)"),
         };
         let diagnostics = match &error {
             Error::Rulebook(e) => convert::diagnostics(&e.diagnostics, &e.source),

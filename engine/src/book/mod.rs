@@ -23,6 +23,7 @@ use crate::schema::Schema;
 
 pub(crate) use decode::{Decoder, MapReader, parse_decimal, parse_exact_decimal};
 pub(crate) use exprs::ExprCompiler;
+#[cfg(feature = "script")]
 pub(crate) use spans::ScalarMap;
 
 /// The JSON Schema of the rulebook format, for editors (`merit schema`); the
