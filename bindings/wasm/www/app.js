@@ -121,8 +121,6 @@ $("#file").addEventListener("change", async (e) => {
   // engine as the rulebook's `input.encoding` says (text() would garble it).
   const bytes = new Uint8Array(await file.arrayBuffer());
   const sheet = ["xlsx", "xlsm", "xls", "ods"].includes(format);
-  // Spreadsheets are read by the full engine only: fetched once, the first time.
-  if (sheet) await loadFull();
   const text = sheet ? "" : new TextDecoder().decode(bytes);
   state.file = { name: file.name, bytes, text, format, sheet };
   rescore();
@@ -179,7 +177,15 @@ function rescore() {
   $("#whatif-result").replaceChildren();
   if (!state.book) return renderResult();
   const records = inputs();
-  state.report = records.length ? state.book.score(records, options()) : null;
+  try {
+    state.report = records.length ? state.book.score(records, options()) : null;
+  } catch (error) {
+    if (error.code !== "not-in-build") throw error;
+    // A spreadsheet or GB18030 (GBK) text: the full engine reads it, fetched once.
+    $("#file-status").textContent = t("loadingFull");
+    loadFull().then(rescore);
+    return;
+  }
   const status = $("#file-status");
   if (state.file && state.report) {
     const rejected = state.report.rejected.length;
