@@ -64,7 +64,11 @@ export function version(): string;
 /** A decimal string as a number, for display only: numbers are not exact. */
 export function toNumber(decimal: string | null | undefined): number;
 
-/** An in-memory moral bank for previews (a panic resets it). Decimals are strings. */
+/**
+ * An in-memory moral bank for previews (a panic resets it). Decimals are strings.
+ * It lives in the full build: under Node it is loaded by itself, in a browser
+ * `await loadFull()` first (else a MeritError with code "not-in-build").
+ */
 /** One award whose credits in the bank differ from the report's. */
 export interface BankDifference {
   member: string;

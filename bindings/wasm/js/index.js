@@ -3,7 +3,8 @@
 //   * loading: `await init()` fetches the lean .wasm next to this file in a browser,
 //     and reads it from disk under Node (whose fetch cannot read file: URLs);
 //   * two builds: the lean one (merit_wasm.js, what a phone downloads first: no
-//     spreadsheets, script rules or regular expressions) and the full one
+//     spreadsheets, script rules, regular expressions, GB18030 text, time zones
+//     beyond UTC and Asia/Shanghai, or moral bank) and the full one
 //     (full/merit_wasm.js). When the lean engine answers `not-in-build` (a
 //     rulebook with a script rule or `matches`, a spreadsheet input), the call is
 //     made again on the full engine: under Node it is loaded then and there; in a
@@ -256,7 +257,10 @@ export class Bank {
   #engine;
 
   constructor() {
-    this.#engine = current();
+    // The ledger is in the full build only (the preview page does not use it).
+    this.#engine = current().Bank
+      ? current()
+      : fullFor(meritError("the moral bank is not in the lean package", NOT_IN_BUILD));
     this.#raw = guard((engine) => new engine.Bank(), this.#engine);
   }
 

@@ -208,7 +208,9 @@ fn input(value: &JsValue, format: Option<Format>, what: &str) -> Result<(Vec<u8>
     };
     let format = format.unwrap_or_else(|| sniff(&bytes));
     if format == Format::Sheet && !cfg!(feature = "full") {
-        return Err(Error::NotInBuild(format!("{what}: spreadsheets (.xlsx, .xls, .ods)")));
+        return Err(Error::NotInBuild(format!(
+            "{what}: spreadsheets (.xlsx, .xls, .ods)"
+        )));
     }
     Ok((bytes, format))
 }

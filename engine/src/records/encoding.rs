@@ -12,9 +12,9 @@
 //! package's full build reads it.
 
 use std::borrow::Cow;
-use std::io::{self, BufRead, Chain, Cursor, Read};
 #[cfg(feature = "encodings")]
 use std::io::BufReader;
+use std::io::{self, BufRead, Chain, Cursor, Read};
 
 #[cfg(feature = "encodings")]
 use encoding_rs::GB18030;
@@ -43,7 +43,8 @@ pub(crate) fn decode(input: &[u8], encoding: Encoding) -> Result<Cow<'_, [u8]>, 
 }
 
 #[cfg(not(feature = "encodings"))]
-const NO_GB18030: &str = "the input is GB18030 (GBK) text, which this build of merit does not decode (feature `encodings`)";
+const NO_GB18030: &str =
+    "the input is GB18030 (GBK) text, which this build of merit does not decode (feature `encodings`)";
 
 /// Whether `encoding` reads input starting with `head` as GB18030.
 pub fn is_gb18030(head: &[u8], encoding: Encoding) -> bool {
