@@ -252,13 +252,12 @@ pub fn run(args: &BankArgs, color: bool) -> Outcome {
         Err(Failure::Usage(message)) => Outcome::Usage(message),
         Err(Failure::Printed) => Outcome::DataErrors,
         Err(Failure::Bank(error)) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", merit::escape::terminal(error.localized()));
             Outcome::DataErrors
         }
     }
 }
 
-/// Opens an existing bank file (only `init` and `post --init` create one).
 enum Failure {
     Usage(String),
     /// Already printed (rulebook diagnostics).

@@ -108,9 +108,10 @@ fn quick_start_earn_and_redeem_on_the_example_data() {
         "2027-01-10",
     ]);
     assert_eq!(short.status.code(), Some(1));
+    // The counter speaks the ledger's language: the rulebook is Chinese.
     assert_eq!(
         text(&short.stderr),
-        "error: m0001 has 500.0 credits; the redemption needs 500.5 (short by 0.5)\n"
+        "error: m0001 的积分为 500.0，需要 500.5（还差 0.5）\n"
     );
     let usage = merit(&[
         "bank", "redeem", "--db", &db, "--member", "m0001", "--item", "rice-5kg",

@@ -21,12 +21,12 @@ RECORDS = [
 
 def fill(bank):
     book = merit.Rulebook.load(BOOK)
-    assert bank.post(book, book.score(RECORDS))["posted"] == 2
+    assert bank.post(book, book.score(RECORDS), date="2026-04-30")["posted"] == 2
     bank.redeem("m1", amount="5", key="order-1", date="2026-05-01")
 
 
 def test_a_published_head_is_proved_and_a_wrong_one_is_not(tmp_path):
-    bank = merit.Bank.open(tmp_path / "bank.db")
+    bank = merit.Bank.open(tmp_path / "bank.db", create=True)
     fill(bank)
     head = bank.head()
     count, digest = head.split(":")
@@ -54,7 +54,7 @@ def test_open_takes_a_postgres_url(tmp_path):
     url = f"{path.rsplit('/', 1)[0]}/{name}?{query}"
     bank = merit.Bank.open(url)
     fill(bank)
-    file = merit.Bank.open(tmp_path / "bank.db")
+    file = merit.Bank.open(tmp_path / "bank.db", create=True)
     fill(file)
     assert bank.head() == file.head()
     assert bank.balance("m1") == file.balance("m1")

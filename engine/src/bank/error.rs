@@ -12,6 +12,9 @@ pub struct BankError {
     /// member, short balance, backdated, unknown item): what a Chinese rulebook's
     /// bank shows.
     pub zh: Option<String>,
+    /// The language of the ledger that refused (its rulebook's, or the bank's
+    /// `lang`): what [`BankError::localized`] speaks. Set by [`super::Bank`].
+    pub lang: Option<crate::explain::Lang>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,6 +86,7 @@ impl BankError {
             kind,
             message: message.into(),
             zh: None,
+            lang: None,
         }
     }
 
@@ -90,6 +94,12 @@ impl BankError {
     pub fn with_zh(mut self, zh: impl Into<String>) -> BankError {
         self.zh = Some(zh.into());
         self
+    }
+
+    /// The message in the language of the ledger that refused (English when it has
+    /// none, or no Chinese wording was given): what a counter's screen shows.
+    pub fn localized(&self) -> &str {
+        self.message_in(self.lang.unwrap_or(crate::explain::Lang::En))
     }
 
     /// The message in `lang` (English when no Chinese wording was given).

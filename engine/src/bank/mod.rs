@@ -306,12 +306,18 @@ impl Bank {
         access: Access,
         mut work: impl FnMut(&mut dyn Journal, &History) -> Result<T, BankError>,
     ) -> Result<T, BankError> {
+        let lang = self.lang();
         let history = &self.history;
         let mut out = None;
-        self.store.transact(access, &mut |j| {
-            out = Some(work(j, history)?);
-            Ok(())
-        })?;
+        self.store
+            .transact(access, &mut |j| {
+                out = Some(work(j, history)?);
+                Ok(())
+            })
+            .map_err(|mut error| {
+                error.lang = Some(lang);
+                error
+            })?;
         Ok(out.expect("the work ran"))
     }
 
@@ -719,6 +725,7 @@ fn find_item<'a>(settings: &'a BankSettings, wanted: &str) -> Result<&'a Item, B
 }
 
 /// The URL when `location` names a PostgreSQL database rather than a SQLite file.
+#[cfg(feature = "sqlite")]
 fn postgres_url(location: &std::path::Path) -> Option<&str> {
     let text = location.to_str()?;
     (text.starts_with("postgres://") || text.starts_with("postgresql://")).then_some(text)

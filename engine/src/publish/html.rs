@@ -32,6 +32,7 @@ tr.top1 td { font-weight: 700; }
 .veto { color: var(--accent); font-weight: 600; }
 ol.awards, ul.unscored { padding-left: 1.4em; }
 ol.awards li, ul.unscored li { margin: 2px 0; }
+ul.indexes li { white-space: pre-line; }
 a { color: #0b57d0; }
 nav { margin: 8px 0 16px; }
 footer { margin-top: 32px; color: var(--muted); font-size: .85em; border-top: 1px solid var(--line); padding-top: 8px; }

@@ -293,7 +293,8 @@ impl Board<'_> {
             .filter(|i| self.options.period.as_ref().is_none_or(|p| *p == i.period))
             .collect();
         if !indexes.is_empty() {
-            let _ = writeln!(body, "<h2>{}</h2>\n<ul>", w.indexes);
+            // An index sentence has a line per dimension: kept as lines (CSS pre-line).
+            let _ = writeln!(body, "<h2>{}</h2>\n<ul class=\"indexes\">", w.indexes);
             for index in indexes {
                 let class = if index.veto.is_some() {
                     " class=\"veto\""
