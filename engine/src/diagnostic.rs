@@ -7,6 +7,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+/// The code of an error for what this build of the engine leaves out (a script
+/// rule without feature `script`, `matches` without feature `regex`): the
+/// WebAssembly package's lean build gives it, and its JavaScript entry answers by
+/// loading the full build.
+pub const NOT_IN_BUILD: &str = "not-in-build";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

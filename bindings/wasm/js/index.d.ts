@@ -22,8 +22,9 @@ export interface MeritError extends Error {
    * "bad-format", "reversed-range", "unknown-option", "bad-option", "bad-rank"); an
    * input ("unreadable-input", "no-sheet"); a bank refusal ("insufficient-credits",
    * "unknown-member", "backdated", "unknown-item", …); "strict" (a rejected record or an
-   * input warning under `strict: true`); "argument" (a JS value of the wrong shape); or
-   * "panic" (an engine bug).
+   * input warning under `strict: true`); "argument" (a JS value of the wrong shape);
+   * "panic" (an engine bug); or "not-in-build" (in a browser: a script rule, `matches`
+   * or a spreadsheet before `await loadFull()`).
    */
   code: string;
   /** For code "rulebook": where each problem is. Empty otherwise. */
@@ -35,6 +36,15 @@ export function init(
   source?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
 ): Promise<void>;
 export function initSync(bytes: BufferSource | WebAssembly.Module): void;
+/**
+ * Loads the full build (spreadsheets, script rules, `matches`) once. Under Node it
+ * is loaded by itself when a call needs it; a browser page awaits this first.
+ */
+export function loadFull(
+  source?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+): Promise<void>;
+/** Which build answers calls now. */
+export function loadedBuild(): "lean" | "full";
 
 export class Rulebook {
   private constructor();
@@ -59,7 +69,11 @@ export function version(): string;
 /** A decimal string as a number, for display only: numbers are not exact. */
 export function toNumber(decimal: string | null | undefined): number;
 
-/** An in-memory moral bank for previews (a panic resets it). Decimals are strings. */
+/**
+ * An in-memory moral bank for previews (a panic resets it). Decimals are strings.
+ * It lives in the full build: under Node it is loaded by itself, in a browser
+ * `await loadFull()` first (else a MeritError with code "not-in-build").
+ */
 /** One award whose credits in the bank differ from the report's. */
 export interface BankDifference {
   member: string;

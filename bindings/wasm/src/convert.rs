@@ -72,6 +72,10 @@ pub fn records(book: &Rulebook, value: &JsValue, options: &Options, extra: bool)
     let mut records = Records::new().with_sheet(options.sheet.clone());
     let mut read = |value: &JsValue, name: &str| {
         let (bytes, format) = input(value, format, what)?;
+        // The lean build has no GB18030 decoder: the full one reads such text.
+        if !cfg!(feature = "full") && merit::records::is_gb18030(&bytes, book.input.encoding) {
+            return Err(Error::NotInBuild(format!("{what}: GB18030 (GBK) text")));
+        }
         records
             .read(book, &bytes, format, name)
             .map_err(|error| Error::input(what, error))
@@ -124,6 +128,11 @@ fn input(value: &JsValue, format: Option<Format>, what: &str) -> Result<(Vec<u8>
         )));
     };
     let format = format.unwrap_or_else(|| sniff(&bytes));
+    if format == Format::Sheet && !cfg!(feature = "full") {
+        return Err(Error::NotInBuild(format!(
+            "{what}: spreadsheets (.xlsx, .xls, .ods)"
+        )));
+    }
     Ok((bytes, format))
 }
 

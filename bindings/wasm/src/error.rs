@@ -5,6 +5,7 @@
 //! shape) and, for a rulebook that does not load, its `diagnostics` attached. The
 //! message is the text the CLI prints (located, with a caret under each problem).
 
+use merit::diagnostic::NOT_IN_BUILD;
 use wasm_bindgen::JsValue;
 
 use crate::convert;
@@ -18,11 +19,21 @@ pub enum Error {
     Argument(String),
     /// Under `strict: true`, records were rejected or an input had a warning.
     Strict(String),
+    /// An input that this build leaves out (a spreadsheet in the lean build): what it is.
+    NotInBuild(String),
 }
 
 impl Error {
     fn code(&self) -> &'static str {
         match self {
+            // A rulebook that loads only in the full build (a script rule, `matches`
+            // in the lean one): the package's JS entry retries it on the full build.
+            Error::Merit(merit::Error::Rulebook(e))
+                if e.diagnostics.iter().any(|d| d.code == NOT_IN_BUILD) =>
+            {
+                NOT_IN_BUILD
+            }
+            Error::NotInBuild(_) => NOT_IN_BUILD,
             Error::Merit(e) => e.code(),
             Error::Argument(_) => "argument",
             Error::Strict(_) => "strict",
@@ -62,6 +73,7 @@ impl From<Error> for JsValue {
         let message = match &error {
             Error::Merit(e) => e.to_string(),
             Error::Argument(message) | Error::Strict(message) => message.clone(),
+            Error::NotInBuild(what) => format!("{what} are not in this build of merit (the lean package)"),
         };
         let diagnostics = match &error {
             Error::Merit(merit::Error::Rulebook(e)) => convert::diagnostics(&e.diagnostics, &e.source),

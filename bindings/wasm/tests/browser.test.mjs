@@ -123,7 +123,11 @@ test("on a phone a resident sees their sentences and why a record did not count"
     && m.unscored.some((u) => u.reasons.some((r) => r.why.includes("verified = false"))));
   assert.ok(resident, "the sample has a member with an unverified record");
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  phone.on("request", (r) => requests.push(r.url()));
+  const fetched = [];
+  phone.on("request", (r) => {
+    requests.push(r.url());
+    fetched.push(r.url());
+  });
   await phone.goto(`${base}/www/`);
   await phone.waitForSelector("body[data-ready=true]");
   const option = await phone.locator("[data-testid=book-select] option", { hasText: bookFile }).getAttribute("value");
@@ -142,7 +146,58 @@ test("on a phone a resident sees their sentences and why a record did not count"
   const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 390, `the page is ${wide} px wide on a 390 px screen`);
   await phone.screenshot({ path: `${output}/phone.png`, fullPage: false });
+  // A phone downloads the lean engine only (issue 19: under 700 KB gzipped).
+  assert.ok(fetched.some((url) => url.endsWith("/pkg/merit_wasm_bg.wasm")), "the lean engine is loaded");
+  assert.deepEqual(fetched.filter((url) => url.includes("/pkg/full/")), []);
   await phone.close();
+});
+
+/** A fresh page at the preview, and the URLs it fetches. */
+async function freshPage() {
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const fetched = [];
+  fresh.on("request", (r) => {
+    requests.push(r.url());
+    fetched.push(r.url());
+  });
+  await fresh.goto(`${base}/www/`);
+  await fresh.waitForSelector("body[data-ready=true]");
+  const full = () => fetched.filter((url) => url.endsWith("/pkg/full/merit_wasm_bg.wasm")).length;
+  assert.equal(full(), 0, "the page starts on the lean engine");
+  return { fresh, full };
+}
+
+const loaded = (page) =>
+  page.waitForFunction(() => document.querySelector("[data-testid=book-status]").textContent.startsWith("✓"));
+
+test("a pack with a script rule brings the full engine, once", async () => {
+  const { fresh, full } = await freshPage();
+  const option = await fresh.locator("[data-testid=book-select] option", { hasText: "initial-mission-index.yaml" })
+    .getAttribute("value");
+  await fresh.getByTestId("book-select").selectOption(option);
+  await loaded(fresh);
+  assert.match(await fresh.getByTestId("book-status").textContent(), /initial-mission-index/);
+  assert.equal(full(), 1);
+  await fresh.close();
+});
+
+test("a spreadsheet brings the full engine and is scored as Node scores it", async () => {
+  const { fresh, full } = await freshPage();
+  const office = `${root}examples/office/`;
+  const text = readFileSync(`${office}book.yaml`, "utf8");
+  const book = Rulebook.fromYaml(text, "book.yaml");
+  const expected = book.score(new Uint8Array(readFileSync(`${office}records.xlsx`)), { whyNot: true });
+  await fresh.getByTestId("book-select").selectOption("own");
+  await fresh.getByTestId("book-text").fill(text);
+  await loaded(fresh);
+  assert.equal(full(), 0, "the office rulebook loads on the lean engine");
+  await fresh.getByTestId("file").setInputFiles(`${office}records.xlsx`);
+  await fresh.waitForSelector("[data-testid=total]");
+  const member = await fresh.getByTestId("member-select").inputValue();
+  assert.equal(await fresh.getByTestId("total").first().textContent(),
+    expected.members.find((m) => m.member === member).total);
+  assert.equal(full(), 1);
+  await fresh.close();
 });
 
 test("no request left localhost", () => {

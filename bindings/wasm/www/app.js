@@ -1,7 +1,7 @@
 // The score preview page: pick or paste a rulebook, load or add activities, see
 // each member's points with every award explained, and try "what if". Every
 // figure comes from the engine (../pkg); this file only moves values to the screen.
-import { init, check, Rulebook } from "../pkg/index.js";
+import { init, check, loadFull, Rulebook } from "../pkg/index.js";
 import rulebooks from "../pkg/rulebooks.js";
 import { barChart } from "./chart.js";
 import { Editor } from "./editor.js";
@@ -26,14 +26,30 @@ function node(tag, attrs = {}, ...children) {
 
 const editor = new Editor($("#editor"), (text) => loadBook(text, "rulebook.yaml"));
 
-function loadBook(text, name) {
+/** Counts loads, so that a load overtaken while it waited for the full engine gives way. */
+let loads = 0;
+
+/**
+ * The page starts on the lean engine (what a phone downloads first); a rulebook
+ * with a script rule or `matches` gets the error `not-in-build` there, and then the
+ * full engine is fetched once and the rulebook checked again on it.
+ */
+async function loadBook(text, name) {
+  const ticket = ++loads;
   if (!text.trim()) {
     state.book = null;
     editor.show([]);
     $("#book-status").textContent = "";
     return renderResult();
   }
-  const diagnostics = check(text, name);
+  let diagnostics = check(text, name);
+  if (diagnostics.some((d) => d.code === "not-in-build")) {
+    $("#book-status").textContent = t("loadingFull");
+    $("#book-status").className = "status";
+    await loadFull();
+    if (ticket !== loads) return;
+    diagnostics = check(text, name);
+  }
   editor.show(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (errors > 0) {
@@ -161,7 +177,15 @@ function rescore() {
   $("#whatif-result").replaceChildren();
   if (!state.book) return renderResult();
   const records = inputs();
-  state.report = records.length ? state.book.score(records, options()) : null;
+  try {
+    state.report = records.length ? state.book.score(records, options()) : null;
+  } catch (error) {
+    if (error.code !== "not-in-build") throw error;
+    // A spreadsheet or GB18030 (GBK) text: the full engine reads it, fetched once.
+    $("#file-status").textContent = t("loadingFull");
+    loadFull().then(rescore);
+    return;
+  }
   const status = $("#file-status");
   if (state.file && state.report) {
     const rejected = state.report.rejected.length;
@@ -346,6 +370,6 @@ fillBookSelect();
 if (rulebooks.length) {
   $("#book-select").value = "0";
   editor.value = rulebooks[0].text;
-  loadBook(rulebooks[0].text, rulebooks[0].file);
+  await loadBook(rulebooks[0].text, rulebooks[0].file);
 }
 document.body.dataset.ready = "true";

@@ -310,11 +310,40 @@ fn rule_ids(nodes: &[Node]) -> Vec<String> {
         .collect()
 }
 
+/// The time zone named `name`, from jiff's bundled database.
+#[cfg(feature = "tzdb")]
+fn zone(name: &str) -> Option<TimeZone> {
+    TimeZone::get(name).ok()
+}
+
+/// Without feature `tzdb` (the WebAssembly package's lean build, where the database
+/// would be a ninth of the download) UTC and the zone of every shipped pack only,
+/// Asia/Shanghai (its TZif from the same database); any other is `not-in-build`.
+#[cfg(not(feature = "tzdb"))]
+fn zone(name: &str) -> Option<TimeZone> {
+    const SHANGHAI: &[u8] = include_bytes!("asia-shanghai.tzif");
+    if name.eq_ignore_ascii_case("UTC") || name.eq_ignore_ascii_case("Etc/UTC") {
+        Some(TimeZone::UTC)
+    } else if name.eq_ignore_ascii_case("Asia/Shanghai") {
+        TimeZone::tzif("Asia/Shanghai", SHANGHAI).ok()
+    } else {
+        None
+    }
+}
+
 fn decode_timezone(decoder: &mut Decoder, node: &Node) -> Option<TimeZone> {
     let name = decoder.string(node, "`timezone`")?;
-    match TimeZone::get(&name) {
-        Ok(tz) => Some(tz),
-        Err(_) => {
+    match zone(&name) {
+        Some(tz) => Some(tz),
+        None if cfg!(not(feature = "tzdb")) => {
+            decoder.error(
+                crate::diagnostic::NOT_IN_BUILD,
+                node.span.clone(),
+                format!("time zone `{name}` is not in this build of merit (feature `tzdb`)"),
+            );
+            None
+        }
+        None => {
             let known: Vec<String> = jiff::tz::db()
                 .available()
                 .map(|n| n.as_str().to_owned())

@@ -18,4 +18,5 @@ mod spans;
 
 pub(crate) use decoder::{Decoder, MapReader, parse_decimal, parse_exact_decimal};
 pub(crate) use exprs::ExprCompiler;
+#[cfg(feature = "script")]
 pub(crate) use spans::ScalarMap;

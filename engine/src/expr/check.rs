@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::ast::{BinOp, Kind, Node, Span, UnOp};
 use super::catalog;
-use super::functions::{self, Agg, Func};
+use super::functions::{Agg, Func};
 use super::{Context, ExprError, Scope};
 use crate::calendar::parse_date;
 use crate::diagnostic::did_you_mean;
@@ -606,6 +606,15 @@ impl Checker<'_, '_> {
                 t if loose(t) => None,
                 _ => bad(l, "a string or a list"),
             },
+            // A lean build (feature `regex` off) has no regular expressions: a
+            // `matches` anywhere keeps the rulebook from loading, saying why.
+            #[cfg(not(feature = "regex"))]
+            (Func::Matches, [_, pattern]) => Some(ExprError::new(
+                pattern.span.clone(),
+                crate::diagnostic::NOT_IN_BUILD,
+                "`matches`: regular expressions are not in this build of merit (feature `regex`)",
+            )),
+            #[cfg(feature = "regex")]
             (
                 Func::Matches,
                 [
@@ -616,7 +625,7 @@ impl Checker<'_, '_> {
                         ..
                     },
                 ],
-            ) => functions::regex(p)
+            ) => super::functions::regex(p)
                 .err()
                 .map(|why| ExprError::new(span.clone(), "bad-argument", why)),
             _ => None,

@@ -119,9 +119,33 @@ pub const FUNC_NAMES: [&str; FUNCS.len()] = {
 
 /// The largest compiled program `matches` builds from one pattern: a pattern is
 /// rulebook text, so its size is bounded like any other input.
+#[cfg(feature = "regex")]
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// A compiled `matches` pattern.
+#[cfg(feature = "regex")]
+pub type Regex = regex::Regex;
+
+/// No pattern compiles in a build without regular expressions (feature `regex`
+/// off): the type has no values, and the checker refuses every `matches`.
+#[cfg(not(feature = "regex"))]
+pub enum Regex {}
+
+#[cfg(not(feature = "regex"))]
+impl Regex {
+    fn is_match(&self, _: &str) -> bool {
+        match *self {}
+    }
+}
+
+/// Compiles a `matches` pattern: never, in a build without regular expressions.
+#[cfg(not(feature = "regex"))]
+pub fn regex(_: &str) -> Result<Regex, String> {
+    Err("regular expressions are not in this build of merit (feature `regex`)".to_owned())
+}
+
 /// Compiles a `matches` pattern with merit's size limits.
+#[cfg(feature = "regex")]
 pub fn regex(pattern: &str) -> Result<regex::Regex, String> {
     regex::RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
@@ -255,7 +279,7 @@ pub type Equal = fn(&Value, &Value) -> bool;
 pub fn apply(
     f: Func,
     args: &[Value; 3],
-    re: Option<&regex::Regex>,
+    re: Option<&Regex>,
     equal: Equal,
     env: &Env,
 ) -> Result<Value, EvalError> {

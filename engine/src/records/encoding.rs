@@ -6,31 +6,52 @@
 //! then rejected by its reader. `gb18030` decodes everything as GB18030 (a
 //! byte-order mark wins). `auto` takes a byte-order mark, else UTF-8 when the bytes
 //! are valid UTF-8, else GB18030; read as a stream, its first 64 KiB decide.
+//!
+//! Without feature `encodings` (the WebAssembly package's lean build: the decoding
+//! tables are a tenth of its size) GB18030 input is an error that says so, and the
+//! package's full build reads it.
 
 use std::borrow::Cow;
-use std::io::{self, BufRead, BufReader, Chain, Cursor, Read};
+#[cfg(feature = "encodings")]
+use std::io::BufReader;
+use std::io::{self, BufRead, Chain, Cursor, Read};
 
+#[cfg(feature = "encodings")]
 use encoding_rs::GB18030;
+#[cfg(feature = "encodings")]
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
+use super::InputError;
 use super::spec::Encoding;
 
 /// The whole input as UTF-8 bytes (a UTF-8 byte-order mark is kept for the readers,
 /// which skip it).
-pub(crate) fn decode(input: &[u8], encoding: Encoding) -> Cow<'_, [u8]> {
+pub(crate) fn decode(input: &[u8], encoding: Encoding) -> Result<Cow<'_, [u8]>, InputError> {
     if !is_gb18030(input, encoding) {
-        return Cow::Borrowed(input);
+        return Ok(Cow::Borrowed(input));
     }
-    let (text, _, _) = GB18030.decode(input);
-    match text {
-        Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
-        Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+    #[cfg(feature = "encodings")]
+    {
+        let (text, _, _) = GB18030.decode(input);
+        Ok(match text {
+            Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+        })
     }
+    #[cfg(not(feature = "encodings"))]
+    Err(InputError::new(NO_GB18030))
 }
 
+#[cfg(not(feature = "encodings"))]
+const NO_GB18030: &str =
+    "the input is GB18030 (GBK) text, which this build of merit does not decode (feature `encodings`)";
+
 /// Whether `encoding` reads input starting with `head` as GB18030.
-fn is_gb18030(head: &[u8], encoding: Encoding) -> bool {
-    let bom = encoding_rs::Encoding::for_bom(head).is_some();
+pub fn is_gb18030(head: &[u8], encoding: Encoding) -> bool {
+    // The byte-order marks of UTF-8, UTF-16LE and UTF-16BE (encoding_rs's `for_bom`).
+    let bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|mark| head.starts_with(mark));
     match encoding {
         Encoding::Utf8 => false,
         Encoding::Gb18030 => !bom,
@@ -56,6 +77,7 @@ type Peeked<R> = Chain<Cursor<Vec<u8>>, R>;
 pub(crate) enum Decoded<R> {
     Plain(R),
     Peeked(Peeked<R>),
+    #[cfg(feature = "encodings")]
     Gb18030(BufReader<DecodeReaderBytes<Peeked<R>, Vec<u8>>>),
 }
 
@@ -71,9 +93,13 @@ impl<R: BufRead> Decoded<R> {
         if !gb18030 {
             return Ok(Decoded::Peeked(input));
         }
+        #[cfg(not(feature = "encodings"))]
+        return Err(io::Error::other(NO_GB18030));
+        #[cfg(feature = "encodings")]
         let decoder = DecodeReaderBytesBuilder::new()
             .encoding(Some(GB18030))
             .build(input);
+        #[cfg(feature = "encodings")]
         Ok(Decoded::Gb18030(BufReader::with_capacity(1 << 16, decoder)))
     }
 }
@@ -83,6 +109,7 @@ impl<R: BufRead> Read for Decoded<R> {
         match self {
             Decoded::Plain(r) => r.read(buf),
             Decoded::Peeked(r) => r.read(buf),
+            #[cfg(feature = "encodings")]
             Decoded::Gb18030(r) => r.read(buf),
         }
     }
@@ -93,6 +120,7 @@ impl<R: BufRead> BufRead for Decoded<R> {
         match self {
             Decoded::Plain(r) => r.fill_buf(),
             Decoded::Peeked(r) => r.fill_buf(),
+            #[cfg(feature = "encodings")]
             Decoded::Gb18030(r) => r.fill_buf(),
         }
     }
@@ -101,6 +129,7 @@ impl<R: BufRead> BufRead for Decoded<R> {
         match self {
             Decoded::Plain(r) => r.consume(amount),
             Decoded::Peeked(r) => r.consume(amount),
+            #[cfg(feature = "encodings")]
             Decoded::Gb18030(r) => r.consume(amount),
         }
     }
@@ -116,6 +145,7 @@ mod tests {
 
     #[test]
     fn gbk_is_decoded_when_declared_or_detected() {
+        let decode = |input, encoding| decode(input, encoding).expect("decodes");
         assert_eq!(&*decode(GBK, Encoding::Gb18030), "姓名,是".as_bytes());
         assert_eq!(&*decode(GBK, Encoding::Auto), "姓名,是".as_bytes());
         assert_eq!(&*decode(GBK, Encoding::Utf8), GBK);

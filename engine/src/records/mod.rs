@@ -40,6 +40,7 @@ pub mod arrow;
 mod builder;
 mod csv;
 mod encoding;
+pub use encoding::is_gb18030;
 mod json;
 mod jsonl;
 mod members;
@@ -235,7 +236,7 @@ pub fn read(
     if format == Format::Sheet {
         return read_sheet(input, options, records, rejected);
     }
-    let input = encoding::decode(input, options.input.encoding);
+    let input = encoding::decode(input, options.input.encoding)?;
     let input = &input[..];
     let mut builder = builder::Builder::new(options);
     match format {

@@ -9,7 +9,13 @@ mod measure;
 mod order;
 mod points;
 mod rating;
+#[cfg(feature = "script")]
 mod script;
+/// Script rules in a build without rhai: they do not load, saying why.
+#[cfg(not(feature = "script"))]
+#[path = "script_absent.rs"]
+mod script;
+mod script_limits;
 mod sentence;
 mod streak;
 mod table;

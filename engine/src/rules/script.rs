@@ -18,7 +18,6 @@
 
 use std::cell::RefCell;
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::civil::Date;
 use rhai::{AST, Dynamic, Engine, ImmutableString, Map, Scope};
@@ -32,42 +31,7 @@ use crate::value::Value;
 use crate::yaml::NodeKind;
 
 use super::group::{GroupAward, MemberView, windows};
-
-/// Bounds on what one script call may do; the defaults suit any real rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScriptLimits {
-    pub max_operations: u64,
-    pub max_call_levels: usize,
-    pub max_string_size: usize,
-    pub max_array_size: usize,
-    pub max_map_size: usize,
-    pub max_expr_depth: usize,
-    /// Wall-clock budget of one call: the operations budget alone let one call
-    /// copy 60 KB strings or grow curried closures for minutes. Not applied on
-    /// wasm32, which has no clock (the operations budget still is).
-    pub max_time: Duration,
-    /// Awards one call may make: each award is kept and reported.
-    pub max_awards: usize,
-    /// Awards of one call times the records of its window: each award cites the
-    /// window's records, so this bounds what one call adds to a report.
-    pub max_award_records: usize,
-}
-
-impl Default for ScriptLimits {
-    fn default() -> Self {
-        ScriptLimits {
-            max_operations: 1_000_000,
-            max_call_levels: 32,
-            max_string_size: 64 * 1024,
-            max_array_size: 1_000_000,
-            max_map_size: 10_000,
-            max_expr_depth: 64,
-            max_time: Duration::from_secs(1),
-            max_awards: 10_000,
-            max_award_records: 1_000_000,
-        }
-    }
-}
+pub use super::script_limits::ScriptLimits;
 
 pub struct Script {
     pub per: Per,
