@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         .join(format!("merit-fuzz-bank-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
-    let mut banks = [Bank::in_memory(), Bank::open(dir.join("bank.db")).expect("sqlite bank")];
+    let mut banks = [Bank::in_memory(), Bank::create(dir.join("bank.db")).expect("sqlite bank")];
     let mut bytes = Bytes(data);
     let mut step = 0u32;
     while let Some(op) = bytes.next() {
@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
                 let mut records = Records::new();
                 records.read(&book, line.as_bytes(), Format::Jsonl, "in.jsonl").expect("reads");
                 let report = book.score(&records, None, &ScoreOptions::default());
-                banks.iter_mut().map(|b| b.post(&book, &report).map(|s| format!("{s:?}")).map_err(|e| e.code().to_owned())).collect()
+                banks.iter_mut().map(|b| b.post(&book, &report, date(day)).map(|s| format!("{s:?}")).map_err(|e| e.code().to_owned())).collect()
             }
             1 | 2 => {
                 let (Some(m), Some(day), Some(key)) = (bytes.next(), bytes.next(), bytes.next()) else { break };
