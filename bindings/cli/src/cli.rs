@@ -41,9 +41,10 @@ pub enum Command {
     Publish(crate::publish::PublishArgs),
 }
 
-/// The records to score and the dates to score them for (shared by `score`, `diff`).
-#[derive(Args, Debug)]
-pub struct InputArgs {
+/// The record files and the dates of a report: what every command that scores
+/// reads (`score`, `diff`, `rank`, `publish`, `bank post`), whatever `--period` means.
+#[derive(Args, Clone, Debug)]
+pub struct RecordArgs {
     /// Record files: .jsonl, .json, .csv, .yaml, or a spreadsheet (.xlsx, .xls, .ods);
     /// `-` reads standard input.
     #[arg(required = true)]
@@ -57,14 +58,11 @@ pub struct InputArgs {
     /// The day the report is made: later records are not seen; open windows are provisional.
     #[arg(long = "as-of", value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Period of the report's rows: day, week, month, quarter, year or lifetime
-    /// (default: the rulebook's `period`).
-    #[arg(long)]
-    pub period: Option<String>,
     /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
-    /// Language of explanations: zh or en (default: Chinese for rulebooks with Chinese titles).
+    /// Language of headings and explanations: zh or en (default: Chinese for rulebooks
+    /// with Chinese titles).
     #[arg(long)]
     pub lang: Option<String>,
     /// Format of standard input when a record file is `-`.
@@ -73,6 +71,25 @@ pub struct InputArgs {
     /// The sheet of a spreadsheet to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+/// The records to score and the kind of period of the report's rows (`score`,
+/// `diff`, `bank post`). Reads as its [`RecordArgs`] (`args.from`, …).
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    #[command(flatten)]
+    pub base: RecordArgs,
+    /// Period of the report's rows: day, week, month, quarter, year or lifetime
+    /// (default: the rulebook's `period`).
+    #[arg(long)]
+    pub period: Option<String>,
+}
+
+impl std::ops::Deref for InputArgs {
+    type Target = RecordArgs;
+    fn deref(&self) -> &RecordArgs {
+        &self.base
+    }
 }
 
 #[derive(Args, Debug)]
@@ -112,52 +129,21 @@ pub struct OutputArgs {
 /// one period by its label (`2026-03`, `2026-Q1`), not a kind of period.
 #[derive(Args, Debug)]
 pub struct LabelInputArgs {
-    /// Record files: .jsonl, .json, .csv, .yaml, or a spreadsheet (.xlsx, .xls, .ods);
-    /// `-` reads standard input.
-    #[arg(required = true)]
-    pub records: Vec<PathBuf>,
-    /// First day of the report (earlier records still count for caps and streaks).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last day of the report.
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// The day the report is made: later records are not seen; open windows are provisional.
-    #[arg(long = "as-of", value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub base: RecordArgs,
     /// One period by its label (2026-03-14, 2026-W11, 2026-03, 2026-Q1, 2026): only awards
     /// dated in it count; for an index, its window of that label (default: the whole
     /// report, and an index's latest window).
     #[arg(long, value_name = "LABEL")]
     pub period: Option<String>,
-    /// Member profiles (JSONL, CSV or JSON with a `member` key) for `member.*`.
-    #[arg(long, value_name = "FILE")]
-    pub members: Option<PathBuf>,
-    /// Language of headings and explanations: zh or en (default: Chinese for rulebooks
-    /// with Chinese titles).
-    #[arg(long)]
-    pub lang: Option<String>,
-    /// Format of standard input when a record file is `-`.
-    #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
-    pub stdin_format: String,
-    /// The sheet of a spreadsheet to read (default: the first).
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
 }
 
 impl LabelInputArgs {
     /// The same inputs as `merit score` reads them, rows by the rulebook's period.
     pub fn input_args(&self) -> InputArgs {
         InputArgs {
-            records: self.records.clone(),
-            from: self.from.clone(),
-            to: self.to.clone(),
-            as_of: self.as_of.clone(),
+            base: self.base.clone(),
             period: None,
-            members: self.members.clone(),
-            lang: self.lang.clone(),
-            stdin_format: self.stdin_format.clone(),
-            sheet: self.sheet.clone(),
         }
     }
 }

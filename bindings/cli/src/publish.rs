@@ -51,6 +51,7 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
         // Chinese unless asked: a notice board is for the residents.
         lang: args
             .input
+            .base
             .lang
             .as_deref()
             .and_then(Lang::parse)

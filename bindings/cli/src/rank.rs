@@ -63,6 +63,7 @@ pub fn run(args: &RankArgs, color: bool) -> Outcome {
     };
     let lang = args
         .input
+        .base
         .lang
         .as_deref()
         .and_then(Lang::parse)
