@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::book::{Limits, Rulebook};
 use crate::diagnostic::{Diagnostic, render_all};
-use crate::eval::{self, Evaluation, Options};
+/// The rulebook id that panics in debug builds (kept here: the bindings' tests name it).
+pub use crate::eval::DEBUG_PANIC_ID;
+use crate::eval::{self, Evaluation, Options, debug_panic_hook};
 use crate::record::{Record, Rejected, Warning};
 use crate::records::{self, Format, InputError, Members, ReadOptions};
 use crate::report::Report;
@@ -141,21 +143,6 @@ impl Rulebook {
         .with_warnings(records.warnings.clone())
     }
 }
-
-/// The rulebook id that makes [`Rulebook::score`] panic, in debug builds only: the
-/// bindings' tests use it to show that a panic becomes an error and never crosses a
-/// boundary. Release builds compile the check out, so no input can reach it there.
-pub const DEBUG_PANIC_ID: &str = "__merit_panic__";
-
-#[cfg(debug_assertions)]
-pub(crate) fn debug_panic_hook(id: &str) {
-    if id == DEBUG_PANIC_ID {
-        panic!("debug panic hook: rulebook id `{DEBUG_PANIC_ID}`");
-    }
-}
-
-#[cfg(not(debug_assertions))]
-pub(crate) fn debug_panic_hook(_: &str) {}
 
 /// Records read from one or more inputs, with those that could not be read.
 #[derive(Clone, Debug, Default)]

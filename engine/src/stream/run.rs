@@ -33,7 +33,7 @@ impl<'a> Run<'a> {
         profiles: Option<&'a Members>,
         options: &Options,
     ) -> Result<Self, StreamError> {
-        crate::api::debug_panic_hook(&book.id);
+        crate::eval::debug_panic_hook(&book.id);
         if !streams(book) {
             return Err(StreamError::Unsupported(
                 "rating rules award members from other members' records".to_owned(),
