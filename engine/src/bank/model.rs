@@ -328,6 +328,35 @@ pub struct NewTxn {
     pub moves: Vec<LotMove>,
 }
 
+impl NewTxn {
+    /// The transaction as stored under `id`, its lots numbered from `first_lot`,
+    /// every lot still whole; the store chains its `hash` in.
+    pub(crate) fn numbered(self, id: u64, first_lot: u64) -> Txn {
+        let lots = self
+            .lots
+            .into_iter()
+            .zip(first_lot..)
+            .map(|(lot, id)| Lot {
+                id,
+                member: lot.member,
+                earned: lot.earned,
+                amount: lot.amount,
+                remaining: lot.amount,
+            })
+            .collect();
+        Txn {
+            id,
+            date: self.date,
+            key: self.key,
+            source: self.source,
+            postings: self.postings,
+            lots,
+            moves: self.moves,
+            hash: String::new(),
+        }
+    }
+}
+
 pub use crate::value::decimal_text;
 
 #[cfg(test)]

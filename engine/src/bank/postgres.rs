@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use super::chain::{self, Head};
 use super::error::BankError;
 use super::model::{Account, AwardKey, Held, Lot, LotMove, NewTxn, Posting, Source, Txn};
-use super::store::{Access, Journal, Store};
+use super::store::{Access, Journal, Store, account, date, decimal};
 
 /// How often a unit of work is tried when PostgreSQL asks for a retry.
 pub const RETRIES: usize = 8;
@@ -326,21 +326,6 @@ struct PgJournal<'c> {
 
 type Params<'p> = [&'p (dyn ToSql + Sync)];
 
-fn decimal(text: &str) -> Result<Decimal, BankError> {
-    text.parse()
-        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a decimal should be")))
-}
-
-fn date(text: &str) -> Result<Date, BankError> {
-    text.parse()
-        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a date should be")))
-}
-
-fn account(text: &str) -> Result<Account, BankError> {
-    Account::parse(text)
-        .ok_or_else(|| BankError::storage(format!("the bank holds `{text}` where an account should be")))
-}
-
 fn id(value: i64) -> u64 {
     value.max(0) as u64
 }
@@ -594,28 +579,7 @@ impl Journal for PgJournal<'_> {
 
     fn append(&mut self, new: NewTxn) -> Result<Txn, BankError> {
         let mut tail = self.tail()?;
-        let lots: Vec<Lot> = new
-            .lots
-            .into_iter()
-            .zip(tail.next_lot..)
-            .map(|(lot, id)| Lot {
-                id,
-                member: lot.member,
-                earned: lot.earned,
-                amount: lot.amount,
-                remaining: lot.amount,
-            })
-            .collect();
-        let mut txn = Txn {
-            id: tail.id + 1,
-            date: new.date,
-            key: new.key,
-            source: new.source,
-            postings: new.postings,
-            lots,
-            moves: new.moves,
-            hash: String::new(),
-        };
+        let mut txn = new.numbered(tail.id + 1, tail.next_lot);
         txn.hash = chain::link(&tail.hash, &txn);
         let reverses = match &txn.source {
             Source::Reverse { txn, .. } => Some(*txn as i64),

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 
 use super::error::BankError;
 use super::model::{Account, AwardKey, Held, Lot, LotMove, NewTxn, Posting, Source, Txn};
-use super::store::{Access, Journal, Store};
+use super::store::{Access, Journal, Store, account, date, decimal};
 
 /// How long a process waits for another one's write to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -333,21 +333,6 @@ impl Store for SqliteStore {
 
 struct SqliteJournal<'c> {
     conn: &'c Connection,
-}
-
-fn decimal(text: &str) -> Result<Decimal, BankError> {
-    text.parse()
-        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a decimal should be")))
-}
-
-fn date(text: &str) -> Result<Date, BankError> {
-    text.parse()
-        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a date should be")))
-}
-
-fn account(text: &str) -> Result<Account, BankError> {
-    Account::parse(text)
-        .ok_or_else(|| BankError::storage(format!("the bank holds `{text}` where an account should be")))
 }
 
 type LotRow = (u64, String, String, String, String);

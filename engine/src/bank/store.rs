@@ -312,29 +312,7 @@ impl Journal for MemoryStore {
             let balance = self.balances.get(&posting.account).copied().unwrap_or_default();
             super::ledger::checked_sum(balance, posting.amount, &posting.account)?;
         }
-        let first_lot = self.next_lot_id();
-        let lots = new
-            .lots
-            .into_iter()
-            .zip(first_lot..)
-            .map(|(lot, id)| Lot {
-                id,
-                member: lot.member,
-                earned: lot.earned,
-                amount: lot.amount,
-                remaining: lot.amount,
-            })
-            .collect();
-        let mut txn = Txn {
-            id: self.txns.len() as u64 + 1,
-            date: new.date,
-            key: new.key,
-            source: new.source,
-            postings: new.postings,
-            lots,
-            moves: new.moves,
-            hash: String::new(),
-        };
+        let mut txn = new.numbered(self.txns.len() as u64 + 1, self.next_lot_id());
         let previous = self.txns.last().map_or(chain::GENESIS, |t| t.hash.as_str());
         txn.hash = chain::link(previous, &txn);
         self.apply(txn.clone());
@@ -425,4 +403,21 @@ impl Store for MemoryStore {
         self.pending = 0;
         result
     }
+}
+
+/// Text a store read back (SQLite keeps decimals, dates and accounts as text;
+/// PostgreSQL hands them over as text): parsed, or a storage error naming it.
+pub(super) fn decimal(text: &str) -> Result<Decimal, BankError> {
+    text.parse()
+        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a decimal should be")))
+}
+
+pub(super) fn date(text: &str) -> Result<Date, BankError> {
+    text.parse()
+        .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a date should be")))
+}
+
+pub(super) fn account(text: &str) -> Result<Account, BankError> {
+    Account::parse(text)
+        .ok_or_else(|| BankError::storage(format!("the bank holds `{text}` where an account should be")))
 }
