@@ -81,6 +81,7 @@ pub mod eval;
 pub mod explain;
 pub mod expr;
 pub mod index;
+mod json_schema;
 mod parallel;
 pub mod publish;
 pub mod rank;

@@ -8,6 +8,7 @@ mod diagnostics;
 mod errors;
 mod hostile;
 mod invariants;
+mod json_schema;
 mod layers;
 mod limits;
 mod packs;

@@ -18,7 +18,7 @@ use crate::book::Rulebook;
 use crate::calendar::Window;
 use crate::record::Record;
 use crate::report::IndexReport;
-use crate::rules::{Amount, Bound, CapState, MemberView, RatingAward, RuleKind, to_steps};
+use crate::rules::{Amount, Bound, CapState, MemberView, RatingAward, to_steps};
 use crate::value::Value;
 
 /// One member to evaluate.
@@ -211,115 +211,111 @@ pub(super) fn score_member<'a>(
                 withheld: held,
             }
         };
-        match &rule.kind {
-            RuleKind::Rating(_) => {
-                for (_, rating) in seeded.extract_if(.., |(r, _)| *r == rule_index) {
-                    if !rule.effective.contains(rating.date) {
-                        continue;
-                    }
-                    let failed = crate::value::too_large(rating.points).then(|| {
-                        format!(
-                            "rule `{}` failed for member `{}`: {}",
-                            rule.id,
-                            input.id,
-                            crate::value::too_large_award(rating.points)
-                        )
-                    });
-                    let points = match failed {
-                        Some(_) => Decimal::ZERO,
-                        None => book.unit.round(rating.points),
-                    };
-                    let award = give(rating.date, points, Origin::Group(groups.len() as u32));
-                    groups.push(GroupDetail {
-                        records: rating.records.into(),
-                        explain: failed.clone().unwrap_or(rating.explain),
-                        trace: rating.trace,
-                        provisional: rating.provisional,
-                        failed,
-                    });
-                    awards.push(award);
+        if rule.kind.across_members() {
+            for (_, rating) in seeded.extract_if(.., |(r, _)| *r == rule_index) {
+                if !rule.effective.contains(rating.date) {
+                    continue;
                 }
-            }
-            kind => {
-                let in_force: Vec<(usize, &Record)> = member_records
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| rule.effective.contains(r.date))
-                    .map(|(i, r)| (i, *r))
-                    .collect();
-                let in_force_records: Vec<&Record> = in_force.iter().map(|(_, r)| *r).collect();
-                let awarded: Vec<(&str, Date, Decimal)> = awards
-                    .iter()
-                    .map(|a| (book.rules[a.rule as usize].id.as_str(), a.date, a.points))
-                    .collect();
-                let view = MemberView {
-                    member_id: &input.id,
-                    attrs: &attrs,
-                    attr_names: &book.member_attrs,
-                    records: &in_force_records,
-                    as_of: dates.as_of,
-                    calendar: &book.calendar,
-                    awarded: &awarded,
-                    words,
+                let failed = crate::value::too_large(rating.points).then(|| {
+                    format!(
+                        "rule `{}` failed for member `{}`: {}",
+                        rule.id,
+                        input.id,
+                        crate::value::too_large_award(rating.points)
+                    )
+                });
+                let points = match failed {
+                    Some(_) => Decimal::ZERO,
+                    None => book.unit.round(rating.points),
                 };
-                let mut in_force_used = vec![false; in_force.len()];
-                match kind.evaluate_group(&view, &mut in_force_used) {
-                    Ok(group_awards) => {
-                        // Awards citing the same list (one script call's) share it.
-                        let mut last: Option<SharedRecords> = None;
-                        for mut group_award in group_awards {
-                            if crate::value::too_large(group_award.points) {
-                                let message = format!(
-                                    "rule `{}` failed for member `{}`: {}",
-                                    rule.id,
-                                    input.id,
-                                    crate::value::too_large_award(group_award.points)
-                                );
-                                group_award.points = Decimal::ZERO;
-                                group_award.explain = message.clone();
-                                group_award.failed = Some(message);
-                            }
-                            let points = book.unit.round(group_award.points);
-                            let award = give(group_award.date, points, Origin::Group(groups.len() as u32));
-                            let records = match &last {
-                                Some((ids, records)) if Arc::ptr_eq(ids, &group_award.records) => {
-                                    records.clone()
-                                }
-                                _ => {
-                                    let records: Arc<[&Record]> =
-                                        group_award.records.iter().map(|&i| in_force[i].1).collect();
-                                    last = Some((group_award.records.clone(), records.clone()));
-                                    records
-                                }
-                            };
-                            groups.push(GroupDetail {
-                                records,
-                                explain: group_award.explain,
-                                trace: group_award.trace,
-                                provisional: group_award.provisional,
-                                failed: group_award.failed,
-                            });
-                            awards.push(award);
+                let award = give(rating.date, points, Origin::Group(groups.len() as u32));
+                groups.push(GroupDetail {
+                    records: rating.records.into(),
+                    explain: failed.clone().unwrap_or(rating.explain),
+                    trace: rating.trace,
+                    provisional: rating.provisional,
+                    failed,
+                });
+                awards.push(award);
+            }
+        } else {
+            let kind = &rule.kind;
+            let in_force: Vec<(usize, &Record)> = member_records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| rule.effective.contains(r.date))
+                .map(|(i, r)| (i, *r))
+                .collect();
+            let in_force_records: Vec<&Record> = in_force.iter().map(|(_, r)| *r).collect();
+            let awarded: Vec<(&str, Date, Decimal)> = awards
+                .iter()
+                .map(|a| (book.rules[a.rule as usize].id.as_str(), a.date, a.points))
+                .collect();
+            let view = MemberView {
+                member_id: &input.id,
+                attrs: &attrs,
+                attr_names: &book.member_attrs,
+                records: &in_force_records,
+                as_of: dates.as_of,
+                calendar: &book.calendar,
+                awarded: &awarded,
+                words,
+            };
+            let mut in_force_used = vec![false; in_force.len()];
+            match kind.evaluate_group(&view, &mut in_force_used) {
+                Ok(group_awards) => {
+                    // Awards citing the same list (one script call's) share it.
+                    let mut last: Option<SharedRecords> = None;
+                    for mut group_award in group_awards {
+                        if crate::value::too_large(group_award.points) {
+                            let message = format!(
+                                "rule `{}` failed for member `{}`: {}",
+                                rule.id,
+                                input.id,
+                                crate::value::too_large_award(group_award.points)
+                            );
+                            group_award.points = Decimal::ZERO;
+                            group_award.explain = message.clone();
+                            group_award.failed = Some(message);
                         }
-                    }
-                    Err(error) => {
-                        let message = format!("rule `{}` failed for member `{}`: {error}", rule.id, input.id);
-                        let last = input.records.last().map_or(dates.as_of, |r| r.date);
-                        let award = give(last, Decimal::ZERO, Origin::Group(groups.len() as u32));
+                        let points = book.unit.round(group_award.points);
+                        let award = give(group_award.date, points, Origin::Group(groups.len() as u32));
+                        let records = match &last {
+                            Some((ids, records)) if Arc::ptr_eq(ids, &group_award.records) => records.clone(),
+                            _ => {
+                                let records: Arc<[&Record]> =
+                                    group_award.records.iter().map(|&i| in_force[i].1).collect();
+                                last = Some((group_award.records.clone(), records.clone()));
+                                records
+                            }
+                        };
                         groups.push(GroupDetail {
-                            records: Arc::new([]),
-                            explain: message.clone(),
-                            trace: None,
-                            provisional: false,
-                            failed: Some(message),
+                            records,
+                            explain: group_award.explain,
+                            trace: group_award.trace,
+                            provisional: group_award.provisional,
+                            failed: group_award.failed,
                         });
                         awards.push(award);
                     }
                 }
-                for ((k, _), was_used) in in_force.iter().zip(in_force_used) {
-                    if was_used {
-                        out.used.push(input.records[*k].record);
-                    }
+                Err(error) => {
+                    let message = format!("rule `{}` failed for member `{}`: {error}", rule.id, input.id);
+                    let last = input.records.last().map_or(dates.as_of, |r| r.date);
+                    let award = give(last, Decimal::ZERO, Origin::Group(groups.len() as u32));
+                    groups.push(GroupDetail {
+                        records: Arc::new([]),
+                        explain: message.clone(),
+                        trace: None,
+                        provisional: false,
+                        failed: Some(message),
+                    });
+                    awards.push(award);
+                }
+            }
+            for ((k, _), was_used) in in_force.iter().zip(in_force_used) {
+                if was_used {
+                    out.used.push(input.records[*k].record);
                 }
             }
         }

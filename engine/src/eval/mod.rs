@@ -39,7 +39,7 @@ use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
 use crate::records::Members;
 use crate::report::{Report, RulebookRef};
-use crate::rules::{RatingAward, RuleKind};
+use crate::rules::RatingAward;
 use crate::value::Value;
 use crate::words::{Lang, Words};
 
@@ -267,7 +267,7 @@ pub fn evaluate<'a>(
         || book
             .rules
             .iter()
-            .any(|r| !r.kind.is_per_record() && !matches!(r.kind, RuleKind::Rating(_)));
+            .any(|r| !r.kind.is_per_record() && !r.kind.across_members());
     let run = Run {
         book,
         dates,
@@ -288,7 +288,7 @@ pub fn evaluate<'a>(
     drop(swept.hits);
     // Group rules, indexes and ratings read records member by member; a rulebook of
     // per-record rules only never groups them.
-    let reads_ratings = book.rules.iter().any(|r| matches!(r.kind, RuleKind::Rating(_)));
+    let reads_ratings = book.rules.iter().any(|r| r.kind.across_members());
     let by_member = if reads_records || reads_ratings {
         let seen: Vec<Seen> = records
             .iter()
@@ -377,7 +377,7 @@ fn ratings<'a>(
     } = *run;
     let mut ratings = Ratings::new();
     for (rule_index, rule) in book.rules.iter().enumerate() {
-        let RuleKind::Rating(rating) = &rule.kind else {
+        let Some(rating) = rule.kind.rating() else {
             continue;
         };
         let mut read = Vec::new();

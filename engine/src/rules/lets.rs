@@ -118,3 +118,15 @@ impl Lets {
         Ok(values)
     }
 }
+
+/// The JSON Schema of a per-record rule's `let:`.
+pub(crate) fn schema() -> crate::json_schema::Json {
+    schema_described("Named terms of the rule, usable in all its expressions and shown by name in traces.")
+}
+
+/// The JSON Schema of `let:` with the kind's own account of when terms are computed.
+pub(crate) fn schema_described(description: &str) -> crate::json_schema::Json {
+    use crate::json_schema::{With, described, obj, strings, typed};
+    let term = obj([("type", strings(&["string", "number", "boolean"]))]);
+    described(description, typed("object").with("additionalProperties", term))
+}

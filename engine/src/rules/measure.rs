@@ -21,7 +21,59 @@ use crate::expr::{Context, EvalError, Expr};
 use crate::value::{Type, Value};
 use crate::yaml::Node;
 
-use super::Lets;
+use super::kind::{Key, Kind, Shape, expr, per};
+use super::{Lets, RuleKind};
+use crate::json_schema::{self as schema, Json};
+use crate::words::{Lang, Words};
+
+/// `count`/`sum`/`avg` rules as `rules/mod.rs` sees them.
+pub(crate) const KIND: Kind = Kind {
+    shapes: &[
+        Shape {
+            marker: "count",
+            title: "count rule",
+        },
+        Shape {
+            marker: "sum",
+            title: "sum rule",
+        },
+        Shape {
+            marker: "avg",
+            title: "avg rule",
+        },
+    ],
+    keys: &[
+        Key::required("count", expr),
+        Key::required("sum", expr),
+        Key::required("avg", expr),
+        Key::optional("when", expr),
+        Key::optional("per", per),
+        Key::optional("tiers", tiers_schema),
+        Key::optional("points", expr),
+        Key::optional("let", let_schema),
+    ],
+    precedence: 5,
+    per_record: false,
+    reads_let: true,
+    hint: "`count`/`sum`/`avg` (with `tiers` or `points`)",
+    decode: |decoder, exprs, map, what, context| {
+        MeasureRule::decode(decoder, exprs, map, what, context.default_per).map(RuleKind::Measure)
+    },
+};
+
+/// `tiers: [{ at, points }]`.
+fn tiers_schema() -> Json {
+    schema::array(schema::closed(
+        &["at", "points"],
+        vec![("at", schema::number()), ("points", schema::number())],
+    ))
+}
+
+fn let_schema() -> Json {
+    super::lets::schema_described(
+        "Named terms of `points:`, computed per window in the group context (they read the measure and `n`) and shown by name in traces.",
+    )
+}
 use super::group::{GroupAward, MemberView, WindowGroup, windows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +121,6 @@ pub struct MeasureRule {
 }
 
 impl MeasureRule {
-    pub const KEYS: &'static [&'static str] = &["count", "sum", "avg", "when", "per", "tiers", "points"];
-
     /// Names `points:` may read.
     fn locals(measure: Measure) -> [(&'static str, Type); 3] {
         [
@@ -314,4 +364,40 @@ fn decode_tiers(decoder: &mut Decoder, node: &Node, what: &str) -> Option<Vec<Ti
         return None;
     }
     Some(tiers)
+}
+
+/// This kind's words in both languages.
+impl Words {
+    /// `count(…)=4 in 2026`.
+    pub(crate) fn measure(self, measured: &str, value: &str, window: &str) -> String {
+        match self.0 {
+            Lang::En => format!("{measured}={value} in {window}"),
+            Lang::Zh => format!("{window} {measured}={value}"),
+        }
+    }
+
+    /// `tier at 3 → 10 (next tier at 10 → 40)`.
+    pub(crate) fn tier(self, at: &str, points: &str, next: Option<(String, String)>) -> String {
+        let mut text = match self.0 {
+            Lang::En => format!("tier at {at} → {points}"),
+            Lang::Zh => format!("达到 {at} 档 → {points}"),
+        };
+        if let Some((at, points)) = next {
+            text.push_str(&match self.0 {
+                Lang::En => format!(" (next tier at {at} → {points})"),
+                Lang::Zh => format!("（下一档 {at} → {points}）"),
+            });
+        }
+        text
+    }
+
+    /// `count 3 in 2026: ` / `2026 共 3 条：`, before a tier or a formula.
+    pub(crate) fn measure_short(self, measure: &str, value: &str, window: &str) -> String {
+        match (self.0, measure) {
+            (Lang::En, _) => format!("{measure} {value} in {window}: "),
+            (Lang::Zh, "count") => format!("{window} 共 {value} 条："),
+            (Lang::Zh, "sum") => format!("{window} 合计 {value}："),
+            (Lang::Zh, _) => format!("{window} 平均 {value}："),
+        }
+    }
 }

@@ -1,9 +1,11 @@
 //! Rules turn records into awards. Each rule kind lives in its own file with its
-//! decoding, its evaluation and its wording; this module holds what all kinds share:
-//! ids, titles, tags, effective dates and caps.
+//! keys, decoding, evaluation, wording and JSON Schema, described by a
+//! [`kind::Kind`] that [`KINDS`] registers; this module holds what all kinds share
+//! (ids, titles, tags, effective dates, caps) and dispatches over the kinds.
 
 mod caps;
 mod group;
+pub(crate) mod kind;
 mod lets;
 mod measure;
 mod order;
@@ -15,6 +17,7 @@ mod script;
 #[cfg(not(feature = "script"))]
 #[path = "script_absent.rs"]
 mod script;
+mod script_kind;
 mod script_limits;
 mod sentence;
 mod streak;
@@ -28,7 +31,9 @@ use jiff::civil::Date;
 
 use crate::calendar::{Per, parse_date};
 use crate::decode::{Decoder, ExprCompiler, MapReader};
+use crate::json_schema::{self, Json, obj};
 use crate::yaml::Node;
+use kind::{Key, Kind};
 
 pub(crate) use caps::decode_per;
 pub use caps::{Amount, Bound, Cap, CapState, Capped, MAX_STEPS, to_steps};
@@ -151,15 +156,26 @@ impl RuleKind {
         }
     }
 
-    /// The keys a rule of this kind may have beside the common ones.
-    fn keys(&self) -> &'static [&'static str] {
+    /// The rating rule this is, if it is one: ratings are computed over every
+    /// member's records before members are evaluated (their subjects are others).
+    pub fn rating(&self) -> Option<&Rating> {
         match self {
-            RuleKind::Points(_) => Points::KEYS,
-            RuleKind::Table(_) => Table::KEYS,
-            RuleKind::Measure(_) => MeasureRule::KEYS,
-            RuleKind::Streak(_) => Streak::KEYS,
-            RuleKind::Rating(_) => Rating::KEYS,
-            RuleKind::Script(_) => Script::KEYS,
+            RuleKind::Rating(rating) => Some(rating),
+            _ => None,
+        }
+    }
+
+    /// Whether the rule awards a member from other members' records (ratings):
+    /// members are then not evaluated apart, and not streamed.
+    pub fn across_members(&self) -> bool {
+        self.rating().is_some()
+    }
+
+    /// The decision table this is, if it is one (why-not names its inputs).
+    pub fn table(&self) -> Option<&Table> {
+        match self {
+            RuleKind::Table(table) => Some(table),
+            _ => None,
         }
     }
 }
@@ -280,42 +296,69 @@ impl Effective {
     }
 }
 
-/// Keys every rule may have, whatever its kind.
-const COMMON_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "tags",
-    "effective",
-    "cap",
-    "let",
-    "explain",
+/// Every rule kind, in the order the "does not say what it awards" help and the
+/// JSON Schema name them; adding a kind is its file plus one line here.
+pub(crate) const KINDS: &[&Kind] = &[
+    &points::KIND,
+    &table::KIND,
+    &measure::KIND,
+    &streak::KIND,
+    &rating::KIND,
+    &script_kind::KIND,
 ];
 
-/// Every key a rule of any kind may have.
-pub const RULE_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "tags",
-    "effective",
-    "cap",
-    "let",
-    "explain",
-    "when",
-    "points",
-    "table",
-    "count",
-    "sum",
-    "avg",
-    "per",
-    "tiers",
-    "streak",
-    "bonus",
-    "rating",
-    "script",
-    "script_file",
+/// Keys every rule has, whatever its kind.
+pub(crate) const COMMON_KEYS: &[Key] = &[
+    Key::required("id", json_schema::ident),
+    Key::optional("title", json_schema::string),
+    Key::optional("description", json_schema::string),
+    Key::optional("tags", tags_schema),
+    Key::optional("effective", effective_schema),
+    Key::optional("cap", caps::schema),
 ];
+
+/// Keys known on every rule though only some kinds take them: a `let` on a
+/// streak is refused with the reason, not as an unknown key.
+const READ_BY_SOME: &[&str] = &["let", "explain"];
+
+fn tags_schema() -> Json {
+    json_schema::one_or_many(json_schema::string())
+}
+
+fn effective_schema() -> Json {
+    json_schema::closed(
+        &[],
+        vec![("from", json_schema::date()), ("to", json_schema::date())],
+    )
+}
+
+/// The keys a rule of `kinds` may have: the common ones, then the kinds' own.
+fn keys_of<'a>(kinds: impl IntoIterator<Item = &'a Kind>) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = COMMON_KEYS
+        .iter()
+        .map(|k| k.name)
+        .chain(READ_BY_SOME.iter().copied())
+        .collect();
+    for kind in kinds {
+        for key in kind.keys {
+            if !keys.contains(&key.name) {
+                keys.push(key.name);
+            }
+        }
+    }
+    keys
+}
+
+/// Every key a rule of any kind may have.
+pub fn rule_keys() -> Vec<&'static str> {
+    keys_of(KINDS.iter().copied())
+}
+
+/// The JSON Schema of one entry of `rules:`: one branch per shape of each kind.
+pub(crate) fn json_schema() -> Json {
+    let shapes = KINDS.iter().flat_map(|kind| kind.schemas(COMMON_KEYS)).collect();
+    obj([("oneOf", Json::Array(shapes))])
+}
 
 /// What decoding a rule needs from the rulebook around it.
 pub(crate) struct RuleContext<'a> {
@@ -365,41 +408,36 @@ pub(crate) fn decode(
         .map(|n| caps::decode(decoder, n, &what))
         .unwrap_or_default();
 
-    let per = context.default_per;
-    let group_keys = ["rating", "streak", "script", "script_file", "count", "sum", "avg"];
-    let per_record = map.has("table") || (map.has("points") && !group_keys.iter().any(|k| map.has(k)));
-    // A count/sum/avg or rating rule reads its `let` itself, for its `points:`.
-    let measure = ["count", "sum", "avg", "rating"].iter().any(|k| map.has(k));
+    let chosen = KINDS
+        .iter()
+        .filter(|kind| kind.marked(&map))
+        .min_by_key(|kind| kind.precedence);
+    let per_record = chosen.is_some_and(|kind| kind.per_record);
+    // A kind that reads its `let` itself (for its `points:`) is not told it may not.
+    let reads_let = KINDS.iter().any(|kind| kind.reads_let && kind.marked(&map));
     let lets = match map.get("let") {
         Some(node) if per_record => Lets::decode(decoder, exprs, node, &what),
-        Some(_) if measure => Lets::default(),
+        Some(_) if reads_let => Lets::default(),
         Some(node) => {
             per_record_only(decoder, node, &what, "let");
             Lets::default()
         }
         None => Lets::default(),
     };
-    let kind = if map.has("table") {
-        Table::decode(decoder, exprs, &mut map, &what).map(RuleKind::Table)
-    } else if map.has("rating") {
-        Rating::decode(decoder, exprs, &mut map, &what, per).map(RuleKind::Rating)
-    } else if map.has("streak") {
-        Streak::decode(decoder, exprs, &mut map, &what, per).map(RuleKind::Streak)
-    } else if map.has("script") || map.has("script_file") {
-        Script::decode(decoder, &mut map, &what, context.scripts).map(RuleKind::Script)
-    } else if map.has("count") || map.has("sum") || map.has("avg") {
-        MeasureRule::decode(decoder, exprs, &mut map, &what, per).map(RuleKind::Measure)
-    } else if map.has("points") {
-        Points::decode(decoder, exprs, &mut map, &what).map(RuleKind::Points)
-    } else {
-        decoder
-            .error("no-rule-kind", map.span.start..map.span.start, format!("{what} does not say what it awards"))
-            .help = Some(
-            "give `points` (with `when`), `table`, `count`/`sum`/`avg` (with `tiers` or `points`), `streak`, \
-             `rating` or `script`"
-                .into(),
-        );
-        None
+    let kind = match chosen {
+        Some(chosen) => (chosen.decode)(decoder, exprs, &mut map, &what, context),
+        None => {
+            let hints: Vec<&str> = KINDS.iter().map(|kind| kind.hint).collect();
+            let (last, rest) = hints.split_last().expect("merit has rule kinds");
+            decoder
+                .error(
+                    "no-rule-kind",
+                    map.span.start..map.span.start,
+                    format!("{what} does not say what it awards"),
+                )
+                .help = Some(format!("give {} or {last}", rest.join(", ")));
+            None
+        }
     };
     let sentence = match map.get("explain") {
         Some(node) if per_record => Sentence::decode(decoder, exprs, node, &what),
@@ -415,13 +453,10 @@ pub(crate) fn decode(
     };
     exprs.lets.clear();
     let span = map.span.clone();
-    match &kind {
-        Some(kind) => {
-            let known: Vec<&str> = COMMON_KEYS.iter().chain(kind.keys()).copied().collect();
-            map.finish(decoder, &known);
-        }
+    match (&kind, chosen) {
+        (Some(_), Some(chosen)) => map.finish(decoder, &keys_of([*chosen])),
         // The kind is unclear: report only keys no rule of any kind has.
-        None => map.finish(decoder, RULE_KEYS),
+        _ => map.finish(decoder, &rule_keys()),
     }
     Some(Rule {
         id: id?,

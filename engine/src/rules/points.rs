@@ -15,7 +15,27 @@ use crate::record::Record;
 use crate::value::Type;
 use crate::words::Words;
 
-use super::Outcome;
+use super::kind::{Key, Kind, Shape, expr};
+use super::{Outcome, RuleKind};
+
+/// `points` rules as `rules/mod.rs` sees them.
+pub(crate) const KIND: Kind = Kind {
+    shapes: &[Shape {
+        marker: "points",
+        title: "points rule",
+    }],
+    keys: &[
+        Key::optional("when", expr),
+        Key::required("points", expr),
+        Key::optional("let", super::lets::schema),
+        Key::optional("explain", super::sentence::schema),
+    ],
+    precedence: 6,
+    per_record: true,
+    reads_let: false,
+    hint: "`points` (with `when`)",
+    decode: |decoder, exprs, map, what, _| Points::decode(decoder, exprs, map, what).map(RuleKind::Points),
+};
 
 #[derive(Debug)]
 pub struct Points {
@@ -25,8 +45,6 @@ pub struct Points {
 }
 
 impl Points {
-    pub const KEYS: &'static [&'static str] = &["when", "points"];
-
     pub(crate) fn decode(
         decoder: &mut Decoder,
         exprs: &mut ExprCompiler,

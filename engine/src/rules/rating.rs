@@ -23,9 +23,60 @@ use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::record::Record;
 use crate::value::{Type, Value};
-use crate::words::Words;
+use crate::words::{Lang, Words};
 
-use super::{Lets, Outcome};
+use super::kind::{Key, Kind, Shape, expr, per};
+use super::{Lets, Outcome, RuleKind};
+use crate::json_schema::{self as schema, Json, With};
+
+/// Rating rules as `rules/mod.rs` sees them.
+pub(crate) const KIND: Kind = Kind {
+    shapes: &[Shape {
+        marker: "rating",
+        title: "rating",
+    }],
+    keys: &[
+        Key::required("rating", rating_schema),
+        Key::optional("per", per),
+        Key::required("points", expr),
+        Key::optional("let", let_schema),
+    ],
+    precedence: 2,
+    per_record: false,
+    reads_let: true,
+    hint: "`rating`",
+    decode: |decoder, exprs, map, what, context| {
+        Rating::decode(decoder, exprs, map, what, context.default_per).map(RuleKind::Rating)
+    },
+};
+
+/// `rating: { when, value, subject, scale, prior, min_count }`.
+fn rating_schema() -> Json {
+    let scale = schema::array(schema::number())
+        .with("minItems", 2.into())
+        .with("maxItems", 2.into());
+    let prior = schema::closed(
+        &["mean", "weight"],
+        vec![("mean", schema::number()), ("weight", schema::number())],
+    );
+    schema::closed(
+        &["when", "value", "subject"],
+        vec![
+            ("when", expr()),
+            ("value", expr()),
+            ("subject", expr()),
+            ("scale", scale),
+            ("prior", prior),
+            ("min_count", schema::integer_from(0)),
+        ],
+    )
+}
+
+fn let_schema() -> Json {
+    super::lets::schema_described(
+        "Named terms of `points:`, computed per subject and window in the group context (they read `score`, `n`, `mean`) and shown by name in traces.",
+    )
+}
 
 #[derive(Debug)]
 pub struct Rating {
@@ -62,8 +113,6 @@ pub struct RatingAward<'r> {
 }
 
 impl Rating {
-    pub const KEYS: &'static [&'static str] = &["rating", "per", "points"];
-
     pub(crate) fn decode(
         decoder: &mut Decoder,
         exprs: &mut ExprCompiler,
@@ -295,5 +344,51 @@ impl Rating {
             });
         }
         Ok(out)
+    }
+}
+
+/// This kind's words in both languages.
+impl Words {
+    /// The Bayesian average, spelled out so that a member can redo it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn rating(
+        self,
+        n: &str,
+        window: &str,
+        mean: &str,
+        prior_mean: &str,
+        prior_weight: &str,
+        sum: &str,
+        score: &str,
+        points: &str,
+    ) -> String {
+        match self.0 {
+            Lang::En => format!(
+                "{n} rating(s) in {window}, mean {mean}; Bayesian average with prior {prior_mean} × {prior_weight}: \
+                 ({prior_mean} × {prior_weight} + {sum}) / ({prior_weight} + {n}) = {score}; {points}"
+            ),
+            Lang::Zh => format!(
+                "{window} 共 {n} 条评价，平均 {mean}；贝叶斯平均（先验 {prior_mean} × {prior_weight}）：\
+                 ({prior_mean} × {prior_weight} + {sum}) / ({prior_weight} + {n}) = {score}；{points}"
+            ),
+        }
+    }
+
+    /// The Bayesian average in short: `4 rating(s) in 2026-Q1, mean 4.75, Bayesian average 4.3333 → 13.333`.
+    pub(crate) fn rating_short(self, n: &str, window: &str, mean: &str, score: &str, points: &str) -> String {
+        match self.0 {
+            Lang::En => {
+                format!("{n} rating(s) in {window}, mean {mean}, Bayesian average {score} → {points}")
+            }
+            Lang::Zh => format!("{window} 共 {n} 条评价，平均 {mean}，贝叶斯平均 {score} → {points}"),
+        }
+    }
+
+    /// Fewer ratings than `min_count`.
+    pub(crate) fn too_few_ratings(self, n: usize, window: &str, min: u32) -> String {
+        match self.0 {
+            Lang::En => format!("{n} rating(s) in {window}, fewer than the {min} needed: no points"),
+            Lang::Zh => format!("{window} 仅 {n} 条评价，少于所需的 {min} 条：不计分"),
+        }
     }
 }

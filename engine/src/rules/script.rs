@@ -28,6 +28,7 @@ use crate::decode::{Decoder, MapReader};
 use crate::record::Record;
 use crate::schema::Schema;
 use crate::value::Value;
+use crate::words::{Lang, Words};
 use crate::yaml::NodeKind;
 
 use super::group::{GroupAward, MemberView, windows};
@@ -163,8 +164,6 @@ fn engine(calendar: &Calendar, limits: &ScriptLimits) -> Engine {
 }
 
 impl Script {
-    pub const KEYS: &'static [&'static str] = &["script", "script_file", "per"];
-
     pub(crate) fn decode(
         decoder: &mut Decoder,
         map: &mut MapReader,
@@ -380,6 +379,17 @@ impl<'a> ScriptContext<'a> {
             default_per,
             schema,
             include,
+        }
+    }
+}
+
+/// This kind's words in both languages.
+impl Words {
+    /// A script stopped by its limits.
+    pub(crate) fn script_stopped(self, member: &str, error: &str) -> String {
+        match self.0 {
+            Lang::En => format!("script stopped for member `{member}`: {error}"),
+            Lang::Zh => format!("脚本对成员 `{member}` 中止：{error}"),
         }
     }
 }

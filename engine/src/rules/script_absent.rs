@@ -17,8 +17,6 @@ pub use super::script_limits::ScriptLimits;
 pub enum Script {}
 
 impl Script {
-    pub const KEYS: &'static [&'static str] = &["script", "script_file", "per"];
-
     pub(crate) fn decode(
         decoder: &mut Decoder,
         map: &mut MapReader,

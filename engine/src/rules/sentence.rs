@@ -193,3 +193,14 @@ fn hole_end(text: &str, start: usize) -> Option<usize> {
     }
     None
 }
+
+/// The JSON Schema of `explain:`: one template, or one per language merit writes.
+pub(crate) fn schema() -> crate::json_schema::Json {
+    use crate::json_schema::{Json, With, closed, obj, string};
+    let template = string().with(
+        "description",
+        "The award's sentence: text with `{expression}` holes; the engine appends the points.".into(),
+    );
+    let per_lang = closed(&[], vec![("zh", template.clone()), ("en", template.clone())]);
+    obj([("oneOf", Json::Array(vec![template, per_lang]))])
+}

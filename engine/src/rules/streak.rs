@@ -15,7 +15,50 @@ use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Context, EvalError, Expr};
 use crate::value::Type;
 
+use super::RuleKind;
 use super::group::{GroupAward, MemberView, windows};
+use super::kind::{Key, Kind, Shape, expr, per};
+use crate::json_schema::{self as schema, Json};
+use crate::words::{Lang, Words};
+
+/// Streak rules as `rules/mod.rs` sees them.
+pub(crate) const KIND: Kind = Kind {
+    shapes: &[Shape {
+        marker: "streak",
+        title: "streak",
+    }],
+    keys: &[
+        Key::required("streak", streak_schema),
+        Key::required("bonus", bonus_schema),
+    ],
+    precedence: 3,
+    per_record: false,
+    reads_let: false,
+    hint: "`streak`",
+    decode: |decoder, exprs, map, what, context| {
+        Streak::decode(decoder, exprs, map, what, context.default_per).map(RuleKind::Streak)
+    },
+};
+
+/// `streak: { when, every, min }`.
+fn streak_schema() -> Json {
+    schema::closed(
+        &["when"],
+        vec![
+            ("when", expr()),
+            ("every", per()),
+            ("min", schema::integer_from(1)),
+        ],
+    )
+}
+
+/// `bonus: [{ length, points }]`.
+fn bonus_schema() -> Json {
+    schema::array(schema::closed(
+        &["length", "points"],
+        vec![("length", schema::integer_from(1)), ("points", schema::number())],
+    ))
+}
 
 #[derive(Debug)]
 pub struct Streak {
@@ -27,8 +70,6 @@ pub struct Streak {
 }
 
 impl Streak {
-    pub const KEYS: &'static [&'static str] = &["streak", "bonus"];
-
     pub(crate) fn decode(
         decoder: &mut Decoder,
         exprs: &mut ExprCompiler,
@@ -171,4 +212,50 @@ fn shorten(labels: &[String]) -> String {
         return labels.join(", ");
     }
     format!("{}, {}, …, {}", labels[0], labels[1], labels[labels.len() - 1])
+}
+
+/// This kind's words in both languages.
+impl Words {
+    /// `3 consecutive months with at least 1 `kind == "good_deed"`: 2026-01, … → 10`.
+    pub(crate) fn streak(
+        self,
+        length: u32,
+        every: &str,
+        min: u32,
+        when: &str,
+        windows: &str,
+        points: &str,
+    ) -> String {
+        match self.0 {
+            Lang::En => {
+                format!("{length} consecutive {every}s with at least {min} `{when}`: {windows} → {points}")
+            }
+            Lang::Zh => {
+                let unit = zh_unit(every);
+                format!("连续 {length} {unit}每期至少 {min} 条 `{when}`：{windows} → {points}")
+            }
+        }
+    }
+
+    /// `连续 6 个月（2026-05 … 2026-10）→ 15`.
+    pub(crate) fn streak_short(self, length: u32, every: &str, windows: &str, points: &str) -> String {
+        match self.0 {
+            Lang::En => format!("{length} {every}s in a row ({windows}) → {points}"),
+            Lang::Zh => {
+                let unit = zh_unit(every);
+                format!("连续 {length} {unit}（{windows}）→ {points}")
+            }
+        }
+    }
+}
+
+/// How Chinese counts windows of `every` (`个月` for months).
+fn zh_unit(every: &str) -> &'static str {
+    match every {
+        "day" => "天",
+        "week" => "周",
+        "month" => "个月",
+        "quarter" => "个季度",
+        _ => "年",
+    }
 }

@@ -28,10 +28,70 @@ use crate::calendar::parse_date;
 use crate::decode::{Decoder, ExprCompiler, MapReader, parse_decimal, parse_exact_decimal};
 use crate::expr::{Context, Env, EvalError, Expr};
 use crate::value::{Type, Value};
-use crate::words::Words;
+use crate::words::{Lang, Words};
 use crate::yaml::{Node, NodeKind};
 
-use super::Outcome;
+use super::kind::{Key, Kind, Shape, expr};
+use super::{Outcome, RuleKind};
+use crate::json_schema::{self as schema, Json, With, obj};
+
+/// Decision tables as `rules/mod.rs` sees them.
+pub(crate) const KIND: Kind = Kind {
+    shapes: &[Shape {
+        marker: "table",
+        title: "decision table",
+    }],
+    keys: &[
+        Key::optional("when", expr),
+        Key::required("table", table_schema),
+        Key::optional("hit", hit_schema),
+        Key::optional("let", super::lets::schema),
+        Key::optional("explain", super::sentence::schema),
+    ],
+    precedence: 1,
+    per_record: true,
+    reads_let: false,
+    hint: "`table`",
+    decode: |decoder, exprs, map, what, _| Table::decode(decoder, exprs, map, what).map(RuleKind::Table),
+};
+
+/// `hit:`, at the rule or in `table:`.
+fn hit_schema() -> Json {
+    schema::one_of(&["first", "sum", "max"])
+}
+
+/// `table: { inputs, rows, hit }`; a row is a list of cells or `{ label, cells }`.
+fn table_schema() -> Json {
+    let cell = schema::described(
+        "A table cell: a value, `-`, a comparison like `>= 60`, a range like `[30..60)`, or a list (any of).",
+        obj([(
+            "oneOf",
+            Json::Array(vec![
+                obj([("type", schema::strings(&["string", "number", "boolean", "null"]))]),
+                schema::typed("array"),
+            ]),
+        )]),
+    );
+    let labelled = schema::closed(
+        &["cells"],
+        vec![
+            (
+                "label",
+                schema::string().with("description", "How explanations name this row.".into()),
+            ),
+            ("cells", schema::array(cell.clone())),
+        ],
+    );
+    let row = obj([("oneOf", Json::Array(vec![schema::array(cell), labelled]))]);
+    schema::closed(
+        &["inputs", "rows"],
+        vec![
+            ("inputs", schema::array(expr())),
+            ("hit", hit_schema()),
+            ("rows", schema::array(row)),
+        ],
+    )
+}
 
 #[derive(Debug)]
 pub struct Table {
@@ -196,8 +256,6 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 impl Table {
-    pub const KEYS: &'static [&'static str] = &["when", "table", "hit"];
-
     pub(crate) fn decode(
         decoder: &mut Decoder,
         exprs: &mut ExprCompiler,
@@ -709,5 +767,34 @@ mod tests {
         assert!(Test::Any.covers(&between));
         assert!(Test::AnyOf(vec![Test::Eq(num("1")), Test::Eq(num("2"))]).covers(&Test::Eq(num("2"))));
         assert!(!parse_cell("> 30", None).unwrap().covers(&Test::Eq(num("30"))));
+    }
+}
+
+/// This kind's words in both languages.
+impl Words {
+    /// Why not: a table with no row for these inputs.
+    pub(crate) fn no_row(self, inputs: &str) -> String {
+        match self.0 {
+            Lang::Zh => format!("表中没有匹配的行：{inputs}"),
+            Lang::En => format!("no row of the table matches {inputs}"),
+        }
+    }
+
+    /// `row 2 [-, >= 60] → 5`.
+    pub(crate) fn table_row(self, row: usize, cells: &str, outcome: &str) -> String {
+        match self.0 {
+            Lang::En => format!("row {row} [{cells}] → {outcome}"),
+            Lang::Zh => format!("第 {row} 行 [{cells}] → {outcome}"),
+        }
+    }
+
+    /// `sum = 4` / `max = 3` after several rows matched.
+    pub(crate) fn table_total(self, sum: bool, value: &str) -> String {
+        match (self.0, sum) {
+            (Lang::En, true) => format!("sum = {value}"),
+            (Lang::En, false) => format!("max = {value}"),
+            (Lang::Zh, true) => format!("合计 = {value}"),
+            (Lang::Zh, false) => format!("取最大 = {value}"),
+        }
     }
 }

@@ -9,7 +9,7 @@ use crate::expr::Env;
 use crate::value::Value;
 use crate::words::Words;
 
-use super::{Rule, RuleKind};
+use super::Rule;
 
 impl Rule {
     /// Why `env`'s record earned no points from this rule, or `None` when the rule
@@ -53,10 +53,10 @@ impl Rule {
             return Some(words.condition_failed(source.trim(), &shown));
         }
         match self.kind.evaluate_record(&env, words) {
-            Ok(None) => match &self.kind {
-                RuleKind::Table(table) => Some(words.no_row(&table.inputs_shown(&env))),
-                _ => None,
-            },
+            Ok(None) => self
+                .kind
+                .table()
+                .map(|table| words.no_row(&table.inputs_shown(&env))),
             Ok(Some(outcome)) if outcome.points.is_zero() => Some(words.zero_points(&outcome.short)),
             Ok(Some(_)) => None,
             Err(error) => Some(error.message),

@@ -8,12 +8,11 @@ use crate::eval::{self, Options, rulebook_ref};
 use crate::record::{Record, Rejected};
 use crate::records::Members;
 use crate::report::{DateRange, MemberReport};
-use crate::rules::RuleKind;
 
 /// Whether a rulebook's members can be evaluated apart: every rule kind but
 /// ratings, which award the rated member from other members' records.
 pub fn streams(book: &Rulebook) -> bool {
-    !book.rules.iter().any(|r| matches!(r.kind, RuleKind::Rating(_)))
+    !book.rules.iter().any(|r| r.kind.across_members())
 }
 
 pub(crate) struct Run<'a> {
