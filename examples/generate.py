@@ -17,6 +17,10 @@ One run writes every shipped pack's data set:
 Each data set has its own random stream (derived from the seed), so adding one
 never changes another. Like real exports, each has a few mistakes: a typo in
 `kind` (counted as unmatched) and a rare malformed value (rejected with a reason).
+Field names are Chinese, as each office heads its sheet's columns (the record's
+`id`, `member`, `kind` and `date` keep their names): 时长 hours, 核实 verified,
+服务类型/组织单位 (volunteering); 办结日 resolved on, 社区, 诉求类型, 吹哨编号, 满意度
+(whistles); 学习主题, 会议类型, 出勤, 参会分钟, 星级, 评价人, 情节, 表彰级别 (the index).
 
     python3 examples/generate.py            # writes examples/data/
     python3 examples/generate.py --records 1000000 --members 10000 --out /tmp/big.jsonl
@@ -52,10 +56,10 @@ def volunteer_records(rng, member_ids, count, year=2026):
             "member": member,
             "kind": "volunteer",
             "date": day.isoformat(),
-            "hours": hours,
-            "verified": rng.random() < 0.93,
-            "activity": rng.choice(ACTIVITIES),
-            "organiser": rng.choice(ORGANISERS),
+            "时长": hours,
+            "核实": rng.random() < 0.93,
+            "服务类型": rng.choice(ACTIVITIES),
+            "组织单位": rng.choice(ORGANISERS),
         }
         roll = rng.random()
         if roll < 0.003:
@@ -185,7 +189,7 @@ def whistle_records(rng, member_ids, count=2100):
             if day.month in (6, 7, 8) or rng.random() < 0.8:
                 break
         record = {"id": f"w{i:05d}", "member": handler, "kind": "whistle", "date": day.isoformat(),
-                  "community": rng.choice(COMMUNITIES), "category": rng.choice(CATEGORIES)}
+                  "社区": rng.choice(COMMUNITIES), "诉求类型": rng.choice(CATEGORIES)}
         roll = rng.random()
         if roll < 0.012:
             pass  # never resolved: overdue, deducted
@@ -195,10 +199,10 @@ def whistle_records(rng, member_ids, count=2100):
             if rng.random() < 0.05:  # closed on a weekend by an on-duty team
                 resolved += dt.timedelta(days=1)
             if resolved <= YEAR_END:
-                record["resolved_on"] = resolved.isoformat()
+                record["办结日"] = resolved.isoformat()
         records.append(record)
-        if "resolved_on" in record and rng.random() < 0.85:
-            resolved = dt.date.fromisoformat(record["resolved_on"])
+        if "办结日" in record and rng.random() < 0.85:
+            resolved = dt.date.fromisoformat(record["办结日"])
             lag = rng.choice([0, 1, 1, 2, 2, 3, 4, 5]) if rng.random() < 0.93 else rng.randrange(6, 12)
             evaluated = add_workdays(resolved, lag)
             if evaluated <= YEAR_END:
@@ -206,14 +210,14 @@ def whistle_records(rng, member_ids, count=2100):
                 satisfaction = rng.choices(["满意", "基本满意", "不满意"],
                                            weights=[75, 20, 5] if fast else [35, 35, 30])[0]
                 records.append({"id": f"e{i:05d}", "member": handler, "kind": "whistle_evaluation",
-                                "date": evaluated.isoformat(), "whistle": record["id"],
-                                "resolved_on": record["resolved_on"], "satisfaction": satisfaction})
+                                "date": evaluated.isoformat(), "吹哨编号": record["id"],
+                                "办结日": record["办结日"], "满意度": satisfaction})
     # Mistakes of a real export: a typo in `kind`, a date typed by hand.
     records[37]["kind"] = "whistel"
     records[1201]["kind"] = "whistle_evalution"
     for r in records:
-        if r["kind"] == "whistle" and "resolved_on" in r and r["date"] > "2026-11-01":
-            r["resolved_on"] = r["resolved_on"].replace("-", "/", 1)  # "2026/11-20": rejected
+        if r["kind"] == "whistle" and "办结日" in r and r["date"] > "2026-11-01":
+            r["办结日"] = r["办结日"].replace("-", "/", 1)  # "2026/11-20": rejected
             break
     records.sort(key=lambda r: (r["date"], r["id"]))
     return records
@@ -238,7 +242,7 @@ def mission_records(rng, member_ids, roles):
     def rate(member, e, day):
         if day <= YEAR_END:
             stars = max(1, min(5, round(rng.gauss(3.4 + 1.5 * e, 0.8))))
-            add(member, "rating", day, stars=stars, rater=f"r{rng.randrange(1, 800):04d}")
+            add(member, "rating", day, 星级=stars, 评价人=f"r{rng.randrange(1, 800):04d}")
 
     # How engaged each member is (0–1): most are steady, a few are hardly seen.
     engagement = {m: min(1.0, max(0.05, rng.betavariate(4, 1.6))) for m in member_ids}
@@ -256,12 +260,12 @@ def mission_records(rng, member_ids, roles):
         e = engagement[m]
         for start, end in quarters:
             for _ in range(rng.choices([0, 1, 2, 3, 4, 5], weights=[1, 2, 3, 3 + 6 * e, 2 * e, 1 * e])[0]):
-                add(m, "study", random_day(rng, start, end, workday=True), topic=rng.choice(STUDY_TOPICS),
-                    hours=rng.choice([1, 1.5, 2, 2, 3]))
+                add(m, "study", random_day(rng, start, end, workday=True), 学习主题=rng.choice(STUDY_TOPICS),
+                    时长=rng.choice([1, 1.5, 2, 2, 3]))
             services = rng.choices([0, 1, 2, 3, 4, 5, 6, 8], weights=[1, 2, 3, 3 + 3 * e, 3 * e, 3 * e, 2 * e, e])[0]
             for _ in range(services):
                 day = random_day(rng, start, end)
-                add(m, "service", day, hours=rng.choice([1, 1.5, 2, 2, 3, 4, 6]), verified=rng.random() < 0.92)
+                add(m, "service", day, 时长=rng.choice([1, 1.5, 2, 2, 3, 4, 6]), 核实=rng.random() < 0.92)
                 # Residents served often rate the member afterwards.
                 if rng.random() < 0.7:
                     rate(m, e, day + dt.timedelta(days=rng.randrange(0, 4)))
@@ -272,36 +276,36 @@ def mission_records(rng, member_ids, roles):
                 if rng.random() > 0.02:
                     resolved = add_workdays(day, max(0, round(rng.expovariate(1 / (1.5 + 3 * (1 - e))))))
                     if resolved <= YEAR_END:
-                        fields["resolved_on"] = resolved.isoformat()
+                        fields["办结日"] = resolved.isoformat()
                 add(m, "request", day, **fields)
                 # Most residents rate the member who handled their request.
-                if "resolved_on" in fields and rng.random() < 0.85:
-                    rate(m, e, dt.date.fromisoformat(fields["resolved_on"]) + dt.timedelta(days=rng.randrange(0, 4)))
+                if "办结日" in fields and rng.random() < 0.85:
+                    rate(m, e, dt.date.fromisoformat(fields["办结日"]) + dt.timedelta(days=rng.randrange(0, 4)))
         for day, meeting in meetings:
             roll = rng.random()
             if roll < 0.86 * (0.6 + 0.4 * e):
                 minutes = rng.choice([60, 75, 90, 90, 120]) if rng.random() < 0.9 else rng.choice([20, 35, 45])
-                add(m, "meeting", day, meeting=meeting, attendance="present", minutes=minutes)
+                add(m, "meeting", day, 会议类型=meeting, 出勤="present", 参会分钟=minutes)
             elif roll < 0.96:
-                add(m, "meeting", day, meeting=meeting, attendance="leave", minutes=0)
+                add(m, "meeting", day, 会议类型=meeting, 出勤="leave", 参会分钟=0)
             else:
-                add(m, "meeting", day, meeting=meeting, attendance="absent", minutes=0)
+                add(m, "meeting", day, 会议类型=meeting, 出勤="absent", 参会分钟=0)
         for _ in range(rng.choices([0, 1, 2], weights=[8, 2 * (1 - e) + 0.2, 1 - e])[0]):
             add(m, "late_report", random_day(rng, workday=True))
     # Conduct: a few minor violations, one serious; some commendations.
     for m in rng.sample(member_ids, 5):
-        add(m, "violation", random_day(rng, workday=True), severity="minor")
+        add(m, "violation", random_day(rng, workday=True), 情节="minor")
     # The serious case is, as it often is, someone whose record otherwise looks good.
     add(sorted(member_ids, key=lambda m: -engagement[m])[rng.randrange(3)], "violation", dt.date(2026, 8, 18),
-        severity="serious")
+        情节="serious")
     for m in rng.sample(member_ids, 12):
-        add(m, "commendation", random_day(rng, workday=True), level=rng.choice(["community", "community", "district", "city"]))
+        add(m, "commendation", random_day(rng, workday=True), 表彰级别=rng.choice(["community", "community", "district", "city"]))
     records.sort(key=lambda r: (r["date"], r["id"]))
     # Mistakes: a typo in `kind`, and minutes typed with their unit.
     records[500]["kind"] = "studdy"
     for r in records[2000:]:
-        if r["kind"] == "meeting" and r["attendance"] == "present":
-            r["minutes"] = f"{r['minutes']}分钟"
+        if r["kind"] == "meeting" and r["出勤"] == "present":
+            r["参会分钟"] = f"{r['参会分钟']}分钟"
             break
     return records
 

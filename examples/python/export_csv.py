@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-COLUMNS = ["id", "member", "kind", "date", "hours", "verified", "activity", "organiser"]
+COLUMNS = ["id", "member", "kind", "date", "时长", "核实", "服务类型", "组织单位"]
 
 
 def main() -> None:

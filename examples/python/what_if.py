@@ -30,7 +30,7 @@ def main() -> None:
     # Only this member's records matter: evaluation is per member.
     mine = [r for r in map(json.loads, lines) if r["member"] == args.member]
     extra = {"id": "what-if", "member": args.member, "kind": "volunteer", "date": args.as_of,
-             "hours": args.hours, "verified": True, "activity": "preview"}
+             "时长": args.hours, "核实": True, "服务类型": "preview"}
 
     before = book.score(mine, as_of=args.as_of)
     after = book.score(mine + [extra], as_of=args.as_of)

@@ -168,7 +168,7 @@ fn generate(path: &Path, n: usize) {
             .checked_add(jiff::Span::new().days((i * 7 % 365) as i64))
             .unwrap();
         out.push_str(&format!(
-            "{{\"id\":\"g{i}\",\"member\":\"m{:03}\",\"kind\":\"volunteer\",\"date\":\"{day}\",\"hours\":{},\"verified\":true}}\n",
+            "{{\"id\":\"g{i}\",\"member\":\"m{:03}\",\"kind\":\"volunteer\",\"date\":\"{day}\",\"时长\":{},\"核实\":true}}\n",
             i % 500,
             1 + i % 4
         ));
@@ -246,7 +246,7 @@ fn two_processes_redeeming_one_balance_never_overdraw() {
     // Two verified hours: 20 credits for m1.
     std::fs::write(
         &records,
-        "{\"id\":\"a\",\"member\":\"m1\",\"kind\":\"volunteer\",\"date\":\"2026-05-11\",\"hours\":2,\"verified\":true}\n",
+        "{\"id\":\"a\",\"member\":\"m1\",\"kind\":\"volunteer\",\"date\":\"2026-05-11\",\"时长\":2,\"核实\":true}\n",
     )
     .unwrap();
     json(&merit(&[

@@ -18,7 +18,7 @@ CLI = ROOT / "target" / "debug" / "merit"
 def test_earn_redeem_and_refuse_an_overdraft(tmp_path):
     book = merit.Rulebook.load(BOOK)
     report = book.score([
-        {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "hours": 6, "verified": True},
+        {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "时长": 6, "核实": True},
     ])
     bank = merit.Bank.open(tmp_path / "bank.db", create=True)
     summary = bank.post(book, report, date="2026-04-30")

@@ -14,8 +14,8 @@ import merit
 ROOT = Path(__file__).resolve().parents[3]
 BOOK = ROOT / "rules" / "volunteer-hours.yaml"
 RECORDS = [
-    {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "hours": 6, "verified": True},
-    {"id": "b", "member": "m2", "kind": "volunteer", "date": "2026-04-14", "hours": 2, "verified": True},
+    {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "时长": 6, "核实": True},
+    {"id": "b", "member": "m2", "kind": "volunteer", "date": "2026-04-14", "时长": 2, "核实": True},
 ]
 
 

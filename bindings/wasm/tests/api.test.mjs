@@ -265,7 +265,7 @@ describe("the in-memory bank", () => {
     const source = readFileSync(join(root, "rules/volunteer-hours.yaml"), "utf8");
     const book = Rulebook.fromYaml(source, "volunteer-hours.yaml");
     const report = book.score([
-      { id: "a", member: "m1", kind: "volunteer", date: "2026-04-13", hours: 6, verified: true },
+      { id: "a", member: "m1", kind: "volunteer", date: "2026-04-13", 时长: 6, 核实: true },
     ]);
     const bank = new merit.Bank();
     assert.equal(bank.post(book, report).posted, 1);

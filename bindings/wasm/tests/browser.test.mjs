@@ -73,7 +73,7 @@ test("sample records give the engine's total and explanations", async () => {
 test("a what-if activity shows the change per rule and in total", async () => {
   const member = await page.getByTestId("member-select").inputValue();
   const book = Rulebook.fromYaml(readFileSync(`${root}rules/${bookFile}`, "utf8"), bookFile);
-  const extra = { member, kind: "volunteer", date: "2026-11-14", hours: 3, verified: true };
+  const extra = { member, kind: "volunteer", date: "2026-11-14", 时长: 3, 核实: true };
   const { diff } = book.whatIf(readFileSync(sample, "utf8"), [extra], { format: "jsonl" });
   const expected = diff.members.find((m) => m.member === member);
   assert.ok(expected, "the chosen activity changes the member's points");
@@ -81,8 +81,8 @@ test("a what-if activity shows the change per rule and in total", async () => {
   const form = page.getByTestId("whatif-form");
   await form.locator("input[name=kind]").fill("volunteer");
   await form.locator("input[name=date]").fill(extra.date);
-  await form.locator("input[name=hours]").fill("3");
-  await form.locator("input[name=verified]").check();
+  await form.locator("input[name=时长]").fill("3");
+  await form.locator("input[name=核实]").check();
   await page.getByTestId("whatif-run").click();
   await page.waitForSelector("[data-testid=whatif-total]");
   assert.equal(await text("whatif-change"), ` (+${expected.change})`);

@@ -11,7 +11,7 @@ export function buildFields(container, info, t, { member = "", kind = "", date =
     let el;
     if (field.type === "bool") {
       el = input(field.name, "checkbox");
-      el.checked = field.default === "true" || field.name === "verified";
+      el.checked = field.default === "true" || field.name === "verified" || field.name === "核实";
     } else if (field.type === "decimal" || field.type === "int") {
       el = input(field.name, "number");
       el.step = field.type === "int" ? "1" : "any";
