@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Command::Test { books } => selftest::run(books, color),
         Command::Diff(args) => diff::run(args, color),
         Command::Schema => {
-            print!("{}", merit::book::JSON_SCHEMA);
+            print!("{}", merit::JSON_SCHEMA);
             Outcome::Ok
         }
         Command::Bank(args) => bank::run(args, color),
