@@ -10,8 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::book::{Limits, Rulebook};
 use crate::diagnostic::{Diagnostic, render_all};
-/// The rulebook id that panics in debug builds (kept here: the bindings' tests name it).
-pub use crate::eval::DEBUG_PANIC_ID;
 use crate::eval::{self, Evaluation, Options, debug_panic_hook};
 use crate::record::{Record, Rejected, Warning};
 use crate::records::{self, Format, InputError, Members, ReadOptions};
@@ -22,7 +20,9 @@ use crate::report::Report;
 /// `fn main() -> Result<(), merit::RulebookError>` shows where the problem is.
 #[derive(Clone)]
 pub struct RulebookError {
+    /// Every problem found, errors and warnings, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The rulebook's text, which the diagnostics point into.
     pub source: String,
 }
 
@@ -147,7 +147,9 @@ impl Rulebook {
 /// Records read from one or more inputs, with those that could not be read.
 #[derive(Clone, Debug, Default)]
 pub struct Records {
-    pub records: Vec<Record>,
+    /// The records read, typed by the rulebook.
+    pub(crate) records: Vec<Record>,
+    /// The records that could not be read, each with its place and why.
     pub rejected: Vec<Rejected>,
     /// The inputs' warnings: names that are no key of the rulebook.
     pub warnings: Vec<Warning>,
@@ -159,6 +161,7 @@ pub struct Records {
 }
 
 impl Records {
+    /// No records yet, with the default limits.
     pub fn new() -> Records {
         Records::default()
     }
@@ -211,16 +214,82 @@ impl Records {
         Ok(self.records.len() + self.rejected.len() - before)
     }
 
-    /// Records already typed (by a binding reading columns, or a benchmark).
-    pub fn from_records(records: Vec<Record>) -> Records {
-        Records {
-            records,
-            rejected: Vec::new(),
-            warnings: Vec::new(),
-            sources: vec!["<memory>".to_owned()],
-            max_record_bytes: None,
-            sheet: None,
-        }
+    /// Adds records handed over as JSON values, as one input (`name` is how rejections
+    /// refer to it), and returns how many values it held, accepted or rejected.
+    ///
+    /// Each value is typed by the rulebook exactly as the JSON and JSONL readers type
+    /// a record (its `input:` section included); one that does not fit is listed in
+    /// the report's `rejected` with its number in `values` (from 1) and why.
+    ///
+    /// ```
+    /// use merit::{Records, Rulebook, ScoreOptions};
+    /// use serde_json::json;
+    ///
+    /// let book = Rulebook::from_yaml("fields: { hours: decimal }\nrules:\n  - { id: h, points: hours * 10 }\n", "book.yaml")?;
+    /// let mut records = Records::new();
+    /// let values = [
+    ///     json!({"member": "m1", "kind": "volunteer", "date": "2026-03-02", "hours": 2.5}),
+    ///     json!({"member": "m1", "kind": "volunteer", "date": "2026-03-09", "hours": "two"}),
+    /// ];
+    /// assert_eq!(records.extend_values(&book, values, "form"), 2);
+    /// let report = book.score(&records, None, &ScoreOptions::default());
+    /// assert_eq!(report.members[0].total.to_string(), "25");
+    /// assert_eq!(report.rejected[0].record, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn extend_values<V: std::borrow::Borrow<serde_json::Value>>(
+        &mut self,
+        book: &Rulebook,
+        values: impl IntoIterator<Item = V>,
+        name: &str,
+    ) -> usize {
+        self.add_values(book, values.into_iter().map(Ok), name)
+    }
+
+    /// Adds records from any values that serialise to JSON objects (an embedder's own
+    /// structs, maps), as one input, typed and rejected like [`Records::extend_values`];
+    /// a value that cannot be serialised (a map with non-text keys) is rejected with
+    /// serde's message. Returns how many values it held.
+    ///
+    /// ```
+    /// use merit::{Records, Rulebook, ScoreOptions};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Shift<'a> { member: &'a str, kind: &'a str, date: &'a str, hours: u32 }
+    ///
+    /// let book = Rulebook::from_yaml("fields: { hours: decimal }\nrules:\n  - { id: h, points: hours * 10 }\n", "book.yaml")?;
+    /// let shifts = [Shift { member: "m1", kind: "volunteer", date: "2026-03-02", hours: 2 }];
+    /// let mut records = Records::new();
+    /// records.extend_serialize(&book, &shifts, "shifts");
+    /// let report = book.score(&records, None, &ScoreOptions::default());
+    /// assert_eq!(report.members[0].total.to_string(), "20");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn extend_serialize<T: Serialize>(
+        &mut self,
+        book: &Rulebook,
+        values: impl IntoIterator<Item = T>,
+        name: &str,
+    ) -> usize {
+        let values = values
+            .into_iter()
+            .map(|value| serde_json::to_value(value).map_err(|e| e.to_string()));
+        self.add_values(book, values, name)
+    }
+
+    /// One input of values, each already serialised or the reason it could not be.
+    fn add_values<V: std::borrow::Borrow<serde_json::Value>>(
+        &mut self,
+        book: &Rulebook,
+        values: impl IntoIterator<Item = Result<V, String>>,
+        name: &str,
+    ) -> usize {
+        let before = self.records.len() + self.rejected.len();
+        let options = self.options(book, name, None);
+        let warnings = records::read_values(values, &options, &mut self.records, &mut self.rejected);
+        self.warnings.extend(warnings);
+        self.sources.push(name.to_owned());
+        self.records.len() + self.rejected.len() - before
     }
 
     /// The rejected records as a report lists them: named by input only when there
@@ -235,10 +304,12 @@ impl Records {
         rejected
     }
 
+    /// How many records were read (rejected ones not counted).
     pub fn len(&self) -> usize {
         self.records.len()
     }
 
+    /// Whether no record was read.
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
     }
@@ -264,7 +335,7 @@ impl Records {
 /// records.read(&book, br#"{"member": "m1", "kind": "volunteer", "date": "2026-03-02", "hours": 4}"#, Format::Jsonl, "in.jsonl")?;
 /// let mut extra = Records::new();
 /// extra.read(&book, br#"{"member": "m1", "kind": "volunteer", "date": "2026-03-09", "hours": 2}"#, Format::Jsonl, "what-if")?;
-/// let what_if = merit::api::what_if(&book, &records, &extra, None, &ScoreOptions::default());
+/// let what_if = merit::what_if(&book, &records, &extra, None, &ScoreOptions::default());
 /// let m1 = &what_if.diff.members[0];
 /// assert_eq!((m1.before.to_string(), m1.after.to_string(), m1.change.to_string()), ("40".into(), "50".into(), "10".into()));
 /// assert_eq!(m1.rules[0].key, "hours");
@@ -307,13 +378,13 @@ pub struct WhatIf {
 ///
 /// # Example
 /// ```
-/// use merit::{Format, Records, Rulebook, ScoreOptions, explain::Lang};
+/// use merit::{Format, Lang, Records, Rulebook, ScoreOptions};
 /// let book = Rulebook::from_yaml("rules:\n  - { id: hello, title: Hello, points: 1 }\n", "book.yaml")?;
 /// let mut records = Records::new();
 /// records.read(&book, br#"{"member": "m1", "kind": "x", "date": "2026-03-14"}"#, Format::Jsonl, "in.jsonl")?;
 /// let json = book.score(&records, None, &ScoreOptions::default()).to_json();
 /// let mut reader = serde_json::Deserializer::from_str(&json);
-/// let text = merit::api::explain_report(&book, &mut reader, "m1", Lang::En)?.unwrap();
+/// let text = merit::explain_report(&book, &mut reader, "m1", Lang::En)?.unwrap();
 /// assert!(text.contains("2026-03-14 Hello (hello): 1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -15,8 +15,11 @@ pub const NOT_IN_BUILD: &str = "not-in-build";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// Whether a diagnostic stops the rulebook from loading.
 pub enum Severity {
+    /// The rulebook does not load.
     Error,
+    /// The rulebook loads; the problem is probably not what was meant.
     Warning,
 }
 
@@ -25,12 +28,15 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Stable identifier, e.g. `unknown-field`; messages may change, codes do not.
     pub code: &'static str,
+    /// Whether the rulebook still loads.
     pub severity: Severity,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// The rulebook's name (usually its path).
     pub file: String,
     /// 1-based line and column (in characters) of the start of `span`.
     pub line: usize,
+    /// See `line`.
     pub column: usize,
     /// Byte range in the rulebook text.
     pub span: Range<usize>,

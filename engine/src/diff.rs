@@ -12,17 +12,22 @@ use crate::report::{IndexReport, MemberReport, Report};
 /// How one report differs from another: only members with a change, sorted by id.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReportDiff {
+    /// The members whose total, rows, rules or indexes changed.
     pub members: Vec<MemberDiff>,
 }
 
 /// One member's change: the total, and only the periods, rules and indexes that moved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MemberDiff {
+    /// The member's id.
     pub member: String,
+    /// The total in the first report (0 when absent there).
     #[serde(serialize_with = "decimal_str")]
     pub before: Decimal,
+    /// The total in the second report (0 when absent there).
     #[serde(serialize_with = "decimal_str")]
     pub after: Decimal,
+    /// `after - before`.
     #[serde(serialize_with = "decimal_str")]
     pub change: Decimal,
     /// Report rows (periods) whose total changed, in time order.
@@ -38,10 +43,13 @@ pub struct MemberDiff {
 pub struct Delta {
     /// The period label (in `periods`) or the rule id (in `rules`).
     pub key: String,
+    /// Points in the first report.
     #[serde(serialize_with = "decimal_str")]
     pub before: Decimal,
+    /// Points in the second report.
     #[serde(serialize_with = "decimal_str")]
     pub after: Decimal,
+    /// `after - before`.
     #[serde(serialize_with = "decimal_str")]
     pub change: Decimal,
 }
@@ -49,9 +57,13 @@ pub struct Delta {
 /// One index result before and after; `None` where it was not computed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IndexDelta {
+    /// The index's id.
     pub index: String,
+    /// The window's label.
     pub period: String,
+    /// The result in the first report.
     pub before: Option<IndexReport>,
+    /// The result in the second report.
     pub after: Option<IndexReport>,
     /// Score after minus score before (a missing side counts as 0).
     #[serde(serialize_with = "decimal_str")]
@@ -181,12 +193,15 @@ fn decimal_str<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S
 /// One line of a diff, for a table: what moved, where, and by how much.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
+    /// The member's id.
     pub member: String,
     /// A period label, an index window, or `total` for the whole range.
     pub period: String,
     /// `total`, a rule id (over the whole range), `index:<id>` or `grade:<id>`.
     pub item: String,
+    /// The value before, as shown (points or a grade); `None` where absent.
     pub before: Option<String>,
+    /// The value after, as shown.
     pub after: Option<String>,
     /// after − before for numbers; `None` for grades.
     #[serde(serialize_with = "optional_decimal_str")]

@@ -25,7 +25,12 @@ pub enum Error {
     /// The rulebook did not load (`rulebook`); each diagnostic has its own code.
     Rulebook(RulebookError),
     /// A whole input could not be read; `input` is how the front end names it.
-    Input { input: String, error: InputError },
+    Input {
+        /// How the front end names the input (a path, `records`).
+        input: String,
+        /// What was wrong with it.
+        error: InputError,
+    },
     /// A ranking option names nothing in the rulebook or report (`bad-rank`).
     Rank(RankError),
     /// The bank refused or failed; the code is its [`crate::bank::ErrorKind`]'s.
@@ -35,8 +40,11 @@ pub enum Error {
 /// Where an error is: a file (or input name) and a 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
+    /// The rulebook's or input's name, when known.
     pub file: Option<String>,
+    /// The 1-based line.
     pub line: Option<u64>,
+    /// The 1-based column, in characters.
     pub column: Option<u64>,
 }
 

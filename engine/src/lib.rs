@@ -67,43 +67,101 @@
 //! assert_eq!(errors[0].line, 3);
 //! assert!(errors[0].help.as_deref().unwrap().contains("hours"));
 //! ```
+//!
+//! ## The public API: which type for which job
+//!
+//! Everything is at the crate root except two groups with many names of their own.
+//!
+//! | job | items |
+//! | --- | --- |
+//! | load a rulebook | [`Rulebook::from_yaml`] (and `_with_limits`, `_in_folder`, `_with_includes`), [`Limits`], [`ScriptLimits`], [`YamlLimits`]; failures are a [`RulebookError`]; [`Rulebook::check`] lists every problem as a [`Diagnostic`] ([`render_all`] prints them located) |
+//! | hand it records | [`Records`]: [`Records::read`] bytes in a [`Format`], [`Records::extend_values`] `serde_json::Value`s, [`Records::extend_serialize`] any `Serialize`; records that do not fit are listed, never dropped. Member profiles: [`Members::read`], [`Members::insert`] |
+//! | score | [`Rulebook::score`] → [`Report`]; [`Rulebook::evaluate`] → [`Evaluation`] (totals first, a member's explanations when asked); [`ScoreOptions`] |
+//! | one request from a front end | [`ScoreRequest`] (every option's spellings, serde) validated into [`Scoring`]; [`RankRequest`]; [`parse_lang`] |
+//! | errors | [`Error`] (`code()`, message, [`Location`]) over every stage: [`RequestError`], [`RulebookError`], [`InputError`], [`RankError`], [`bank::BankError`] |
+//! | read the report | [`Report`] → [`MemberReport`] → [`PeriodReport`] → [`AwardReport`] (with [`Withheld`]), [`IndexReport`], [`Unscored`], [`Rejected`], [`Warning`] |
+//! | tell it in words | [`explain_member`], [`explain_report`] (a report read back), [`Lang`] |
+//! | compare, rank, publish | [`what_if`], [`diff_reports`] and [`changes`], [`rank`], [`publish`] |
+//! | the moral bank | [`bank::Bank`] and its types in [`bank`] |
+//! | inputs too large to hold | [`stream`]: a file read a chunk of members at a time, the same report byte for byte |
+//! | printing untrusted text | [`escape`]: terminal and CSV-safe text |
 
-pub mod api;
+// Every module is private: what an embedder (and the CLI, Python and WASM
+// bindings) may use is re-exported below, so the compiler checks the boundary.
+mod api;
 pub mod bank;
-pub mod book;
-pub mod calendar;
+mod book;
+mod calendar;
 mod decode;
-pub mod diagnostic;
-pub mod diff;
-pub mod error;
+mod diagnostic;
+mod diff;
+mod error;
 pub mod escape;
-pub mod eval;
-pub mod explain;
-pub mod expr;
-pub mod index;
+mod eval;
+mod explain;
+mod expr;
+mod index;
 mod json_schema;
 mod parallel;
-pub mod publish;
-pub mod rank;
-pub mod record;
-pub mod records;
-pub mod report;
-pub mod request;
-pub mod rules;
-pub mod schema;
-pub mod selftest;
+mod publish;
+mod rank;
+mod record;
+mod records;
+mod report;
+mod request;
+mod rules;
+mod schema;
+mod selftest;
 pub mod stream;
-pub mod value;
-pub mod words;
-pub mod yaml;
+mod value;
+mod words;
+mod yaml;
 
+// Loading a rulebook, reading records and scoring them.
 pub use api::{Records, RulebookError};
-pub use book::{Limits, Rulebook};
-pub use diagnostic::{Diagnostic, Severity};
-pub use error::{Error, Location};
+pub use book::{Limits, Rulebook, Unit, json_schema};
 pub use eval::{Evaluation, Options as ScoreOptions};
-pub use rank::{RankBy, RankOptions, RankRequest, Ranking, rank};
-pub use record::Warning;
-pub use records::{Format, InputError, Members};
-pub use report::Report;
-pub use request::{RequestError, ScoreRequest, Scoring};
+pub use records::{Encoding, Format, InputError, Members};
+pub use rules::ScriptLimits;
+pub use yaml::YamlLimits;
+
+// One request and one error for every front end.
+pub use error::{Error, Location};
+pub use request::{RequestError, ScoreRequest, Scoring, input_problems, lang as parse_lang};
+
+// The report, and its explanations in words.
+pub use api::{WhatIf, explain_report, what_if};
+pub use explain::explain_member;
+pub use record::{Rejected, Warning};
+pub use report::{
+    AwardReport, DateRange, IndexReport, MemberReport, PeriodReport, Reason, Report, RulebookRef, Unscored,
+    Veto, Withheld,
+};
+pub use words::Lang;
+
+// Comparing, ranking and publishing reports.
+pub use diff::{Change, Delta, IndexDelta, MemberDiff, ReportDiff, changes, diff_reports};
+pub use publish::{BoardFile, LedgerFigures, PublishOptions, publish};
+pub use rank::{RankBy, RankError, RankOptions, RankRequest, RankRow, Ranking, rank};
+
+// The expression language's built-in functions (for editors: completion, hover).
+pub use expr::catalog::{CATALOG as FUNCTIONS, Entry as FunctionEntry};
+
+// Diagnostics: located problems in a rulebook.
+pub use diagnostic::{Diagnostic, NOT_IN_BUILD, Severity, line_col, render_all};
+
+// Dates as every input and option writes them.
+pub use calendar::{Per, parse_date};
+#[cfg(feature = "arrow")]
+pub use records::arrow::float_text;
+pub use records::is_gb18030;
+
+/// The expression compiler for the `expr` fuzz target (`fuzz/`), behind the
+/// `fuzzing` feature: not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::expr::{Context, Scope, compile};
+    pub use crate::schema::{FieldDef, FieldType, Schema};
+    pub use crate::value::Type;
+}

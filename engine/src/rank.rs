@@ -57,6 +57,7 @@ impl fmt::Display for RankBy {
 /// How to rank: by what, in which period, how many ranks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RankOptions {
+    /// What members are ranked by.
     pub by: RankBy,
     /// A period label (`2026-03`, `2026-Q1`, `2026-W11`, `2026`, `2026-03-14`): only
     /// awards dated in it count; for an index, its window with that label. `None`:
@@ -81,8 +82,11 @@ impl Default for RankOptions {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankRequest {
+    /// `total` (the default), `rule:ID` or `index:ID`.
     pub by: Option<String>,
+    /// A period label; see [`RankOptions::period`].
     pub period: Option<String>,
+    /// Keep members ranked N or better.
     pub top: Option<u32>,
 }
 
@@ -108,6 +112,7 @@ impl RankRequest {
         }
     }
 
+    /// The options, `by` parsed (a bad one is a [`RankError`]).
     pub fn options(&self) -> Result<RankOptions, RankError> {
         Ok(RankOptions {
             by: match &self.by {
@@ -123,6 +128,7 @@ impl RankRequest {
 /// A ranking: what it is of, and its rows in rank order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
+    /// The rulebook of the report ranked.
     pub rulebook: RulebookRef,
     /// `total`, `rule:ID` or `index:ID`.
     pub by: String,
@@ -130,14 +136,18 @@ pub struct Ranking {
     pub title: Option<String>,
     /// The period ranked (for an index without `--period`, the window chosen).
     pub period: Option<String>,
+    /// The cut asked for (`--top`), if any.
     pub top: Option<u32>,
+    /// The members in rank order, ties by member id.
     pub rows: Vec<RankRow>,
 }
 
 /// One member's place.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RankRow {
+    /// Standard competition rank: 1, 2, 2, 4.
     pub rank: u32,
+    /// The member's id.
     pub member: String,
     /// Points, or the index score for an index ranking.
     #[serde(with = "crate::value::decimal_text")]
@@ -152,7 +162,10 @@ pub struct RankRow {
 
 /// Options that name nothing in the rulebook or report (code `bad-rank`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RankError(pub String);
+pub struct RankError(
+    /// What is wrong, naming the option.
+    pub String,
+);
 
 impl RankError {
     /// The stable identifier of every ranking refusal.
@@ -174,7 +187,7 @@ impl std::error::Error for RankError {}
 /// # Example
 /// ```
 /// use merit::{Format, Records, Rulebook, ScoreOptions};
-/// use merit::rank::{RankOptions, rank};
+/// use merit::{RankOptions, rank};
 /// let book = Rulebook::from_yaml("fields: { hours: decimal? }\nrules:\n  - { id: hours, points: hours * 10 }\n", "book.yaml")?;
 /// let mut records = Records::new();
 /// records.read(&book, b"member,kind,date,hours\na,v,2026-03-02,3\nb,v,2026-03-02,5\nc,v,2026-03-03,5\nd,v,2026-03-04,1\n", merit::Format::Csv, "in.csv")?;

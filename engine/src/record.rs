@@ -35,6 +35,7 @@ pub struct Rejected {
     pub record: u64,
     /// The record's `id` when it has one.
     pub id: Option<String>,
+    /// Why: names the field, what was expected and what was found.
     pub error: String,
     /// The input's name when several inputs were read (otherwise omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,5 +48,6 @@ pub struct Rejected {
 pub struct Warning {
     /// The input's name (`<records>` for records handed over in memory).
     pub input: String,
+    /// What was found and the closest name meant (`verifed` → `verified`).
     pub message: String,
 }

@@ -37,22 +37,33 @@ use crate::records::Format;
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreRequest {
+    /// The report's first day, `YYYY-MM-DD` (alias `start`).
     #[serde(alias = "start")]
     pub from: Option<String>,
+    /// The report's last day (alias `end`).
     #[serde(alias = "end")]
     pub to: Option<String>,
+    /// Records after this day are not seen (alias `asOf`).
     #[serde(alias = "asOf")]
     pub as_of: Option<String>,
+    /// The report's rows: `day`, `week`, `month`, `quarter`, `year`, `lifetime`.
     pub period: Option<String>,
+    /// The language of explanations: `zh` or `en`.
     pub lang: Option<String>,
+    /// List each member's records that earned nothing, and why (alias `whyNot`).
     #[serde(default, alias = "whyNot")]
     pub why_not: bool,
+    /// The sheet of a spreadsheet to read (the first when absent).
     pub sheet: Option<String>,
+    /// An input's warning is an error.
     #[serde(default)]
     pub strict: bool,
+    /// The records' format when it cannot be told from a file name.
     pub format: Option<String>,
+    /// The member profiles' format (alias `membersFormat`).
     #[serde(alias = "membersFormat")]
     pub members_format: Option<String>,
+    /// The format of what-if's extra records (alias `extraFormat`).
     #[serde(alias = "extraFormat")]
     pub extra_format: Option<String>,
     /// Member profiles are an input, read by the front end (a path, a dict, an
@@ -92,11 +103,17 @@ pub const SCORE_KEYS: &[&str] = &[
 /// A [`ScoreRequest`] checked: the evaluation's options and how inputs are read.
 #[derive(Clone, Debug, Default)]
 pub struct Scoring {
+    /// What evaluation needs: range, `as_of`, period, language, why-not.
     pub options: Options,
+    /// The sheet to read from spreadsheets.
     pub sheet: Option<String>,
+    /// Whether an input's warning is an error.
     pub strict: bool,
+    /// The records' format, if given.
     pub format: Option<Format>,
+    /// The member profiles' format, if given.
     pub members_format: Option<Format>,
+    /// What-if's extra records' format, if given.
     pub extra_format: Option<Format>,
 }
 

@@ -8,11 +8,15 @@
 /// The language of explanations. Rulebook titles are shown as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
+    /// Chinese (`zh`).
     Zh,
+    /// English (`en`).
     En,
 }
 
 impl Lang {
+    /// A language by name (`zh`, `zh-CN`, `cn`, `en`, `en-US`, `en-GB`); `None` for
+    /// any other (see [`crate::parse_lang`] for the coded error front ends give).
     pub fn parse(name: &str) -> Option<Lang> {
         match name {
             "zh" | "zh-CN" | "cn" => Some(Lang::Zh),

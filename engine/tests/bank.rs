@@ -4,7 +4,7 @@
 
 use jiff::civil::{Date, date};
 use merit::bank::{Account, Bank, ErrorKind, Redeem};
-use merit::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, RulebookRef};
+use merit::{AwardReport, DateRange, MemberReport, PeriodReport, Report, RulebookRef};
 use merit::{Rulebook, ScoreOptions};
 use proptest::prelude::*;
 use rust_decimal::Decimal;

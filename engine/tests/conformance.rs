@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use merit::calendar::Per;
+use merit::Per;
 use merit::{Format, Members, Records, Rulebook, ScoreOptions};
 use serde_json::Value;
 
@@ -69,7 +69,7 @@ pub fn load_case(dir: &Path) -> Case {
     // reaches it before the operations budget the runaway case expects
     // (`limits.rs` tests the time budget).
     let limits = merit::Limits {
-        scripts: merit::rules::ScriptLimits {
+        scripts: merit::ScriptLimits {
             max_time: std::time::Duration::from_secs(3600),
             ..Default::default()
         },

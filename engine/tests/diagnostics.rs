@@ -10,7 +10,7 @@ fn check(body: &str) -> String {
     let source = format!("{HEAD}{body}");
     let diagnostics = Rulebook::check(&source, "book.yaml");
     assert!(!diagnostics.is_empty(), "expected a diagnostic for:\n{body}");
-    merit::diagnostic::render_all(&diagnostics, &source, false)
+    merit::render_all(&diagnostics, &source, false)
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn misspelt_cap_period() {
 #[test]
 fn unknown_field_type() {
     let source = "merit: 1\nid: x\nfields:\n  hours: decimel?\nrules: []\n";
-    insta::assert_snapshot!(merit::diagnostic::render_all(
+    insta::assert_snapshot!(merit::render_all(
         &Rulebook::check(source, "book.yaml"),
         source,
         false
@@ -80,7 +80,7 @@ fn rule_defined_twice() {
 fn misspelt_timezone_and_impossible_holiday() {
     let source =
         "merit: 1\nid: x\ntimezone: Asia/Shanghia\ncalendar: { holidays: [\"2026-02-30\"] }\nrules: []\n";
-    insta::assert_snapshot!(merit::diagnostic::render_all(
+    insta::assert_snapshot!(merit::render_all(
         &Rulebook::check(source, "book.yaml"),
         source,
         false
@@ -113,7 +113,7 @@ fn check_kinds(body: &str) -> String {
     let source = format!("{KINDS_HEAD}{body}");
     let diagnostics = Rulebook::check(&source, "book.yaml");
     assert!(!diagnostics.is_empty(), "expected a diagnostic for:\n{body}");
-    merit::diagnostic::render_all(&diagnostics, &source, false)
+    merit::render_all(&diagnostics, &source, false)
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn a_rule_that_does_not_parse_is_the_one_root_error() {
     let source = "merit: 1\nid: cascade\nfields: { 核实: bool = false, 时长: decimal? }\nrules:\n  - id: good-deed\n    tags: [bank]\n    when: kind == “月行一善” and 核实\n    points: 5\nindexes:\n  - id: conduct\n    per: month\n    dimensions:\n      - { id: deeds, weight: 1, rules: [good-deed], full: 10 }\nbank:\n  earn: { tags: [bank], rate: 1 }\ntests:\n  - name: one deed\n    records:\n      - { member: m1, kind: 月行一善, date: \"2026-03-02\", 核实: true }\n    expect: { m1: { \"2026-03\": { good-deed: 5 } } }\n  - name: two deeds\n    records:\n      - { member: m1, kind: 月行一善, date: \"2026-03-02\", 核实: true }\n    expect: { m1: { \"2026-03\": { good-deed: 5 } } }\n";
     let diagnostics = Rulebook::check(source, "book.yaml");
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-    insta::assert_snapshot!(merit::diagnostic::render_all(&diagnostics, source, false));
+    insta::assert_snapshot!(merit::render_all(&diagnostics, source, false));
 }
 
 /// Chinese field names now read as names; Chinese punctuation gets its ASCII twin.
@@ -209,7 +209,7 @@ fn chinese_parenthesis_and_comma_in_an_expression() {
     let source = "merit: 1\nid: hints\nfields: { 时长: decimal? }\nrules:\n  - id: v\n    points: min（时长, 8) * 10\n  - id: w\n    points: min(时长， 8) * 10\n";
     let diagnostics = Rulebook::check(source, "book.yaml");
     assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
-    insta::assert_snapshot!(merit::diagnostic::render_all(&diagnostics, source, false));
+    insta::assert_snapshot!(merit::render_all(&diagnostics, source, false));
 }
 
 /// Issue 13: cells written as GoRules ZEN writes them passed `merit check` and

@@ -56,7 +56,7 @@ fn run(case: &Value, table: &Value) -> Result<(), Error> {
         merit::rank(&book, &report, &options)?;
     }
     if let Some(explain) = case.get("explain") {
-        merit::request::lang(explain["lang"].as_str().unwrap())?;
+        merit::parse_lang(explain["lang"].as_str().unwrap())?;
     }
     if let Some(steps) = case["bank"].as_array() {
         bank(&book, &report, steps)?;

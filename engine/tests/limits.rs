@@ -1,8 +1,8 @@
 //! Every limit on untrusted input, hit on purpose: each refusal is an error with a
 //! clear message, never a crash or an unbounded allocation (SECURITY.md lists them).
 
-use merit::rules::ScriptLimits;
-use merit::yaml::YamlLimits;
+use merit::ScriptLimits;
+use merit::YamlLimits;
 use merit::{Format, Limits, Records, Rulebook, ScoreOptions};
 
 /// The messages of a rulebook that must not load.

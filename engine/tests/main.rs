@@ -5,6 +5,7 @@ mod bank;
 mod bank_ledger;
 mod conformance;
 mod diagnostics;
+mod embedding;
 mod errors;
 mod hostile;
 mod invariants;

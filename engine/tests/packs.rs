@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use merit::explain::Lang;
+use merit::Lang;
 use merit::{Format, Members, Records, Report, Rulebook, ScoreOptions};
 
 /// (pack, data file, as_of, with member profiles)
@@ -133,7 +133,7 @@ fn the_shipped_packs_explain_in_both_languages() {
 #[test]
 fn an_index_explanation_names_the_record_a_veto_fired_on() {
     let (book, report) = score("initial-mission-index", "mission.jsonl", None, true, Lang::Zh);
-    let text = merit::explain::explain_member(&book, &report, "m0063", Lang::Zh).expect("member");
+    let text = merit::explain_member(&book, &report, "m0063", Lang::Zh).expect("member");
     assert!(
         text.contains("严重违纪，一票否决（记录 p007429）：等级定为 不合格"),
         "{text}"

@@ -1,9 +1,9 @@
 //! The notice board (DESIGN section 8.5): plain HTML and CSS, nothing fetched,
 //! names masked everywhere under `mask`, file names included.
 
-use merit::explain::Lang;
-use merit::publish::{LedgerFigures, PublishOptions, publish};
+use merit::Lang;
 use merit::{Format, Records, Rulebook, ScoreOptions};
+use merit::{LedgerFigures, PublishOptions, publish};
 
 const BOOK: &str = r#"
 id: board

@@ -1,8 +1,8 @@
 //! Rankings (DESIGN section 8.5): standard competition ranking, ties by member id,
 //! `top` keeping a tie at the cut, rule and period filters, index rankings with a veto.
 
-use merit::rank::{RankBy, RankOptions, rank};
 use merit::{Format, Records, Report, Rulebook, ScoreOptions};
+use merit::{RankBy, RankOptions, rank};
 
 const BOOK: &str = r#"
 id: ranks

@@ -36,7 +36,7 @@ fn sentences(lang: &str) -> Vec<(String, String)> {
         .read(&book, RECORDS.as_bytes(), Format::Jsonl, "r.jsonl")
         .expect("records");
     let options = ScoreOptions {
-        lang: merit::explain::Lang::parse(lang),
+        lang: merit::Lang::parse(lang),
         ..ScoreOptions::default()
     };
     let report = book.score(&records, None, &options);
@@ -107,7 +107,7 @@ fn check(body: &str) -> String {
     let source = format!("merit: 1\nid: t\nfields: {{ hours: decimal? }}\nrules:\n{body}");
     let diagnostics = Rulebook::check(&source, "book.yaml");
     assert!(!diagnostics.is_empty(), "expected a diagnostic for:\n{body}");
-    merit::diagnostic::render_all(&diagnostics, &source, false)
+    merit::render_all(&diagnostics, &source, false)
 }
 
 #[test]
@@ -222,7 +222,7 @@ rules:
         .read(&book, data.as_bytes(), Format::Jsonl, "r.jsonl")
         .expect("records");
     let options = ScoreOptions {
-        lang: merit::explain::Lang::parse("en"),
+        lang: merit::Lang::parse("en"),
         ..ScoreOptions::default()
     };
     let report = book.score(&records, None, &options);

@@ -2,9 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use merit::expr::{Context, Scope, compile};
-use merit::schema::{FieldDef, FieldType, Schema};
-use merit::value::Type;
+use merit::fuzzing::{Context, FieldDef, FieldType, Schema, Scope, Type, compile};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else { return };

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use merit::rules::ScriptLimits;
+use merit::ScriptLimits;
 use merit::{Format, Limits, Records, Rulebook, ScoreOptions};
 
 const BUDGET: Duration = Duration::from_millis(100);

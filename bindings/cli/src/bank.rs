@@ -344,7 +344,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             let before = bank.settings().cloned();
             bank.record_settings(settings.clone(), *from)?;
             let changes = before
-                .map(|b| merit::bank::history::differences(&b, &settings))
+                .map(|b| merit::bank::differences(&b, &settings))
                 .unwrap_or_default();
             let what = if changes.is_empty() {
                 "no change".to_owned()
@@ -477,7 +477,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             let text = match output.format {
                 BankFormat::Json => json(&statement),
                 BankFormat::Table => {
-                    let zh = bank.statement_lang() == merit::explain::Lang::Zh;
+                    let zh = bank.statement_lang() == merit::Lang::Zh;
                     let header: &[&str] = if zh {
                         &["#", "日期", "所得日", "类型", "金额", "余额", "来源"]
                     } else {
@@ -614,25 +614,18 @@ fn kind_zh(kind: &str) -> &str {
 /// Loads a rulebook's `bank:` settings, with its language.
 fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, Failure> {
     let book = load_book(path, color)?;
-    let lang = merit::explain::Lang::for_book(&book);
+    let lang = merit::Lang::for_book(&book);
     let mut settings = book
         .bank
         .ok_or_else(|| Failure::Usage(format!("{} has no `bank:` section", path.display())))?;
-    settings.lang = Some(
-        if lang == merit::explain::Lang::Zh {
-            "zh"
-        } else {
-            "en"
-        }
-        .to_owned(),
-    );
+    settings.lang = Some(if lang == merit::Lang::Zh { "zh" } else { "en" }.to_owned());
     Ok(settings)
 }
 
-fn lang_arg(lang: &LangArg) -> Result<Option<merit::explain::Lang>, Failure> {
+fn lang_arg(lang: &LangArg) -> Result<Option<merit::Lang>, Failure> {
     lang.lang
         .as_deref()
-        .map(|l| merit::request::lang(l).map_err(|e| Failure::Usage(e.to_string())))
+        .map(|l| merit::parse_lang(l).map_err(|e| Failure::Usage(e.to_string())))
         .transpose()
 }
 

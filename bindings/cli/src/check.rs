@@ -18,7 +18,7 @@ pub fn run(path: &Path, color: bool) -> Outcome {
         Ok(book) => book.warnings,
         Err(error) => error.diagnostics,
     };
-    eprint!("{}", merit::diagnostic::render_all(&diagnostics, &source, color));
+    eprint!("{}", merit::render_all(&diagnostics, &source, color));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     if errors > 0 {

@@ -26,7 +26,7 @@ pub fn run(args: &DiffArgs, color: bool) -> Outcome {
     };
     let before = old.score(&before, inputs.members.as_ref(), &inputs.options);
     let after = new.score(&after, inputs.members.as_ref(), &inputs.options);
-    let changes = merit::diff::changes(&merit::diff::diff_reports(&new, &before, &after));
+    let changes = merit::changes(&merit::diff_reports(&new, &before, &after));
     match args.format {
         OutputFormat::Json => match serde_json::to_string_pretty(&changes) {
             Ok(text) => println!("{text}"),

@@ -2,8 +2,8 @@
 //! says `failed`, the table and CSV mark them, and `merit score` exits 1 for them
 //! as it does for rejected records (issue 13).
 
-use merit::report::{MemberReport, PeriodReport};
 use merit::stream::{ReportHead, ReportStream};
+use merit::{MemberReport, PeriodReport};
 
 /// A report stream that counts the failed awards of the members it hands out.
 pub struct Counted<'a, S: ?Sized> {
@@ -32,7 +32,7 @@ impl<S: ReportStream + ?Sized> ReportStream for Counted<'_, S> {
         })
     }
 
-    fn rejected(&self) -> &[merit::record::Rejected] {
+    fn rejected(&self) -> &[merit::Rejected] {
         self.stream.rejected()
     }
 

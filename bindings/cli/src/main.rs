@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Command::Test { books } => selftest::run(books, color),
         Command::Diff(args) => diff::run(args, color),
         Command::Schema => {
-            print!("{}", merit::book::json_schema());
+            print!("{}", merit::json_schema());
             Outcome::Ok
         }
         Command::Bank(args) => bank::run(args, color),

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use merit::Lang;
 use merit::bank::Bank;
-use merit::explain::Lang;
-use merit::publish::{LedgerFigures, PublishOptions, publish};
+use merit::{LedgerFigures, PublishOptions, publish};
 
 use crate::Outcome;
 use crate::cli::LabelInputArgs;
@@ -86,7 +86,7 @@ pub fn run(args: &PublishArgs, color: bool) -> Outcome {
 /// Removes member pages of an earlier board in the same folder that this one did
 /// not write: a board of fewer members, or an unmasked one, must not leave pages
 /// (and names) behind.
-fn remove_stale_pages(out: &Path, files: &[merit::publish::BoardFile]) -> Result<(), String> {
+fn remove_stale_pages(out: &Path, files: &[merit::BoardFile]) -> Result<(), String> {
     let entries = std::fs::read_dir(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

@@ -7,8 +7,8 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
-use merit::explain::Lang;
-use merit::rank::{RankBy, RankOptions, Ranking, rank};
+use merit::Lang;
+use merit::{RankBy, RankOptions, Ranking, rank};
 use merit::{Report, Rulebook};
 
 use crate::Outcome;

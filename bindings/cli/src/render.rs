@@ -5,10 +5,10 @@ use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
+use merit::Lang;
+use merit::MemberReport;
 use merit::Rulebook;
 use merit::escape::{csv_cell, terminal};
-use merit::explain::Lang;
-use merit::report::MemberReport;
 use merit::stream::ReportStream;
 
 /// One row per member and period, a column per rule headed by its title, then
@@ -127,7 +127,7 @@ const REJECTED_SHOWN: usize = 10;
 
 /// The first rejected records, one line each with the reason, so that fixing the
 /// data needs no second run with `--format json`.
-fn rejected_rows(rejected: &[merit::record::Rejected]) -> String {
+fn rejected_rows(rejected: &[merit::Rejected]) -> String {
     let mut out = String::new();
     for r in rejected.iter().take(REJECTED_SHOWN) {
         let source = r.source.as_deref().map(|s| format!("{s} ")).unwrap_or_default();

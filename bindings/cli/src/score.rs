@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::Rulebook;
-use merit::explain::{Lang, explain_member};
 use merit::stream::{
     self, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError, Survey, Warned, write_json,
 };
+use merit::{Lang, explain_member};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};

@@ -6,9 +6,9 @@
 //! decimal), so that Excel sums them; dates are date cells. Headings are the
 //! report's JSON keys, and a rule's column in `periods` is headed by its title.
 
+use merit::Ranking;
+use merit::Report;
 use merit::Rulebook;
-use merit::rank::Ranking;
-use merit::report::Report;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde_json::Value;

@@ -127,7 +127,7 @@ fn json(value: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResult<(
     } else if value.is_instance_of::<PyInt>() {
         out.extend_from_slice(value.str()?.to_cow()?.as_bytes());
     } else if let Ok(f) = value.cast::<PyFloat>() {
-        match merit::records::arrow::float_text(f.value()) {
+        match merit::float_text(f.value()) {
             Some(text) => out.extend_from_slice(text.as_bytes()),
             // NaN and infinities have no JSON number: as text, they are rejected by
             // a number field with what was found.
@@ -241,7 +241,7 @@ pub fn date_option(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Opt
         return Ok(None);
     };
     let text = date_text(name, value)?;
-    merit::calendar::parse_date(&text)
+    merit::parse_date(&text)
         .map(Some)
         .map_err(|why| argument(value.py(), format!("{name}: {why}")))
 }

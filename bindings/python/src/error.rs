@@ -85,7 +85,7 @@ pub fn merit(py: Python<'_>, error: merit::Error) -> PyErr {
 /// `score` call `warnings.warn` (saying how many, and the first), or, with
 /// `strict=True`, raise `merit.InputError`.
 pub fn rejected_records(py: Python<'_>, report: &merit::Report, strict: bool) -> PyResult<()> {
-    let Some(message) = merit::request::input_problems(report) else {
+    let Some(message) = merit::input_problems(report) else {
         return Ok(());
     };
     if strict {

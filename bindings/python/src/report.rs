@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use merit::explain::{Lang, explain_member};
+use merit::{Lang, explain_member};
 use merit::{Report, Rulebook};
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
@@ -188,7 +188,7 @@ impl PyReport {
     fn explain(&self, py: Python<'_>, member: &str, lang: Option<&str>) -> PyResult<String> {
         let lang = match lang {
             None => Lang::for_book(&self.book),
-            Some(name) => merit::request::lang(name).map_err(|e| error::merit(py, e.into()))?,
+            Some(name) => merit::parse_lang(name).map_err(|e| error::merit(py, e.into()))?,
         };
         let text = guard(|| Ok(explain_member(&self.book, &self.report, member, lang)))
             .map_err(|f: Failure| f.into_py(py))?;

@@ -2,7 +2,7 @@
 //! decides anything about points: inputs become the bytes and options the engine
 //! reads, and its results become plain JS objects through serde.
 
-use merit::diagnostic::line_col;
+use merit::line_col;
 use merit::{Diagnostic, Format, Members, Records, Rulebook, ScoreOptions, ScoreRequest};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -73,7 +73,7 @@ pub fn records(book: &Rulebook, value: &JsValue, options: &Options, extra: bool)
     let mut read = |value: &JsValue, name: &str| {
         let (bytes, format) = input(value, format, what)?;
         // The lean build has no GB18030 decoder: the full one reads such text.
-        if !cfg!(feature = "full") && merit::records::is_gb18030(&bytes, book.input.encoding) {
+        if !cfg!(feature = "full") && merit::is_gb18030(&bytes, book.input.encoding) {
             return Err(Error::NotInBuild(format!("{what}: GB18030 (GBK) text")));
         }
         records

@@ -5,7 +5,7 @@
 //! shape) and, for a rulebook that does not load, its `diagnostics` attached. The
 //! message is the text the CLI prints (located, with a caret under each problem).
 
-use merit::diagnostic::NOT_IN_BUILD;
+use merit::NOT_IN_BUILD;
 use wasm_bindgen::JsValue;
 
 use crate::convert;
@@ -64,7 +64,7 @@ from_engine!(
     merit::Error,
     merit::RulebookError,
     merit::RequestError,
-    merit::rank::RankError,
+    merit::RankError,
     merit::bank::BankError
 );
 

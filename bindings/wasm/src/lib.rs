@@ -20,7 +20,7 @@ mod convert;
 mod error;
 mod types;
 
-use merit::explain::Lang;
+use merit::Lang;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
@@ -82,7 +82,7 @@ impl Rulebook {
             .book
             .evaluate(&records, options.members.as_ref(), &options.score);
         if options.strict
-            && let Some(problems) = merit::request::input_problems(&evaluation.report())
+            && let Some(problems) = merit::input_problems(&evaluation.report())
         {
             return Err(Error::Strict(problems).into());
         }
@@ -100,10 +100,10 @@ impl Rulebook {
     ) -> Result<Option<String>, JsValue> {
         let lang = match lang.as_deref() {
             None => Lang::for_book(&self.book),
-            Some(name) => merit::request::lang(name).map_err(Error::from)?,
+            Some(name) => merit::parse_lang(name).map_err(Error::from)?,
         };
         let reader = serde_wasm_bindgen::Deserializer::from(report);
-        let text = merit::api::explain_report(&self.book, reader, member, lang)
+        let text = merit::explain_report(&self.book, reader, member, lang)
             .map_err(|e| Error::Argument(format!("report: {e}")))?;
         Ok(text)
     }
@@ -139,7 +139,7 @@ impl Rulebook {
         let options = convert::options(options)?;
         let base = convert::records(&self.book, &records, &options, false)?;
         let extra = convert::records(&self.book, &extra_records, &options, true)?;
-        let what_if = merit::api::what_if(
+        let what_if = merit::what_if(
             &self.book,
             &base,
             &extra,

@@ -64,11 +64,11 @@
 //! ```
 
 mod audit;
-pub mod chain;
+mod chain;
 #[cfg(all(test, feature = "sqlite"))]
 mod chain_tests;
 mod error;
-pub mod history;
+mod history;
 mod ledger;
 mod migrate;
 mod model;
@@ -77,7 +77,7 @@ mod postgres;
 #[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod postgres_tests;
 mod reconcile;
-pub use crate::book::bank as settings;
+use crate::book::bank as settings;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
@@ -96,7 +96,7 @@ use crate::words::Lang;
 pub use audit::{Movement, Statement, Verification};
 pub use chain::Head;
 pub use error::{BankError, ErrorKind};
-pub use history::History;
+pub use history::{History, differences};
 pub use ledger::MAX_AMOUNT;
 pub use migrate::Migration;
 pub use model::{

@@ -25,15 +25,19 @@ pub use json_schema::json_schema;
 
 /// The committed copy of the rulebook format's JSON Schema,
 /// `schema/rulebook.schema.json`, which the shipped packs name: [`json_schema`]'s
-/// output, held equal to it by a test (`MERIT_BLESS=1` rewrites the copy).
-pub const JSON_SCHEMA: &str = include_str!("../../../schema/rulebook.schema.json");
+/// output, held equal to it by a test (`MERIT_BLESS=1` rewrites the copy). The lib
+/// tests read it to check what the loader and the expression catalog know.
+#[cfg(test)]
+pub(crate) const JSON_SCHEMA: &str = include_str!("../../../schema/rulebook.schema.json");
 
 /// Limits on rulebook input, so that a hostile rulebook costs bounded time and memory.
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Largest rulebook accepted, in bytes.
     pub max_bytes: usize,
+    /// Most rules accepted.
     pub max_rules: usize,
+    /// Bounds on the YAML itself: nesting depth, aliases.
     pub yaml: crate::yaml::YamlLimits,
     /// Bounds on each call of a rhai script rule.
     pub scripts: crate::rules::ScriptLimits,
@@ -55,20 +59,31 @@ impl Default for Limits {
 pub struct Rulebook {
     /// What the rulebook is called in diagnostics (usually its path).
     pub name: String,
+    /// The rulebook's text as loaded.
     pub source: String,
+    /// `id:` (the file's stem when absent).
     pub id: String,
+    /// `version:`.
     pub version: String,
+    /// `title:`, shown on tables, pages and statements.
     pub title: Option<String>,
     /// `sha256:` of the rulebook's canonical JSON form: comments and layout do not count.
     pub digest: String,
+    /// `timezone:`: the zone in which record datetimes become dates.
     pub timezone: TimeZone,
+    /// `period:`: the report's rows unless the caller asks for another.
     pub period: Per,
+    /// `unit:`: what points are called and how they are rounded.
     pub unit: Unit,
+    /// `calendar:`: weekends, holidays and working days.
     pub calendar: Calendar,
+    /// `fields:`: the records' typed fields.
     pub schema: Schema,
     /// Member attributes that expressions read (`member.role`), in slot order.
     pub member_attrs: Vec<String>,
+    /// `rules:`, in the rulebook's order.
     pub rules: Vec<Rule>,
+    /// `indexes:`: composite indexes with grades and vetoes.
     pub indexes: Vec<crate::index::Index>,
     /// The rulebook's own examples (`tests:`), run by [`Rulebook::run_tests`].
     pub tests: Vec<selftest::SelfTest>,
@@ -89,6 +104,7 @@ pub struct Rulebook {
 /// How points are named and rounded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unit {
+    /// What points are called (`积分`, `points`).
     pub name: String,
     /// Awards are rounded half away from zero to this many places when made.
     pub decimals: u32,

@@ -38,7 +38,7 @@ use crate::expr::Env;
 use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
 use crate::records::Members;
-use crate::report::{Report, RulebookRef};
+use crate::report::RulebookRef;
 use crate::rules::RatingAward;
 use crate::value::Value;
 use crate::words::{Lang, Words};
@@ -234,18 +234,6 @@ impl Survey {
             in_input_order: seams_in_order && parts.iter().all(|p| p.in_input_order),
         }
     }
-}
-
-/// Scores records (already read and typed) against a rulebook: [`evaluate`], then
-/// the report with every explanation.
-pub fn score(
-    book: &Rulebook,
-    records: &[Record],
-    rejected: Vec<Rejected>,
-    profiles: Option<&Members>,
-    options: &Options,
-) -> Report {
-    evaluate(book, records, rejected, profiles, options).report()
 }
 
 /// Evaluates records against a rulebook: every award, cap and total, each award's

@@ -83,7 +83,8 @@ pub fn entry(name: &str) -> Option<&'static Entry> {
     CATALOG.iter().find(|e| e.name == name)
 }
 
-/// What the JSON Schema says of every expression-valued key (editors show it on hover).
+/// What the JSON Schema says of every expression-valued key (editors show it on
+/// hover); `merit schema` builds it into the generated schema.
 pub fn schema_description() -> String {
     format!(
         "An expression (docs/expressions.md): a string, a number or a boolean. Operators: ?? or and not == != < <= > >= in + - * / %. Functions: {}.",
@@ -91,7 +92,9 @@ pub fn schema_description() -> String {
     )
 }
 
-/// The function table as Markdown, as `docs/expressions.md` carries it.
+/// The function table as Markdown, as `docs/expressions.md` carries it; a test
+/// keeps the committed copy equal.
+#[cfg(test)]
 pub fn markdown() -> String {
     let mut out = String::from("| function | signature | null | example |\n| --- | --- | --- | --- |\n");
     for e in CATALOG {

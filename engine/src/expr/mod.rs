@@ -20,32 +20,8 @@
 //! the exact table). Callers treat a null condition as false and null points as 0, and
 //! [`Expr::explain`] names the fields that were missing.
 //!
-//! # Example
-//!
-//! ```
-//! use merit::calendar::Calendar;
-//! use merit::expr::{compile, Context, Env, Scope};
-//! use merit::record::Record;
-//! use merit::schema::{FieldDef, FieldType, Schema};
-//! use merit::value::{Type, Value};
-//!
-//! let schema = Schema {
-//!     fields: vec![FieldDef { name: "hours".into(), ty: FieldType::Decimal, optional: true, default: None }],
-//! };
-//! let mut attrs = Vec::new();
-//! let mut scope = Scope { schema: &schema, context: Context::Record, member_attrs: &mut attrs, locals: &[], rule_ids: &[] };
-//! let points = compile("min(hours, 8) * 10", &mut scope, Some(Type::Num)).map_err(|e| e[0].message.clone())?;
-//!
-//! let record = Record {
-//!     source: 0, position: 1, id: "r1".into(), has_id: true, member: "m1".into(), kind: "volunteer".into(),
-//!     date: jiff::civil::date(2026, 3, 14), fields: vec![Value::Num("3.5".parse().unwrap())].into(),
-//! };
-//! let calendar = Calendar::default();
-//! let env = Env::for_record(&record, &calendar, record.date);
-//! assert_eq!(points.eval(&env).map_err(|e| e.message)?, Value::Num(35.into()));
-//! assert_eq!(points.explain(&env).text, "min(hours=3.5, 8) * 10 = 35");
-//! # Ok::<(), String>(())
-//! ```
+//! The test `compiles_and_evaluates_one_expression` (in `tests.rs`) shows the
+//! whole path: compile against a schema, evaluate on a record, explain.
 
 mod ast;
 pub mod catalog;
@@ -66,14 +42,12 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::calendar::{Calendar, Window};
-use crate::diagnostic::Diagnostic;
 use crate::record::Record;
 use crate::schema::Schema;
 use crate::value::{Type, Value};
 
 pub use explain::Explained;
 pub(crate) use kernel::KValue;
-pub use parser::MAX_NESTING;
 
 /// Where an expression is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,16 +106,6 @@ impl ExprError {
     pub(crate) fn help(mut self, help: impl Into<String>) -> ExprError {
         self.help = Some(help.into());
         self
-    }
-
-    /// This error as a rulebook diagnostic, for an expression that starts at byte
-    /// `offset` of `book` (exact for plain YAML scalars).
-    pub fn to_diagnostic(&self, file: &str, book: &str, offset: usize) -> Diagnostic {
-        let span = offset + self.span.start..offset + self.span.end;
-        let mut d = Diagnostic::error(self.code, self.message.clone(), file, book, span);
-        d.label = self.label.clone();
-        d.help = self.help.clone();
-        d
     }
 }
 

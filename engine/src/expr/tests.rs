@@ -629,7 +629,7 @@ fn timing_one_million_records() {
 }
 
 mod nesting {
-    use super::super::{MAX_NESTING, parser::parse};
+    use super::super::parser::{MAX_NESTING, parse};
 
     fn deep_error(source: &str) -> String {
         let err = parse(source).expect_err("too deep");
@@ -667,4 +667,40 @@ mod nesting {
         parse(&format!("{}1{}", "[".repeat(n - 1), "]".repeat(n - 1))).unwrap();
         parse("'((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((('").unwrap();
     }
+}
+
+#[test]
+fn compiles_and_evaluates_one_expression() {
+    use crate::record::Record;
+    let schema = Schema {
+        fields: vec![FieldDef {
+            name: "hours".into(),
+            ty: FieldType::Decimal,
+            optional: true,
+            default: None,
+        }],
+    };
+    let mut attrs = Vec::new();
+    let mut scope = Scope {
+        schema: &schema,
+        context: Context::Record,
+        member_attrs: &mut attrs,
+        locals: &[],
+        rule_ids: &[],
+    };
+    let points = compile("min(hours, 8) * 10", &mut scope, Some(Type::Num)).expect("compiles");
+    let record = Record {
+        source: 0,
+        position: 1,
+        id: "r1".into(),
+        has_id: true,
+        member: "m1".into(),
+        kind: "volunteer".into(),
+        date: date(2026, 3, 14),
+        fields: vec![Value::Num("3.5".parse().unwrap())].into(),
+    };
+    let calendar = Calendar::default();
+    let env = Env::for_record(&record, &calendar, record.date);
+    assert_eq!(points.eval(&env).expect("evaluates"), Value::Num(35.into()));
+    assert_eq!(points.explain(&env).text, "min(hours=3.5, 8) * 10 = 35");
 }

@@ -5,14 +5,7 @@
 /// values, so 欧阳明华 is four. A one-character name shows as `*`: its first
 /// character would be the whole name.
 ///
-/// # Example
-/// ```
-/// use merit::publish::mask;
-/// assert_eq!(mask("张三明"), "张*明");
-/// assert_eq!(mask("欧阳明华"), "欧**华");
-/// assert_eq!(mask("李四"), "李*");
-/// assert_eq!(mask("m0001"), "m***1");
-/// ```
+/// `张三明` → `张*明`, `欧阳明华` → `欧**华`, `李四` → `李*`, `m0001` → `m***1`.
 pub fn mask(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     match chars.len() {
@@ -68,6 +61,7 @@ mod tests {
         assert_eq!(mask("张三明"), "张*明");
         assert_eq!(mask("欧阳明华"), "欧**华");
         assert_eq!(mask("李四"), "李*");
+        assert_eq!(mask("m0001"), "m***1");
         assert_eq!(mask("王"), "*");
         assert_eq!(mask(""), "");
     }

@@ -30,8 +30,6 @@ use crate::rank::{RankBy, RankError, RankOptions, rank};
 use crate::report::Report;
 use crate::words::Lang;
 
-pub use mask::mask;
-
 /// How to publish.
 #[derive(Clone, Debug)]
 pub struct PublishOptions {
@@ -60,14 +58,18 @@ impl Default for PublishOptions {
 /// one) and each member's balance.
 #[derive(Clone, Debug, Default)]
 pub struct LedgerFigures {
+    /// The ledger's head, `COUNT:HASH`.
     pub head: Option<String>,
+    /// Each member's balance, by member id.
     pub balances: BTreeMap<String, Decimal>,
 }
 
 /// One file of the board: its name inside the folder and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoardFile {
+    /// The file's name inside the folder (`index.html`, `m/….html`).
     pub name: String,
+    /// Its bytes.
     pub contents: Vec<u8>,
 }
 
@@ -77,7 +79,7 @@ pub struct BoardFile {
 /// # Example
 /// ```
 /// use merit::{Format, Records, Rulebook, ScoreOptions};
-/// use merit::publish::{PublishOptions, publish};
+/// use merit::{PublishOptions, publish};
 /// let book = Rulebook::from_yaml("title: 红榜\nrules:\n  - { id: deed, title: 好人好事, points: 5 }\n", "book.yaml")?;
 /// let mut records = Records::new();
 /// records.read(&book, "member,kind,date\n张三明,deed,2026-03-02\n".as_bytes(), Format::Csv, "in.csv")?;

@@ -24,30 +24,7 @@
 //! Positions continue across the batches of one input: the first row of the second
 //! batch follows the last row of the first.
 //!
-//! # Example
-//! ```
-//! use std::sync::Arc;
-//! use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
-//! use merit::records::{ReadOptions, arrow::read_batch};
-//! use merit::schema::{FieldDef, FieldType, Schema};
-//!
-//! let schema = Schema {
-//!     fields: vec![FieldDef { name: "hours".into(), ty: FieldType::Decimal, optional: true, default: None }],
-//! };
-//! let tz = jiff::tz::TimeZone::UTC;
-//! let column = |v: &[&str]| Arc::new(StringArray::from(v.to_vec())) as ArrayRef;
-//! let batch = RecordBatch::try_from_iter([
-//!     ("member", column(&["m1", "m2"])),
-//!     ("kind", column(&["volunteer", "volunteer"])),
-//!     ("date", column(&["2026-03-14", "2026-02-30"])),
-//!     ("hours", Arc::new(Float64Array::from(vec![0.1, 2.0])) as ArrayRef),
-//! ])?;
-//! let (mut ok, mut rejected) = (Vec::new(), Vec::new());
-//! read_batch(&batch, &ReadOptions::new(&schema, &tz), 0, &mut ok, &mut rejected)?;
-//! assert_eq!(ok[0].fields[0].to_string(), "0.1");
-//! assert_eq!(rejected[0].error, "field `date`: 2026-02-30 is not a date: February 2026 has 28 days");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The test `a_batch_reads_into_records_and_rejections` shows a read.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -81,8 +58,10 @@ use crate::value::Value;
 ///
 /// A batch without a `member`, `kind` or `date` column, or with a column name twice,
 /// is an [`InputError`]; a row that cannot be read is [`Rejected`] with the same
-/// messages the text formats give.
-pub fn read_batch(
+/// messages the text formats give. (The tests read one batch at a time; the engine
+/// reads a table's batches with [`read_batches`].)
+#[cfg(test)]
+fn read_batch(
     batch: &RecordBatch,
     options: &ReadOptions<'_>,
     first_position: u64,
@@ -283,7 +262,7 @@ pub(crate) fn warnings(batches: &[RecordBatch], options: &ReadOptions<'_>) -> Ve
 /// `4.0`, `1e-05` as `1e-5`); `None` for NaN and infinities.
 ///
 /// ```
-/// use merit::records::arrow::float_text;
+/// use merit::float_text;
 /// assert_eq!(float_text(0.1).as_deref(), Some("0.1"));
 /// assert_eq!(float_text(4.0).as_deref(), Some("4.0"));
 /// assert_eq!(float_text(1e-5).as_deref(), Some("1e-5"));
@@ -814,6 +793,34 @@ mod tests {
 
     use super::super::tests::{schema, shanghai};
     use super::*;
+
+    #[test]
+    fn a_batch_reads_into_records_and_rejections() {
+        let schema = crate::schema::Schema {
+            fields: vec![crate::schema::FieldDef {
+                name: "hours".into(),
+                ty: crate::schema::FieldType::Decimal,
+                optional: true,
+                default: None,
+            }],
+        };
+        let tz = jiff::tz::TimeZone::UTC;
+        let column = |v: &[&str]| Arc::new(StringArray::from(v.to_vec())) as ArrayRef;
+        let batch = RecordBatch::try_from_iter([
+            ("member", column(&["m1", "m2"])),
+            ("kind", column(&["volunteer", "volunteer"])),
+            ("date", column(&["2026-03-14", "2026-02-30"])),
+            ("hours", Arc::new(Float64Array::from(vec![0.1, 2.0])) as ArrayRef),
+        ])
+        .expect("batch");
+        let (mut ok, mut rejected) = (Vec::new(), Vec::new());
+        read_batch(&batch, &ReadOptions::new(&schema, &tz), 0, &mut ok, &mut rejected).expect("read");
+        assert_eq!(ok[0].fields[0].to_string(), "0.1");
+        assert_eq!(
+            rejected[0].error,
+            "field `date`: 2026-02-30 is not a date: February 2026 has 28 days"
+        );
+    }
 
     fn read(columns: Vec<(&str, ArrayRef)>, first: u64) -> String {
         let batch = RecordBatch::try_from_iter(columns).expect("batch");

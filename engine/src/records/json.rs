@@ -120,6 +120,77 @@ pub(crate) fn read(
     Ok(())
 }
 
+/// Reads records handed over as JSON values (an embedder's structs serialised, or
+/// `serde_json::Value`s): each key goes to the builder as the text readers send it,
+/// so the typing and the rejections are theirs. Numbers keep their exact text
+/// (serde_json's `arbitrary_precision`), never passing through a float. An `Err`
+/// item (a value that could not be serialised) is rejected with its message.
+/// Positions count from 1.
+pub(crate) fn read_values<V: std::borrow::Borrow<serde_json::Value>>(
+    values: impl IntoIterator<Item = Result<V, String>>,
+    builder: &mut Builder<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) {
+    for (index, value) in values.into_iter().enumerate() {
+        let position = index as u64 + 1;
+        builder.start();
+        let object = match value {
+            Ok(value) => match value.borrow() {
+                serde_json::Value::Object(object) => {
+                    send_object(object, builder);
+                    Ok(())
+                }
+                other => Err(format!("record is not a JSON object (got {})", json_kind(other))),
+            },
+            Err(why) => Err(format!("record cannot be serialised: {why}")),
+        };
+        match object {
+            Ok(()) => builder.finish(position, records, rejected),
+            Err(why) => builder.reject(position, why, rejected),
+        }
+    }
+}
+
+/// Sends the keys of one record object to the builder.
+fn send_object(object: &serde_json::Map<String, serde_json::Value>, builder: &mut Builder<'_>) {
+    for (name, value) in object {
+        let Some(key) = builder.key(name) else { continue };
+        match value {
+            serde_json::Value::Array(items) => {
+                let raws: Vec<Raw> = items.iter().map(raw).collect();
+                builder.set(key, Raw::Items("an array", &raws));
+            }
+            other => builder.set(key, raw(other)),
+        }
+    }
+}
+
+/// One JSON value as the builder takes it (an array or object nested in a list is
+/// named, for the message that rejects it).
+fn raw(value: &serde_json::Value) -> Raw<'_> {
+    match value {
+        serde_json::Value::Null => Raw::Null,
+        serde_json::Value::Bool(b) => Raw::Bool(*b),
+        serde_json::Value::Number(n) => Raw::Number(n.as_str()),
+        serde_json::Value::String(s) => Raw::Str(s),
+        serde_json::Value::Array(_) => Raw::Nested("an array"),
+        serde_json::Value::Object(_) => Raw::Nested("an object"),
+    }
+}
+
+/// What a JSON value is, for a message ("an array").
+pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 pub(crate) fn describe_bare(error: &serde_json::Error) -> String {
     let message = error.to_string();
     message
@@ -362,17 +433,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         while let Some(item) = seq.next_element::<serde_json::Value>()? {
             items.push(item);
         }
-        let raws: Vec<Raw> = items
-            .iter()
-            .map(|item| match item {
-                serde_json::Value::Null => Raw::Null,
-                serde_json::Value::Bool(b) => Raw::Bool(*b),
-                serde_json::Value::Number(n) => Raw::Number(n.as_str()),
-                serde_json::Value::String(s) => Raw::Str(s),
-                serde_json::Value::Array(_) => Raw::Nested("an array"),
-                serde_json::Value::Object(_) => Raw::Nested("an object"),
-            })
-            .collect();
+        let raws: Vec<Raw> = items.iter().map(raw).collect();
         self.builder.set(self.key, Raw::Items("an array", &raws));
         Ok(())
     }

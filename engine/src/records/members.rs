@@ -15,7 +15,7 @@ use csv::{ReaderBuilder, StringRecord};
 
 use super::builder::is_integer;
 use super::csv::{csv_error, header};
-use super::json::{describe, describe_bare};
+use super::json::{describe, describe_bare, json_kind};
 use super::typing::{self, plain_decimal};
 use super::{Format, InputError, line_col, text};
 use crate::value::Value;
@@ -34,13 +34,12 @@ impl Members {
     /// Reads profiles from JSONL, a JSON array, CSV or YAML.
     ///
     /// ```
-    /// use merit::records::{Format, Members};
-    /// use merit::value::Value;
+    /// use merit::{Format, Members};
     ///
     /// let members = Members::read(b"member,role,since\nm1,secretary,2024-01-01\nm2,,\n", Format::Csv)?;
-    /// let attrs = members.attributes("m1", &["role".to_owned(), "age".to_owned()]);
-    /// assert_eq!(attrs, vec![Value::str("secretary"), Value::Null]);
-    /// # Ok::<(), merit::records::InputError>(())
+    /// assert_eq!(members.len(), 2);
+    /// assert!(members.has_attribute("role") && !members.has_attribute("age"));
+    /// # Ok::<(), merit::InputError>(())
     /// ```
     pub fn read(input: &[u8], format: Format) -> Result<Members, InputError> {
         let mut members = Members::default();
@@ -58,9 +57,65 @@ impl Members {
         Ok(members)
     }
 
+    /// Adds one member's profile from any value that serialises to a JSON object
+    /// (a map, an embedder's struct, a `serde_json::Value`), its values kept as a
+    /// JSON profile's are. Fails, leaving the profiles as they were, for an empty
+    /// id, a member already added, a value that is not an object, an attribute that
+    /// is an object, or a `member` key naming another member (as in a profile file,
+    /// `member` is the id, not an attribute).
+    ///
+    /// ```
+    /// use merit::{Format, Members, Records, Rulebook, ScoreOptions};
+    /// use serde_json::json;
+    ///
+    /// let mut members = Members::default();
+    /// members.insert("m1", json!({ "role": "secretary" }))?;
+    /// let book = Rulebook::from_yaml(
+    ///     "rules:\n  - { id: duty, when: member.role == \"secretary\", points: 5 }\n", "book.yaml")?;
+    /// let mut records = Records::new();
+    /// records.read(&book, b"member,kind,date\nm1,duty,2026-03-02\nm2,duty,2026-03-02\n", Format::Csv, "d.csv")?;
+    /// let report = book.score(&records, Some(&members), &ScoreOptions::default());
+    /// assert_eq!(report.member("m1").unwrap().total.to_string(), "5");
+    /// assert_eq!(report.member("m2").unwrap().total.to_string(), "0");
+    /// assert!(members.insert("m1", json!({})).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn insert(&mut self, member: &str, attributes: impl serde::Serialize) -> Result<(), InputError> {
+        let fail = |why: String| InputError::new(format!("member `{member}`: {why}"));
+        if member.is_empty() {
+            return Err(InputError::new("a member id must not be empty"));
+        }
+        if self.rows.contains_key(member) {
+            return Err(fail("already has a profile".to_owned()));
+        }
+        let object = match serde_json::to_value(attributes) {
+            Ok(serde_json::Value::Object(object)) => object,
+            Ok(other) => {
+                return Err(fail(format!(
+                    "expected an object of attributes, got {}",
+                    json_kind(&other)
+                )));
+            }
+            Err(e) => return Err(fail(format!("attributes cannot be serialised: {e}"))),
+        };
+        let mut row = Vec::with_capacity(object.len());
+        for (name, value) in object {
+            if name == "member" {
+                if value.as_str() != Some(member) {
+                    return Err(fail(format!("the attributes name another member: {value}")));
+                }
+                continue;
+            }
+            let value = json_value(value).map_err(|why| fail(format!("attribute `{name}`: {why}")))?;
+            row.push((name, value));
+        }
+        let position = self.rows.len() as u64 + 1;
+        self.add(member, position, "profile", row)
+    }
+
     /// The values of `names` for `member`, in order; a missing attribute (or member)
     /// is [`Value::Null`].
-    pub fn attributes(&self, member: &str, names: &[String]) -> Vec<Value> {
+    pub(crate) fn attributes(&self, member: &str, names: &[String]) -> Vec<Value> {
         let Some((_, row)) = self.rows.get(member) else {
             return vec![Value::Null; names.len()];
         };
@@ -81,10 +136,12 @@ impl Members {
         self.columns.contains_key(name)
     }
 
+    /// How many members have a profile.
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// Whether no member has a profile.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -272,17 +329,6 @@ impl Members {
                 .map_err(|e| at(e.message))?;
         }
         Ok(())
-    }
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 

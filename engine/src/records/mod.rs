@@ -16,24 +16,7 @@
 //! | `jsonl.rs`, `json.rs`, `csv.rs`, `yaml.rs` | one reader per format |
 //! | `members.rs` | member profiles (`--members FILE`) |
 //!
-//! # Example
-//! ```
-//! use merit::records::{self, Format, ReadOptions};
-//! use merit::schema::{FieldDef, FieldType, Schema};
-//!
-//! let schema = Schema {
-//!     fields: vec![FieldDef { name: "hours".into(), ty: FieldType::Decimal, optional: true, default: None }],
-//! };
-//! let tz = jiff::tz::TimeZone::get("Asia/Shanghai")?;
-//! let input = br#"{"member":"m1","kind":"volunteer","date":"2026-03-14","hours":3.5}
-//! {"member":"m2","kind":"volunteer","date":"2026-03-14","hours":"three"}
-//! "#;
-//! let (mut ok, mut rejected) = (Vec::new(), Vec::new());
-//! records::read(input, Format::Jsonl, &ReadOptions::new(&schema, &tz), &mut ok, &mut rejected)?;
-//! assert_eq!(ok.len(), 1);
-//! assert_eq!(rejected[0].error, r#"field `hours`: expected decimal, got "three""#);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The test `a_jsonl_input_reads_into_records_and_rejections` (in `tests.rs`) shows a read.
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
@@ -82,7 +65,7 @@ impl Format {
     /// The format a file name's extension implies, in any case.
     ///
     /// ```
-    /// use merit::records::Format;
+    /// use merit::Format;
     /// assert_eq!(Format::from_path("data/2026-03.NDJSON"), Some(Format::Jsonl));
     /// assert_eq!(Format::from_path("notes.txt"), None);
     /// ```
@@ -247,6 +230,19 @@ pub fn read(
         Format::Sheet => {}
     }
     Ok(builder.warnings())
+}
+
+/// Reads records given as JSON values rather than bytes (see [`json::read_values`]);
+/// returns the inputs' warnings (unknown keys), as [`read`] does.
+pub(crate) fn read_values<V: std::borrow::Borrow<serde_json::Value>>(
+    values: impl IntoIterator<Item = Result<V, String>>,
+    options: &ReadOptions<'_>,
+    records: &mut Vec<Record>,
+    rejected: &mut Vec<Rejected>,
+) -> Vec<Warning> {
+    let mut builder = builder::Builder::new(options);
+    json::read_values(values, &mut builder, records, rejected);
+    builder.warnings()
 }
 
 #[cfg(feature = "office")]

@@ -12,21 +12,8 @@ use super::encoding::Decoded;
 use super::{Format, InputError, ReadOptions, csv, jsonl, read_error};
 use crate::record::{Record, Rejected, Warning};
 
-/// Records read one at a time from a JSONL or CSV stream.
-///
-/// # Example
-/// ```
-/// use merit::records::{Format, ReadOptions, Reader};
-/// use merit::schema::Schema;
-///
-/// let (schema, tz) = (Schema::default(), jiff::tz::TimeZone::UTC);
-/// let input = "member,kind,date\nm1,study,2026-03-14\nm2,study,someday\n";
-/// let mut reader = Reader::new(input.as_bytes(), Format::Csv, &ReadOptions::new(&schema, &tz))?;
-/// let (mut records, mut rejected) = (Vec::new(), Vec::new());
-/// while reader.next(&mut records, &mut rejected)? {}
-/// assert_eq!((records.len(), rejected[0].record), (1, 2));
-/// # Ok::<(), merit::InputError>(())
-/// ```
+/// Records read one at a time from a JSONL or CSV stream
+/// (`a_csv_is_read_a_record_at_a_time` in its tests shows one).
 pub struct Reader<'a, R> {
     rows: Rows<R>,
     builder: Builder<'a>,
@@ -161,6 +148,17 @@ mod tests {
             records.iter().map(|r| r.position).collect(),
             rejected.iter().map(|r| r.record).collect(),
         )
+    }
+
+    #[test]
+    fn a_csv_is_read_a_record_at_a_time() {
+        let (schema, tz) = (crate::schema::Schema::default(), jiff::tz::TimeZone::UTC);
+        let input = "member,kind,date\nm1,study,2026-03-14\nm2,study,someday\n";
+        let mut reader =
+            Reader::new(input.as_bytes(), Format::Csv, &ReadOptions::new(&schema, &tz)).expect("header");
+        let (mut records, mut rejected) = (Vec::new(), Vec::new());
+        while reader.next(&mut records, &mut rejected).expect("reads") {}
+        assert_eq!((records.len(), rejected[0].record), (1, 2));
     }
 
     #[test]

@@ -331,3 +331,28 @@ fn list_fields_from_every_text_format() {
     "#);
     insta::assert_snapshot!(outcome("- { member: m1, kind: k, date: 2026-03-14, tags: [elderly, 夜间], scores: [1.5] }\n".as_bytes(), Format::Yaml, &s), @r#"ok 1 id=#1 member=m1 kind=k date=2026-03-14 [["elderly", "夜间"], [1.5]]"#);
 }
+
+#[test]
+fn a_jsonl_input_reads_into_records_and_rejections() {
+    let schema = Schema {
+        fields: vec![field("hours", FieldType::Decimal, true, None)],
+    };
+    let tz = shanghai();
+    let input = br#"{"member":"m1","kind":"volunteer","date":"2026-03-14","hours":3.5}
+{"member":"m2","kind":"volunteer","date":"2026-03-14","hours":"three"}
+"#;
+    let (mut ok, mut rejected) = (Vec::new(), Vec::new());
+    read(
+        input,
+        Format::Jsonl,
+        &ReadOptions::new(&schema, &tz),
+        &mut ok,
+        &mut rejected,
+    )
+    .expect("read");
+    assert_eq!(ok.len(), 1);
+    assert_eq!(
+        rejected[0].error,
+        r#"field `hours`: expected decimal, got "three""#
+    );
+}

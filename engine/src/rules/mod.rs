@@ -36,17 +36,17 @@ use crate::yaml::Node;
 use kind::{Key, Kind};
 
 pub(crate) use caps::decode_per;
-pub use caps::{Amount, Bound, Cap, CapState, Capped, MAX_STEPS, to_steps};
+pub use caps::{Amount, Bound, Cap, CapState, to_steps};
 pub use group::{GroupAward, MemberView, WindowGroup, windows};
 pub use lets::Lets;
-pub use measure::{Measure, MeasureRule, Payout, Tier};
+pub use measure::{MeasureRule, Payout};
 pub(crate) use order::{check_versions, evaluation_order};
 pub use points::Points;
 pub use rating::{Rating, RatingAward};
 pub use script::{Script, ScriptContext, ScriptLimits};
 pub use sentence::Sentence;
 pub use streak::Streak;
-pub use table::{Hit, Table, Test};
+pub use table::Table;
 
 use rust_decimal::Decimal;
 
