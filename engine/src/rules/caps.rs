@@ -242,6 +242,15 @@ impl<A: Amount> CapState<A> {
     }
 }
 
+/// The JSON Schema of `cap:`: one `{ per, max, min }` or a list of them.
+pub(crate) fn schema() -> crate::json_schema::Json {
+    use crate::json_schema::{closed, number, one_or_many};
+    one_or_many(closed(
+        &["per"],
+        vec![("per", super::kind::per()), ("max", number()), ("min", number())],
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,13 +420,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The JSON Schema of `cap:`: one `{ per, max, min }` or a list of them.
-pub(crate) fn schema() -> crate::json_schema::Json {
-    use crate::json_schema::{closed, number, one_or_many};
-    one_or_many(closed(
-        &["per"],
-        vec![("per", super::kind::per()), ("max", number()), ("min", number())],
-    ))
 }

@@ -721,6 +721,35 @@ fn warn_unreachable(decoder: &mut Decoder, rows: &[(Row, std::ops::Range<usize>)
     }
 }
 
+/// This kind's words in both languages.
+impl Words {
+    /// Why not: a table with no row for these inputs.
+    pub(crate) fn no_row(self, inputs: &str) -> String {
+        match self.0 {
+            Lang::Zh => format!("表中没有匹配的行：{inputs}"),
+            Lang::En => format!("no row of the table matches {inputs}"),
+        }
+    }
+
+    /// `row 2 [-, >= 60] → 5`.
+    pub(crate) fn table_row(self, row: usize, cells: &str, outcome: &str) -> String {
+        match self.0 {
+            Lang::En => format!("row {row} [{cells}] → {outcome}"),
+            Lang::Zh => format!("第 {row} 行 [{cells}] → {outcome}"),
+        }
+    }
+
+    /// `sum = 4` / `max = 3` after several rows matched.
+    pub(crate) fn table_total(self, sum: bool, value: &str) -> String {
+        match (self.0, sum) {
+            (Lang::En, true) => format!("sum = {value}"),
+            (Lang::En, false) => format!("max = {value}"),
+            (Lang::Zh, true) => format!("合计 = {value}"),
+            (Lang::Zh, false) => format!("取最大 = {value}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -767,34 +796,5 @@ mod tests {
         assert!(Test::Any.covers(&between));
         assert!(Test::AnyOf(vec![Test::Eq(num("1")), Test::Eq(num("2"))]).covers(&Test::Eq(num("2"))));
         assert!(!parse_cell("> 30", None).unwrap().covers(&Test::Eq(num("30"))));
-    }
-}
-
-/// This kind's words in both languages.
-impl Words {
-    /// Why not: a table with no row for these inputs.
-    pub(crate) fn no_row(self, inputs: &str) -> String {
-        match self.0 {
-            Lang::Zh => format!("表中没有匹配的行：{inputs}"),
-            Lang::En => format!("no row of the table matches {inputs}"),
-        }
-    }
-
-    /// `row 2 [-, >= 60] → 5`.
-    pub(crate) fn table_row(self, row: usize, cells: &str, outcome: &str) -> String {
-        match self.0 {
-            Lang::En => format!("row {row} [{cells}] → {outcome}"),
-            Lang::Zh => format!("第 {row} 行 [{cells}] → {outcome}"),
-        }
-    }
-
-    /// `sum = 4` / `max = 3` after several rows matched.
-    pub(crate) fn table_total(self, sum: bool, value: &str) -> String {
-        match (self.0, sum) {
-            (Lang::En, true) => format!("sum = {value}"),
-            (Lang::En, false) => format!("max = {value}"),
-            (Lang::Zh, true) => format!("合计 = {value}"),
-            (Lang::Zh, false) => format!("取最大 = {value}"),
-        }
     }
 }
