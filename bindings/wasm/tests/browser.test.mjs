@@ -81,8 +81,8 @@ test("a what-if activity shows the change per rule and in total", async () => {
   const form = page.getByTestId("whatif-form");
   await form.locator("input[name=kind]").fill("volunteer");
   await form.locator("input[name=date]").fill(extra.date);
-  await form.locator("input[name=时长]").fill("3");
-  await form.locator("input[name=核实]").check();
+  await form.locator("input[name=\"时长\"]").fill("3");
+  await form.locator("input[name=\"核实\"]").check();
   await page.getByTestId("whatif-run").click();
   await page.waitForSelector("[data-testid=whatif-total]");
   assert.equal(await text("whatif-change"), ` (+${expected.change})`);
@@ -120,7 +120,7 @@ test("on a phone a resident sees their sentences and why a record did not count"
   const book = Rulebook.fromYaml(readFileSync(`${root}rules/${bookFile}`, "utf8"), bookFile);
   const report = book.score(readFileSync(sample, "utf8"), { format: "jsonl", whyNot: true });
   const resident = report.members.find((m) => m.periods.length
-    && m.unscored.some((u) => u.reasons.some((r) => r.why.includes("verified = false"))));
+    && m.unscored.some((u) => u.reasons.some((r) => r.why.includes("核实 = false"))));
   assert.ok(resident, "the sample has a member with an unverified record");
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   const fetched = [];
@@ -141,7 +141,7 @@ test("on a phone a resident sees their sentences and why a record did not count"
   assert.ok(await top("#result-panel") < await top("#book-panel"), "the result is above the rulebook");
   const first = resident.periods[0].awards[0];
   assert.equal(await phone.getByTestId("award").first().locator("td").nth(3).locator("div").first().textContent(), first.explain);
-  assert.match(await phone.getByTestId("unscored").textContent(), /verified = false/);
+  assert.match(await phone.getByTestId("unscored").textContent(), /核实 = false/);
   assert.equal(await phone.getByTestId("book-text").isVisible(), false, "the rulebook's source is folded");
   const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 390, `the page is ${wide} px wide on a 390 px screen`);
