@@ -60,6 +60,7 @@ impl Rulebook {
         Rulebook::from_yaml_with_limits(source, name, &Limits::default())
     }
 
+    /// Loads a rulebook under `limits` (sizes, YAML depth, script budgets) rather than the defaults.
     pub fn from_yaml_with_limits(
         source: &str,
         name: &str,
@@ -366,8 +367,11 @@ pub fn what_if(
 /// The result of [`what_if`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatIf {
+    /// The report without the extra records.
     pub before: Report,
+    /// The report with them.
     pub after: Report,
+    /// What changed, member by member.
     pub diff: crate::diff::ReportDiff,
 }
 

@@ -796,7 +796,7 @@ mod tests {
 
     #[test]
     fn a_batch_reads_into_records_and_rejections() {
-        let schema = Schema {
+        let schema = crate::schema::Schema {
             fields: vec![crate::schema::FieldDef {
                 name: "hours".into(),
                 ty: crate::schema::FieldType::Decimal,

@@ -30,6 +30,7 @@ pub struct Survey {
     pub sorted: bool,
     /// The earliest and latest dates of the accepted records.
     pub first: Option<Date>,
+    /// The latest record date.
     pub last: Option<Date>,
     /// Each member's number of accepted records, by id.
     pub members: Vec<(Arc<str>, u64)>,
