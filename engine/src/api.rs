@@ -169,7 +169,7 @@ impl Records {
 
     /// Records whose inputs reject any single record (a JSONL line, a CSV row, a JSON
     /// array element) larger than `bytes`; the default is
-    /// [`records::DEFAULT_MAX_RECORD_BYTES`] (1 MiB).
+    /// `DEFAULT_MAX_RECORD_BYTES` (1 MiB).
     pub fn with_max_record_bytes(bytes: usize) -> Records {
         Records {
             max_record_bytes: Some(bytes),

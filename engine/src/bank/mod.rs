@@ -289,7 +289,7 @@ impl Bank {
         Ok(())
     }
 
-    /// The language statements are written in: [`Bank::lang`], else the settings'.
+    /// The language statements are written in: the language set on the bank, else the settings'.
     pub fn statement_lang(&self) -> Lang {
         self.lang()
     }

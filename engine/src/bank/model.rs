@@ -309,7 +309,7 @@ pub struct Txn {
     /// The lots it drew on or restored.
     pub moves: Vec<LotMove>,
     /// sha256(previous transaction's hash + this one's canonical form), in hex: see
-    /// [`super::chain`].
+    /// `bank/chain.rs`.
     #[serde(default)]
     pub hash: String,
 }

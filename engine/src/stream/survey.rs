@@ -37,7 +37,7 @@ pub struct Survey {
     /// The records that could not be read, as a report lists them.
     pub rejected: Vec<Rejected>,
     /// Names in the input that are no key of the rulebook (see
-    /// [`Reader::warnings`]), for the report of a stream ([`super::Warned`]).
+    /// the reader's warnings), for the report of a stream ([`super::Warned`]).
     pub warnings: Vec<crate::record::Warning>,
 }
 
