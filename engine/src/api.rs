@@ -60,6 +60,7 @@ impl Rulebook {
         Rulebook::from_yaml_with_limits(source, name, &Limits::default())
     }
 
+    /// Loads a rulebook under `limits` (sizes, YAML depth, script budgets) rather than the defaults.
     pub fn from_yaml_with_limits(
         source: &str,
         name: &str,
@@ -168,7 +169,7 @@ impl Records {
 
     /// Records whose inputs reject any single record (a JSONL line, a CSV row, a JSON
     /// array element) larger than `bytes`; the default is
-    /// [`records::DEFAULT_MAX_RECORD_BYTES`] (1 MiB).
+    /// `DEFAULT_MAX_RECORD_BYTES` (1 MiB).
     pub fn with_max_record_bytes(bytes: usize) -> Records {
         Records {
             max_record_bytes: Some(bytes),
@@ -366,8 +367,11 @@ pub fn what_if(
 /// The result of [`what_if`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatIf {
+    /// The report without the extra records.
     pub before: Report,
+    /// The report with them.
     pub after: Report,
+    /// What changed, member by member.
     pub diff: crate::diff::ReportDiff,
 }
 

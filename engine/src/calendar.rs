@@ -12,11 +12,15 @@ use jiff::civil::{Date, Weekday};
 /// A kind of calendar window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Per {
+    /// One day.
     Day,
     /// ISO week, Monday first.
     Week,
+    /// A calendar month.
     Month,
+    /// A calendar quarter.
     Quarter,
+    /// A calendar year.
     Year,
     /// All time: one window from `Date::MIN` to `Date::MAX`.
     Lifetime,
@@ -36,8 +40,10 @@ impl Window {
 }
 
 impl Per {
+    /// Every period's name, as rulebooks and options write it.
     pub const NAMES: &[&str] = &["day", "week", "month", "quarter", "year", "lifetime"];
 
+    /// A period by name (`day`, `week`, `month`, `quarter`, `year`, `lifetime`).
     pub fn parse(s: &str) -> Option<Per> {
         Some(match s {
             "day" => Per::Day,
@@ -50,6 +56,7 @@ impl Per {
         })
     }
 
+    /// The period's name.
     pub fn name(self) -> &'static str {
         match self {
             Per::Day => "day",

@@ -69,6 +69,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning: the rulebook loads, the problem is probably not what was meant.
     pub fn warning(
         code: &'static str,
         message: impl Into<String>,
@@ -82,16 +83,19 @@ impl Diagnostic {
         }
     }
 
+    /// With a note under the caret.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// With the likely fix.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether it stops the rulebook from loading.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

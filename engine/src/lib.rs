@@ -86,6 +86,8 @@
 //! | inputs too large to hold | [`stream`]: a file read a chunk of members at a time, the same report byte for byte |
 //! | printing untrusted text | [`escape`]: terminal and CSV-safe text |
 
+#![warn(missing_docs)]
+
 // Every module is private: what an embedder (and the CLI, Python and WASM
 // bindings) may use is re-exported below, so the compiler checks the boundary.
 mod api;

@@ -289,6 +289,7 @@ impl RequestError {
         self.code
     }
 
+    /// What is wrong, naming the option as the caller spelled it.
     pub fn message(&self) -> &str {
         &self.message
     }

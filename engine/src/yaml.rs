@@ -14,8 +14,11 @@ use serde_saphyr::{Budget, Options, Spanned};
 /// Limits on YAML input; the defaults are generous for any real rulebook.
 #[derive(Clone, Debug)]
 pub struct YamlLimits {
+    /// Deepest nesting of mappings and sequences.
     pub max_depth: usize,
+    /// Most nodes in the document.
     pub max_nodes: usize,
+    /// Most alias uses (against "billion laughs").
     pub max_aliases: usize,
     /// Events that aliases may replay in all: what stops a "billion laughs".
     pub max_replayed_events: usize,

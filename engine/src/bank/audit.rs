@@ -16,12 +16,16 @@ use crate::words::Lang;
 /// A member's movements between two dates, with the balances around them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Statement {
+    /// The member's id.
     pub member: String,
+    /// The first day shown (`None`: from the start).
     pub from: Option<Date>,
+    /// The last day shown (`None`: to the end).
     pub to: Option<Date>,
     /// The balance before `from` (0 without `from`).
     #[serde(with = "decimal_text")]
     pub opening: Decimal,
+    /// Every movement in the dates, in ledger order.
     pub movements: Vec<Movement>,
     /// `opening` plus every movement.
     #[serde(with = "decimal_text")]
@@ -35,8 +39,11 @@ pub struct Statement {
 /// One transaction as a member's statement shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Movement {
+    /// The transaction's id.
     pub txn: u64,
+    /// The day it was booked.
     pub date: Date,
+    /// `earn`, `adjust`, `redeem`, `transfer`, `reverse` or `expire`.
     pub kind: &'static str,
     /// What it added to the member's credits (negative: took).
     #[serde(with = "decimal_text")]
@@ -137,8 +144,11 @@ pub fn statement(
 /// What `verify` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Verification {
+    /// Transactions replayed.
     pub transactions: u64,
+    /// Accounts with postings.
     pub accounts: usize,
+    /// Members with an account.
     pub members: usize,
     /// Credits members hold.
     #[serde(with = "decimal_text")]
@@ -148,6 +158,7 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// Whether every invariant held (no problem listed).
     pub fn ok(&self) -> bool {
         self.problems.is_empty()
     }

@@ -76,14 +76,17 @@ pub fn link(previous: &str, txn: &Txn) -> String {
 }
 
 /// The end of the chain: how many transactions, and the last one's hash
-/// ([`GENESIS`] for an empty ledger). Written and read as `COUNT:HASH`.
+/// (64 zeros, for an empty ledger). Written and read as `COUNT:HASH`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Head {
+    /// How many transactions the chain covers.
     pub count: u64,
+    /// The last transaction's hash, in hex (the genesis hash for an empty ledger).
     pub hash: String,
 }
 
 impl Head {
+    /// The head of an empty ledger.
     pub fn empty() -> Head {
         Head {
             count: 0,

@@ -6,7 +6,9 @@ use std::fmt;
 /// Why an operation did not happen. Nothing of a failed operation is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BankError {
+    /// What kind of refusal or failure (its [`BankError::code`]).
     pub kind: ErrorKind,
+    /// What happened, for people.
     pub message: String,
     /// The message in Chinese, for the refusals a counter meets most (unknown
     /// member, short balance, backdated, unknown item): what a Chinese rulebook's
@@ -17,6 +19,7 @@ pub struct BankError {
     pub lang: Option<crate::words::Lang>,
 }
 
+/// The kinds of bank errors, each with a stable code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// The member's balance does not cover the amount (or a reversal would make a
@@ -81,6 +84,7 @@ impl ErrorKind {
 }
 
 impl BankError {
+    /// An error of this kind.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> BankError {
         BankError {
             kind,
@@ -110,10 +114,12 @@ impl BankError {
         }
     }
 
+    /// A storage failure (the database, a value it holds that does not parse).
     pub fn storage(message: impl fmt::Display) -> BankError {
         BankError::new(ErrorKind::Storage, message.to_string())
     }
 
+    /// The stable identifier: `insufficient-credits`, `unknown-member`, …
     pub fn code(&self) -> &'static str {
         self.kind.code()
     }

@@ -22,6 +22,7 @@ pub struct Version {
 /// Every version of the settings, oldest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
+    /// Every version of the settings, oldest first.
     pub versions: Vec<Version>,
 }
 

@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 /// What a migration did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Migration {
+    /// Transactions copied.
     pub transactions: u64,
     /// The head both ledgers now have.
     pub head: Head,

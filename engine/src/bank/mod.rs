@@ -99,9 +99,8 @@ pub use error::{BankError, ErrorKind};
 pub use history::{History, differences};
 pub use ledger::MAX_AMOUNT;
 pub use migrate::Migration;
-pub use model::{
-    Account, Adjustment, AwardKey, Held, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn, decimal_text,
-};
+use model::decimal_text;
+pub use model::{Account, Adjustment, AwardKey, Held, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn};
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
 pub use reconcile::Difference;
@@ -120,6 +119,7 @@ const HISTORY_META: &str = "settings_history";
 pub enum Redeem {
     /// A catalog item's id or title (its price and partner come from `bank.catalog`).
     Item(String),
+    /// An amount of credits.
     Amount(Decimal),
 }
 
@@ -127,7 +127,9 @@ pub enum Redeem {
 /// already (the same key asked again: nothing new was stored).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Receipt {
+    /// The transaction booked (or the one booked before with the same key).
     pub txn: Txn,
+    /// Whether the key had been used: nothing new was booked.
     pub replayed: bool,
 }
 
@@ -220,6 +222,7 @@ impl Bank {
         }
     }
 
+    /// A bank over any storage (what `open` and `in_memory` use).
     pub fn with_store(mut store: Box<dyn Store>) -> Result<Bank, BankError> {
         let mut stored = (None, None);
         store.transact(Access::Read, &mut |j| {
@@ -286,7 +289,7 @@ impl Bank {
         Ok(())
     }
 
-    /// The language statements are written in: [`Bank::lang`], else the settings'.
+    /// The language statements are written in: the language set on the bank, else the settings'.
     pub fn statement_lang(&self) -> Lang {
         self.lang()
     }
@@ -633,6 +636,7 @@ impl Bank {
         self.run(Access::Read, |j, _| j.open_lots(member))
     }
 
+    /// One transaction by id, or `None`.
     pub fn transaction(&mut self, id: u64) -> Result<Option<Txn>, BankError> {
         self.run(Access::Read, |j, _| j.txn(id))
     }

@@ -29,6 +29,7 @@ pub enum Account {
 }
 
 impl Account {
+    /// A member's account, `member:ID`.
     pub fn member(id: &str) -> Account {
         Account::Member(id.to_owned())
     }
@@ -95,7 +96,9 @@ impl<'de> Deserialize<'de> for Account {
 /// One line of a transaction: `amount` added to `account` (negative: taken from it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posting {
+    /// The account.
     pub account: Account,
+    /// What it adds (negative: takes).
     #[serde(with = "decimal_text")]
     pub amount: Decimal,
 }
@@ -108,10 +111,14 @@ pub enum Source {
     Earn {
         /// The rulebook id.
         book: String,
+        /// The rule's id.
         rule: String,
+        /// The member's id.
         member: String,
+        /// The award's points.
         #[serde(with = "decimal_text")]
         points: Decimal,
+        /// Credits per point (`bank.earn.rate`).
         #[serde(with = "decimal_text")]
         rate: Decimal,
         /// Ids of the records the award came from.
@@ -137,21 +144,29 @@ pub enum Source {
     },
     /// Credits spent on a catalog item or an amount.
     Redeem {
+        /// The member's id.
         member: String,
         /// The catalog item (absent when an amount was redeemed).
         item: Option<String>,
+        /// The item's title.
         title: Option<String>,
+        /// The partner shop that takes it.
         partner: Option<String>,
     },
     /// A donation from one member to another.
     Transfer {
+        /// The giving member.
         from: String,
+        /// The receiving member.
         to: String,
+        /// Why, as the giver wrote it.
         note: Option<String>,
     },
     /// The undoing of an earlier transaction.
     Reverse {
+        /// The transaction undone.
         txn: u64,
+        /// Why, as given.
         reason: String,
         /// The award whose credits the reversed earning carried (so the ledger's
         /// credits per award stay right without reading the original).
@@ -159,7 +174,12 @@ pub enum Source {
         award: Option<AwardKey>,
     },
     /// Credits that outlived `expire_after`.
-    Expire { member: String, as_of: Date },
+    Expire {
+        /// The member whose credits expired.
+        member: String,
+        /// The day they were found expired.
+        as_of: Date,
+    },
 }
 
 impl Source {
@@ -191,9 +211,13 @@ impl Source {
 /// for `member` on `date` (the award's date, or its window's for group rules).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct AwardKey {
+    /// The rulebook id.
     pub book: String,
+    /// The member's id.
     pub member: String,
+    /// The rule's id.
     pub rule: String,
+    /// The award's date.
     pub date: Date,
 }
 
@@ -201,9 +225,12 @@ pub struct AwardKey {
 /// adjustments and reversals, and the records and rulebook version last posted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Held {
+    /// The net credits held for the award.
     #[serde(with = "decimal_text")]
     pub credits: Decimal,
+    /// Ids of the records last posted.
     pub records: Vec<String>,
+    /// The rulebook's version last posted.
     pub version: Option<String>,
 }
 
@@ -227,13 +254,17 @@ pub struct Adjustment {
 /// Credits earned together on one date, spent and expired first-in first-out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lot {
+    /// The lot's id.
     pub id: u64,
+    /// The member holding it.
     pub member: String,
     /// The award's date (kept when credits are transferred, so a gift does not
     /// restart the clock of expiry).
     pub earned: Date,
+    /// Credits it started with.
     #[serde(with = "decimal_text")]
     pub amount: Decimal,
+    /// Credits not yet spent, given or expired.
     #[serde(with = "decimal_text")]
     pub remaining: Decimal,
 }
@@ -241,15 +272,20 @@ pub struct Lot {
 /// A lot a transaction creates (the store gives it its id).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewLot {
+    /// The member holding it.
     pub member: String,
+    /// The award's date.
     pub earned: Date,
+    /// Its credits.
     pub amount: Decimal,
 }
 
 /// A change to an existing lot's remaining credits (negative: spent or expired).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotMove {
+    /// The lot's id.
     pub lot: u64,
+    /// Credits added (negative: taken).
     #[serde(with = "decimal_text")]
     pub delta: Decimal,
 }
@@ -264,12 +300,16 @@ pub struct Txn {
     pub date: Date,
     /// The idempotency key; replaying an operation with it returns this transaction.
     pub key: Option<String>,
+    /// What the transaction is: an earning, redemption, transfer, reversal or expiry.
     pub source: Source,
+    /// The postings, summing to zero.
     pub postings: Vec<Posting>,
+    /// The lots it created.
     pub lots: Vec<Lot>,
+    /// The lots it drew on or restored.
     pub moves: Vec<LotMove>,
     /// sha256(previous transaction's hash + this one's canonical form), in hex: see
-    /// [`super::chain`].
+    /// `bank/chain.rs`.
     #[serde(default)]
     pub hash: String,
 }
@@ -320,11 +360,17 @@ impl Txn {
 /// A transaction before it is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewTxn {
+    /// The business date.
     pub date: Date,
+    /// The idempotency key.
     pub key: Option<String>,
+    /// What the transaction is.
     pub source: Source,
+    /// The postings, summing to zero.
     pub postings: Vec<Posting>,
+    /// The lots it creates.
     pub lots: Vec<NewLot>,
+    /// The lots it draws on or restores.
     pub moves: Vec<LotMove>,
 }
 

@@ -53,7 +53,9 @@ pub struct Plan {
 /// One award whose credits in the ledger differ from the report's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Difference {
+    /// The member's id.
     pub member: String,
+    /// The rule's id.
     pub rule: String,
     /// The award's date.
     pub date: Date,
@@ -63,7 +65,9 @@ pub struct Difference {
     /// Credits the report gives it.
     #[serde(with = "decimal_text")]
     pub report: Decimal,
+    /// Ids of records the report has and the ledger did not.
     pub added: Vec<String>,
+    /// Ids of records the ledger had and the report no longer has.
     pub removed: Vec<String>,
     /// `first-post`, `late-record`, `removed-record`, `corrected-record`,
     /// `changed-rule`, `reposted` (after a reversal).

@@ -18,9 +18,11 @@ use super::model::{Account, AwardKey, Held, Lot, NewTxn, Txn};
 pub trait Journal {
     /// The transaction stored under an idempotency key.
     fn find_key(&mut self, key: &str) -> Result<Option<Txn>, BankError>;
+    /// One transaction by id.
     fn txn(&mut self, id: u64) -> Result<Option<Txn>, BankError>;
     /// The transaction that reversed `id`, if any.
     fn reversal_of(&mut self, id: u64) -> Result<Option<u64>, BankError>;
+    /// An account's balance.
     fn balance(&mut self, account: &Account) -> Result<Decimal, BankError>;
     /// Every account with a non-zero balance, by account.
     fn balances(&mut self) -> Result<Vec<(Account, Decimal)>, BankError>;
@@ -28,6 +30,7 @@ pub trait Journal {
     fn open_lots(&mut self, member: &str) -> Result<Vec<Lot>, BankError>;
     /// Every lot with credits remaining earned on or before `date`, by member then FIFO.
     fn open_lots_earned_by(&mut self, date: Date) -> Result<Vec<Lot>, BankError>;
+    /// One lot by id.
     fn lot(&mut self, id: u64) -> Result<Option<Lot>, BankError>;
     /// Every transaction that moved a member's credits, in id order.
     fn member_txns(&mut self, member: &str) -> Result<Vec<Txn>, BankError>;
@@ -36,7 +39,9 @@ pub trait Journal {
     /// Stores a transaction, giving it and its new lots their ids; updates balances
     /// and lots. The caller has checked it (balanced, no lot below zero).
     fn append(&mut self, txn: NewTxn) -> Result<Txn, BankError>;
+    /// A stored setting by key.
     fn meta(&mut self, key: &str) -> Result<Option<String>, BankError>;
+    /// Stores a setting.
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), BankError>;
 
     // What reconciliation and the counter need. A store keeps these as indexes
@@ -82,7 +87,9 @@ pub trait Journal {
 /// Whether a unit of work may write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
+    /// Reading only.
     Read,
+    /// Reading and writing, in one transaction.
     Write,
 }
 
@@ -117,6 +124,7 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// An empty ledger in memory.
     pub fn new() -> MemoryStore {
         MemoryStore::default()
     }

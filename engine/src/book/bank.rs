@@ -27,9 +27,11 @@ const MAX_RATE: i64 = 1_000_000;
 pub struct BankSettings {
     /// The rulebook these settings come from (part of every earning's key).
     pub book: String,
+    /// Which awards earn credits, and at what rate (`earn:`).
     pub earn: Earn,
     /// Credits expire this long after the award that earned them; `None`: never.
     pub expire_after: Option<ExpireAfter>,
+    /// What credits buy (`catalog:`).
     pub catalog: Vec<Item>,
     /// Credits carry this many decimal places: the rulebook's `unit.decimals`.
     pub decimals: u32,
@@ -63,8 +65,11 @@ impl Earn {
 /// A redeemable item of the catalog.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
+    /// The item's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// Its price in credits.
     #[serde(with = "crate::value::decimal_text")]
     pub price: Decimal,
     /// The partner shop or service point that honours it (its own redemptions account).
@@ -74,7 +79,9 @@ pub struct Item {
 /// `24 months`: how long a credit lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpireAfter {
+    /// How many units.
     pub count: u32,
+    /// Days, months or years.
     pub unit: SpanUnit,
 }
 

@@ -7,6 +7,7 @@
 /// One built-in function as a rule author reads it.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
+    /// The function's name.
     pub name: &'static str,
     /// `name(param: type, …) -> type`.
     pub signature: &'static str,
@@ -18,6 +19,7 @@ pub struct Entry {
     pub result: &'static str,
     /// Where it may be used: `record` (everywhere) or `group` (vetoes, count/sum rules).
     pub context: &'static str,
+    /// What it does, in a few words.
     pub summary: &'static str,
 }
 

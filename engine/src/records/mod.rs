@@ -95,6 +95,7 @@ impl Format {
             .map(|&(_, f)| f)
     }
 
+    /// The format's name in messages (`jsonl`, `spreadsheet`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Jsonl => "jsonl",
@@ -150,8 +151,11 @@ pub struct InputError {
     /// A stable identifier: `unreadable-input` for most, `no-sheet` for a sheet
     /// the workbook does not have.
     pub code: &'static str,
+    /// What is wrong.
     pub message: String,
+    /// The 1-based line, when one can be named.
     pub line: Option<u64>,
+    /// The 1-based column, when one can be named.
     pub column: Option<u64>,
 }
 

@@ -124,7 +124,7 @@ impl<R> Reader<'_, R> {
 }
 
 impl Format {
-    /// Whether inputs of this format can be read record by record ([`Reader`]).
+    /// Whether inputs of this format can be read record by record (as the streams read them).
     pub fn reads_by_record(self) -> bool {
         matches!(self, Format::Jsonl | Format::Csv)
     }

@@ -24,6 +24,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// An encoding by name (`utf-8`, `gb18030`/`gbk`, `auto`), in any case.
     pub fn parse(name: &str) -> Option<Encoding> {
         Some(match name.to_ascii_lowercase().as_str() {
             "utf-8" | "utf8" => Encoding::Utf8,

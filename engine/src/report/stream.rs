@@ -17,7 +17,9 @@ use crate::record::{Rejected, Warning};
 /// Members are handed to a callback rather than pulled, so that a stream can keep
 /// the evaluation they are written from while it hands them out.
 pub trait ReportStream {
+    /// Why the stream stopped (a failing input or output).
     type Error: From<io::Error>;
+    /// What the report says before its members.
     fn head(&self) -> ReportHead;
     /// Hands every member to `each`, in id order, until `each` returns `false`.
     /// Called once.
@@ -37,7 +39,9 @@ pub trait ReportStream {
 /// A stream whose report lists the warnings the survey of its input found
 /// (`Survey::warnings`): the streamed report is then the whole read's.
 pub struct Warned<S> {
+    /// The stream.
     pub stream: S,
+    /// The inputs' warnings, known before the first member.
     pub warnings: Vec<Warning>,
 }
 
@@ -68,8 +72,12 @@ impl<S: ReportStream> ReportStream for Warned<S> {
 /// What a [`Report`](crate::Report) says before its members.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReportHead {
+    /// The rulebook that makes the report.
     pub rulebook: RulebookRef,
+    /// The dates the report covers.
     pub range: DateRange,
+    /// The day the report is made as of.
     pub as_of: Option<Date>,
+    /// The period of the report's rows.
     pub period: String,
 }

@@ -7,11 +7,17 @@ use std::time::Duration;
 /// Bounds on what one script call may do; the defaults suit any real rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScriptLimits {
+    /// Most rhai operations per call.
     pub max_operations: u64,
+    /// Deepest call nesting.
     pub max_call_levels: usize,
+    /// Longest string, in bytes.
     pub max_string_size: usize,
+    /// Most array items.
     pub max_array_size: usize,
+    /// Most map entries.
     pub max_map_size: usize,
+    /// Deepest expression nesting.
     pub max_expr_depth: usize,
     /// Wall-clock budget of one call: the operations budget alone let one call
     /// copy 60 KB strings or grow curried closures for minutes. Not applied on

@@ -53,8 +53,11 @@ pub enum StreamError {
     Input(InputError),
     /// A member's records came after a member later in id order (record `record`).
     NotSorted {
+        /// The position of the record out of order.
         record: u64,
+        /// Its member.
         member: String,
+        /// The member it came after.
         after: String,
     },
     /// What the stream needs is missing (its dates), or the rulebook or the input

@@ -78,6 +78,7 @@ impl Spool {
         self.ends.len()
     }
 
+    /// Whether no row was kept aside.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
@@ -106,6 +107,7 @@ pub struct SpoolStream<'a> {
 }
 
 impl<'a> SpoolStream<'a> {
+    /// A stream over the rows the survey kept aside.
     pub fn new(
         book: &'a Rulebook,
         profiles: Option<&'a Members>,

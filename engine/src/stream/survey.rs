@@ -30,13 +30,14 @@ pub struct Survey {
     pub sorted: bool,
     /// The earliest and latest dates of the accepted records.
     pub first: Option<Date>,
+    /// The latest record date.
     pub last: Option<Date>,
     /// Each member's number of accepted records, by id.
     pub members: Vec<(Arc<str>, u64)>,
     /// The records that could not be read, as a report lists them.
     pub rejected: Vec<Rejected>,
     /// Names in the input that are no key of the rulebook (see
-    /// [`Reader::warnings`]), for the report of a stream ([`super::Warned`]).
+    /// the reader's warnings), for the report of a stream ([`super::Warned`]).
     pub warnings: Vec<crate::record::Warning>,
 }
 
