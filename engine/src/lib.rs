@@ -97,6 +97,7 @@ pub mod words;
 pub mod yaml;
 
 pub use api::{Records, RulebookError};
+pub use bank::AdoptSettings;
 pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, Location};

@@ -3,6 +3,7 @@
 mod bad_inputs;
 mod bank;
 mod bank_ledger;
+mod bank_settings;
 mod conformance;
 mod diagnostics;
 mod errors;
