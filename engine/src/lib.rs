@@ -102,6 +102,7 @@ pub use book::{Limits, Rulebook};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, Location};
 pub use eval::{Evaluation, Options as ScoreOptions};
+pub use expr::{EvalError, EvalErrorKind};
 pub use rank::{RankBy, RankOptions, RankRequest, Ranking, rank};
 pub use record::Warning;
 pub use records::{Format, InputError, Members};
