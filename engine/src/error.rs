@@ -1,7 +1,8 @@
 //! One error for every stage a front end calls: the request, the rulebook, an
 //! input, a ranking, the bank, an expression an embedder runs. Each has a stable
-//! [`Error::code`] (what the bindings put on `MeritError.code` in JavaScript and on `.code` of Python's exceptions),
-//! a message that may be reworded, and where it can be said, a [`Location`].
+//! [`Error::code`] (what the bindings put on `MeritError.code` in JavaScript and
+//! on `.code` of Python's exceptions), a message that may be reworded, and where
+//! it can be said, a [`Location`].
 //!
 //! The stage errors stay their own types (a function that can only fail one way
 //! says so in its signature); `Error` is what they all convert into, so that a
