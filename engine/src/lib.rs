@@ -106,5 +106,6 @@ pub use expr::{EvalError, EvalErrorKind};
 pub use rank::{RankBy, RankOptions, RankRequest, Ranking, rank};
 pub use record::Warning;
 pub use records::{Format, InputError, Members};
-pub use report::Report;
+pub use report::{Report, collect_report};
 pub use request::{RequestError, ScoreRequest, Scoring};
+pub use stream::{StreamError, Streamed, stream_input};

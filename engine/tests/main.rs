@@ -19,3 +19,4 @@ mod publish;
 mod rank;
 mod sentences;
 mod stream;
+mod stream_input;

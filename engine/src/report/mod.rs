@@ -23,7 +23,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::record::{Rejected, Warning};
 
 pub use json::{write_compact_json, write_json};
-pub use stream::{ReportHead, ReportStream, Warned};
+pub use stream::{ReportHead, ReportStream, Warned, collect_report};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
