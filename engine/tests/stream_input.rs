@@ -58,7 +58,7 @@ fn whole(book: &Rulebook, bytes: &[u8], format: Format) -> merit::Report {
 #[test]
 fn a_sorted_jsonl_is_streamed_not_read_whole_again() {
     let book = Rulebook::from_yaml(BOOK, "deeds.yaml").unwrap();
-    // 150,000 records (8.6 MB): more than two chunks of members and a read buffer.
+    // 150,000 records (9.75 MB): more than two chunks of members and a read buffer.
     let bytes = jsonl(15_000, 10, true);
     let size = bytes.len() as u64;
     let read = Arc::new(AtomicU64::new(0));
