@@ -1,7 +1,8 @@
 //! One error for every stage a front end calls: the request, the rulebook, an
-//! input, a ranking, the bank. Each has a stable [`Error::code`] (what the bindings
-//! put on `MeritError.code` in JavaScript and on `.code` of Python's exceptions),
-//! a message that may be reworded, and where it can be said, a [`Location`].
+//! input, a ranking, the bank, an expression an embedder runs. Each has a stable
+//! [`Error::code`] (what the bindings put on `MeritError.code` in JavaScript and
+//! on `.code` of Python's exceptions), a message that may be reworded, and where
+//! it can be said, a [`Location`].
 //!
 //! The stage errors stay their own types (a function that can only fail one way
 //! says so in its signature); `Error` is what they all convert into, so that a
@@ -12,6 +13,7 @@ use std::fmt;
 
 use crate::api::RulebookError;
 use crate::bank::BankError;
+use crate::expr::EvalError;
 use crate::rank::RankError;
 use crate::records::InputError;
 use crate::request::RequestError;
@@ -35,6 +37,9 @@ pub enum Error {
     Rank(RankError),
     /// The bank refused or failed; the code is its [`crate::bank::ErrorKind`]'s.
     Bank(BankError),
+    /// An expression that failed at run time (an embedder evaluating one itself;
+    /// in a report the failure is a rejected record or a failed award instead).
+    Eval(EvalError),
 }
 
 /// Where an error is: a file (or input name) and a 1-based line and column.
@@ -58,6 +63,7 @@ impl Error {
             Error::Input { error, .. } => error.code(),
             Error::Rank(e) => e.code(),
             Error::Bank(e) => e.code(),
+            Error::Eval(e) => e.code(),
         }
     }
 
@@ -87,6 +93,7 @@ impl fmt::Display for Error {
             Error::Input { input, error } => write!(f, "{input}: {error}"),
             Error::Rank(e) => e.fmt(f),
             Error::Bank(e) => e.fmt(f),
+            Error::Eval(e) => e.fmt(f),
         }
     }
 }
@@ -114,5 +121,11 @@ impl From<RankError> for Error {
 impl From<BankError> for Error {
     fn from(e: BankError) -> Error {
         Error::Bank(e)
+    }
+}
+
+impl From<EvalError> for Error {
+    fn from(e: EvalError) -> Error {
+        Error::Eval(e)
     }
 }

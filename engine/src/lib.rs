@@ -125,16 +125,19 @@ pub use book::{Limits, Rulebook, Unit, json_schema};
 pub use eval::{Evaluation, Options as ScoreOptions};
 pub use records::{Encoding, Format, InputError, Members};
 pub use rules::ScriptLimits;
+pub use stream::{StreamError, Streamed, stream_input};
 pub use yaml::YamlLimits;
 
 // One request and one error for every front end.
 pub use error::{Error, Location};
+pub use expr::{EvalError, EvalErrorKind};
 pub use request::{RequestError, ScoreRequest, Scoring, input_problems, lang as parse_lang};
 
 // The report, and its explanations in words.
 pub use api::{WhatIf, explain_report, what_if};
 pub use explain::explain_member;
 pub use record::{Rejected, Warning};
+pub use report::collect_report;
 pub use report::{
     AwardReport, DateRange, IndexReport, MemberReport, PeriodReport, Reason, Report, RulebookRef, Unscored,
     Veto, Withheld,

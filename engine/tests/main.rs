@@ -3,6 +3,7 @@
 mod bad_inputs;
 mod bank;
 mod bank_ledger;
+mod bank_settings;
 mod conformance;
 mod diagnostics;
 mod embedding;
@@ -20,3 +21,4 @@ mod publish;
 mod rank;
 mod sentences;
 mod stream;
+mod stream_input;

@@ -288,7 +288,9 @@ fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
     if let Some(path) = book {
         let book = load_book(path, color)?;
         match book.bank {
-            Some(settings) => bank.use_settings(settings)?,
+            Some(settings) => {
+                bank.adopt(settings, merit::bank::AdoptSettings::Use)?;
+            }
             None => {
                 return Err(Failure::Usage(format!(
                     "{} has no `bank:` section",
@@ -306,12 +308,10 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             let existed = db.db.exists();
             let mut bank = db.create()?;
             if let Some(path) = book {
-                let settings = bank_settings(path, color)?;
-                if bank.settings().is_none() {
-                    bank.record_settings(settings, today())?;
-                } else {
-                    bank.use_settings(settings)?;
-                }
+                bank.adopt(
+                    bank_settings(path, color)?,
+                    merit::bank::AdoptSettings::Init(today()),
+                )?;
             }
             let what = if existed { "exists" } else { "created" };
             print(&format!("{}: bank {what}\n", db.db.display()))
@@ -340,12 +340,9 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
         } => reconcile(book, input, db, output.format, color),
         BankCommand::Settings { book, db, from } => {
             let settings = bank_settings(book, color)?;
-            let mut bank = db.open()?;
-            let before = bank.settings().cloned();
-            bank.record_settings(settings.clone(), *from)?;
-            let changes = before
-                .map(|b| merit::bank::differences(&b, &settings))
-                .unwrap_or_default();
+            let changes = db
+                .open()?
+                .adopt(settings, merit::bank::AdoptSettings::From(*from))?;
             let what = if changes.is_empty() {
                 "no change".to_owned()
             } else {
@@ -614,12 +611,7 @@ fn kind_zh(kind: &str) -> &str {
 /// Loads a rulebook's `bank:` settings, with its language.
 fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, Failure> {
     let book = load_book(path, color)?;
-    let lang = merit::Lang::for_book(&book);
-    let mut settings = book
-        .bank
-        .ok_or_else(|| Failure::Usage(format!("{} has no `bank:` section", path.display())))?;
-    settings.lang = Some(if lang == merit::Lang::Zh { "zh" } else { "en" }.to_owned());
-    Ok(settings)
+    Bank::settings_of(&book).map_err(|_| Failure::Usage(format!("{} has no `bank:` section", path.display())))
 }
 
 fn lang_arg(lang: &LangArg) -> Result<Option<merit::Lang>, Failure> {

@@ -65,9 +65,10 @@ pub struct RecordArgs {
     /// with Chinese titles).
     #[arg(long)]
     pub lang: Option<String>,
-    /// Format of standard input when a record file is `-`.
-    #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"], default_value = "jsonl")]
-    pub stdin_format: String,
+    /// Format of standard input when a record file is `-` (default: what its first
+    /// bytes look like, as for a file without an extension).
+    #[arg(long = "stdin-format", value_parser = ["jsonl", "json", "csv", "yaml"])]
+    pub stdin_format: Option<String>,
     /// The sheet of a spreadsheet to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,

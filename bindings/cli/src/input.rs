@@ -61,17 +61,26 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-/// The format of a record file, by its extension.
-pub fn format_of(path: &Path, stdin_format: &str) -> Result<Format, String> {
-    if path.as_os_str() == "-" {
-        return Format::parse(stdin_format).ok_or_else(|| format!("unknown input format `{stdin_format}`"));
+/// The format a record file's name says (`--stdin-format` for `-`); `None` when its
+/// first bytes decide ([`Format::by_name`]: one rule for every front end).
+fn named_format(path: &Path, stdin_format: Option<&str>) -> Result<Option<Format>, String> {
+    if path.as_os_str() == "-"
+        && let Some(name) = stdin_format
+    {
+        return Format::parse(name)
+            .map(Some)
+            .ok_or_else(|| format!("unknown input format `{name}`"));
     }
-    Format::from_path(&path.to_string_lossy()).ok_or_else(|| {
-        format!(
-            "{}: unknown record format; use .jsonl, .json, .csv, .yaml, .xlsx, .xls or .ods",
-            path.display()
-        )
-    })
+    Format::by_name(&path.to_string_lossy()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The first bytes of an opened file (enough for [`Format::sniff`]); the file is
+/// left at its start.
+fn head_of(mut file: &File) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    file.take(Format::SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    file.rewind()?;
+    Ok(head)
 }
 
 /// Loads a rulebook from a file; `script_file:` entries are read from the rulebook's
@@ -134,16 +143,21 @@ impl Inputs {
         let mut files = Vec::new();
         let mut bytes = 0;
         for path in &args.records {
-            let format = format_of(path, &args.stdin_format)?;
-            let data = if only_open && path.as_os_str() != "-" {
+            let named = named_format(path, args.stdin_format.as_deref())?;
+            let (data, format) = if only_open && path.as_os_str() != "-" {
                 let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
                 let file = File::open(path).map_err(cannot)?;
                 bytes += file.metadata().map_err(cannot)?.len() as usize;
-                Data::Open(file)
+                let format = match named {
+                    Some(format) => format,
+                    None => Format::sniff(&head_of(&file).map_err(cannot)?),
+                };
+                (Data::Open(file), format)
             } else {
                 let data = read_bytes(path)?;
                 bytes += data.len();
-                Data::Read(data)
+                let format = named.unwrap_or_else(|| Format::sniff(&data));
+                (Data::Read(data), format)
             };
             files.push(RecordFile {
                 name: path.display().to_string(),
@@ -154,8 +168,9 @@ impl Inputs {
         let members = match &args.members {
             None => None,
             Some(path) => {
-                let format = format_of(path, "jsonl")?;
+                let named = named_format(path, Some("jsonl"))?;
                 let data = read_bytes(path)?;
+                let format = named.unwrap_or_else(|| Format::sniff(&data));
                 Some(Members::read(&data, format).map_err(|e| format!("{}: {e}", path.display()))?)
             }
         };

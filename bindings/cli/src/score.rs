@@ -1,22 +1,20 @@
 //! `merit score BOOK RECORDS…`: the report as a table, JSON or CSV, or one
 //! member's awards as sentences.
 //!
-//! A single JSONL or CSV file is streamed: read once for its dates and member order
-//! ([`Survey`]), then, when sorted by member, again a chunk of members at a time
-//! ([`MemberStream`]), and otherwise again for each range of members
-//! ([`RangeStream`]), members written as they are evaluated. Everything else
-//! (several inputs, standard input, JSON and YAML, rating rules, `--explain`) is
-//! read whole and evaluated at once, and the report is then written a member at a
-//! time. The output is the same either way, byte for byte.
+//! A single JSONL or CSV file is streamed as the engine decides for every front end
+//! (`merit::stream_input`: read once for its dates and member order, then a chunk
+//! of members, a spool or a range of members at a time), members written as they
+//! are evaluated. Everything else (several inputs, standard input, JSON and YAML,
+//! rating rules, `--explain`) is read whole and evaluated at once, and the report
+//! is then written a member at a time. The output is the same either way, byte for
+//! byte.
 
-use std::io::{BufReader, IsTerminal, Seek, Write};
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::Rulebook;
-use merit::stream::{
-    self, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError, Survey, Warned, write_json,
-};
+use merit::stream::{ReportStream, StreamError, write_json};
 use merit::{Lang, explain_member};
 
 use crate::Outcome;
@@ -26,9 +24,6 @@ use crate::render;
 
 /// Inputs larger than this show a progress spinner on a terminal (about 100k records).
 const PROGRESS_BYTES: usize = 8 << 20;
-
-/// The read buffer of a streamed file.
-const READ_BUFFER: usize = 1 << 20;
 
 pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     let book = match load_book(&args.book, color) {
@@ -152,65 +147,19 @@ fn strict(outcome: Outcome, failed: bool) -> Outcome {
     }
 }
 
-/// A spooled CSV is evaluated in ranges of records taking about the input's size
-/// over this: the spool holds about the input's size already.
-const SPOOL_RANGE_DIVISOR: u64 = 2;
-
-/// The only input as a stream of members, when it can be one: a JSONL or CSV file
-/// (standard input cannot be read twice), and not `--explain` or a rulebook with
-/// rating rules. A file that cannot be surveyed is read whole, which reports why as
-/// it always has.
+/// The only input as a stream of members, when it can be one (the engine decides:
+/// [`merit::stream_input`]): a single opened file (standard input cannot be read
+/// twice), and not `--explain` or xlsx, which need the whole report.
 fn member_stream<'a>(
     book: &'a Rulebook,
     args: &ScoreArgs,
     inputs: &'a Inputs,
 ) -> Option<Box<dyn ReportStream<Error = StreamError> + 'a>> {
-    if args.explain.is_some() || args.format == OutputFormat::Xlsx || !stream::streams(book) {
+    if args.explain.is_some() || args.format == OutputFormat::Xlsx {
         return None;
     }
-    let (_, format, file) = inputs.only_file()?;
-    if !format.reads_by_record() {
-        return None;
-    }
-    let (survey, spool) =
-        Survey::read_spooled(book, BufReader::with_capacity(READ_BUFFER, file), format).ok()?;
-    // The survey's warnings name the file as a whole read would.
-    let name = inputs.only_file().map_or("", |(name, _, _)| name);
-    let warnings: Vec<merit::Warning> = survey
-        .warnings
-        .iter()
-        .map(|w| merit::Warning {
-            input: name.to_owned(),
-            message: w.message.clone(),
-        })
-        .collect();
-    let options = survey.dates(&inputs.options)?;
-    let profiles = inputs.members.as_ref();
-    let open = move || {
-        let mut file = file;
-        file.rewind()?;
-        Ok(BufReader::with_capacity(READ_BUFFER, file))
-    };
-    if let Some(spool) = spool {
-        // An unsorted CSV, its rows kept aside by the survey: read once.
-        let stream = SpoolStream::new(book, profiles, &options, survey, spool)
-            .ok()?
-            .with_memory(inputs.bytes as u64 / SPOOL_RANGE_DIVISOR);
-        Some(Box::new(Warned { stream, warnings }))
-    } else if survey.sorted {
-        let input = open().ok()?;
-        let stream = MemberStream::new(book, input, format, profiles, &options).ok()?;
-        Some(Box::new(Warned { stream, warnings }))
-    } else {
-        // Ranges of records taking about 1.5 times the input's size, so that with
-        // what else a run holds the peak stays under twice the input: the bench's
-        // million CSV records (48 MB) are read 6 times rather than 9, in 1.54 s
-        // rather than 1.79 s, at a peak of 71 MB rather than 53 MB.
-        let stream = RangeStream::new(book, open, format, profiles, &options, survey)
-            .ok()?
-            .with_memory(inputs.bytes as u64 * 3 / 2);
-        Some(Box::new(Warned { stream, warnings }))
-    }
+    let (name, format, file) = inputs.only_file()?;
+    merit::stream_input(book, file, format, name, &inputs.options, inputs.members.as_ref()).ok()
 }
 
 /// Writes the report to standard output (or `--output`) in its format, reading its

@@ -202,3 +202,50 @@ fn a_panic_inside_the_engine_is_an_error_not_a_crash() {
         stderr(&output)
     );
 }
+
+/// Standard input without `--stdin-format`, and a file without an extension, are
+/// read in the format their first bytes show (the engine's `Format::sniff`); an
+/// extension merit does not know is still refused.
+#[test]
+fn a_format_without_a_name_is_guessed_from_the_bytes() {
+    let score = |file: &str, stdin: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_merit"));
+        command
+            .current_dir(repo())
+            .args(["score", "rules/volunteer-hours.yaml", file, "--format", "json"]);
+        if let Some(path) = stdin {
+            command.stdin(std::fs::File::open(repo().join(path)).unwrap());
+        }
+        command.output().unwrap()
+    };
+    for data in ["examples/data/volunteer.csv", "examples/data/volunteer.jsonl"] {
+        let named = score(data, None);
+        assert_eq!(named.status.code(), Some(0), "{}", stderr(&named));
+        let piped = score("-", Some(data));
+        assert_eq!(
+            stdout(&piped),
+            stdout(&named),
+            "{data} on standard input: {}",
+            stderr(&piped)
+        );
+        let bare = temp_file(
+            "volunteer-records",
+            &std::fs::read_to_string(repo().join(data)).unwrap(),
+        );
+        let bare = score(bare.to_str().unwrap(), None);
+        assert_eq!(
+            stdout(&bare),
+            stdout(&named),
+            "{data} without an extension: {}",
+            stderr(&bare)
+        );
+    }
+    let txt = temp_file("records.txt", "[]");
+    let refused = score(txt.to_str().unwrap(), None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("records.txt: unknown record format; use .jsonl, .json, .csv"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -128,6 +128,24 @@ impl PyBank {
         self.run(py, move |bank| bank.post(&book, &report, on))
     }
 
+    /// Records the rulebook's ``bank:`` settings as the ledger's from ``date`` on
+    /// (the CLI's ``bank settings BOOK --from DATE``): credits earned before keep the
+    /// expiry they were earned under. Returns what changed, in words
+    /// (``["expire_after: 24 months → 12 months"]``; empty when nothing did).
+    #[pyo3(signature = (book, *, date))]
+    fn record_settings<'py>(
+        &self,
+        py: Python<'py>,
+        book: &PyRulebook,
+        date: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let from = today(py, Some(date), "date")?;
+        let book = std::sync::Arc::clone(&book.book);
+        self.run(py, move |bank| {
+            bank.adopt(Bank::settings_of(&book)?, merit::bank::AdoptSettings::From(from))
+        })
+    }
+
     /// Every award whose credits in the ledger differ from the report's; nothing
     /// is posted.
     fn reconcile<'py>(

@@ -1,9 +1,11 @@
 //! `merit.Rulebook`: loading, checking and scoring.
 
+use std::fs::File;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use merit::{Format, Members, Records, Rulebook};
+use merit::{Format, Members, Records, Report, Rulebook, ScoreOptions, StreamError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -35,42 +37,99 @@ pub struct PyRulebook {
 enum Input {
     /// Text already in memory (a list of dicts written as JSON lines).
     Bytes(Vec<u8>, Format, String),
-    Path(PathBuf, Format),
+    /// A file; its format `None` when its first bytes decide.
+    Path(PathBuf, Option<Format>),
     Arrow(Batches),
 }
 
 impl Input {
-    fn read(self, book: &Rulebook, records: &mut Records) -> Result<(), Failure> {
+    /// The report of these records. A file is scored as the engine decides for
+    /// every front end ([`merit::stream_input`]): a JSONL or CSV file streamed, so
+    /// that only its report is held, anything else read whole.
+    fn score(
+        self,
+        book: &Rulebook,
+        sheet: Option<String>,
+        options: &ScoreOptions,
+        members: Option<&Members>,
+    ) -> Result<Report, Failure> {
+        let mut records = Records::new().with_sheet(sheet);
         let (bytes, format, name) = match self {
             Input::Bytes(bytes, format, name) => (bytes, format, name),
-            Input::Path(path, format) => match std::fs::read(&path) {
-                Ok(bytes) => (bytes, format, path.display().to_string()),
-                Err(error) => return Err(Failure::Io { path, error }),
+            Input::Path(path, format) => match score_file(book, &path, format, options, members)? {
+                Ok(report) => return Ok(report),
+                Err((bytes, format)) => (bytes, format, path.display().to_string()),
             },
             Input::Arrow(batches) => {
                 let source = "<arrow>".to_owned();
-                return match records.read_arrow(book, batches, &source) {
-                    Ok(_) => Ok(()),
-                    Err(error) => Err(Failure::Input { source, error }),
-                };
+                records
+                    .read_arrow(book, batches, &source)
+                    .map_err(|error| Failure::Input { source, error })?;
+                return Ok(book.score(&records, members, options));
             }
         };
         records
             .read(book, &bytes, format, &name)
-            .map(|_| ())
-            .map_err(|error| Failure::Input { source: name, error })
+            .map_err(|error| Failure::Input { source: name, error })?;
+        Ok(book.score(&records, members, options))
     }
 
     fn members(self) -> Result<Members, Failure> {
         let (bytes, format, name) = match self {
             Input::Bytes(bytes, format, name) => (bytes, format, name),
             Input::Path(path, format) => match std::fs::read(&path) {
-                Ok(bytes) => (bytes, format, path.display().to_string()),
+                Ok(bytes) => {
+                    let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+                    (bytes, format, path.display().to_string())
+                }
                 Err(error) => return Err(Failure::Io { path, error }),
             },
             Input::Arrow(_) => unreachable!("member tables are converted to rows first"),
         };
         Members::read(&bytes, format).map_err(|error| Failure::Input { source: name, error })
+    }
+}
+
+/// A file's report when the engine streams it, else its bytes and format to read
+/// whole (`format` `None`: its first bytes decide).
+fn score_file(
+    book: &Rulebook,
+    path: &Path,
+    format: Option<Format>,
+    options: &ScoreOptions,
+    members: Option<&Members>,
+) -> Result<Result<Report, (Vec<u8>, Format)>, Failure> {
+    let io = |error| Failure::Io {
+        path: path.to_owned(),
+        error,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let format = match format {
+        Some(format) => format,
+        None => {
+            let mut head = Vec::new();
+            (&mut file)
+                .take(Format::SNIFF_BYTES as u64)
+                .read_to_end(&mut head)
+                .map_err(io)?;
+            file.rewind().map_err(io)?;
+            Format::sniff(&head)
+        }
+    };
+    let name = path.display().to_string();
+    match merit::stream_input(book, &mut file, format, &name, options, members) {
+        Ok(mut stream) => merit::collect_report(&mut *stream)
+            .map(Ok)
+            .map_err(|error| match error {
+                StreamError::Input(error) => Failure::Input { source: name, error },
+                StreamError::Write(error) => io(error),
+                error => io(std::io::Error::other(error.to_string())),
+            }),
+        Err(file) => {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(io)?;
+            Ok(Err((bytes, format)))
+        }
     }
 }
 
@@ -82,18 +141,10 @@ fn path_of(value: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     Ok(None)
 }
 
-fn format_of(py: Python<'_>, path: &std::path::Path, default: Option<Format>) -> PyResult<Format> {
-    Format::from_path(&path.to_string_lossy())
-        .or(default)
-        .ok_or_else(|| {
-            argument(
-                py,
-                format!(
-                    "{}: unknown record format; use .jsonl, .json, .csv, .yaml, .xlsx, .xls or .ods",
-                    path.display()
-                ),
-            )
-        })
+/// The format a path's name says; `None` when its first bytes decide (no
+/// extension): the engine's rule ([`Format::by_name`]), as for the CLI's files.
+fn named_format(py: Python<'_>, path: &Path) -> PyResult<Option<Format>> {
+    Format::by_name(&path.to_string_lossy()).map_err(|e| argument(py, format!("{}: {e}", path.display())))
 }
 
 fn is_pandas(value: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -107,8 +158,8 @@ fn records_input(value: &Bound<'_, PyAny>, format: Option<Format>) -> PyResult<I
     let py = value.py();
     if let Some(path) = path_of(value)? {
         let format = match format {
-            Some(format) => format,
-            None => format_of(py, &path, None)?,
+            Some(format) => Some(format),
+            None => named_format(py, &path)?,
         };
         return Ok(Input::Path(path, format));
     }
@@ -141,11 +192,11 @@ fn records_input(value: &Bound<'_, PyAny>, format: Option<Format>) -> PyResult<I
 fn members_input(value: &Bound<'_, PyAny>, format: Option<Format>) -> PyResult<Input> {
     let py = value.py();
     if let Some(path) = path_of(value)? {
-        let format = match format {
-            Some(format) => format,
-            None => format_of(py, &path, Some(Format::Jsonl))?,
-        };
-        return Ok(Input::Path(path, format));
+        // Member profiles without a known extension are read as JSONL, as before.
+        let format = format
+            .or_else(|| Format::from_path(&path.to_string_lossy()))
+            .unwrap_or(Format::Jsonl);
+        return Ok(Input::Path(path, Some(format)));
     }
     let mut bytes = Vec::new();
     if let Ok(dict) = value.cast::<PyDict>() {
@@ -291,10 +342,8 @@ impl PyRulebook {
         let (options, sheet) = (scoring.options, scoring.sheet);
         let report = py.detach(move || {
             guard(move || {
-                let mut records = Records::new().with_sheet(sheet);
-                input.read(&book, &mut records)?;
                 let members = members.map(Input::members).transpose()?;
-                Ok(book.score(&records, members.as_ref(), &options))
+                input.score(&book, sheet, &options, members.as_ref())
             })
         });
         let report = report.map_err(|f| f.into_py(py))?;

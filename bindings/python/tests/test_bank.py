@@ -78,3 +78,25 @@ def test_a_late_record_is_reconciled_as_from_the_cli(tmp_path):
     with pytest.raises(merit.BankError) as unknown:
         bank.balance("m2")
     assert unknown.value.code == "unknown-member"
+
+
+def test_a_settings_change_is_recorded_as_the_cli_records_it(tmp_path):
+    book = merit.Rulebook.load(BOOK)
+    report = book.score([
+        {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "hours": 6, "verified": True},
+    ])
+    bank = merit.Bank.in_memory()
+    bank.post(book, report, date="2026-04-30")
+    changed = merit.Rulebook.from_yaml(BOOK.read_text().replace("expire_after: 24 months", "expire_after: 12 months"))
+    with pytest.raises(merit.BankError) as refused:
+        bank.post(changed, changed.score([]), date="2026-05-01")
+    assert refused.value.code == "settings-differ"
+    assert bank.record_settings(changed, date="2026-05-01") == ["expire_after: 24 months → 12 months"]
+    assert bank.record_settings(changed, date="2026-06-01") == []
+    with pytest.raises(merit.BankError) as backdated:
+        bank.record_settings(book, date="2026-05-15")
+    assert backdated.value.code == "backdated"
+    plain = merit.Rulebook.from_yaml("id: plain\nrules:\n  - { id: x, points: 1 }\n")
+    with pytest.raises(merit.BankError) as none:
+        bank.record_settings(plain, date="2026-07-01")
+    assert none.value.code == "no-settings"

@@ -106,8 +106,8 @@ fn several_inputs(value: &JsValue) -> Option<js_sys::Array> {
 /// An input as bytes and their format: an array of objects goes through
 /// `JSON.stringify` (so the engine reads and types it like any JSON file, and
 /// positions in `rejected` are array positions); a string or a `Uint8Array` is read
-/// in the given format, or the one its first bytes imply (a zip or OLE file a
-/// spreadsheet, `[` JSON, `{` JSONL, `-` or `#` YAML, anything else CSV).
+/// in the given format, or the one its first bytes imply ([`Format::sniff`]: a zip
+/// or OLE file a spreadsheet, `[` JSON, `{` JSONL, `-` or `#` YAML, else CSV).
 fn input(value: &JsValue, format: Option<Format>, what: &str) -> Result<(Vec<u8>, Format), Error> {
     if value.is_undefined() || value.is_null() {
         return Ok((b"[]".to_vec(), Format::Json));
@@ -127,29 +127,13 @@ fn input(value: &JsValue, format: Option<Format>, what: &str) -> Result<(Vec<u8>
             value.js_typeof().as_string().unwrap_or_default()
         )));
     };
-    let format = format.unwrap_or_else(|| sniff(&bytes));
+    let format = format.unwrap_or_else(|| Format::sniff(&bytes));
     if format == Format::Sheet && !cfg!(feature = "full") {
         return Err(Error::NotInBuild(format!(
             "{what}: spreadsheets (.xlsx, .xls, .ods)"
         )));
     }
     Ok((bytes, format))
-}
-
-fn sniff(bytes: &[u8]) -> Format {
-    // A zip (.xlsx, .ods) or an OLE compound file (.xls) is a spreadsheet.
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return Format::Sheet;
-    }
-    match bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
-    {
-        Some(b'[') => Format::Json,
-        Some(b'{') => Format::Jsonl,
-        Some(b'-' | b'#') => Format::Yaml,
-        _ => Format::Csv,
-    }
 }
 
 /// Any serde value as a plain JS value: objects (not `Map`s), `null` for `None`.

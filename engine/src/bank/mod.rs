@@ -63,6 +63,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod adopt;
 mod audit;
 mod chain;
 #[cfg(all(test, feature = "sqlite"))]
@@ -93,6 +94,7 @@ use crate::book::Rulebook;
 use crate::report::Report;
 use crate::words::Lang;
 
+pub use adopt::AdoptSettings;
 pub use audit::{Movement, Statement, Verification};
 pub use chain::Head;
 pub use error::{BankError, ErrorKind};
@@ -332,13 +334,7 @@ impl Bank {
         report: &Report,
         store: bool,
     ) -> Result<BankSettings, BankError> {
-        let Some(mut settings) = book.bank.clone() else {
-            return Err(BankError::new(
-                ErrorKind::NoSettings,
-                format!("the rulebook `{}` has no `bank:` section", book.id),
-            ));
-        };
-        settings.lang = Some(lang_name(Lang::for_book(book)).to_owned());
+        let settings = Bank::settings_of(book)?;
         if report.rulebook.digest != book.digest {
             return Err(BankError::new(
                 ErrorKind::WrongRulebook,

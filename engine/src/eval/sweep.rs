@@ -157,9 +157,10 @@ impl Chunk {
         outcome: Result<Option<Decimal>, EvalError>,
     ) {
         let outcome = outcome.and_then(|points| match points {
-            Some(p) if crate::value::too_large(p) => Err(EvalError {
-                message: crate::value::too_large_award(p),
-            }),
+            Some(p) if crate::value::too_large(p) => Err(EvalError::new(
+                crate::expr::EvalErrorKind::Overflow,
+                crate::value::too_large_award(p),
+            )),
             points => Ok(points),
         });
         match outcome {

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use super::ast::{BinOp, Kind, Node, Span, test};
 use super::check::{Op, Read, Typed};
 use super::functions::{self, Agg, Func};
-use super::{Env, EvalError};
+use super::{Env, EvalError, EvalErrorKind};
 use crate::calendar::{Calendar, parse_date};
 use crate::schema::Slot;
 use crate::value::{Type, Value};
@@ -165,8 +165,8 @@ fn collect(source: &str, t: &Typed, handled: bool, probes: &mut Vec<Probe>, refs
     }
 }
 
-fn err(message: String) -> EvalError {
-    EvalError { message }
+fn err(kind: EvalErrorKind, message: String) -> EvalError {
+    EvalError::new(kind, message)
 }
 
 /// The expression's text with whitespace runs collapsed, for error messages.
@@ -218,7 +218,10 @@ fn build(source: &str, t: &Typed) -> C {
             let id = id.clone();
             let f: EvalFn = Box::new(move |env| match env.group {
                 Some(g) => Ok(Value::Num(g.points(&id))),
-                None => Err(err(format!("points(\"{id}\") needs a group"))),
+                None => Err(err(
+                    EvalErrorKind::Context,
+                    format!("points(\"{id}\") needs a group"),
+                )),
             });
             return C { f, konst: None };
         }
@@ -247,7 +250,10 @@ fn build(source: &str, t: &Typed) -> C {
             let f: EvalFn = Box::new(move |env| match (x.f)(env)? {
                 Value::Num(n) => Ok(Value::Num(-n)),
                 Value::Null => Ok(Value::Null),
-                v => Err(err(format!("`-` expects a number, found {v} in `{name}`"))),
+                v => Err(err(
+                    EvalErrorKind::Type,
+                    format!("`-` expects a number, found {v} in `{name}`"),
+                )),
             });
             (f, x.konst.is_some())
         }
@@ -336,13 +342,17 @@ fn truth(v: Value, name: &str) -> Result<Option<bool>, EvalError> {
     match v {
         Value::Bool(b) => Ok(Some(b)),
         Value::Null => Ok(None),
-        v => Err(err(format!("expected true or false, found {v} in `{name}`"))),
+        v => Err(err(
+            EvalErrorKind::Type,
+            format!("expected true or false, found {v} in `{name}`"),
+        )),
     }
 }
 
 fn read(r: Read, name: Arc<str>) -> EvalFn {
     fn record<'e>(env: &Env<'e>, name: &str) -> Result<&'e crate::record::Record, EvalError> {
-        env.record.ok_or_else(|| err(format!("`{name}` needs a record")))
+        env.record
+            .ok_or_else(|| err(EvalErrorKind::Context, format!("`{name}` needs a record")))
     }
     match r {
         Read::Local(i) => Box::new(move |env| Ok(env.locals.get(i).cloned().unwrap_or_default())),
@@ -370,7 +380,12 @@ fn read(r: Read, name: Arc<str>) -> EvalFn {
 /// Orders two non-null values of one type; a string meets a date or a number (from
 /// untyped member attributes) by being parsed as one.
 fn order(a: &Value, b: &Value, name: &str) -> Result<Ordering, EvalError> {
-    let mismatch = || err(format!("cannot compare {a} with {b} in `{name}`"));
+    let mismatch = || {
+        err(
+            EvalErrorKind::Type,
+            format!("cannot compare {a} with {b} in `{name}`"),
+        )
+    };
     match (a, b) {
         (Value::Num(x), Value::Num(y)) => Ok(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
@@ -423,7 +438,7 @@ fn field_vs_constant(op: BinOp, l: &Typed, r: &Typed, text: impl Fn() -> Arc<str
     let name = text();
     let missing = {
         let name = name.clone();
-        move || err(format!("`{name}` needs a record"))
+        move || err(EvalErrorKind::Context, format!("`{name}` needs a record"))
     };
     Some(match (slot, k) {
         (Slot::Kind | Slot::Id, Value::Str(k)) => Box::new(move |env| {
@@ -456,33 +471,38 @@ fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
                 Value::Num(a) => a,
                 Value::Null => return Ok(Value::Null),
                 v => {
-                    return Err(err(format!(
-                        "`{}` expects numbers, found {v} in `{name}`",
-                        op.symbol()
-                    )));
+                    return Err(err(
+                        EvalErrorKind::Type,
+                        format!("`{}` expects numbers, found {v} in `{name}`", op.symbol()),
+                    ));
                 }
             };
             let b = match rf(env)? {
                 Value::Num(b) => b,
                 Value::Null => return Ok(Value::Null),
                 v => {
-                    return Err(err(format!(
-                        "`{}` expects numbers, found {v} in `{name}`",
-                        op.symbol()
-                    )));
+                    return Err(err(
+                        EvalErrorKind::Type,
+                        format!("`{}` expects numbers, found {v} in `{name}`", op.symbol()),
+                    ));
                 }
             };
             let out = match op {
                 BinOp::Add => a.checked_add(b),
                 BinOp::Sub => a.checked_sub(b),
                 BinOp::Mul => a.checked_mul(b),
-                _ if b.is_zero() => return Err(err(format!("division by zero in `{name}`"))),
+                _ if b.is_zero() => {
+                    return Err(err(
+                        EvalErrorKind::DivisionByZero,
+                        format!("division by zero in `{name}`"),
+                    ));
+                }
                 // Truncated remainder: the sign of the dividend (-7 % 2 = -1).
                 BinOp::Rem => a.checked_rem(b),
                 _ => a.checked_div(b),
             };
             out.map(Value::Num)
-                .ok_or_else(|| err(format!("decimal overflow in `{name}`")))
+                .ok_or_else(|| err(EvalErrorKind::Overflow, format!("decimal overflow in `{name}`")))
         }),
         BinOp::And | BinOp::Or => {
             let short = op == BinOp::Or; // the value that decides alone
@@ -511,7 +531,10 @@ fn binary(op: BinOp, l: C, r: C, name: Arc<str>) -> EvalFn {
             match rf(env)? {
                 Value::Null => Ok(Value::Null),
                 Value::List(items) => Ok(Value::Bool(items.iter().any(|v| equal(&a, v)))),
-                v => Err(err(format!("`in` expects a list, found {v} in `{name}`"))),
+                v => Err(err(
+                    EvalErrorKind::Type,
+                    format!("`in` expects a list, found {v} in `{name}`"),
+                )),
             }
         }),
         _ => {
@@ -542,7 +565,7 @@ fn call(func: Func, args: Vec<C>, name: Arc<str>) -> EvalFn {
         _ => None,
     };
     let fs: Vec<EvalFn> = args.into_iter().map(|c| c.f).collect();
-    let context = move |e: EvalError| err(format!("{} in `{name}`", e.message));
+    let context = move |e: EvalError| err(e.kind, format!("{} in `{name}`", e.message));
     Box::new(move |env| {
         let mut values: [Value; 3] = Default::default();
         for (slot, f) in values.iter_mut().zip(&fs) {
@@ -557,7 +580,9 @@ fn call(func: Func, args: Vec<C>, name: Arc<str>) -> EvalFn {
 
 fn aggregate(agg: Agg, expr: Option<EvalFn>, pred: Option<EvalFn>, name: Arc<str>) -> EvalFn {
     Box::new(move |env| {
-        let group = env.group.ok_or_else(|| err(format!("`{name}` needs a group")))?;
+        let group = env
+            .group
+            .ok_or_else(|| err(EvalErrorKind::Context, format!("`{name}` needs a group")))?;
         let (mut n, mut sum, mut best) = (0i64, Decimal::ZERO, Value::Null);
         for record in group.records() {
             let each = Env {
@@ -577,13 +602,16 @@ fn aggregate(agg: Agg, expr: Option<EvalFn>, pred: Option<EvalFn>, name: Arc<str
             match (agg, v) {
                 (_, Value::Null) => {}
                 (Agg::Sum | Agg::Avg, Value::Num(x)) => {
-                    sum = sum
-                        .checked_add(x)
-                        .ok_or_else(|| err(format!("decimal overflow in `{name}`")))?;
+                    sum = sum.checked_add(x).ok_or_else(|| {
+                        err(EvalErrorKind::Overflow, format!("decimal overflow in `{name}`"))
+                    })?;
                     n += 1;
                 }
                 (Agg::Sum | Agg::Avg, v) => {
-                    return Err(err(format!("expected a number, found {v} in `{name}`")));
+                    return Err(err(
+                        EvalErrorKind::Type,
+                        format!("expected a number, found {v} in `{name}`"),
+                    ));
                 }
                 (_, v) => {
                     let better = best.is_null() || {
@@ -606,7 +634,7 @@ fn aggregate(agg: Agg, expr: Option<EvalFn>, pred: Option<EvalFn>, name: Arc<str
             Agg::Avg if n == 0 => Value::Null,
             Agg::Avg => Value::Num(
                 sum.checked_div(n.into())
-                    .ok_or_else(|| err(format!("decimal overflow in `{name}`")))?,
+                    .ok_or_else(|| err(EvalErrorKind::Overflow, format!("decimal overflow in `{name}`")))?,
             ),
             Agg::Min | Agg::Max => best,
         })

@@ -4,7 +4,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Env, EvalError};
+use super::{Env, EvalError, EvalErrorKind};
 use crate::calendar::{day_number, from_day_number};
 use crate::value::{Type, Value};
 
@@ -226,37 +226,39 @@ impl Func {
     }
 }
 
-fn fail<T>(message: String) -> Result<T, EvalError> {
-    Err(EvalError { message })
+fn fail<T>(kind: EvalErrorKind, message: String) -> Result<T, EvalError> {
+    Err(EvalError::new(kind, message))
 }
 
 fn num(v: &Value, what: &str) -> Result<Decimal, EvalError> {
-    v.as_num().ok_or_else(|| EvalError {
-        message: format!("{what} expects a number, found {v}"),
-    })
+    v.as_num()
+        .ok_or_else(|| EvalError::new(EvalErrorKind::Type, format!("{what} expects a number, found {v}")))
 }
 
 fn text<'v>(v: &'v Value, what: &str) -> Result<&'v str, EvalError> {
-    v.as_str().ok_or_else(|| EvalError {
-        message: format!("{what} expects a string, found {v}"),
-    })
+    v.as_str()
+        .ok_or_else(|| EvalError::new(EvalErrorKind::Type, format!("{what} expects a string, found {v}")))
 }
 
 fn date(v: &Value, what: &str) -> Result<jiff::civil::Date, EvalError> {
     match v {
         Value::Date(d) => Ok(*d),
-        Value::Str(s) => crate::calendar::parse_date(s).map_err(|message| EvalError { message }),
-        _ => fail(format!("{what} expects a date, found {v}")),
+        Value::Str(s) => {
+            crate::calendar::parse_date(s).map_err(|message| EvalError::new(EvalErrorKind::Argument, message))
+        }
+        _ => fail(EvalErrorKind::Type, format!("{what} expects a date, found {v}")),
     }
 }
 
 fn whole(n: Decimal, what: &str) -> Result<i64, EvalError> {
     if !n.is_integer() {
-        return fail(format!("{what} needs a whole number, found {}", n.normalize()));
+        return fail(
+            EvalErrorKind::Argument,
+            format!("{what} needs a whole number, found {}", n.normalize()),
+        );
     }
-    i64::try_from(n).map_err(|_| EvalError {
-        message: format!("{what}: {n} is out of range"),
-    })
+    i64::try_from(n)
+        .map_err(|_| EvalError::new(EvalErrorKind::Argument, format!("{what}: {n} is out of range")))
 }
 
 /// Whole months from `a` to `b`, a month counted on `a`'s day of the month;
@@ -296,7 +298,10 @@ pub fn apply(
                 whole(num(b, what)?, "round's places")?
             };
             if !(0..=28).contains(&places) {
-                return fail(format!("round's places must be 0 to 28, found {places}"));
+                return fail(
+                    EvalErrorKind::Argument,
+                    format!("round's places must be 0 to 28, found {places}"),
+                );
             }
             Value::Num(
                 num(a, what)?.round_dp_with_strategy(places as u32, RoundingStrategy::MidpointAwayFromZero),
@@ -323,16 +328,19 @@ pub fn apply(
             let n = whole(num(b, what)?, what)?;
             let d = date(a, what)?;
             let out = day_number(d).checked_add(n).and_then(from_day_number);
-            Value::Date(out.ok_or_else(|| EvalError {
-                message: format!("{d} + {n} days is out of range"),
+            Value::Date(out.ok_or_else(|| {
+                EvalError::new(EvalErrorKind::Argument, format!("{d} + {n} days is out of range"))
             })?)
         }
         Func::AddWorkdays => {
             let n = whole(num(b, what)?, what)?;
             let d = date(a, what)?;
             let out = env.calendar.add_workdays(d, n);
-            Value::Date(out.ok_or_else(|| EvalError {
-                message: format!("there is no working day {n} working days from {d} in the calendar"),
+            Value::Date(out.ok_or_else(|| {
+                EvalError::new(
+                    EvalErrorKind::Argument,
+                    format!("there is no working day {n} working days from {d} in the calendar"),
+                )
             })?)
         }
         Func::Number => match a {
@@ -341,13 +349,18 @@ pub fn apply(
             Value::Str(s) => match crate::records::typing::number(s.trim()) {
                 Ok(n) => Value::Num(n),
                 Err(_) => {
-                    return fail(format!(
-                        "number: {} is not a decimal number",
-                        Value::Str(s.clone())
-                    ));
+                    return fail(
+                        EvalErrorKind::Argument,
+                        format!("number: {} is not a decimal number", Value::Str(s.clone())),
+                    );
                 }
             },
-            v => return fail(format!("number expects a string or a number, found {v}")),
+            v => {
+                return fail(
+                    EvalErrorKind::Type,
+                    format!("number expects a string or a number, found {v}"),
+                );
+            }
         },
         Func::String => match a {
             Value::Str(s) => Value::Str(s.clone()),
@@ -357,7 +370,12 @@ pub fn apply(
         Func::Len => match a {
             Value::Str(s) => Value::Num(s.chars().count().into()),
             Value::List(items) => Value::Num(items.len().into()),
-            v => return fail(format!("len expects a string or a list, found {v}")),
+            v => {
+                return fail(
+                    EvalErrorKind::Type,
+                    format!("len expects a string or a list, found {v}"),
+                );
+            }
         },
         Func::Lower => Value::str(&text(a, what)?.to_lowercase()),
         Func::Upper => Value::str(&text(a, what)?.to_uppercase()),
@@ -367,7 +385,12 @@ pub fn apply(
         Func::Contains => match a {
             Value::List(items) => Value::Bool(items.iter().any(|x| equal(b, x))),
             Value::Str(s) => Value::Bool(s.contains(text(b, what)?)),
-            v => return fail(format!("contains expects a string or a list, found {v}")),
+            v => {
+                return fail(
+                    EvalErrorKind::Type,
+                    format!("contains expects a string or a list, found {v}"),
+                );
+            }
         },
         Func::Replace => Value::str(&text(a, what)?.replace(text(b, what)?, text(c, what)?)),
         Func::Matches => {
@@ -375,7 +398,8 @@ pub fn apply(
             match re {
                 Some(re) => Value::Bool(re.is_match(s)),
                 None => {
-                    let re = regex(text(b, what)?).map_err(|message| EvalError { message })?;
+                    let re = regex(text(b, what)?)
+                        .map_err(|message| EvalError::new(EvalErrorKind::Argument, message))?;
                     Value::Bool(re.is_match(s))
                 }
             }

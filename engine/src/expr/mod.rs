@@ -118,9 +118,60 @@ impl fmt::Display for ExprError {
 impl std::error::Error for ExprError {}
 
 /// A run-time failure: division by zero, decimal overflow, a date out of range.
+/// The report shows its `message` (a rejected record's error, a failed award's
+/// sentence); callers that branch on the failure read its stable [`EvalError::code`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvalError {
+    /// What went wrong, for callers that branch on it.
+    pub kind: EvalErrorKind,
+    /// What the report shows, naming the values involved.
     pub message: String,
+}
+
+/// What kind of run-time failure an [`EvalError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EvalErrorKind {
+    /// A value of the wrong type (`cannot compare 3 with "a"`, `len expects a string`).
+    Type,
+    /// A division or remainder by zero.
+    DivisionByZero,
+    /// A result too large for a decimal, or an award too large to carry.
+    Overflow,
+    /// A value a function cannot take: not a whole number, not a date or number in
+    /// a string, `round`'s places, a bad pattern; a date or day count out of range.
+    Argument,
+    /// An expression read what its place does not give: a record or a group.
+    Context,
+}
+
+impl EvalErrorKind {
+    /// The stable code (`type`, `division-by-zero`, `overflow`, `bad-argument`,
+    /// `no-context`).
+    pub fn code(self) -> &'static str {
+        match self {
+            EvalErrorKind::Type => "type",
+            EvalErrorKind::DivisionByZero => "division-by-zero",
+            EvalErrorKind::Overflow => "overflow",
+            EvalErrorKind::Argument => "bad-argument",
+            EvalErrorKind::Context => "no-context",
+        }
+    }
+}
+
+impl EvalError {
+    /// A failure of `kind`, told by `message`.
+    pub fn new(kind: EvalErrorKind, message: impl Into<String>) -> EvalError {
+        EvalError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code of its kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
 }
 
 impl fmt::Display for EvalError {

@@ -200,6 +200,43 @@ fn overflow_and_division_by_zero_are_errors() {
     assert_eq!(run("1 / 0"), "error: division by zero in `1 / 0`");
 }
 
+/// Each run-time failure's stable code, beside the message the report shows
+/// (unchanged by the code).
+#[test]
+fn run_time_failures_carry_a_code() {
+    let code_of = |src: &str| {
+        let mut f = Fixture::new();
+        let expr = f
+            .compile(src, Context::Record, None)
+            .map_err(|e| errors(&e))
+            .unwrap();
+        let record = volunteer(num("3.5"));
+        let member = [Value::str("secretary")];
+        let e = expr.eval(&f.env(&record, &member, &[])).unwrap_err();
+        format!("{}: {}", e.code(), e.message)
+    };
+    assert_eq!(
+        code_of("hours / (minutes - 90)"),
+        "division-by-zero: division by zero in `hours / (minutes - 90)`"
+    );
+    assert_eq!(
+        code_of("79228162514264337593543950335 * hours"),
+        "overflow: decimal overflow in `79228162514264337593543950335 * hours`"
+    );
+    assert_eq!(
+        code_of("round(hours, minutes)"),
+        "bad-argument: round's places must be 0 to 28, found 90 in `round(hours, minutes)`"
+    );
+    assert_eq!(
+        code_of("member.role + 1"),
+        "type: `+` expects numbers, found \"secretary\" in `member.role + 1`"
+    );
+    assert_eq!(
+        crate::Error::from(EvalError::new(EvalErrorKind::Context, "`x` needs a record")).code(),
+        "no-context"
+    );
+}
+
 #[test]
 fn functions() {
     let cases = [

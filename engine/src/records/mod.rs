@@ -15,6 +15,7 @@
 //! | `typing.rs` | typing one value by its schema field: decimals, bools, dates |
 //! | `jsonl.rs`, `json.rs`, `csv.rs`, `yaml.rs` | one reader per format |
 //! | `members.rs` | member profiles (`--members FILE`) |
+//! | `sniff.rs` | which format an input is in: its name's extension, else its first bytes |
 //!
 //! The test `a_jsonl_input_reads_into_records_and_rejections` (in `tests.rs`) shows a read.
 
@@ -30,6 +31,7 @@ mod members;
 mod reader;
 #[cfg(feature = "office")]
 pub mod sheet;
+mod sniff;
 pub mod spec;
 pub(crate) mod typing;
 mod yaml;
@@ -149,7 +151,8 @@ impl<'a> ReadOptions<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
     /// A stable identifier: `unreadable-input` for most, `no-sheet` for a sheet
-    /// the workbook does not have.
+    /// the workbook does not have, `unknown-format` for a name whose extension
+    /// merit does not read.
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
@@ -164,7 +167,6 @@ impl InputError {
     pub const UNREADABLE: &'static str = "unreadable-input";
 
     /// The same error under another code.
-    #[cfg_attr(not(feature = "office"), allow(dead_code))]
     pub(crate) fn with_code(mut self, code: &'static str) -> Self {
         self.code = code;
         self

@@ -23,7 +23,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::record::{Rejected, Warning};
 
 pub use json::{write_compact_json, write_json};
-pub use stream::{ReportHead, ReportStream, Warned};
+pub use stream::{ReportHead, ReportStream, Warned, collect_report};
 
 /// What scoring returns (DESIGN section 4): one row per member and period, every
 /// award with its explanation, and every record that could not be read.

@@ -81,3 +81,25 @@ pub struct ReportHead {
     /// The period of the report's rows.
     pub period: String,
 }
+
+/// The whole report a stream hands out, for a caller that wants it whole (Python's
+/// `score` given a path): a streamed input still is never held whole, only its
+/// report.
+pub fn collect_report<S: ReportStream + ?Sized>(stream: &mut S) -> Result<super::Report, S::Error> {
+    let head = stream.head();
+    let mut members = Vec::new();
+    stream.each_member(&mut |member| {
+        members.push(member);
+        true
+    })?;
+    Ok(super::Report {
+        rulebook: head.rulebook,
+        range: head.range,
+        as_of: head.as_of,
+        period: head.period,
+        members,
+        rejected: stream.rejected().to_vec(),
+        unmatched: stream.unmatched(),
+        warnings: stream.warnings().to_vec(),
+    })
+}

@@ -333,9 +333,7 @@ impl MeasureRule {
 }
 
 fn overflow() -> EvalError {
-    EvalError {
-        message: "decimal overflow in a sum".into(),
-    }
+    EvalError::new(crate::expr::EvalErrorKind::Overflow, "decimal overflow in a sum")
 }
 
 fn decode_tiers(decoder: &mut Decoder, node: &Node, what: &str) -> Option<Vec<Tier>> {

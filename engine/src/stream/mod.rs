@@ -13,6 +13,7 @@
 //!
 //! | file | job |
 //! | --- | --- |
+//! | `file.rs` | [`stream_input`]: which of these a seekable input gets, or a whole read |
 //! | `survey.rs` | [`Survey`]: one pass for the dates, member order and counts, rejections |
 //! | `chunked.rs` | [`MemberStream`]: an input sorted by member, a chunk at a time |
 //! | `ranges.rs` | [`RangeStream`]: an input in any order, read once per range of members |
@@ -28,6 +29,7 @@
 //! reports too; they are re-exported here.
 
 mod chunked;
+mod file;
 mod ranges;
 mod run;
 mod spool;
@@ -37,13 +39,14 @@ use std::fmt;
 use std::io;
 
 pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream};
+pub use file::{Streamed, stream_input};
 pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
 pub use run::streams;
 pub use spool::{SPOOL_WHILE_SORTED, Spool, SpoolStream};
 pub use survey::Survey;
 
 use crate::records::InputError;
-pub use crate::report::{ReportHead, ReportStream, Warned, write_compact_json, write_json};
+pub use crate::report::{ReportHead, ReportStream, Warned, collect_report, write_compact_json, write_json};
 
 /// Why a stream stopped or could not start.
 #[derive(Debug)]
