@@ -415,16 +415,19 @@ impl Store for MemoryStore {
 
 /// Text a store read back (SQLite keeps decimals, dates and accounts as text;
 /// PostgreSQL hands them over as text): parsed, or a storage error naming it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(super) fn decimal(text: &str) -> Result<Decimal, BankError> {
     text.parse()
         .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a decimal should be")))
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(super) fn date(text: &str) -> Result<Date, BankError> {
     text.parse()
         .map_err(|_| BankError::storage(format!("the bank holds `{text}` where a date should be")))
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(super) fn account(text: &str) -> Result<Account, BankError> {
     Account::parse(text)
         .ok_or_else(|| BankError::storage(format!("the bank holds `{text}` where an account should be")))

@@ -127,7 +127,9 @@ pub struct ReadOptions<'a> {
     pub max_record_bytes: usize,
     /// How the data is written (the rulebook's `input:` and `kinds:`).
     pub input: &'a InputSpec,
-    /// The sheet of a spreadsheet to read (`--sheet`); the first when `None`.
+    /// The sheet of a spreadsheet to read (`--sheet`); the first when `None`. Only
+    /// the spreadsheet reader (feature `office`) reads it.
+    #[cfg_attr(not(feature = "office"), allow(dead_code))]
     pub sheet: Option<&'a str>,
 }
 

@@ -4,10 +4,15 @@
 //! decodes and whether it awards record by record. Decoding, the unknown-key check
 //! and `merit schema` all read these, so adding a kind is its file plus that line.
 
-use crate::decode::{Decoder, ExprCompiler, MapReader};
-use crate::json_schema::{self, Json, With, obj};
+use rust_decimal::Decimal;
 
-use super::{RuleContext, RuleKind};
+use crate::decode::{Decoder, ExprCompiler, MapReader};
+use crate::expr::{Env, EvalError};
+use crate::json_schema::{self, Json, With, obj};
+use crate::record::Record;
+use crate::words::Words;
+
+use super::{GroupAward, MemberView, Outcome, Rating, RuleContext, RuleKind, Table};
 
 /// One key a rule of a kind may have.
 pub(crate) struct Key {
@@ -96,6 +101,53 @@ impl Kind {
                     .with("properties", json_schema::properties_of(properties))
             })
             .collect()
+    }
+}
+
+/// How a kind's rules evaluate, implemented in the kind's own file: a kind that
+/// awards record by record implements the `record` methods, a kind that awards per
+/// member and window implements [`Behaviour::evaluate_group`]; what a kind leaves
+/// out awards nothing. [`RuleKind`] dispatches to it (see `rule_kinds!`).
+pub(crate) trait Behaviour {
+    /// The award one record earns; `Ok(None)` when the record does not match.
+    fn evaluate_record(&self, _env: &Env, _words: Words) -> Result<Option<Outcome>, EvalError> {
+        Ok(None)
+    }
+
+    /// The points [`Behaviour::evaluate_record`] awards, without the explanation.
+    fn record_points(&self, _env: &Env) -> Result<Option<Decimal>, EvalError> {
+        Ok(None)
+    }
+
+    /// [`Behaviour::record_points`] over a batch through the fixed-point kernels;
+    /// `false` (nothing written) when the rule has none.
+    fn record_points_batch(
+        &self,
+        _records: &[&Record],
+        _out: &mut Vec<Option<Decimal>>,
+        _unfit: &mut [bool],
+    ) -> bool {
+        false
+    }
+
+    /// The awards of the rule over one member's records, window by window.
+    fn evaluate_group(&self, _view: &MemberView, _used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        Ok(Vec::new())
+    }
+
+    /// Rule ids the rule reads through `points("…")`.
+    fn rule_refs(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The rule as a rating rule, if it is one (ratings are computed across members).
+    fn rating(&self) -> Option<&Rating> {
+        None
+    }
+
+    /// The rule as a decision table, if it is one (why-not names its inputs).
+    fn table(&self) -> Option<&Table> {
+        None
     }
 }
 

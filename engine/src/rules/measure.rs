@@ -21,7 +21,7 @@ use crate::expr::{Context, EvalError, Expr};
 use crate::value::{Type, Value};
 use crate::yaml::Node;
 
-use super::kind::{Key, Kind, Shape, expr, per};
+use super::kind::{Behaviour, Key, Kind, Shape, expr, per};
 use super::{Lets, RuleKind};
 use crate::json_schema::{self as schema, Json};
 use crate::words::{Lang, Words};
@@ -396,6 +396,19 @@ impl Words {
             (Lang::Zh, "count") => format!("{window} 共 {value} 条："),
             (Lang::Zh, "sum") => format!("{window} 合计 {value}："),
             (Lang::Zh, _) => format!("{window} 平均 {value}："),
+        }
+    }
+}
+
+impl Behaviour for MeasureRule {
+    fn evaluate_group(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        self.evaluate(view, used)
+    }
+
+    fn rule_refs(&self) -> Vec<String> {
+        match &self.payout {
+            Payout::Points(expr) => expr.rule_refs(),
+            _ => Vec::new(),
         }
     }
 }

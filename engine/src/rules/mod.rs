@@ -33,13 +33,13 @@ use crate::calendar::{Per, parse_date};
 use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::json_schema::{self, Json, obj};
 use crate::yaml::Node;
-use kind::{Key, Kind};
+use kind::{Behaviour, Key, Kind};
 
 pub(crate) use caps::decode_per;
 pub use caps::{Amount, Bound, Cap, CapState, to_steps};
 pub use group::{GroupAward, MemberView, WindowGroup, windows};
 pub use lets::Lets;
-pub use measure::{MeasureRule, Payout};
+pub use measure::MeasureRule;
 pub(crate) use order::{check_versions, evaluation_order};
 pub use points::Points;
 pub use rating::{Rating, RatingAward};
@@ -78,105 +78,95 @@ pub struct Rule {
     pub span: Range<usize>,
 }
 
-/// What a rule does.
-#[derive(Debug)]
-pub enum RuleKind {
+/// Every rule kind, in the order the "does not say what it awards" help and the
+/// JSON Schema name them: its variant of [`RuleKind`], its type (which implements
+/// [`Behaviour`] in its own file) and its [`Kind`]. Adding a kind is its file plus
+/// one line here; the enum, the registry and the dispatch are written from the list.
+macro_rules! rule_kinds {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty) = $kind:expr;)*) => {
+        /// What a rule does.
+        #[derive(Debug)]
+        pub enum RuleKind {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        /// Every rule kind as decoding and the JSON Schema see it.
+        pub(crate) const KINDS: &[&Kind] = &[$(&$kind,)*];
+
+        /// Each method hands over to the kind's [`Behaviour`] through a `match`,
+        /// so the per-record paths stay statically dispatched (no virtual call a record).
+        impl RuleKind {
+            /// The award one record earns, for kinds that award record by record;
+            /// `Ok(None)` when the record does not match.
+            pub fn evaluate_record(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
+                match self { $(RuleKind::$variant(rule) => rule.evaluate_record(env, words),)* }
+            }
+
+            /// The points [`RuleKind::evaluate_record`] awards, without the explanation.
+            pub fn record_points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+                match self { $(RuleKind::$variant(rule) => rule.record_points(env),)* }
+            }
+
+            /// [`RuleKind::record_points`] over a batch of records through the
+            /// expressions' fixed-point kernels, when the rule has them.
+            pub(crate) fn record_points_batch(
+                &self,
+                records: &[&crate::record::Record],
+                out: &mut Vec<Option<Decimal>>,
+                unfit: &mut [bool],
+            ) -> bool {
+                match self { $(RuleKind::$variant(rule) => rule.record_points_batch(records, out, unfit),)* }
+            }
+
+            /// Whether the rule awards record by record (rather than per window).
+            pub fn is_per_record(&self) -> bool {
+                match self { $(RuleKind::$variant(_) => $kind.per_record,)* }
+            }
+
+            /// The awards of a per-member group rule over one member's records.
+            pub fn evaluate_group(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+                match self { $(RuleKind::$variant(rule) => rule.evaluate_group(view, used),)* }
+            }
+
+            /// Rule ids this rule reads through `points("…")`.
+            pub fn rule_refs(&self) -> Vec<String> {
+                match self { $(RuleKind::$variant(rule) => rule.rule_refs(),)* }
+            }
+
+            /// The rating rule this is, if it is one: ratings are computed over every
+            /// member's records before members are evaluated (their subjects are others).
+            pub fn rating(&self) -> Option<&Rating> {
+                match self { $(RuleKind::$variant(rule) => rule.rating(),)* }
+            }
+
+            /// The decision table this is, if it is one (why-not names its inputs).
+            pub fn table(&self) -> Option<&Table> {
+                match self { $(RuleKind::$variant(rule) => rule.table(),)* }
+            }
+        }
+    };
+}
+
+rule_kinds! {
     /// `when` + `points`: one award per matching record.
-    Points(Points),
+    Points(Points) = points::KIND;
     /// A decision table: one award per record that a row matches.
-    Table(Table),
+    Table(Table) = table::KIND;
     /// `count`/`sum`/`avg` of the member's records in each window, then tiers or points.
-    Measure(MeasureRule),
+    Measure(MeasureRule) = measure::KIND;
     /// A bonus for runs of consecutive windows with matching records.
-    Streak(Streak),
+    Streak(Streak) = streak::KIND;
     /// Ratings of a subject by other members, as a Bayesian average.
-    Rating(Rating),
+    Rating(Rating) = rating::KIND;
     /// A rhai script called per member per window.
-    Script(Script),
+    Script(Script) = script_kind::KIND;
 }
 
 impl RuleKind {
-    /// The award one record earns, for kinds that award record by record;
-    /// `Ok(None)` when the record does not match.
-    pub fn evaluate_record(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
-        match self {
-            RuleKind::Points(points) => points.evaluate(env, words),
-            RuleKind::Table(table) => table.evaluate(env, words),
-            _ => Ok(None),
-        }
-    }
-
-    /// The points [`RuleKind::evaluate_record`] awards, without the explanation.
-    pub fn record_points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
-        match self {
-            RuleKind::Points(points) => points.points(env),
-            RuleKind::Table(table) => table.points(env),
-            _ => Ok(None),
-        }
-    }
-
-    /// [`RuleKind::record_points`] over a batch of records through the expressions'
-    /// fixed-point kernels, when the rule has them (see [`Points::points_batch`]).
-    pub(crate) fn record_points_batch(
-        &self,
-        records: &[&crate::record::Record],
-        out: &mut Vec<Option<Decimal>>,
-        unfit: &mut [bool],
-    ) -> bool {
-        match self {
-            RuleKind::Points(points) => points.points_batch(records, out, unfit),
-            _ => false,
-        }
-    }
-
-    /// Whether the rule awards record by record (rather than per window).
-    pub fn is_per_record(&self) -> bool {
-        matches!(self, RuleKind::Points(_) | RuleKind::Table(_))
-    }
-
-    /// The awards of a per-member group rule over one member's records.
-    pub fn evaluate_group(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
-        match self {
-            RuleKind::Measure(rule) => rule.evaluate(view, used),
-            RuleKind::Streak(rule) => rule.evaluate(view, used),
-            RuleKind::Script(rule) => Ok(rule.evaluate(view)),
-            _ => Ok(Vec::new()),
-        }
-    }
-
-    /// Rule ids this rule reads through `points("…")`.
-    pub fn rule_refs(&self) -> Vec<String> {
-        match self {
-            RuleKind::Measure(MeasureRule {
-                payout: Payout::Points(expr),
-                ..
-            }) => expr.rule_refs(),
-            RuleKind::Rating(rating) => rating.points.rule_refs(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The rating rule this is, if it is one: ratings are computed over every
-    /// member's records before members are evaluated (their subjects are others).
-    pub fn rating(&self) -> Option<&Rating> {
-        match self {
-            RuleKind::Rating(rating) => Some(rating),
-            _ => None,
-        }
-    }
-
     /// Whether the rule awards a member from other members' records (ratings):
     /// members are then not evaluated apart, and not streamed.
     pub fn across_members(&self) -> bool {
         self.rating().is_some()
-    }
-
-    /// The decision table this is, if it is one (why-not names its inputs).
-    pub fn table(&self) -> Option<&Table> {
-        match self {
-            RuleKind::Table(table) => Some(table),
-            _ => None,
-        }
     }
 }
 
@@ -295,17 +285,6 @@ impl Effective {
         starts_before_other_ends && other_starts_before_end
     }
 }
-
-/// Every rule kind, in the order the "does not say what it awards" help and the
-/// JSON Schema name them; adding a kind is its file plus one line here.
-pub(crate) const KINDS: &[&Kind] = &[
-    &points::KIND,
-    &table::KIND,
-    &measure::KIND,
-    &streak::KIND,
-    &rating::KIND,
-    &script_kind::KIND,
-];
 
 /// Keys every rule has, whatever its kind.
 pub(crate) const COMMON_KEYS: &[Key] = &[

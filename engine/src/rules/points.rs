@@ -15,7 +15,7 @@ use crate::record::Record;
 use crate::value::Type;
 use crate::words::Words;
 
-use super::kind::{Key, Kind, Shape, expr};
+use super::kind::{Behaviour, Key, Kind, Shape, expr};
 use super::{Outcome, RuleKind};
 
 /// `points` rules as `rules/mod.rs` sees them.
@@ -123,5 +123,24 @@ impl Points {
             Some(when) => when.eval_record_bool(env),
             None => Ok(true),
         }
+    }
+}
+
+impl Behaviour for Points {
+    fn evaluate_record(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
+        self.evaluate(env, words)
+    }
+
+    fn record_points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+        self.points(env)
+    }
+
+    fn record_points_batch(
+        &self,
+        records: &[&Record],
+        out: &mut Vec<Option<Decimal>>,
+        unfit: &mut [bool],
+    ) -> bool {
+        self.points_batch(records, out, unfit)
     }
 }

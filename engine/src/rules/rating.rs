@@ -25,7 +25,7 @@ use crate::record::Record;
 use crate::value::{Type, Value};
 use crate::words::{Lang, Words};
 
-use super::kind::{Key, Kind, Shape, expr, per};
+use super::kind::{Behaviour, Key, Kind, Shape, expr, per};
 use super::{Lets, Outcome, RuleKind};
 use crate::json_schema::{self as schema, Json, With};
 
@@ -390,5 +390,15 @@ impl Words {
             Lang::En => format!("{n} rating(s) in {window}, fewer than the {min} needed: no points"),
             Lang::Zh => format!("{window} 仅 {n} 条评价，少于所需的 {min} 条：不计分"),
         }
+    }
+}
+
+impl Behaviour for Rating {
+    fn rule_refs(&self) -> Vec<String> {
+        self.points.rule_refs()
+    }
+
+    fn rating(&self) -> Option<&Rating> {
+        Some(self)
     }
 }

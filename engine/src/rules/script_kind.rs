@@ -2,8 +2,10 @@
 //! without it (`script_absent.rs`) alike: the keys are the same, so a lean build
 //! refuses a script rule with `not-in-build` rather than as unknown keys.
 
-use super::kind::{Key, Kind, Shape, per};
+use super::group::{GroupAward, MemberView};
+use super::kind::{Behaviour, Key, Kind, Shape, per};
 use super::{RuleKind, Script};
+use crate::expr::EvalError;
 use crate::json_schema;
 
 pub(crate) const KIND: Kind = Kind {
@@ -30,3 +32,11 @@ pub(crate) const KIND: Kind = Kind {
         Script::decode(decoder, map, what, context.scripts).map(RuleKind::Script)
     },
 };
+
+/// A script fails an award, never the member's evaluation: its errors are in the
+/// awards it returns.
+impl Behaviour for Script {
+    fn evaluate_group(&self, view: &MemberView, _used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        Ok(self.evaluate(view))
+    }
+}

@@ -17,7 +17,7 @@ use crate::value::Type;
 
 use super::RuleKind;
 use super::group::{GroupAward, MemberView, windows};
-use super::kind::{Key, Kind, Shape, expr, per};
+use super::kind::{Behaviour, Key, Kind, Shape, expr, per};
 use crate::json_schema::{self as schema, Json};
 use crate::words::{Lang, Words};
 
@@ -257,5 +257,11 @@ fn zh_unit(every: &str) -> &'static str {
         "month" => "个月",
         "quarter" => "个季度",
         _ => "年",
+    }
+}
+
+impl Behaviour for Streak {
+    fn evaluate_group(&self, view: &MemberView, used: &mut [bool]) -> Result<Vec<GroupAward>, EvalError> {
+        self.evaluate(view, used)
     }
 }

@@ -31,7 +31,7 @@ use crate::value::{Type, Value};
 use crate::words::{Lang, Words};
 use crate::yaml::{Node, NodeKind};
 
-use super::kind::{Key, Kind, Shape, expr};
+use super::kind::{Behaviour, Key, Kind, Shape, expr};
 use super::{Outcome, RuleKind};
 use crate::json_schema::{self as schema, Json, With, obj};
 
@@ -747,6 +747,20 @@ impl Words {
             (Lang::Zh, true) => format!("合计 = {value}"),
             (Lang::Zh, false) => format!("取最大 = {value}"),
         }
+    }
+}
+
+impl Behaviour for Table {
+    fn evaluate_record(&self, env: &Env, words: Words) -> Result<Option<Outcome>, EvalError> {
+        self.evaluate(env, words)
+    }
+
+    fn record_points(&self, env: &Env) -> Result<Option<Decimal>, EvalError> {
+        self.points(env)
+    }
+
+    fn table(&self) -> Option<&Table> {
+        Some(self)
     }
 }
 
