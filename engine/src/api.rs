@@ -1,110 +1,18 @@
-//! The facade every front end calls: load a rulebook, read records, score them.
+//! The facade every front end calls: read records, score them, ask what if
+//! (loading a rulebook is `loader.rs`).
 //!
 //! The CLI, the Python and the WASM bindings go through these functions only, so
 //! they cannot disagree: every decision is made here or below.
 
-use std::fmt;
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Limits, Rulebook};
-use crate::diagnostic::{Diagnostic, render_all};
+use crate::book::Rulebook;
 use crate::eval::{self, Evaluation, Options, debug_panic_hook};
 use crate::record::{Record, Rejected, Warning};
 use crate::records::{self, Format, InputError, Members, ReadOptions};
 use crate::report::Report;
 
-/// A rulebook that failed to load: every diagnostic, and the text they point into.
-/// `Debug` prints like `Display` (the located text), so that a
-/// `fn main() -> Result<(), merit::RulebookError>` shows where the problem is.
-#[derive(Clone)]
-pub struct RulebookError {
-    /// Every problem found, errors and warnings, in source order.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The rulebook's text, which the diagnostics point into.
-    pub source: String,
-}
-
-impl RulebookError {
-    /// The diagnostics as the CLI prints them: located, with a caret under each.
-    pub fn render(&self, color: bool) -> String {
-        render_all(&self.diagnostics, &self.source, color)
-    }
-}
-
-impl fmt::Debug for RulebookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl fmt::Display for RulebookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.render(false).trim_end())
-    }
-}
-
-impl std::error::Error for RulebookError {}
-
 impl Rulebook {
-    /// Loads a rulebook from YAML text; `name` is how diagnostics refer to it.
-    ///
-    /// # Example
-    /// ```
-    /// let book = merit::Rulebook::from_yaml("rules:\n  - { id: hello, points: 1 }\n", "hello.yaml")?;
-    /// assert_eq!(book.rules.len(), 1);
-    /// # Ok::<(), merit::RulebookError>(())
-    /// ```
-    pub fn from_yaml(source: &str, name: &str) -> Result<Rulebook, RulebookError> {
-        Rulebook::from_yaml_with_limits(source, name, &Limits::default())
-    }
-
-    /// Loads a rulebook under `limits` (sizes, YAML depth, script budgets) rather than the defaults.
-    pub fn from_yaml_with_limits(
-        source: &str,
-        name: &str,
-        limits: &Limits,
-    ) -> Result<Rulebook, RulebookError> {
-        Rulebook::load(source, name, limits).map_err(|diagnostics| RulebookError {
-            diagnostics,
-            source: source.to_owned(),
-        })
-    }
-
-    /// Loads a rulebook read from a file in `folder`: its `script_file:` entries are
-    /// read from that folder, and never from outside it (no absolute path, no `..`,
-    /// no symbolic link out, only regular files up to the rulebook size limit), so
-    /// that a rulebook cannot make merit read any other file. What the CLI and
-    /// the Python binding's `Rulebook.load` do.
-    pub fn from_yaml_in_folder(source: &str, name: &str, folder: &Path) -> Result<Rulebook, RulebookError> {
-        let max_bytes = Limits::default().max_bytes;
-        let include = |relative: &str| crate::book::include::read_script(folder, relative, max_bytes);
-        Rulebook::from_yaml_with_includes(source, name, &include)
-    }
-
-    /// Loads a rulebook whose `script_file:` entries are read by `include`.
-    pub fn from_yaml_with_includes(
-        source: &str,
-        name: &str,
-        include: &dyn Fn(&str) -> Result<String, String>,
-    ) -> Result<Rulebook, RulebookError> {
-        Rulebook::load_with_includes(source, name, &Limits::default(), include).map_err(|diagnostics| {
-            RulebookError {
-                diagnostics,
-                source: source.to_owned(),
-            }
-        })
-    }
-
-    /// Every diagnostic of a rulebook, errors and warnings, without keeping it.
-    pub fn check(source: &str, name: &str) -> Vec<Diagnostic> {
-        match Rulebook::load(source, name, &Limits::default()) {
-            Ok(book) => book.warnings,
-            Err(diagnostics) => diagnostics,
-        }
-    }
-
     /// Scores records against this rulebook.
     ///
     /// # Example
@@ -426,7 +334,7 @@ impl Records {
     /// assert_eq!(report.members[0].total.to_string(), "1");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn read_arrow<E: fmt::Display>(
+    pub fn read_arrow<E: std::fmt::Display>(
         &mut self,
         book: &Rulebook,
         batches: impl IntoIterator<Item = Result<arrow_array::RecordBatch, E>>,

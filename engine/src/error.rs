@@ -11,9 +11,9 @@
 
 use std::fmt;
 
-use crate::api::RulebookError;
 use crate::bank::BankError;
 use crate::expr::EvalError;
+use crate::loader::RulebookError;
 use crate::rank::RankError;
 use crate::records::InputError;
 use crate::request::RequestError;

@@ -74,7 +74,7 @@
 //!
 //! | job | items |
 //! | --- | --- |
-//! | load a rulebook | [`Rulebook::from_yaml`] (and `_with_limits`, `_in_folder`, `_with_includes`), [`Limits`], [`ScriptLimits`], [`YamlLimits`]; failures are a [`RulebookError`]; [`Rulebook::check`] lists every problem as a [`Diagnostic`] ([`render_all`] prints them located) |
+//! | load a rulebook | [`Rulebook::from_yaml`], or a [`Loader`] ([`Rulebook::loader`]) for [`Limits`] and `script_file:` from a folder or a resolver; [`Limits`], [`ScriptLimits`], [`YamlLimits`]; failures are a [`RulebookError`]; [`Rulebook::check`] lists every problem as a [`Diagnostic`] ([`render_all`] prints them located) |
 //! | hand it records | [`Records`]: [`Records::read`] bytes in a [`Format`], [`Records::extend_values`] `serde_json::Value`s, [`Records::extend_serialize`] any `Serialize`; records that do not fit are listed, never dropped. Member profiles: [`Members::read`], [`Members::insert`] |
 //! | score | [`Rulebook::score`] → [`Report`]; [`Rulebook::evaluate`] → [`Evaluation`] (totals first, a member's explanations when asked); [`ScoreOptions`] |
 //! | one request from a front end | [`ScoreRequest`] (every option's spellings, serde) validated into [`Scoring`]; [`RankRequest`]; [`parse_lang`] |
@@ -104,6 +104,7 @@ mod explain;
 mod expr;
 mod index;
 mod json_schema;
+mod loader;
 mod parallel;
 mod publish;
 mod rank;
@@ -120,9 +121,10 @@ mod words;
 mod yaml;
 
 // Loading a rulebook, reading records and scoring them.
-pub use api::{Records, RulebookError};
+pub use api::Records;
 pub use book::{Limits, Rulebook, Unit, json_schema};
 pub use eval::{Evaluation, Options as ScoreOptions};
+pub use loader::{Loader, RulebookError};
 pub use records::{Encoding, Format, InputError, Members};
 pub use rules::ScriptLimits;
 pub use stream::{StreamError, Streamed, stream_input};

@@ -75,7 +75,9 @@ pub fn load_case(dir: &Path) -> Case {
         },
         ..Default::default()
     };
-    let book = Rulebook::from_yaml_with_limits(&source, "book.yaml", &limits)
+    let book = Rulebook::loader()
+        .limits(limits)
+        .load(&source, "book.yaml")
         .unwrap_or_else(|e| panic!("{}:\n{e}", dir.display()));
     let args = std::fs::read_to_string(dir.join("args"))
         .map(|t| parse_args(&t))

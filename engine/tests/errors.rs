@@ -21,7 +21,10 @@ fn table() -> Value {
 fn book(path: &str) -> Rulebook {
     let path = root().join(path);
     let text = std::fs::read_to_string(&path).unwrap();
-    Rulebook::from_yaml_in_folder(&text, path.to_str().unwrap(), path.parent().unwrap()).unwrap()
+    Rulebook::loader()
+        .folder(path.parent().unwrap())
+        .load(&text, path.to_str().unwrap())
+        .unwrap()
 }
 
 /// The name this suite gives an input, as `NAME: …` in an input's message.

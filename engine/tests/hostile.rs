@@ -88,7 +88,7 @@ fn an_index_over_a_tiny_full_does_not_overflow() {
 /// The diagnostics of a rulebook in `folder` whose one rule reads `script_file: {file}`.
 fn script_file_error(folder: &std::path::Path, file: &str) -> String {
     let source = format!("rules:\n  - id: s\n    per: month\n    script_file: {file}\n");
-    match Rulebook::from_yaml_in_folder(&source, "book.yaml", folder) {
+    match Rulebook::loader().folder(folder).load(&source, "book.yaml") {
         Ok(_) => "LOADED".to_owned(),
         Err(error) => error
             .diagnostics

@@ -78,7 +78,9 @@ fn every_shipped_rulebook_validates() {
         let source = std::fs::read_to_string(path).expect("readable");
         // A case may hold a rulebook merit refuses on purpose: only rulebooks that
         // load must validate.
-        if Rulebook::from_yaml_in_folder(&source, &path.display().to_string(), path.parent().unwrap())
+        if Rulebook::loader()
+            .folder(path.parent().unwrap())
+            .load(&source, &path.display().to_string())
             .is_err()
         {
             continue;

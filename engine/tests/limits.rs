@@ -7,7 +7,10 @@ use merit::{Format, Limits, Records, Rulebook, ScoreOptions};
 
 /// The messages of a rulebook that must not load.
 fn refused(source: &str, limits: &Limits) -> Vec<String> {
-    let error = Rulebook::from_yaml_with_limits(source, "book.yaml", limits).expect_err("refused");
+    let error = Rulebook::loader()
+        .limits(limits.clone())
+        .load(source, "book.yaml")
+        .expect_err("refused");
     error
         .diagnostics
         .iter()
@@ -122,7 +125,9 @@ fn script_error(script: &str, limits: ScriptLimits) -> String {
         scripts: limits,
         ..Limits::default()
     };
-    let book = Rulebook::from_yaml_with_limits(&source, "book.yaml", &limits)
+    let book = Rulebook::loader()
+        .limits(limits)
+        .load(&source, "book.yaml")
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let mut records = Records::new();
     records

@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         ..Limits::default()
     };
     let include = |_: &str| Ok(script.clone());
-    let Ok(book) = Rulebook::load_with_includes(BOOK, "fuzz.yaml", &limits, &include) else {
+    let Ok(book) = Rulebook::loader().limits(limits).includes(&include).load(BOOK, "fuzz.yaml") else {
         return;
     };
     let mut records = Records::new();

@@ -14,10 +14,7 @@ pub fn run(path: &Path, color: bool) -> Outcome {
     };
     let name = path.display().to_string();
     // Loaded as `score` loads it, so that `script_file:` is read (and checked).
-    let diagnostics = match Rulebook::from_yaml_in_folder(&source, &name, folder_of(path)) {
-        Ok(book) => book.warnings,
-        Err(error) => error.diagnostics,
-    };
+    let diagnostics = Rulebook::loader().folder(folder_of(path)).check(&source, &name);
     eprint!("{}", merit::render_all(&diagnostics, &source, color));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

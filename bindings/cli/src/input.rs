@@ -88,7 +88,10 @@ fn head_of(mut file: &File) -> std::io::Result<Vec<u8>> {
 pub fn load_book(path: &Path, color: bool) -> Result<Option<merit::Rulebook>, String> {
     let source = read_text(path)?;
     let name = path.display().to_string();
-    match merit::Rulebook::from_yaml_in_folder(&source, &name, folder_of(path)) {
+    match merit::Rulebook::loader()
+        .folder(folder_of(path))
+        .load(&source, &name)
+    {
         Ok(book) => Ok(Some(book)),
         Err(error) => {
             eprint!("{}", error.render(color));

@@ -250,7 +250,7 @@ impl PyRulebook {
         })?;
         let name = path.display().to_string();
         let folder = path.parent().unwrap_or(Path::new(""));
-        let loaded = py.detach(|| guard(|| Ok(Rulebook::from_yaml_in_folder(&text, &name, folder))));
+        let loaded = py.detach(|| guard(|| Ok(Rulebook::loader().folder(folder).load(&text, &name))));
         PyRulebook::loaded(py, loaded.map_err(|f| f.into_py(py))?)
     }
 

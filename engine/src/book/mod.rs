@@ -22,6 +22,7 @@ use crate::rules::Rule;
 use crate::schema::Schema;
 
 pub use json_schema::json_schema;
+pub(crate) use load::load;
 
 /// The committed copy of the rulebook format's JSON Schema,
 /// `schema/rulebook.schema.json`, which the shipped packs name: [`json_schema`]'s
@@ -128,31 +129,7 @@ impl Unit {
     }
 }
 
-/// The engine reads no files: without a loader, `script_file:` cannot be used.
-fn no_includes(path: &str) -> Result<String, String> {
-    Err(format!(
-        "no file loader was given to read `{path}`; use `script:` or load the rulebook from a file"
-    ))
-}
-
 impl Rulebook {
-    /// Loads and checks a rulebook; on failure returns every error found (and any
-    /// warnings), in source order.
-    pub fn load(source: &str, name: &str, limits: &Limits) -> Result<Rulebook, Vec<Diagnostic>> {
-        load::load(source, name, limits, &no_includes)
-    }
-
-    /// Loads a rulebook whose `script_file:` entries are read by `include` (given the
-    /// path as written, relative to the rulebook).
-    pub fn load_with_includes(
-        source: &str,
-        name: &str,
-        limits: &Limits,
-        include: &dyn Fn(&str) -> Result<String, String>,
-    ) -> Result<Rulebook, Vec<Diagnostic>> {
-        load::load(source, name, limits, include)
-    }
-
     /// Index of the first rule with this id (rule order in reports).
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)
