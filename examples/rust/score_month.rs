@@ -14,8 +14,11 @@ struct Shift {
     member: &'static str,
     kind: &'static str,
     date: &'static str,
-    /// Decimal text, so that no float is involved (`2.5`, not 2.5_f64).
+    /// Decimal text, so that no float is involved (`2.5`, not 2.5_f64). The pack
+    /// names its fields as the office's sheets do: 时长 (hours), 核实 (verified).
+    #[serde(rename = "时长")]
     hours: &'static str,
+    #[serde(rename = "核实")]
     verified: bool,
 }
 

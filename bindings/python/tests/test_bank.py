@@ -83,7 +83,7 @@ def test_a_late_record_is_reconciled_as_from_the_cli(tmp_path):
 def test_a_settings_change_is_recorded_as_the_cli_records_it(tmp_path):
     book = merit.Rulebook.load(BOOK)
     report = book.score([
-        {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "hours": 6, "verified": True},
+        {"id": "a", "member": "m1", "kind": "volunteer", "date": "2026-04-13", "时长": 6, "核实": True},
     ])
     bank = merit.Bank.in_memory()
     bank.post(book, report, date="2026-04-30")
