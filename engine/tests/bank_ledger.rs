@@ -172,12 +172,11 @@ fn check(bank: &mut Bank) -> Vec<(Account, Decimal)> {
 }
 
 fn run(ops: &[Op]) {
-    let dir = std::env::temp_dir().join(format!("merit-bank-ledger-prop-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{:?}.db", std::thread::current().id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    let dir = tempfile::Builder::new()
+        .prefix("merit-bank-ledger-prop-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("bank.db");
     let mut memory = Bank::in_memory();
     let mut sqlite = Bank::create(&path).unwrap();
     let mut records: Vec<Record> = Vec::new();

@@ -18,29 +18,24 @@ fn settings(expire: &str) -> merit::bank::BankSettings {
     Bank::settings_of(&book(expire, "Deeds")).unwrap()
 }
 
-/// A fresh SQLite ledger in a temporary folder (removed by the caller's guard).
-struct Ledger(std::path::PathBuf);
+/// A fresh SQLite ledger in a folder of its own, removed when the ledger is dropped.
+struct Ledger(tempfile::TempDir);
 
 impl Ledger {
     fn new(name: &str) -> Ledger {
-        let dir = std::env::temp_dir().join(format!("merit-adopt-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("merit-adopt-{name}-"))
+            .tempdir()
+            .unwrap();
         let ledger = Ledger(dir);
         drop(Bank::create(ledger.path()).unwrap());
         ledger
     }
     fn path(&self) -> std::path::PathBuf {
-        self.0.join("bank.db")
+        self.0.path().join("bank.db")
     }
     fn open(&self) -> Bank {
         Bank::open(self.path()).unwrap()
-    }
-}
-
-impl Drop for Ledger {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -105,8 +105,11 @@ fn script_file_error(folder: &std::path::Path, file: &str) -> String {
 #[test]
 fn script_files_stay_in_the_rulebook_folder() {
     use std::os::unix::fs::symlink;
-    let temp = std::env::temp_dir().join(format!("merit-include-{}", std::process::id()));
-    let (book, outside) = (temp.join("book"), temp.join("outside"));
+    let temp = tempfile::Builder::new()
+        .prefix("merit-include-")
+        .tempdir()
+        .unwrap();
+    let (book, outside) = (temp.path().join("book"), temp.path().join("outside"));
     std::fs::create_dir_all(&book).unwrap();
     std::fs::create_dir_all(&outside).unwrap();
     std::fs::write(outside.join("secret.rhai"), "hunter2_secret_token").unwrap();
@@ -142,5 +145,4 @@ fn script_files_stay_in_the_rulebook_folder() {
         let message = script_file_error(&book, "fifo.rhai");
         assert!(message.contains("not a regular file"), "{message}");
     }
-    std::fs::remove_dir_all(&temp).unwrap();
 }

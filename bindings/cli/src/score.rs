@@ -274,8 +274,11 @@ mod tests {
 
     /// Whether `merit score BOOK FILES… EXTRA…` would stream.
     fn streams(book: &str, files: &[(&str, &str)], extra: &[&str]) -> bool {
-        let dir = std::env::temp_dir().join(format!("merit-streams-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let folder = tempfile::Builder::new()
+            .prefix("merit-streams-")
+            .tempdir()
+            .unwrap();
+        let dir = folder.path();
         let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
         std::fs::write(path("book.yaml"), book).unwrap();
         let mut args = vec!["merit".to_owned(), "score".to_owned(), path("book.yaml")];

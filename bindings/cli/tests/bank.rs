@@ -1,7 +1,7 @@
 //! `merit bank` end to end: the quick start, exit codes, a SIGKILL in the middle of
 //! a large post, and two processes racing to redeem one balance.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -9,14 +9,11 @@ use merit::bank::Bank;
 
 mod common;
 
-use common::{merit, repo, text};
+use common::{Scratch, merit, repo, text};
 
 /// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-bank-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("bank-cli-{name}"))
 }
 
 /// The shipped volunteer rulebook, which has a `bank:` section.

@@ -2,11 +2,9 @@
 //! for the notice board, then a row edited directly in the SQLite file is found and
 //! named, and the published head no longer proves.
 
-use std::path::PathBuf;
-
 mod common;
 
-use common::{merit, text};
+use common::{Scratch, merit, text};
 
 const BOOK: &str = r#"
 id: deeds
@@ -23,30 +21,24 @@ const RECORDS: &str = r#"{"id": "r1", "member": "m1", "kind": "help", "date": "2
 {"id": "r3", "member": "m3", "kind": "help", "date": "2026-01-07", "hours": 1}
 "#;
 
-fn scratch() -> (PathBuf, String, String, String) {
+fn scratch() -> (Scratch, String, String, String) {
     scratch_named("head")
 }
 
-fn scratch_named(name: &str) -> (PathBuf, String, String, String) {
-    let dir = std::env::temp_dir().join(format!("merit-chain-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+fn scratch_named(name: &str) -> (Scratch, String, String, String) {
+    let dir = Scratch::new(&format!("chain-cli-{name}"));
     std::fs::write(dir.join("book.yaml"), BOOK).unwrap();
     std::fs::write(dir.join("records.jsonl"), RECORDS).unwrap();
     // An empty bank file: merit makes a bank in it (only `bank init` makes a missing one).
     std::fs::File::create(dir.join("bank.db")).unwrap();
     let path = |name: &str| dir.join(name).display().to_string();
-    (
-        dir.clone(),
-        path("book.yaml"),
-        path("records.jsonl"),
-        path("bank.db"),
-    )
+    let (book, records, db) = (path("book.yaml"), path("records.jsonl"), path("bank.db"));
+    (dir, book, records, db)
 }
 
 #[test]
 fn a_published_head_proves_the_ledger_until_a_row_is_edited_behind_merits_back() {
-    let (dir, book, records, db) = scratch();
+    let (_dir, book, records, db) = scratch();
     let post = merit(&["bank", "post", &book, &records, "--db", &db]);
     assert!(post.status.success(), "{}", text(&post.stderr));
 
@@ -93,7 +85,6 @@ fn a_published_head_proves_the_ledger_until_a_row_is_edited_behind_merits_back()
         "{}",
         text(&proof.stdout)
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -131,7 +122,6 @@ fn migrate_moves_a_ledger_into_an_empty_bank_with_the_same_head() {
         "{}",
         text(&twice.stderr)
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A fresh database on the server scripts/with-postgres gives in MERIT_TEST_PG.
@@ -157,7 +147,7 @@ fn sixteen_processes_posting_and_redeeming_on_postgres_never_overdraw_nor_post_t
     let Some(url) = fresh_postgres("race") else {
         return;
     };
-    let (dir, book, records, _) = scratch_named("race");
+    let (_dir, book, records, _) = scratch_named("race");
     // Booked on 31 January, so that redemptions dated 1 February are not backdated.
     let first = merit(&[
         "bank",
@@ -221,7 +211,6 @@ fn sixteen_processes_posting_and_redeeming_on_postgres_never_overdraw_nor_post_t
     assert!(verify.status.success(), "{}", text(&verify.stdout));
     let head = text(&merit(&["bank", "head", "--db", &url]).stdout);
     assert!(head.starts_with(&format!("{}:", 3 + redeemed)), "{head}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(unix)]
@@ -289,5 +278,4 @@ fn a_post_into_postgres_killed_midway_keeps_whole_transactions_and_completes_onc
     assert!(verify.status.success(), "{}", text(&verify.stdout));
     let head = text(&merit(&["bank", "head", "--db", &url]).stdout);
     assert!(head.starts_with("4000:"), "{head}");
-    let _ = std::fs::remove_dir_all(dir);
 }

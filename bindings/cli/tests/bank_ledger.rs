@@ -2,18 +2,15 @@
 //! settings history, honest dates and the counter, each as the office would run it.
 //! Every test here failed on the bank before reconciliation.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 mod common;
 
-use common::{merit, text};
+use common::{Scratch, merit, text};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-bank-ledger-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("bank-ledger-{name}"))
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

@@ -1,11 +1,10 @@
 //! The `merit` binary end to end: exit codes, output formats, diagnostics.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 mod common;
 
-use common::{merit, repo, text};
+use common::{Scratch, merit, repo, text};
 
 fn stdout(output: &Output) -> String {
     text(&output.stdout)
@@ -13,14 +12,6 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     text(&output.stderr)
-}
-
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
 }
 
 #[test]
@@ -41,7 +32,8 @@ fn check_accepts_every_shipped_rulebook() {
 
 #[test]
 fn check_reports_three_located_mistakes_and_exits_1() {
-    let book = temp_file(
+    let scratch = Scratch::new("cli");
+    let book = scratch.file(
         "three-mistakes.yaml",
         "merit: 1\nid: x\nfields: { hours: decimal? }\nrules:\n  - id: a\n    points: hour * 10\n  - id: b\n    points: kind * 2\ncap: [{ per: day, max: 10 }]\n",
     );
@@ -186,11 +178,12 @@ fn explain_tells_a_member_why() {
 /// and does not abort.
 #[test]
 fn a_panic_inside_the_engine_is_an_error_not_a_crash() {
-    let book = temp_file(
+    let scratch = Scratch::new("cli");
+    let book = scratch.file(
         "panic.yaml",
         "merit: 1\nid: __merit_panic__\nrules:\n  - { id: a, points: 1 }\n",
     );
-    let records = temp_file(
+    let records = scratch.file(
         "panic.jsonl",
         "{\"member\":\"m\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n",
     );
@@ -208,6 +201,7 @@ fn a_panic_inside_the_engine_is_an_error_not_a_crash() {
 /// extension merit does not know is still refused.
 #[test]
 fn a_format_without_a_name_is_guessed_from_the_bytes() {
+    let scratch = Scratch::new("cli");
     let score = |file: &str, stdin: Option<&str>| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_merit"));
         command
@@ -228,9 +222,9 @@ fn a_format_without_a_name_is_guessed_from_the_bytes() {
             "{data} on standard input: {}",
             stderr(&piped)
         );
-        let bare = temp_file(
+        let bare = scratch.file(
             "volunteer-records",
-            &std::fs::read_to_string(repo().join(data)).unwrap(),
+            std::fs::read_to_string(repo().join(data)).unwrap(),
         );
         let bare = score(bare.to_str().unwrap(), None);
         assert_eq!(
@@ -240,7 +234,7 @@ fn a_format_without_a_name_is_guessed_from_the_bytes() {
             stderr(&bare)
         );
     }
-    let txt = temp_file("records.txt", "[]");
+    let txt = scratch.file("records.txt", "[]");
     let refused = score(txt.to_str().unwrap(), None);
     assert_eq!(refused.status.code(), Some(2));
     assert!(

@@ -1,16 +1,12 @@
 //! issue 13 from the outside: the `merit` binary against hostile rulebooks and
 //! records (what the attack ran; the engine's own tests hold the rest).
 
-use std::path::PathBuf;
-
 mod common;
 
-use common::{merit, text};
+use common::{Scratch, merit, text};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-hostile-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> Scratch {
+    Scratch::new(&format!("hostile-{name}"))
 }
 
 /// `merit check` refused every `script_file:` rulebook ("no file loader").

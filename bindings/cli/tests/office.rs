@@ -1,21 +1,11 @@
 //! Office data read as it is (DESIGN section 8.1, issue 14), and every CSV row
 //! scored or rejected (issue 13, item 8), through the `merit` binary.
 
-use std::path::PathBuf;
-
 mod common;
 
-use common::{merit, text};
+use common::{Scratch, merit, text};
 
 const BOOK: &str = "examples/office/book.yaml";
-
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-office-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
 
 fn json(args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
     let output = merit(args);
@@ -75,7 +65,8 @@ fn a_sheet_is_chosen_by_name() {
 
 #[test]
 fn an_unknown_column_is_a_warning_and_strict_makes_it_an_error() {
-    let csv = temp_file(
+    let scratch = Scratch::new("office");
+    let csv = scratch.file(
         "verifed.csv",
         "姓名,活动类型,日期,时长,verifed\n张伟,志愿服务,2026-03-01,2,是\n".as_bytes(),
     );
@@ -93,7 +84,8 @@ fn an_unknown_column_is_a_warning_and_strict_makes_it_an_error() {
 
 #[test]
 fn the_table_lists_the_first_rejected_rows_with_their_reasons() {
-    let csv = temp_file(
+    let scratch = Scratch::new("office");
+    let csv = scratch.file(
         "kinds.csv",
         "姓名,活动类型,日期\n张伟,月行一喜,2026-03-01\n张伟,微心原,2026-03-02\n张伟,志愿服务,2026/2/30\n"
             .as_bytes(),
@@ -114,19 +106,20 @@ fn the_table_lists_the_first_rejected_rows_with_their_reasons() {
 /// whether the file is streamed (one file) or read whole (two files).
 #[test]
 fn every_csv_row_is_scored_or_rejected() {
-    let book = temp_file(
+    let scratch = Scratch::new("office");
+    let book = scratch.file(
         "book.yaml",
         b"fields: { hours: decimal? }\nrules: [{ id: r, points: hours }]\n",
     );
-    let quote = temp_file(
+    let quote = scratch.file(
         "quote.csv",
         b"member,kind,date,hours\nm1,v,2026-03-01,2\nm2,v,2026-03-01,\"3\nm3,v,2026-03-01,1\nm4,v,2026-03-01,1\n",
     );
-    let bytes = temp_file(
+    let bytes = scratch.file(
         "bytes.csv",
         b"member,kind,date,hours\nm1,v,2026-03-01,2\nm\xff,v,2026-03-01,3\nm3,v,2026-03-01,1\n",
     );
-    let empty = temp_file("empty.csv", b"member,kind,date,hours\n");
+    let empty = scratch.file("empty.csv", b"member,kind,date,hours\n");
     let (book, quote, bytes, empty) = (
         book.to_str().unwrap(),
         quote.to_str().unwrap(),
@@ -163,12 +156,13 @@ fn every_csv_row_is_scored_or_rejected() {
 /// (here with a second, empty input).
 #[test]
 fn a_streamed_file_reports_its_warnings_as_a_whole_read_does() {
-    let csv = temp_file(
+    let scratch = Scratch::new("office");
+    let csv = scratch.file(
         "streamed.csv",
         "姓名,活动类型,日期,时长,verifed\n张伟,志愿服务,2026-03-01,2,是\n李娜,志愿服务,2026-03-01,2,是\n张伟,志愿服务,2026-03-02,2,是\n"
             .as_bytes(),
     );
-    let empty = temp_file("header-only.csv", "姓名,活动类型,日期\n".as_bytes());
+    let empty = scratch.file("header-only.csv", "姓名,活动类型,日期\n".as_bytes());
     let (csv, empty) = (csv.to_str().unwrap(), empty.to_str().unwrap());
     let streamed = merit(&["score", BOOK, csv, "--format", "json"]);
     let whole = merit(&["score", BOOK, csv, empty, "--format", "json"]);

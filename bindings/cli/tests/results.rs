@@ -6,14 +6,11 @@ use std::process::Output;
 
 mod common;
 
-use common::{merit, text};
+use common::{Scratch, merit, text};
 
 /// A fresh folder for one test.
-fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-results-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn folder(name: &str) -> Scratch {
+    Scratch::new(&format!("results-{name}"))
 }
 
 fn run(args: &[&str]) -> Output {

@@ -63,8 +63,11 @@ fn sorted_by_member(path: &Path) -> Option<Vec<u8>> {
 
 #[test]
 fn a_file_and_standard_input_give_the_same_output_in_every_format() {
-    let temp = std::env::temp_dir().join(format!("merit-stream-{}", std::process::id()));
-    std::fs::create_dir_all(&temp).unwrap();
+    let folder = tempfile::Builder::new()
+        .prefix("merit-stream-")
+        .tempdir()
+        .unwrap();
+    let temp = folder.path();
     let mut compared = 0;
     for dir in cases() {
         let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
@@ -152,17 +155,20 @@ fn without_script_reasons(text: &str) -> String {
 /// read whole (standard input) alike.
 #[test]
 fn a_row_that_is_not_utf8_is_rejected_alone_streamed_or_not() {
-    let temp = std::env::temp_dir().join(format!("merit-stream-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&temp).unwrap();
+    let folder = tempfile::Builder::new()
+        .prefix("merit-stream-bad-")
+        .tempdir()
+        .unwrap();
+    let temp = folder.path();
     std::fs::write(temp.join("book.yaml"), "rules:\n  - { id: any, points: 1 }\n").unwrap();
     std::fs::write(
         temp.join("records.csv"),
         b"member,kind,date\nm1,k,2026-03-01\nm\xff,k,2026-03-02\n",
     )
     .unwrap();
-    let output = score(&temp, "records.csv", None, &["--format", "json"]);
+    let output = score(temp, "records.csv", None, &["--format", "json"]);
     let from_stdin = score(
-        &temp,
+        temp,
         "-",
         Some(&temp.join("records.csv")),
         &["--format", "json", "--stdin-format", "csv"],

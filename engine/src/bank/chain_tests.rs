@@ -41,21 +41,19 @@ pub(super) fn fill(bank: &mut Bank) {
     bank.transfer("m1", "m2", Decimal::ONE, "t1", day, None).unwrap();
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("merit-chain-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    let _ = std::fs::remove_file(&path);
-    // An empty file: a bank is made in it when opened (only `bank init` makes a
-    // missing one).
+/// An empty file `name` in a folder of its own, removed with the folder when the
+/// test ends: a bank is made in it when opened (only `bank init` makes a missing one).
+fn temp(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new().prefix("merit-chain-").tempdir().unwrap();
+    let path = dir.path().join(name);
     std::fs::File::create(&path).unwrap();
-    path
+    (dir, path)
 }
 
-fn filled_file(name: &str) -> PathBuf {
-    let path = temp(name);
+fn filled_file(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = temp(name);
     fill(&mut Bank::open(&path).unwrap());
-    path
+    (dir, path)
 }
 
 fn edit(path: &Path, sql: &str) {
@@ -68,7 +66,7 @@ fn memory_and_sqlite_chain_the_same_transactions_to_the_same_head() {
     let mut memory = Bank::in_memory();
     assert_eq!(memory.head().unwrap(), Head::empty());
     fill(&mut memory);
-    let path = filled_file("same.db");
+    let (_dir, path) = filled_file("same.db");
     let mut file = Bank::open(&path).unwrap();
     let head = memory.head().unwrap();
     assert_eq!(head.count, 5);
@@ -136,7 +134,7 @@ fn every_kind_of_row_edited_in_the_sqlite_file_is_found_and_named() {
         ("lot move", 5, "UPDATE lot_moves SET delta = '-2.0' WHERE txn = 5"),
     ];
     for (what, id, sql) in edits {
-        let path = filled_file(&format!("edit-{}.db", what.replace(' ', "-")));
+        let (_dir, path) = filled_file(&format!("edit-{}.db", what.replace(' ', "-")));
         let published = Bank::open(&path).unwrap().head().unwrap();
         edit(&path, sql);
         let mut bank = Bank::open(&path).unwrap();
@@ -161,7 +159,7 @@ fn every_kind_of_row_edited_in_the_sqlite_file_is_found_and_named() {
 
 #[test]
 fn rewriting_a_hash_to_cover_an_edit_breaks_the_next_link() {
-    let path = filled_file("cover.db");
+    let (_dir, path) = filled_file("cover.db");
     let published = Bank::open(&path).unwrap().head().unwrap();
     edit(&path, "UPDATE txns SET date = '2025-12-31' WHERE id = 4");
     // Whoever edited #4 also recomputes its hash from its new contents.
@@ -182,7 +180,7 @@ fn rewriting_a_hash_to_cover_an_edit_breaks_the_next_link() {
 
 #[test]
 fn a_ledger_written_before_the_chain_gets_it_when_opened() {
-    let path = filled_file("old.db");
+    let (_dir, path) = filled_file("old.db");
     let head = Bank::open(&path).unwrap().head().unwrap();
     // Make the file what merit wrote before the award index and the chain: schema
     // version 1, no awards table, no hashes. Opening runs both migrations.
@@ -202,7 +200,8 @@ fn a_ledger_written_before_the_chain_gets_it_when_opened() {
 fn migrating_copies_the_ledger_with_its_head_and_refuses_what_it_cannot_prove() {
     let mut memory = Bank::in_memory();
     fill(&mut memory);
-    let mut file = Bank::open(temp("moved.db")).unwrap();
+    let (_dir, moved) = temp("moved.db");
+    let mut file = Bank::open(moved).unwrap();
     let moved = memory.migrate_to(&mut file).unwrap();
     assert_eq!(moved.transactions, 5);
     assert_eq!(moved.head, memory.head().unwrap());
@@ -221,7 +220,7 @@ fn migrating_copies_the_ledger_with_its_head_and_refuses_what_it_cannot_prove() 
     let full = memory.migrate_to(&mut file).unwrap_err();
     assert!(full.message.contains("already holds 6 transactions"), "{full}");
 
-    let path = filled_file("broken.db");
+    let (_dir, path) = filled_file("broken.db");
     edit(&path, "UPDATE txns SET key = 'earn:forged' WHERE id = 1");
     let refused = Bank::open(&path)
         .unwrap()

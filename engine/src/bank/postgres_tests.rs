@@ -159,11 +159,12 @@ fn a_ledger_moves_from_sqlite_to_postgres_and_back_unchanged() {
     let Some(url) = fresh_database("migrate") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("merit-pg-migrate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (from, back) = (dir.join("from.db"), dir.join("back.db"));
+    let dir = tempfile::Builder::new()
+        .prefix("merit-pg-migrate-")
+        .tempdir()
+        .unwrap();
+    let (from, back) = (dir.path().join("from.db"), dir.path().join("back.db"));
     for path in [&from, &back] {
-        let _ = std::fs::remove_file(path);
         std::fs::File::create(path).unwrap(); // empty: a bank is made in it when opened
     }
     let mut file = Bank::open(&from).unwrap();
@@ -179,5 +180,4 @@ fn a_ledger_moves_from_sqlite_to_postgres_and_back_unchanged() {
         again.statement("m2", None, None).unwrap(),
         file.statement("m2", None, None).unwrap()
     );
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -44,12 +44,11 @@ const RECORDS: &str = r#"
 /// Runs a test against a memory bank and a SQLite bank.
 fn both(test: impl Fn(&mut Bank)) {
     test(&mut Bank::in_memory());
-    let dir = std::env::temp_dir().join(format!("merit-bank-unit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{:?}.db", std::thread::current().id()));
-    let _ = std::fs::remove_file(&path);
-    test(&mut Bank::create(&path).unwrap());
-    let _ = std::fs::remove_file(&path);
+    let dir = tempfile::Builder::new()
+        .prefix("merit-bank-unit-")
+        .tempdir()
+        .unwrap();
+    test(&mut Bank::create(dir.path().join("bank.db")).unwrap());
 }
 
 fn posted(bank: &mut Bank) -> Rulebook {
@@ -286,17 +285,18 @@ fn redeeming_without_settings_needs_a_catalog() {
 
 #[test]
 fn a_sqlite_bank_remembers_its_settings_and_refuses_foreign_files() {
-    let dir = std::env::temp_dir().join(format!("merit-bank-unit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("remember.db");
-    let _ = std::fs::remove_file(&path);
+    let dir = tempfile::Builder::new()
+        .prefix("merit-bank-unit-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("remember.db");
     posted(&mut Bank::create(&path).unwrap());
     let mut reopened = Bank::create(&path).unwrap();
     assert_eq!(reopened.settings().unwrap().catalog.len(), 2);
     reopened
         .redeem("m1", &Redeem::Item("rice".into()), "k", DAY)
         .unwrap();
-    let foreign = dir.join("foreign.db");
+    let foreign = dir.path().join("foreign.db");
     let _ = std::fs::remove_file(&foreign);
     rusqlite::Connection::open(&foreign)
         .unwrap()
@@ -311,10 +311,11 @@ fn a_sqlite_bank_remembers_its_settings_and_refuses_foreign_files() {
 
 #[test]
 fn verify_finds_a_tampered_balance() {
-    let dir = std::env::temp_dir().join(format!("merit-bank-unit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("tampered.db");
-    let _ = std::fs::remove_file(&path);
+    let dir = tempfile::Builder::new()
+        .prefix("merit-bank-unit-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("tampered.db");
     posted(&mut Bank::create(&path).unwrap());
     rusqlite::Connection::open(&path)
         .unwrap()
