@@ -148,6 +148,9 @@ pub use report::{
     Veto, Withheld,
 };
 pub use words::Lang;
+// How a serializer tells the report's decimals and dates from its text (the Python
+// binding makes them `decimal.Decimal` and `datetime.date`).
+pub use value::{DATE_NEWTYPE, DECIMAL_NEWTYPE};
 
 // Comparing, ranking and publishing reports.
 pub use diff::{Change, Delta, IndexDelta, MemberDiff, ReportDiff, changes, diff_reports};

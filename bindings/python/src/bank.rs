@@ -10,10 +10,11 @@ use pyo3::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::convert::{date_option, to_python};
+use crate::convert::date_option;
 use crate::error::{Failure, argument, class, guard};
 use crate::report::PyReport;
 use crate::rulebook::PyRulebook;
+use crate::to_python::to_python;
 
 /// A moral bank: exact, double-entry credits earned from awards and redeemed at
 /// partner shops. ``Bank.open(path)`` uses an existing SQLite file (``create=True``
@@ -72,10 +73,7 @@ impl PyBank {
             })
         });
         match outcome.map_err(|f: Failure| f.into_py(py))? {
-            Ok(value) => {
-                let json = serde_json::to_value(&value).map_err(|e| argument(py, e.to_string()))?;
-                to_python(py, &json, None)
-            }
+            Ok(value) => to_python(py, &value),
             Err(error) => Err(bank_error(py, &error)),
         }
     }

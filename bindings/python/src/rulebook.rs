@@ -287,8 +287,7 @@ impl PyRulebook {
         let results = py
             .detach(move || guard(move || Ok(book.run_tests())))
             .map_err(|f| f.into_py(py))?;
-        let value = serde_json::to_value(&results).map_err(|e| argument(py, e.to_string()))?;
-        crate::convert::to_python(py, &value, None)
+        crate::to_python::to_python(py, &results)
     }
 
     /// Scores records and returns a :class:`merit.Report`.
