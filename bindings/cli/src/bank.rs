@@ -12,7 +12,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use jiff::civil::Date;
 use merit::Rulebook;
-use merit::bank::{Bank, BankError, Head, Receipt, Redeem};
+use merit::{Bank, BankError, LedgerHead, Receipt, Redeem};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -210,7 +210,7 @@ pub enum BankCommand {
         /// Also prove that the first COUNT transactions are those of this head (as
         /// `bank head` printed it earlier, e.g. on a notice board).
         #[arg(long, value_name = "COUNT:HASH")]
-        head: Option<Head>,
+        head: Option<LedgerHead>,
         #[command(flatten)]
         output: Output,
     },
@@ -252,7 +252,7 @@ pub fn run(args: &BankArgs, color: bool) -> Outcome {
         Err(Failure::Usage(message)) => Outcome::Usage(message),
         Err(Failure::Printed) => Outcome::DataErrors,
         Err(Failure::Bank(error)) => {
-            eprintln!("error: {}", merit::escape::terminal(error.localized()));
+            eprintln!("error: {}", merit::terminal_line(error.localized()));
             Outcome::DataErrors
         }
     }
@@ -289,7 +289,7 @@ fn open(db: &Db, book: Option<&Path>, color: bool) -> Result<Bank, Failure> {
         let book = load_book(path, color)?;
         match book.bank {
             Some(settings) => {
-                bank.adopt(settings, merit::bank::AdoptSettings::Use)?;
+                bank.adopt(settings, merit::AdoptSettings::Use)?;
             }
             None => {
                 return Err(Failure::Usage(format!(
@@ -308,10 +308,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
             let existed = db.db.exists();
             let mut bank = db.create()?;
             if let Some(path) = book {
-                bank.adopt(
-                    bank_settings(path, color)?,
-                    merit::bank::AdoptSettings::Init(today()),
-                )?;
+                bank.adopt(bank_settings(path, color)?, merit::AdoptSettings::Init(today()))?;
             }
             let what = if existed { "exists" } else { "created" };
             print(&format!("{}: bank {what}\n", db.db.display()))
@@ -340,9 +337,7 @@ fn run_command(command: &BankCommand, color: bool) -> Result<Outcome, Failure> {
         } => reconcile(book, input, db, output.format, color),
         BankCommand::Settings { book, db, from } => {
             let settings = bank_settings(book, color)?;
-            let changes = db
-                .open()?
-                .adopt(settings, merit::bank::AdoptSettings::From(*from))?;
+            let changes = db.open()?.adopt(settings, merit::AdoptSettings::From(*from))?;
             let what = if changes.is_empty() {
                 "no change".to_owned()
             } else {
@@ -609,7 +604,7 @@ fn kind_zh(kind: &str) -> &str {
 }
 
 /// Loads a rulebook's `bank:` settings, with its language.
-fn bank_settings(path: &Path, color: bool) -> Result<merit::bank::BankSettings, Failure> {
+fn bank_settings(path: &Path, color: bool) -> Result<merit::BankSettings, Failure> {
     let book = load_book(path, color)?;
     Bank::settings_of(&book).map_err(|_| Failure::Usage(format!("{} has no `bank:` section", path.display())))
 }
@@ -645,7 +640,7 @@ fn score(book_path: &Path, input: &InputArgs, color: bool) -> Result<(Rulebook, 
     Ok((book, report))
 }
 
-fn difference_line(d: &merit::bank::Difference) -> String {
+fn difference_line(d: &merit::LedgerDifference) -> String {
     let mut records = Vec::new();
     if !d.added.is_empty() {
         records.push(format!("added {}", d.added.join(", ")));
@@ -793,7 +788,7 @@ fn json(value: &impl Serialize) -> String {
     // escapes: the same JSON, safe on a terminal. Newlines are the layout's.
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
-        if c != '\n' && merit::escape::is_unsafe(c) {
+        if c != '\n' && merit::is_terminal_unsafe(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
@@ -820,7 +815,7 @@ fn right_align(table: &mut Table, column: usize) {
 /// Prints bank output; member ids, notes and reasons come from outside, so
 /// control and bidi characters are shown escaped ([`merit::escape`]).
 fn print(text: &str) -> Result<Outcome, Failure> {
-    let text = merit::escape::terminal_text(text);
+    let text = merit::terminal_text(text);
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -7,9 +7,9 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use merit::Lang;
 use merit::MemberReport;
+use merit::ReportStream;
 use merit::Rulebook;
-use merit::escape::{csv_cell, terminal};
-use merit::stream::ReportStream;
+use merit::{csv_cell, terminal_line};
 
 /// One row per member and period, a column per rule headed by its title, then
 /// totals; headings and the summary line in `lang`.
@@ -34,7 +34,7 @@ pub fn table<S: ReportStream + ?Sized>(
         table.force_no_tty();
     }
     // Ids and names come from records and rulebooks: shown escaped.
-    let shown = |text: &str| terminal(text).into_owned();
+    let shown = |text: &str| terminal_line(text).into_owned();
     let mut header = vec![member_word.to_owned(), period_word.to_owned()];
     header.extend(titles.iter().map(|title| shown(title)));
     header.push(format!("{total_word} ({})", shown(&book.unit.name)));
@@ -99,7 +99,7 @@ fn failed_awards(member: &MemberReport) -> Vec<String> {
     for period in &member.periods {
         for award in &period.awards {
             if let Some(why) = &award.failed {
-                lines.push(terminal(&format!("{} `{}`: {why}", period.period, award.rule)).into_owned());
+                lines.push(terminal_line(&format!("{} `{}`: {why}", period.period, award.rule)).into_owned());
             }
         }
     }
@@ -162,18 +162,18 @@ fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut 
         if let Some(veto) = &index.veto {
             cell.push_str(&format!(" ({})", veto.reason));
         }
-        let period = terminal(&index.period).into_owned();
+        let period = terminal_line(&index.period).into_owned();
         let row = match rows.iter().position(|r| r[1] == period) {
             Some(row) => row,
             None => {
-                let mut row = vec![terminal(&member.member).into_owned(), period];
+                let mut row = vec![terminal_line(&member.member).into_owned(), period];
                 row.resize(first, String::new());
                 rows.push(row);
                 rows.len() - 1
             }
         };
         rows[row].resize(first + book.indexes.len(), String::new());
-        rows[row][first + column] = terminal(cell.trim_end()).into_owned();
+        rows[row][first + column] = terminal_line(cell.trim_end()).into_owned();
     }
 }
 

@@ -152,7 +152,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 /// report is 883,000 awards, each a handful of strings.
 pub fn report_to_js(evaluation: &merit::Evaluation) -> Result<JsValue, Error> {
     let mut text = Vec::new();
-    merit::stream::write_compact_json(&mut text, &mut evaluation.stream())
+    merit::write_compact_report_json(&mut text, &mut evaluation.stream())
         .map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
     let text =
         String::from_utf8(text).map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
