@@ -125,7 +125,7 @@ mod yaml;
 
 // Loading a rulebook, reading records and scoring them.
 pub use api::Records;
-pub use book::{Limits, Rulebook, Unit, json_schema};
+pub use book::{FieldInfo, IndexInfo, Limits, RuleInfo, Rulebook, Unit, json_schema};
 pub use eval::{Evaluation, Options as ScoreOptions};
 pub use loader::{Loader, RulebookError};
 pub use records::{Encoding, Format, InputError, Members};

@@ -22,10 +22,10 @@ pub fn table<S: ReportStream + ?Sized>(
     let [member_word, period_word, _, _, _, total_word] = lang.headings();
     let mut rule_ids: Vec<&str> = Vec::new();
     let mut titles: Vec<String> = Vec::new();
-    for rule in &book.rules {
-        if !rule_ids.contains(&rule.id.as_str()) {
-            rule_ids.push(&rule.id);
-            titles.push(rule.title.clone().unwrap_or_else(|| rule.id.clone()));
+    for rule in book.rules() {
+        if !rule_ids.contains(&rule.id) {
+            rule_ids.push(rule.id);
+            titles.push(rule.title.unwrap_or(rule.id).to_owned());
         }
     }
     let mut table = Table::new();
@@ -38,11 +38,7 @@ pub fn table<S: ReportStream + ?Sized>(
     let mut header = vec![member_word.to_owned(), period_word.to_owned()];
     header.extend(titles.iter().map(|title| shown(title)));
     header.push(format!("{total_word} ({})", shown(&book.unit.name)));
-    header.extend(
-        book.indexes
-            .iter()
-            .map(|i| shown(i.title.as_deref().unwrap_or(&i.id))),
-    );
+    header.extend(book.indexes().map(|i| shown(i.title.unwrap_or(i.id))));
     table.set_header(header);
     let mut members = 0;
     let mut failed = Vec::new();
@@ -155,7 +151,7 @@ fn rejected_rows(rejected: &[merit::Rejected]) -> String {
 fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut Vec<Vec<String>>) {
     let first = 2 + rules + 1;
     for index in &member.indexes {
-        let Some(column) = book.indexes.iter().position(|i| i.id == index.index) else {
+        let Some(column) = book.indexes().position(|i| i.id == index.index) else {
             continue;
         };
         let mut cell = format!("{} {}", index.score, index.grade.as_deref().unwrap_or(""));
@@ -172,7 +168,7 @@ fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut 
                 rows.len() - 1
             }
         };
-        rows[row].resize(first + book.indexes.len(), String::new());
+        rows[row].resize(first + book.indexes().len(), String::new());
         rows[row][first + column] = terminal_line(cell.trim_end()).into_owned();
     }
 }

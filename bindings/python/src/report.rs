@@ -46,7 +46,7 @@ impl PyReport {
     #[allow(clippy::type_complexity)]
     fn index_columns(&self) -> Vec<(String, Vec<Option<String>>, Vec<Option<String>>)> {
         let mut columns = Vec::new();
-        for index in &self.book.indexes {
+        for index in self.book.indexes() {
             let mut windows: Vec<&str> = self
                 .report
                 .members

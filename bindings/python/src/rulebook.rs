@@ -381,7 +381,7 @@ impl PyRulebook {
     /// The ids of the rules, in order.
     #[getter]
     fn rules(&self) -> Vec<String> {
-        self.book.rules.iter().map(|r| r.id.clone()).collect()
+        self.book.rules().map(|r| r.id.to_owned()).collect()
     }
 
     /// The YAML text the rulebook was loaded from.
@@ -391,7 +391,7 @@ impl PyRulebook {
     }
 
     fn __repr__(&self) -> String {
-        let n = self.book.rules.len();
+        let n = self.book.rules().len();
         format!(
             "<merit.Rulebook '{}' ({n} rule{})>",
             self.book.id,

@@ -73,7 +73,7 @@ pub fn records(book: &Rulebook, value: &JsValue, options: &Options, extra: bool)
     let mut read = |value: &JsValue, name: &str| {
         let (bytes, format) = input(value, format, what)?;
         // The lean build has no GB18030 decoder: the full one reads such text.
-        if !cfg!(feature = "full") && merit::is_gb18030(&bytes, book.input.encoding) {
+        if !cfg!(feature = "full") && merit::is_gb18030(&bytes, book.encoding()) {
             return Err(Error::NotInBuild(format!("{what}: GB18030 (GBK) text")));
         }
         records
@@ -258,23 +258,20 @@ pub fn info(book: &Rulebook) -> Info<'_> {
             decimals: book.unit.decimals,
         },
         fields: book
-            .schema
-            .fields
-            .iter()
+            .fields()
             .map(|f| FieldOut {
-                name: &f.name,
-                ty: f.ty.name(),
+                name: f.name,
+                ty: f.ty,
                 optional: f.optional,
-                default: f.default.as_ref().map(|v| v.to_string()),
+                default: f.default,
             })
             .collect(),
         rules: book
-            .rules
-            .iter()
+            .rules()
             .map(|r| RuleOut {
-                id: &r.id,
-                title: r.title.as_deref(),
-                tags: &r.tags,
+                id: r.id,
+                title: r.title,
+                tags: r.tags,
             })
             .collect(),
     }
