@@ -125,7 +125,7 @@ pub(super) fn right_align(table: &mut Table, column: usize) {
 }
 
 /// Prints bank output; member ids, notes and reasons come from outside, so
-/// control and bidi characters are shown escaped ([`merit::escape`]).
+/// control and bidi characters are shown escaped ([`merit::terminal_text`]).
 pub(super) fn print(text: &str) -> Result<Outcome, Failure> {
     let text = merit::terminal_text(text);
     let mut stdout = std::io::stdout().lock();
