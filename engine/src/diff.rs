@@ -187,7 +187,7 @@ fn add<'a>(sums: &mut Vec<(&'a str, Decimal, Decimal)>, key: &'a str, side: u8, 
 }
 
 fn decimal_str<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
+    crate::value::decimal_text::serialize(value, serializer)
 }
 
 /// One line of a diff, for a table: what moved, where, and by how much.
@@ -266,7 +266,7 @@ fn optional_decimal_str<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match value {
-        Some(d) => serializer.collect_str(d),
+        Some(d) => serializer.serialize_some(&crate::value::DecimalText(*d)),
         None => serializer.serialize_none(),
     }
 }

@@ -70,7 +70,7 @@
 //!
 //! ## The public API: which type for which job
 //!
-//! Everything is at the crate root except two groups with many names of their own.
+//! Everything is at the crate root; the modules are private.
 //!
 //! | job | items |
 //! | --- | --- |
@@ -78,13 +78,13 @@
 //! | hand it records | [`Records`]: [`Records::read`] bytes in a [`Format`], [`Records::extend_values`] `serde_json::Value`s, [`Records::extend_serialize`] any `Serialize`; records that do not fit are listed, never dropped. Member profiles: [`Members::read`], [`Members::insert`] |
 //! | score | [`Rulebook::score`] → [`Report`]; [`Rulebook::evaluate`] → [`Evaluation`] (totals first, a member's explanations when asked); [`ScoreOptions`] |
 //! | one request from a front end | [`ScoreRequest`] (every option's spellings, serde) validated into [`Scoring`]; [`RankRequest`]; [`parse_lang`] |
-//! | errors | [`Error`] (`code()`, message, [`Location`]) over every stage: [`RequestError`], [`RulebookError`], [`InputError`], [`RankError`], [`bank::BankError`] |
+//! | errors | [`Error`] (`code()`, message, [`Location`]) over every stage: [`RequestError`], [`RulebookError`], [`InputError`], [`RankError`], [`BankError`] |
 //! | read the report | [`Report`] → [`MemberReport`] → [`PeriodReport`] → [`AwardReport`] (with [`Withheld`]), [`IndexReport`], [`Unscored`], [`Rejected`], [`Warning`] |
 //! | tell it in words | [`explain_member`], [`explain_report`] (a report read back), [`Lang`] |
 //! | compare, rank, publish | [`what_if`], [`diff_reports`] and [`changes`], [`rank`], [`publish`] |
-//! | the moral bank | [`bank::Bank`] and its types in [`bank`] |
-//! | inputs too large to hold | [`stream`]: a file read a chunk of members at a time, the same report byte for byte |
-//! | printing untrusted text | [`escape`]: terminal and CSV-safe text |
+//! | the moral bank | [`Bank`] (post, redeem, transfer, statement, verify) over a SQLite file, PostgreSQL or memory; [`Redeem`], [`Receipt`], [`PostSummary`], [`Statement`], [`Verification`], [`LedgerHead`], [`LedgerDifference`]; settings from a rulebook ([`Bank::settings_of`], [`AdoptSettings`]); [`BankError`] with a [`BankErrorKind`] |
+//! | inputs too large to hold | [`stream_input`] for a file (a chunk of members at a time, the same report byte for byte); [`ReportStream`] and [`write_report_json`]; by hand: [`InputSurvey`], [`MemberStream`], [`RangeStream`], [`SpoolStream`] |
+//! | printing untrusted text | [`terminal_line`], [`terminal_text`] (controls and bidi overrides shown escaped), [`csv_cell`] (no formulas) |
 
 #![warn(missing_docs)]
 // The `fuzzing` feature exposes internals (the expression compiler) to `fuzz/` only;
@@ -94,14 +94,14 @@
 // Every module is private: what an embedder (and the CLI, Python and WASM
 // bindings) may use is re-exported below, so the compiler checks the boundary.
 mod api;
-pub mod bank;
+mod bank;
 mod book;
 mod calendar;
 mod decode;
 mod diagnostic;
 mod diff;
 mod error;
-pub mod escape;
+mod escape;
 mod eval;
 mod explain;
 mod expr;
@@ -118,19 +118,26 @@ mod request;
 mod rules;
 mod schema;
 mod selftest;
-pub mod stream;
+mod stream;
 mod value;
 mod words;
 mod yaml;
 
 // Loading a rulebook, reading records and scoring them.
 pub use api::Records;
-pub use book::{Limits, Rulebook, Unit, json_schema};
+pub use book::{FieldInfo, IndexInfo, Limits, RuleInfo, Rulebook, Unit, json_schema};
 pub use eval::{Evaluation, Options as ScoreOptions};
 pub use loader::{Loader, RulebookError};
 pub use records::{Encoding, Format, InputError, Members};
 pub use rules::ScriptLimits;
 pub use stream::{StreamError, Streamed, stream_input};
+// Inputs too large to hold, streamed by hand (`stream_input` chooses for a file).
+pub use stream::{
+    DEFAULT_CHUNK_RECORDS, DEFAULT_PASS_RECORDS, MemberStream, RECORD_BYTES, RangeStream, ReportHead,
+    ReportStream, SPOOL_WHILE_SORTED, Spool as InputSpool, SpoolStream, Survey as InputSurvey, Warned,
+    collect_report, streams as can_stream, write_compact_json as write_compact_report_json,
+    write_json as write_report_json,
+};
 pub use yaml::YamlLimits;
 
 // One request and one error for every front end.
@@ -142,12 +149,25 @@ pub use request::{RequestError, ScoreRequest, Scoring, input_problems, lang as p
 pub use api::{WhatIf, explain_report, what_if};
 pub use explain::explain_member;
 pub use record::{Rejected, Warning};
-pub use report::collect_report;
 pub use report::{
     AwardReport, DateRange, IndexReport, MemberReport, PeriodReport, Reason, Report, RulebookRef, Unscored,
     Veto, Withheld,
 };
 pub use words::Lang;
+// How a serializer tells the report's decimals and dates from its text (the Python
+// binding makes them `decimal.Decimal` and `datetime.date`).
+pub use value::{DATE_NEWTYPE, DECIMAL_NEWTYPE};
+
+// The moral bank (道德银行): the ledger, what its operations take and return.
+pub use bank::{
+    Account as LedgerAccount, AdoptSettings, Bank, BankError, BankSettings, Difference as LedgerDifference,
+    ErrorKind as BankErrorKind, Head as LedgerHead, Lot, Movement, PostSummary, Posting, Receipt, Redeem,
+    Source as TxnSource, Statement, Txn, Verification,
+};
+
+// Printing untrusted text (member ids, record values) for people: on a terminal
+// (controls and bidi overrides shown escaped) and in a CSV cell (no formulas).
+pub use escape::{csv_cell, is_unsafe as is_terminal_unsafe, terminal as terminal_line, terminal_text};
 
 // Comparing, ranking and publishing reports.
 pub use diff::{Change, Delta, IndexDelta, MemberDiff, ReportDiff, changes, diff_reports};

@@ -93,7 +93,8 @@ impl FieldType {
         }
     }
 
-    /// A list type's item type and CSV separator.
+    /// A list type's item type and CSV separator (for Arrow's list columns).
+    #[cfg(feature = "arrow")]
     pub fn list(self) -> Option<(FieldType, char)> {
         match self {
             FieldType::ListString(sep) => Some((FieldType::String, sep)),

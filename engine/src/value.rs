@@ -211,19 +211,88 @@ impl fmt::Display for Type {
     }
 }
 
-/// Serde for decimals as JSON strings (`"12.5"`), both ways.
+/// The name a decimal of a report or a ledger carries through serde: a newtype
+/// struct of this name around the decimal's text. JSON writers (serde_json,
+/// serde-wasm-bindgen, insta) see through newtype structs, so the JSON is the text
+/// alone (`"12.5"`); a serializer that wants decimals as decimals (the Python
+/// binding: `decimal.Decimal`) recognises the name, so which values are decimals is
+/// said by the types, not by a list of key names.
+pub const DECIMAL_NEWTYPE: &str = "merit::Decimal";
+
+/// The name a date of a report or a ledger carries through serde, as
+/// [`DECIMAL_NEWTYPE`] for decimals: a newtype struct around `YYYY-MM-DD`.
+pub const DATE_NEWTYPE: &str = "merit::Date";
+
+impl serde::Serialize for DecimalText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(DECIMAL_NEWTYPE, &Shown(self))
+    }
+}
+
+/// A value serialised as its `Display` text.
+struct Shown<'a, T>(&'a T);
+
+impl<T: fmt::Display> serde::Serialize for Shown<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+/// Serde for decimals as JSON strings (`"12.5"`), both ways; serialised as a
+/// [`DECIMAL_NEWTYPE`].
 pub mod decimal_text {
     use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::DecimalText;
 
     pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(value)
+        DecimalText(*value).serialize(serializer)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
         let text = String::deserialize(deserializer)?;
         text.parse()
             .map_err(|_| serde::de::Error::custom(format!("not a decimal: `{text}`")))
+    }
+}
+
+/// Serde for dates as `YYYY-MM-DD`, both ways; serialised as a [`DATE_NEWTYPE`].
+pub mod date_text {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{DATE_NEWTYPE, Shown};
+
+    pub fn serialize<S: Serializer>(value: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(DATE_NEWTYPE, &Shown(value))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        Date::deserialize(deserializer)
+    }
+}
+
+/// [`date_text`] for an optional date (`null` when absent).
+pub mod option_date_text {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Marked<'a>(&'a Date);
+        impl Serialize for Marked<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::date_text::serialize(self.0, serializer)
+            }
+        }
+        match value {
+            Some(date) => serializer.serialize_some(&Marked(date)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+        Option::<Date>::deserialize(deserializer)
     }
 }
 

@@ -3,8 +3,8 @@
 //! every invariant after each step and that both stores agree.
 
 use jiff::civil::{Date, date};
-use merit::bank::{Account, Bank, ErrorKind, Redeem};
 use merit::{AwardReport, DateRange, MemberReport, PeriodReport, Report, RulebookRef};
+use merit::{Bank, BankErrorKind, LedgerAccount, Redeem};
 use merit::{Rulebook, ScoreOptions};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -182,7 +182,7 @@ fn apply(bank: &mut Bank, book: &Rulebook, step: usize, op: &Op, earned: &mut Ve
     }
 }
 
-fn check(bank: &mut Bank) -> Vec<(Account, Decimal)> {
+fn check(bank: &mut Bank) -> Vec<(LedgerAccount, Decimal)> {
     let verification = bank.verify().unwrap();
     assert!(verification.ok(), "{:?}", verification.problems);
     let balances = bank.balances().unwrap();
@@ -259,12 +259,12 @@ fn every_refusal_kind_is_reachable_in_a_short_sequence() {
     let short = bank
         .redeem("m1", &Redeem::Item("tea".into()), "b", day(1))
         .unwrap_err();
-    assert_eq!(short.kind, ErrorKind::InsufficientCredits);
+    assert_eq!(short.kind, BankErrorKind::InsufficientCredits);
     // The score facade and the bank agree on what a rulebook without `bank:` is.
     let plain = Rulebook::from_yaml("rules:\n  - { id: x, points: 1 }\n", "x.yaml").unwrap();
     let report = plain.score(&merit::Records::new(), None, &ScoreOptions::default());
     assert_eq!(
         bank.post(&plain, &report, day(0)).unwrap_err().kind,
-        ErrorKind::NoSettings
+        BankErrorKind::NoSettings
     );
 }

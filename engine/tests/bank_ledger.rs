@@ -6,7 +6,7 @@
 //! negative; `verify` passes; both stores agree.
 
 use jiff::civil::{Date, date};
-use merit::bank::{Account, Bank, Redeem};
+use merit::{Bank, LedgerAccount, Redeem};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -116,8 +116,8 @@ fn apply(bank: &mut Bank, op: &Op, book: &Rulebook, records: &[Record], today: D
                         .movements
                         .iter()
                         .filter(|m| {
-                            matches!(m.source, merit::bank::Source::Earn { .. })
-                                || matches!(m.reverses, Some(merit::bank::Source::Earn { .. }))
+                            matches!(m.source, merit::TxnSource::Earn { .. })
+                                || matches!(m.reverses, Some(merit::TxnSource::Earn { .. }))
                         })
                         .map(|m| m.amount - m.owed)
                         .sum(),
@@ -157,14 +157,14 @@ fn apply(bank: &mut Bank, op: &Op, book: &Rulebook, records: &[Record], today: D
     }
 }
 
-fn check(bank: &mut Bank) -> Vec<(Account, Decimal)> {
+fn check(bank: &mut Bank) -> Vec<(LedgerAccount, Decimal)> {
     let verification = bank.verify().unwrap();
     assert!(verification.ok(), "{:?}", verification.problems);
     let balances = bank.balances().unwrap();
     for (account, balance) in &balances {
         match account {
-            Account::Member(_) => assert!(*balance >= Decimal::ZERO, "{account} {balance}"),
-            Account::Owed(_) => assert!(*balance <= Decimal::ZERO, "{account} {balance}"),
+            LedgerAccount::Member(_) => assert!(*balance >= Decimal::ZERO, "{account} {balance}"),
+            LedgerAccount::Owed(_) => assert!(*balance <= Decimal::ZERO, "{account} {balance}"),
             _ => {}
         }
     }

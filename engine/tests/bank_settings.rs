@@ -3,9 +3,9 @@
 //! init, recorded from a date), checked against what a reopened SQLite file keeps.
 
 use jiff::civil::date;
+use merit::AdoptSettings;
 use merit::Rulebook;
-use merit::bank::AdoptSettings;
-use merit::bank::{Bank, ErrorKind};
+use merit::{Bank, BankErrorKind};
 
 fn book(expire: &str, title: &str) -> Rulebook {
     let yaml = format!(
@@ -14,7 +14,7 @@ fn book(expire: &str, title: &str) -> Rulebook {
     Rulebook::from_yaml(&yaml, "deeds.yaml").unwrap()
 }
 
-fn settings(expire: &str) -> merit::bank::BankSettings {
+fn settings(expire: &str) -> merit::BankSettings {
     Bank::settings_of(&book(expire, "Deeds")).unwrap()
 }
 
@@ -70,7 +70,7 @@ fn init_records_on_a_new_ledger_and_checks_an_existing_one() {
     let refused = bank
         .adopt(settings("30 days"), AdoptSettings::Init(date(2026, 4, 1)))
         .unwrap_err();
-    assert_eq!(refused.kind, ErrorKind::SettingsDiffer);
+    assert_eq!(refused.kind, BankErrorKind::SettingsDiffer);
     assert!(
         refused.message.contains("expire_after: 60 days → 30 days"),
         "{}",
@@ -91,7 +91,7 @@ fn use_refuses_settings_that_differ_from_the_ledgers() {
             .is_empty()
     );
     let refused = bank.adopt(settings("30 days"), AdoptSettings::Use).unwrap_err();
-    assert_eq!(refused.kind, ErrorKind::SettingsDiffer);
+    assert_eq!(refused.kind, BankErrorKind::SettingsDiffer);
     assert_eq!(bank.settings(), Some(&settings("60 days")));
 }
 
@@ -122,7 +122,7 @@ fn from_records_a_change_and_says_what_changed() {
     let refused = bank
         .adopt(settings("90 days"), AdoptSettings::From(date(2026, 5, 1)))
         .unwrap_err();
-    assert_eq!(refused.kind, ErrorKind::Backdated);
+    assert_eq!(refused.kind, BankErrorKind::Backdated);
     assert_eq!(ledger.open().history().versions.len(), 3);
 }
 
@@ -132,5 +132,8 @@ fn settings_of_carries_the_rulebooks_language() {
     assert_eq!(zh.lang.as_deref(), Some("zh"));
     assert_eq!(settings("60 days").lang.as_deref(), Some("en"));
     let plain = Rulebook::from_yaml("rules:\n  - { id: x, points: 1 }\n", "x.yaml").unwrap();
-    assert_eq!(Bank::settings_of(&plain).unwrap_err().kind, ErrorKind::NoSettings);
+    assert_eq!(
+        Bank::settings_of(&plain).unwrap_err().kind,
+        BankErrorKind::NoSettings
+    );
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use merit::bank::{Bank, Redeem};
+use merit::{Bank, Redeem};
 use merit::{Error, Format, RankRequest, Records, Report, Rulebook, ScoreRequest};
 use serde_json::Value;
 

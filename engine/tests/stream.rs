@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use merit::stream::{self, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError, Survey};
+use merit::{
+    DEFAULT_CHUNK_RECORDS, InputSurvey, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError,
+    can_stream, write_compact_report_json,
+};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 
 use crate::conformance::{case_dirs, load_case};
@@ -23,7 +26,7 @@ fn an_evaluation_writes_the_json_of_its_report() {
             dir.display()
         );
         let mut compact = Vec::new();
-        stream::write_compact_json(&mut compact, &mut evaluation.stream()).expect("writes to memory");
+        write_compact_report_json(&mut compact, &mut evaluation.stream()).expect("writes to memory");
         assert_eq!(
             String::from_utf8(compact).expect("UTF-8"),
             serde_json::to_string(&evaluation.report()).expect("serializes"),
@@ -105,11 +108,11 @@ fn a_streamed_input_gives_the_same_report() {
             continue;
         };
         let format = Format::from_path(file).expect("format");
-        if !format.reads_by_record() || !stream::streams(&case.book) {
+        if !format.reads_by_record() || !can_stream(&case.book) {
             continue;
         }
         // The streams leave an input's warnings (office-input's unknown column) to
-        // their caller, which wraps them with the survey's (`stream::Warned`, the
+        // their caller, which wraps them with the survey's (`Warned`, the
         // CLI; bindings/cli/tests/office.rs).
         if !case.records.warnings.is_empty() {
             continue;
@@ -124,7 +127,7 @@ fn a_streamed_input_gives_the_same_report() {
         {
             let mut records = Records::new();
             records.read(&case.book, input, format, file).expect("reads");
-            let survey = Survey::read(&case.book, &input[..], format).expect("surveys");
+            let survey = InputSurvey::read(&case.book, &input[..], format).expect("surveys");
             for options in [case.args.options.clone(), ScoreOptions::default()] {
                 let expected = case
                     .book
@@ -132,7 +135,7 @@ fn a_streamed_input_gives_the_same_report() {
                     .to_json();
                 let dated = survey.dates(&options).expect("records have dates");
                 let profiles = case.members.as_ref();
-                for size in [1, 2, 3, stream::DEFAULT_CHUNK_RECORDS] {
+                for size in [1, 2, 3, DEFAULT_CHUNK_RECORDS] {
                     let what = format!("{} in {size}s", dir.display());
                     if input == &sorted {
                         assert!(survey.sorted, "{what}");
@@ -157,7 +160,7 @@ fn a_streamed_input_gives_the_same_report() {
                         "{what} by range"
                     );
                     if let (_, Some(spool)) =
-                        Survey::read_spooled(&case.book, &input[..], format).expect("surveys")
+                        InputSurvey::read_spooled(&case.book, &input[..], format).expect("surveys")
                     {
                         spooled += 1;
                         let mut written = Vec::new();
@@ -187,7 +190,7 @@ const BOOK: &str = "fields: { hours: decimal? }\nrules:\n  - { id: hours, when: 
 fn an_unsorted_input_is_found_out_by_the_survey_and_by_the_stream() {
     let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("book");
     let input = "member,kind,date,hours\nm1,volunteer,2026-03-01,1\nm2,volunteer,2026-03-02,2\nm1,volunteer,2026-03-03,3\n";
-    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    let survey = InputSurvey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
     assert_eq!(
         (survey.records, survey.sorted, survey.largest_member()),
         (3, false, 2)
@@ -213,7 +216,7 @@ fn a_survey_finds_the_dates_an_evaluation_defaults_to() {
     let book = Rulebook::from_yaml(BOOK, "book.yaml").expect("book");
     // The rejected record's date counts for nothing.
     let input = "member,kind,date,hours\nm1,volunteer,2026-03-05,1\nm1,volunteer,2026-03-01,1\nm2,volunteer,2026-03-09,x\nm2,volunteer,2026-03-07,1\n";
-    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    let survey = InputSurvey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
     assert_eq!(
         (survey.records, survey.sorted, survey.largest_member()),
         (4, true, 2)
@@ -237,7 +240,7 @@ fn a_survey_finds_the_dates_an_evaluation_defaults_to() {
         as_of,
         (date("2026-02-01"), date("2026-02-01"), date("2026-02-01"))
     );
-    let empty = Survey::read(&book, "member,kind,date\n".as_bytes(), Format::Csv).expect("surveys");
+    let empty = InputSurvey::read(&book, "member,kind,date\n".as_bytes(), Format::Csv).expect("surveys");
     assert!(empty.dates(&ScoreOptions::default()).is_none());
 }
 
@@ -251,7 +254,7 @@ fn a_stream_needs_its_dates_and_no_rating_rules() {
         "book.yaml",
     )
     .expect("book");
-    assert!(!stream::streams(&ratings));
+    assert!(!can_stream(&ratings));
 }
 
 /// Records evaluation rejects come after those reading rejects, in record order,
@@ -270,7 +273,7 @@ fn rejections_keep_the_whole_reports_order() {
         .read(&book, input.as_bytes(), Format::Csv, "in.csv")
         .expect("reads");
     let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
-    let survey = Survey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
+    let survey = InputSurvey::read(&book, input.as_bytes(), Format::Csv).expect("surveys");
     let options = survey.dates(&ScoreOptions::default()).expect("dates");
     for size in [1, 2, 3] {
         let mut written = Vec::new();
@@ -345,7 +348,8 @@ fn a_spooled_csv_gives_the_same_report() {
     let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
     assert!(expected.contains("\"n\""), "the note rule fires: {expected}");
     for size in [1, 2, 3, 1000] {
-        let (survey, spool) = Survey::read_spooled(&book, input.as_bytes(), Format::Csv).expect("surveys");
+        let (survey, spool) =
+            InputSurvey::read_spooled(&book, input.as_bytes(), Format::Csv).expect("surveys");
         let options = survey.dates(&ScoreOptions::default()).expect("dates");
         let mut written = Vec::new();
         SpoolStream::new(
@@ -366,9 +370,9 @@ fn a_spooled_csv_gives_the_same_report() {
         );
     }
     let sorted = "member,kind,date,hours\nm1,k,2026-03-01,1\nm2,k,2026-03-01,1\n";
-    let (survey, spool) = Survey::read_spooled(&book, sorted.as_bytes(), Format::Csv).expect("surveys");
+    let (survey, spool) = InputSurvey::read_spooled(&book, sorted.as_bytes(), Format::Csv).expect("surveys");
     assert!(survey.sorted && spool.is_none());
     let jsonl = "{\"member\":\"m2\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n{\"member\":\"m1\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n";
-    let (survey, spool) = Survey::read_spooled(&book, jsonl.as_bytes(), Format::Jsonl).expect("surveys");
+    let (survey, spool) = InputSurvey::read_spooled(&book, jsonl.as_bytes(), Format::Jsonl).expect("surveys");
     assert!(!survey.sorted && spool.is_none(), "JSONL is read again per range");
 }

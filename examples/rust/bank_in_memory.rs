@@ -4,7 +4,7 @@
 //!
 //! `cargo run -p merit --example bank_in_memory`
 
-use merit::bank::{Bank, Redeem};
+use merit::{Bank, Redeem};
 use merit::{Records, Rulebook, ScoreOptions};
 
 const BOOK: &str = r#"

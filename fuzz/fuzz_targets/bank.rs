@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use merit::bank::{Bank, Redeem};
+use merit::{Bank, Redeem};
 use merit::{Format, Records, Rulebook, ScoreOptions};
 use rust_decimal::Decimal;
 

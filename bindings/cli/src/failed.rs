@@ -2,8 +2,8 @@
 //! says `failed`, the table and CSV mark them, and `merit score` exits 1 for them
 //! as it does for rejected records (issue 13).
 
-use merit::stream::{ReportHead, ReportStream};
 use merit::{MemberReport, PeriodReport};
+use merit::{ReportHead, ReportStream};
 
 /// A report stream that counts the failed awards of the members it hands out.
 pub struct Counted<'a, S: ?Sized> {

@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::DataErrors) => ExitCode::from(1),
         Ok(Outcome::Usage(message)) => {
-            eprintln!("error: {}", merit::escape::terminal_text(&message));
+            eprintln!("error: {}", merit::terminal_text(&message));
             ExitCode::from(2)
         }
         Err(_) => {

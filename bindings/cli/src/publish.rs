@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use merit::Bank;
 use merit::Lang;
-use merit::bank::Bank;
 use merit::{LedgerFigures, PublishOptions, publish};
 
 use crate::Outcome;
@@ -102,7 +102,7 @@ fn remove_stale_pages(out: &Path, files: &[merit::BoardFile]) -> Result<(), Stri
 /// `db` is a SQLite file or a `postgres://` URL; a ledger that does not exist is an
 /// error, never created here.
 fn ledger(db: &Path) -> Result<LedgerFigures, String> {
-    let failed = |e: merit::bank::BankError| format!("{}: {e}", db.display());
+    let failed = |e: merit::BankError| format!("{}: {e}", db.display());
     let mut bank = Bank::open_location(db).map_err(failed)?;
     let balances = bank
         .balances()

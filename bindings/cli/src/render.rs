@@ -7,9 +7,9 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use merit::Lang;
 use merit::MemberReport;
+use merit::ReportStream;
 use merit::Rulebook;
-use merit::escape::{csv_cell, terminal};
-use merit::stream::ReportStream;
+use merit::{csv_cell, terminal_line};
 
 /// One row per member and period, a column per rule headed by its title, then
 /// totals; headings and the summary line in `lang`.
@@ -22,10 +22,10 @@ pub fn table<S: ReportStream + ?Sized>(
     let [member_word, period_word, _, _, _, total_word] = lang.headings();
     let mut rule_ids: Vec<&str> = Vec::new();
     let mut titles: Vec<String> = Vec::new();
-    for rule in &book.rules {
-        if !rule_ids.contains(&rule.id.as_str()) {
-            rule_ids.push(&rule.id);
-            titles.push(rule.title.clone().unwrap_or_else(|| rule.id.clone()));
+    for rule in book.rules() {
+        if !rule_ids.contains(&rule.id) {
+            rule_ids.push(rule.id);
+            titles.push(rule.title.unwrap_or(rule.id).to_owned());
         }
     }
     let mut table = Table::new();
@@ -34,15 +34,11 @@ pub fn table<S: ReportStream + ?Sized>(
         table.force_no_tty();
     }
     // Ids and names come from records and rulebooks: shown escaped.
-    let shown = |text: &str| terminal(text).into_owned();
+    let shown = |text: &str| terminal_line(text).into_owned();
     let mut header = vec![member_word.to_owned(), period_word.to_owned()];
     header.extend(titles.iter().map(|title| shown(title)));
     header.push(format!("{total_word} ({})", shown(&book.unit.name)));
-    header.extend(
-        book.indexes
-            .iter()
-            .map(|i| shown(i.title.as_deref().unwrap_or(&i.id))),
-    );
+    header.extend(book.indexes().map(|i| shown(i.title.unwrap_or(i.id))));
     table.set_header(header);
     let mut members = 0;
     let mut failed = Vec::new();
@@ -99,7 +95,7 @@ fn failed_awards(member: &MemberReport) -> Vec<String> {
     for period in &member.periods {
         for award in &period.awards {
             if let Some(why) = &award.failed {
-                lines.push(terminal(&format!("{} `{}`: {why}", period.period, award.rule)).into_owned());
+                lines.push(terminal_line(&format!("{} `{}`: {why}", period.period, award.rule)).into_owned());
             }
         }
     }
@@ -155,25 +151,25 @@ fn rejected_rows(rejected: &[merit::Rejected]) -> String {
 fn index_cells(book: &Rulebook, member: &MemberReport, rules: usize, rows: &mut Vec<Vec<String>>) {
     let first = 2 + rules + 1;
     for index in &member.indexes {
-        let Some(column) = book.indexes.iter().position(|i| i.id == index.index) else {
+        let Some(column) = book.indexes().position(|i| i.id == index.index) else {
             continue;
         };
         let mut cell = format!("{} {}", index.score, index.grade.as_deref().unwrap_or(""));
         if let Some(veto) = &index.veto {
             cell.push_str(&format!(" ({})", veto.reason));
         }
-        let period = terminal(&index.period).into_owned();
+        let period = terminal_line(&index.period).into_owned();
         let row = match rows.iter().position(|r| r[1] == period) {
             Some(row) => row,
             None => {
-                let mut row = vec![terminal(&member.member).into_owned(), period];
+                let mut row = vec![terminal_line(&member.member).into_owned(), period];
                 row.resize(first, String::new());
                 rows.push(row);
                 rows.len() - 1
             }
         };
-        rows[row].resize(first + book.indexes.len(), String::new());
-        rows[row][first + column] = terminal(cell.trim_end()).into_owned();
+        rows[row].resize(first + book.indexes().len(), String::new());
+        rows[row][first + column] = terminal_line(cell.trim_end()).into_owned();
     }
 }
 

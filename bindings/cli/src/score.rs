@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::Rulebook;
-use merit::stream::{ReportStream, StreamError, write_json};
 use merit::{Lang, explain_member};
+use merit::{ReportStream, StreamError, write_report_json};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
@@ -62,7 +62,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
     let records = match inputs.records(&book) {
         Ok(records) => records,
         Err(message) => {
-            eprintln!("error: {}", merit::escape::terminal_text(&message));
+            eprintln!("error: {}", merit::terminal_text(&message));
             return Outcome::DataErrors;
         }
     };
@@ -79,7 +79,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let Some(text) = explain_member(&book, &report, member, lang) else {
             return Outcome::Usage(format!("member `{member}` has no records in this report"));
         };
-        let text = merit::escape::terminal_text(&text);
+        let text = merit::terminal_text(&text);
         let mut stdout = std::io::stdout().lock();
         let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
         let failed = report.members.iter().map(crate::failed::count).sum();
@@ -128,8 +128,8 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
 pub(crate) fn print_warnings(warnings: &[merit::Warning]) -> bool {
     for warning in warnings {
         let (input, message) = (
-            merit::escape::terminal(&warning.input),
-            merit::escape::terminal(&warning.message),
+            merit::terminal_line(&warning.input),
+            merit::terminal_line(&warning.message),
         );
         eprintln!("warning: {input}: {message}");
     }
@@ -189,7 +189,7 @@ where
         Err(m) => return (Err(Failure::Write(std::io::Error::other(m))), 0),
     };
     let written = match args.format {
-        OutputFormat::Json => write_json(&mut stdout, report),
+        OutputFormat::Json => write_report_json(&mut stdout, report),
         OutputFormat::Csv => render::csv(&mut stdout, report, lang, args.output.excel),
         OutputFormat::Table => render::table(book, report, color, lang)
             .and_then(|text| Ok(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())?)),
@@ -235,7 +235,7 @@ fn finish(written: Result<(), Failure>, rejected: usize, failed: usize, inputs: 
         Err(Failure::Input(error)) => {
             let name = inputs.only_file().map_or("input", |(name, _, _)| name);
             let message = format!("{name}: {error}");
-            eprintln!("error: {}", merit::escape::terminal_text(&message));
+            eprintln!("error: {}", merit::terminal_text(&message));
             return Outcome::DataErrors;
         }
     }

@@ -16,7 +16,7 @@ pub fn run(books: &[PathBuf], color: bool) -> Outcome {
             }
             Err(message) => return Outcome::Usage(message),
         };
-        if book.tests.is_empty() {
+        if book.test_count() == 0 {
             println!("{}: no tests", path.display());
         }
         for result in book.run_tests() {

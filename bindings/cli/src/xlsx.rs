@@ -99,9 +99,9 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
     totals.set_column_width(0, 16)?;
 
     let mut rules: Vec<(&str, String)> = Vec::new();
-    for rule in &book.rules {
+    for rule in book.rules() {
         if !rules.iter().any(|(id, _)| *id == rule.id) {
-            rules.push((&rule.id, rule.title.clone().unwrap_or_else(|| rule.id.clone())));
+            rules.push((rule.id, rule.title.unwrap_or(rule.id).to_owned()));
         }
     }
     let mut head = vec!["member", "period"];
@@ -145,11 +145,7 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
                 awards.write_string(row, 1, &period.period)?;
                 date(awards, row, 2, award.date, &formats)?;
                 awards.write_string(row, 3, &award.rule)?;
-                let title = book
-                    .rules
-                    .iter()
-                    .find(|r| r.id == award.rule)
-                    .and_then(|r| r.title.as_deref());
+                let title = book.rules().find(|r| r.id == award.rule).and_then(|r| r.title);
                 awards.write_string(row, 4, title.unwrap_or(&award.rule))?;
                 points(awards, row, 5, award.points, &formats)?;
                 if let Some(withheld) = &award.withheld {
@@ -167,10 +163,10 @@ fn report_sheets(book: &Rulebook, report: &Report) -> Result<Vec<u8>, XlsxError>
     awards.set_column_width(10, 60)?;
 
     let mut dimensions: Vec<String> = Vec::new();
-    for index in &book.indexes {
-        for dimension in &index.dimensions {
-            if !dimensions.contains(&dimension.id) {
-                dimensions.push(dimension.id.clone());
+    for index in book.indexes() {
+        for dimension in index.dimensions() {
+            if !dimensions.iter().any(|d| d == dimension) {
+                dimensions.push(dimension.to_owned());
             }
         }
     }

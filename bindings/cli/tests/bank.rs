@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use merit::bank::Bank;
+use merit::Bank;
 
 mod common;
 

@@ -245,7 +245,7 @@ fn a_post_into_postgres_killed_midway_keeps_whole_transactions_and_completes_onc
     // Kill it once a batch (1000 earnings) is committed.
     let start = std::time::Instant::now();
     loop {
-        let head = merit::bank::Bank::open_location(&url).and_then(|mut b| b.head());
+        let head = merit::Bank::open_location(&url).and_then(|mut b| b.head());
         if head.is_ok_and(|h| h.count >= 1000) {
             break;
         }

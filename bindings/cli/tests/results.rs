@@ -373,7 +373,7 @@ fn an_english_board_with_a_ledger_shows_balances() {
     read.read(&book, RECORDS.as_bytes(), merit::Format::Csv, "records.csv")
         .unwrap();
     let report = book.score(&read, None, &merit::ScoreOptions::default());
-    let mut bank = merit::bank::Bank::create(&db).unwrap();
+    let mut bank = merit::Bank::create(&db).unwrap();
     bank.post(&book, &report, jiff::civil::date(2026, 12, 1)).unwrap();
     let head = bank.head().unwrap().to_string();
     drop(bank);

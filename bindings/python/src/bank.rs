@@ -1,19 +1,20 @@
 //! `merit.Bank`: the moral-bank ledger (SQLite file or in memory), a thin shell over
-//! `merit::bank::Bank`. Every operation runs with the GIL released; results come back
+//! `merit::Bank`. Every operation runs with the GIL released; results come back
 //! as dicts with decimals as `decimal.Decimal` and dates as `datetime.date`.
 
 use std::sync::Mutex;
 
 use jiff::civil::Date;
-use merit::bank::{Bank, BankError, Head, Redeem};
+use merit::{Bank, BankError, LedgerHead, Redeem};
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::convert::{date_option, to_python};
+use crate::convert::date_option;
 use crate::error::{Failure, argument, class, guard};
 use crate::report::PyReport;
 use crate::rulebook::PyRulebook;
+use crate::to_python::to_python;
 
 /// A moral bank: exact, double-entry credits earned from awards and redeemed at
 /// partner shops. ``Bank.open(path)`` uses an existing SQLite file (``create=True``
@@ -72,10 +73,7 @@ impl PyBank {
             })
         });
         match outcome.map_err(|f: Failure| f.into_py(py))? {
-            Ok(value) => {
-                let json = serde_json::to_value(&value).map_err(|e| argument(py, e.to_string()))?;
-                to_python(py, &json, None)
-            }
+            Ok(value) => to_python(py, &value),
             Err(error) => Err(bank_error(py, &error)),
         }
     }
@@ -142,7 +140,7 @@ impl PyBank {
         let from = today(py, Some(date), "date")?;
         let book = std::sync::Arc::clone(&book.book);
         self.run(py, move |bank| {
-            bank.adopt(Bank::settings_of(&book)?, merit::bank::AdoptSettings::From(from))
+            bank.adopt(Bank::settings_of(&book)?, merit::AdoptSettings::From(from))
         })
     }
 
@@ -243,7 +241,7 @@ impl PyBank {
     /// it earlier), also proves the first COUNT transactions unchanged.
     #[pyo3(signature = (*, head = None))]
     fn verify<'py>(&self, py: Python<'py>, head: Option<String>) -> PyResult<Bound<'py, PyAny>> {
-        let head: Option<Head> = head
+        let head: Option<LedgerHead> = head
             .map(|h| h.parse())
             .transpose()
             .map_err(|e: String| argument(py, e))?;

@@ -8,10 +8,8 @@
 //! arithmetic. Dates and datetimes are written in ISO 8601; an aware datetime keeps
 //! its offset and the engine maps it to a local date in the rulebook's time zone.
 //!
-//! Engine → Python: the report's serde shape is converted generically from its JSON
-//! form, so fields added to the report later flow through; values under the keys
-//! in [`DECIMAL_KEYS`] and [`DECIMAL_MAPS`] become `decimal.Decimal`, those under
-//! [`DATE_KEYS`] `datetime.date`.
+//! Engine → Python is `to_python.rs`: the engine's types say which values are
+//! decimals and dates.
 
 use std::io::Write;
 
@@ -22,25 +20,6 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyT
 use serde_json::Value;
 
 use crate::error::{argument, type_error};
-
-/// Keys whose string values are decimals.
-pub const DECIMAL_KEYS: &[&str] = &[
-    "total",
-    "points",
-    "score", // the report
-    "amount",
-    "balance",
-    "opening",
-    "closing",
-    "credits",
-    "outstanding",
-    "remaining",
-    "price", // the bank
-];
-/// Keys whose values are maps of decimals (`rules`, `dimensions`).
-pub const DECIMAL_MAPS: &[&str] = &["rules", "dimensions"];
-/// Keys whose string values are dates.
-pub const DATE_KEYS: &[&str] = &["date", "from", "to", "as_of"];
 
 /// Deepest nesting written for one value (a list in a list in a dict …).
 const MAX_DEPTH: usize = 32;
@@ -273,45 +252,6 @@ fn date_text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
             type_name(value)
         )))
     }
-}
-
-/// A JSON value of the report as a Python object; `key` is the key it is under.
-pub fn to_python<'py>(py: Python<'py>, value: &Value, key: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            let text = n.to_string();
-            match text.parse::<i64>() {
-                Ok(i) => i.into_pyobject(py)?.into_any(),
-                Err(_) => decimal_type(py)?.call1((text,))?,
-            }
-        }
-        Value::String(s) => match key {
-            Some(k) if DECIMAL_KEYS.contains(&k) => decimal_type(py)?.call1((s.as_str(),))?,
-            Some(k) if DATE_KEYS.contains(&k) => date(py, s)?,
-            _ => PyString::new(py, s).into_any(),
-        },
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item, key)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            let decimals = key.is_some_and(|k| DECIMAL_MAPS.contains(&k));
-            for (k, v) in map {
-                let item = match v {
-                    Value::String(s) if decimals => decimal_type(py)?.call1((s.as_str(),))?,
-                    _ => to_python(py, v, Some(k))?,
-                };
-                dict.set_item(k, item)?;
-            }
-            dict.into_any()
-        }
-    })
 }
 
 /// `"2026-03-14"` as a `datetime.date`.

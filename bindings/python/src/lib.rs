@@ -1,5 +1,6 @@
 //! The `merit._merit` extension module: registration only. Conversions live in
-//! `convert.rs` (and `arrow.rs` for the Arrow PyCapsule interface), error mapping
+//! `convert.rs` (Python → engine), `to_python.rs` (engine → Python) and `arrow.rs`
+//! (the Arrow PyCapsule interface), error mapping
 //! in `error.rs`, one file per class. Every decision is made in the engine.
 
 mod arrow;
@@ -8,6 +9,7 @@ mod convert;
 mod error;
 mod report;
 mod rulebook;
+mod to_python;
 
 use pyo3::prelude::*;
 

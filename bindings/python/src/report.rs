@@ -10,6 +10,7 @@ use pyo3::types::PyDict;
 
 use crate::convert::{self, decimal_type};
 use crate::error::{self, Failure, guard};
+use crate::to_python::to_python;
 
 /// What :meth:`Rulebook.score` returns: immutable, and safe to share between threads.
 ///
@@ -40,16 +41,12 @@ impl PyReport {
         Arc::clone(&self.report)
     }
 
-    fn json(&self) -> serde_json::Value {
-        serde_json::to_value(&*self.report).unwrap_or(serde_json::Value::Null)
-    }
-
     /// For each index window of the report, in rulebook then time order: the
     /// column name and each member's score and grade (`None` where it has none).
     #[allow(clippy::type_complexity)]
     fn index_columns(&self) -> Vec<(String, Vec<Option<String>>, Vec<Option<String>>)> {
         let mut columns = Vec::new();
-        for index in &self.book.indexes {
+        for index in self.book.indexes() {
             let mut windows: Vec<&str> = self
                 .report
                 .members
@@ -114,7 +111,7 @@ impl PyReport {
     /// >>> report.to_dict()["members"][0]["periods"][0]["awards"][0]["points"]
     /// Decimal('35')
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::to_python(py, &self.json(), None)
+        to_python(py, &*self.report)
     }
 
     /// Two pandas DataFrames: one row per (member, period, rule) with ``points`` as
@@ -162,8 +159,7 @@ impl PyReport {
         })
         .map_err(|f: Failure| f.into_py(py))?
         .map_err(|e| error::merit(py, e.into()))?;
-        let value = serde_json::to_value(&ranking).unwrap_or_default();
-        convert::to_python(py, &value, None)
+        to_python(py, &ranking)
     }
 
     /// A pyarrow Table with one row per (member, period, rule): ``member``,
@@ -198,16 +194,14 @@ impl PyReport {
     /// Records that could not be read: ``{"record": n, "id": …, "error": …}``.
     #[getter]
     fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = serde_json::to_value(&self.report.rejected).unwrap_or_default();
-        convert::to_python(py, &value, None)
+        to_python(py, &self.report.rejected)
     }
 
     /// What the inputs said that is probably not what was meant (a column that is no
     /// field, naming the closest), as dicts with ``input`` and ``message``.
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = serde_json::to_value(&self.report.warnings).unwrap_or_default();
-        convert::to_python(py, &value, None)
+        to_python(py, &self.report.warnings)
     }
 
     /// How many valid records no rule matched.
@@ -238,8 +232,7 @@ impl PyReport {
         let Some(row) = self.report.member(member) else {
             return Ok(None);
         };
-        let value = serde_json::to_value(row).unwrap_or_default();
-        convert::to_python(py, &value, None).map(Some)
+        to_python(py, row).map(Some)
     }
 
     /// The period of the rows: ``"month"``, ``"quarter"``, …

@@ -287,8 +287,7 @@ impl PyRulebook {
         let results = py
             .detach(move || guard(move || Ok(book.run_tests())))
             .map_err(|f| f.into_py(py))?;
-        let value = serde_json::to_value(&results).map_err(|e| argument(py, e.to_string()))?;
-        crate::convert::to_python(py, &value, None)
+        crate::to_python::to_python(py, &results)
     }
 
     /// Scores records and returns a :class:`merit.Report`.
@@ -382,7 +381,7 @@ impl PyRulebook {
     /// The ids of the rules, in order.
     #[getter]
     fn rules(&self) -> Vec<String> {
-        self.book.rules.iter().map(|r| r.id.clone()).collect()
+        self.book.rules().map(|r| r.id.to_owned()).collect()
     }
 
     /// The YAML text the rulebook was loaded from.
@@ -392,7 +391,7 @@ impl PyRulebook {
     }
 
     fn __repr__(&self) -> String {
-        let n = self.book.rules.len();
+        let n = self.book.rules().len();
         format!(
             "<merit.Rulebook '{}' ({n} rule{})>",
             self.book.id,

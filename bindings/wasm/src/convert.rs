@@ -73,7 +73,7 @@ pub fn records(book: &Rulebook, value: &JsValue, options: &Options, extra: bool)
     let mut read = |value: &JsValue, name: &str| {
         let (bytes, format) = input(value, format, what)?;
         // The lean build has no GB18030 decoder: the full one reads such text.
-        if !cfg!(feature = "full") && merit::is_gb18030(&bytes, book.input.encoding) {
+        if !cfg!(feature = "full") && merit::is_gb18030(&bytes, book.encoding()) {
             return Err(Error::NotInBuild(format!("{what}: GB18030 (GBK) text")));
         }
         records
@@ -152,7 +152,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 /// report is 883,000 awards, each a handful of strings.
 pub fn report_to_js(evaluation: &merit::Evaluation) -> Result<JsValue, Error> {
     let mut text = Vec::new();
-    merit::stream::write_compact_json(&mut text, &mut evaluation.stream())
+    merit::write_compact_report_json(&mut text, &mut evaluation.stream())
         .map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
     let text =
         String::from_utf8(text).map_err(|e| Error::Argument(format!("cannot convert the result: {e}")))?;
@@ -258,23 +258,20 @@ pub fn info(book: &Rulebook) -> Info<'_> {
             decimals: book.unit.decimals,
         },
         fields: book
-            .schema
-            .fields
-            .iter()
+            .fields()
             .map(|f| FieldOut {
-                name: &f.name,
-                ty: f.ty.name(),
+                name: f.name,
+                ty: f.ty,
                 optional: f.optional,
-                default: f.default.as_ref().map(|v| v.to_string()),
+                default: f.default,
             })
             .collect(),
         rules: book
-            .rules
-            .iter()
+            .rules()
             .map(|r| RuleOut {
-                id: &r.id,
-                title: r.title.as_deref(),
-                tags: &r.tags,
+                id: r.id,
+                title: r.title,
+                tags: r.tags,
             })
             .collect(),
     }

@@ -65,7 +65,7 @@ from_engine!(
     merit::RulebookError,
     merit::RequestError,
     merit::RankError,
-    merit::bank::BankError
+    merit::BankError
 );
 
 impl From<Error> for JsValue {

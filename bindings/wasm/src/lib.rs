@@ -157,7 +157,7 @@ impl Rulebook {
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 pub struct Bank {
-    bank: merit::bank::Bank,
+    bank: merit::Bank,
 }
 
 #[cfg(feature = "full")]
@@ -166,7 +166,7 @@ impl Bank {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Bank {
         Bank {
-            bank: merit::bank::Bank::in_memory(),
+            bank: merit::Bank::in_memory(),
         }
     }
 
@@ -219,8 +219,8 @@ impl Bank {
         date: &str,
     ) -> Result<JsValue, JsValue> {
         let what = match (item, amount) {
-            (Some(item), None) => merit::bank::Redeem::Item(item),
-            (None, Some(amount)) => merit::bank::Redeem::Amount(
+            (Some(item), None) => merit::Redeem::Item(item),
+            (None, Some(amount)) => merit::Redeem::Amount(
                 amount
                     .parse()
                     .map_err(|_| Error::Argument(format!("amount: `{amount}` is not a decimal")))?,
@@ -257,7 +257,7 @@ impl Default for Bank {
 /// A refused bank operation, as a `MeritError` whose code is the bank's own
 /// (`insufficient-credits`, `unknown-member`, …) and whose message says why.
 #[cfg(feature = "full")]
-fn bank_error(error: merit::bank::BankError) -> Error {
+fn bank_error(error: merit::BankError) -> Error {
     Error::from(error)
 }
 

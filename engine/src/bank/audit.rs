@@ -19,8 +19,10 @@ pub struct Statement {
     /// The member's id.
     pub member: String,
     /// The first day shown (`None`: from the start).
+    #[serde(with = "crate::value::option_date_text")]
     pub from: Option<Date>,
     /// The last day shown (`None`: to the end).
+    #[serde(with = "crate::value::option_date_text")]
     pub to: Option<Date>,
     /// The balance before `from` (0 without `from`).
     #[serde(with = "decimal_text")]
@@ -42,6 +44,7 @@ pub struct Movement {
     /// The transaction's id.
     pub txn: u64,
     /// The day it was booked.
+    #[serde(with = "crate::value::date_text")]
     pub date: Date,
     /// `earn`, `adjust`, `redeem`, `transfer`, `reverse` or `expire`.
     pub kind: &'static str,
@@ -53,6 +56,7 @@ pub struct Movement {
     pub balance: Decimal,
     /// For earnings and adjustments: the award's date, the day the credits were
     /// earned (the movement's `date` is the day it was booked).
+    #[serde(with = "crate::value::option_date_text")]
     pub earned: Option<Date>,
     /// What it added to the member's debt (negative: repaid).
     #[serde(with = "decimal_text")]

@@ -15,6 +15,7 @@ use super::settings::{BankSettings, ExpireAfter};
 /// Settings in effect from a date (`None`: since the ledger began).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Version {
+    #[serde(default, with = "crate::value::option_date_text")]
     pub from: Option<Date>,
     pub settings: BankSettings,
 }

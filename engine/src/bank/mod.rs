@@ -32,7 +32,7 @@
 //! ## Earn and redeem
 //!
 //! ```
-//! use merit::bank::{Bank, Redeem};
+//! use merit::{Bank, Redeem};
 //! use merit::{Format, Records, Rulebook, ScoreOptions};
 //!
 //! let book = Rulebook::from_yaml(r#"
@@ -98,15 +98,14 @@ pub use adopt::AdoptSettings;
 pub use audit::{Movement, Statement, Verification};
 pub use chain::Head;
 pub use error::{BankError, ErrorKind};
-pub use history::{History, differences};
-pub use ledger::MAX_AMOUNT;
-pub use migrate::Migration;
+pub use history::History;
 use model::decimal_text;
-pub use model::{Account, Adjustment, AwardKey, Held, Lot, LotMove, NewLot, NewTxn, Posting, Source, Txn};
+pub use model::{Account, Lot, NewLot, NewTxn, Posting, Source, Txn};
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
 pub use reconcile::Difference;
-pub use settings::{BankSettings, Earn, ExpireAfter, Item};
+pub use settings::BankSettings;
+use settings::Item;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{Access, Journal, MemoryStore, Store};
@@ -158,7 +157,7 @@ pub struct PostSummary {
     pub refused: Vec<String>,
 }
 
-/// A bank: the ledger's operations over one [`Store`].
+/// A bank: the ledger's operations over one store (a SQLite file, PostgreSQL, or memory).
 pub struct Bank {
     store: Box<dyn Store>,
     history: History,

@@ -131,7 +131,11 @@ pub enum Source {
         /// The award's date: the day its credits were earned (expiry, statements).
         /// Absent in ledgers written before earnings were booked on the posting day,
         /// where the transaction's date is the award's.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            with = "crate::value::option_date_text",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         earned: Option<Date>,
         /// The rulebook's version when posted (to tell a changed rule from a
         /// corrected record).
@@ -178,6 +182,7 @@ pub enum Source {
         /// The member whose credits expired.
         member: String,
         /// The day they were found expired.
+        #[serde(with = "crate::value::date_text")]
         as_of: Date,
     },
 }
@@ -218,6 +223,7 @@ pub struct AwardKey {
     /// The rule's id.
     pub rule: String,
     /// The award's date.
+    #[serde(with = "crate::value::date_text")]
     pub date: Date,
 }
 
@@ -260,6 +266,7 @@ pub struct Lot {
     pub member: String,
     /// The award's date (kept when credits are transferred, so a gift does not
     /// restart the clock of expiry).
+    #[serde(with = "crate::value::date_text")]
     pub earned: Date,
     /// Credits it started with.
     #[serde(with = "decimal_text")]
@@ -297,6 +304,7 @@ pub struct Txn {
     /// Sequence number, from 1, in the order transactions were committed.
     pub id: u64,
     /// The business date (award date, redemption date, as-of date of an expiry).
+    #[serde(with = "crate::value::date_text")]
     pub date: Date,
     /// The idempotency key; replaying an operation with it returns this transaction.
     pub key: Option<String>,

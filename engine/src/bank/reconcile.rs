@@ -58,6 +58,7 @@ pub struct Difference {
     /// The rule's id.
     pub rule: String,
     /// The award's date.
+    #[serde(with = "crate::value::date_text")]
     pub date: Date,
     /// Credits the ledger holds for it.
     #[serde(with = "decimal_text")]

@@ -77,17 +77,17 @@ pub struct Rulebook {
     /// `unit:`: what points are called and how they are rounded.
     pub unit: Unit,
     /// `calendar:`: weekends, holidays and working days.
-    pub calendar: Calendar,
+    pub(crate) calendar: Calendar,
     /// `fields:`: the records' typed fields.
-    pub schema: Schema,
+    pub(crate) schema: Schema,
     /// Member attributes that expressions read (`member.role`), in slot order.
     pub member_attrs: Vec<String>,
     /// `rules:`, in the rulebook's order.
-    pub rules: Vec<Rule>,
+    pub(crate) rules: Vec<Rule>,
     /// `indexes:`: composite indexes with grades and vetoes.
-    pub indexes: Vec<crate::index::Index>,
+    pub(crate) indexes: Vec<crate::index::Index>,
     /// The rulebook's own examples (`tests:`), run by [`Rulebook::run_tests`].
-    pub tests: Vec<selftest::SelfTest>,
+    pub(crate) tests: Vec<selftest::SelfTest>,
     /// Rule indices in evaluation order: a rule comes after those whose points it reads.
     pub order: Vec<usize>,
     /// For each rule, its place in reports: the index of the first rule with its id
@@ -97,7 +97,7 @@ pub struct Rulebook {
     pub bank: Option<bank::BankSettings>,
     /// How its data is written (`input:`) and which kinds are valid (`kinds:`):
     /// every reader applies it as it reads.
-    pub input: crate::records::InputSpec,
+    pub(crate) input: crate::records::InputSpec,
     /// Problems that do not stop the rulebook from loading.
     pub warnings: Vec<Diagnostic>,
 }
@@ -129,7 +129,102 @@ impl Unit {
     }
 }
 
+/// A rule as a front end shows it: a report's column is its id, headed by its title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo<'a> {
+    /// The rule's `id:` (the versions of one rule share it).
+    pub id: &'a str,
+    /// The rule's `title:`, if it has one.
+    pub title: Option<&'a str>,
+    /// The rule's `tags:`.
+    pub tags: &'a [String],
+    /// Whether the rule words its awards with an `explain:` template.
+    pub has_explain: bool,
+}
+
+/// A typed field of the records (`fields:`) as a front end shows it (a form, a
+/// preview's column list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldInfo<'a> {
+    /// The field's name.
+    pub name: &'a str,
+    /// Its type as rulebooks write it: `decimal`, `int`, `string`, `list<string>`, …
+    pub ty: &'static str,
+    /// Whether a record may leave it out (`decimal?`).
+    pub optional: bool,
+    /// Its default (`= false`), written as expressions write values.
+    pub default: Option<String>,
+}
+
+/// An index as a front end shows it: its id, title and dimensions.
+#[derive(Clone, Copy, Debug)]
+pub struct IndexInfo<'a> {
+    /// The index's `id:`.
+    pub id: &'a str,
+    /// The index's `title:`, if it has one.
+    pub title: Option<&'a str>,
+    index: &'a crate::index::Index,
+}
+
+impl<'a> IndexInfo<'a> {
+    /// The ids of its dimensions, in the rulebook's order.
+    pub fn dimensions(&self) -> impl ExactSizeIterator<Item = &'a str> + use<'a> {
+        self.index.dimensions.iter().map(|d| d.id.as_str())
+    }
+}
+
 impl Rulebook {
+    /// The rules, in the rulebook's order (a rule with versions once per version).
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = RuleInfo<'_>> {
+        self.rules.iter().map(|r| RuleInfo {
+            id: &r.id,
+            title: r.title.as_deref(),
+            tags: &r.tags,
+            has_explain: r.sentence.is_some(),
+        })
+    }
+
+    /// The records' typed fields (`fields:`), in the rulebook's order.
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = FieldInfo<'_>> {
+        self.schema.fields.iter().map(|f| FieldInfo {
+            name: &f.name,
+            ty: f.ty.name(),
+            optional: f.optional,
+            default: f.default.as_ref().map(|v| v.to_string()),
+        })
+    }
+
+    /// The composite indexes (`indexes:`), in the rulebook's order.
+    pub fn indexes(&self) -> impl ExactSizeIterator<Item = IndexInfo<'_>> {
+        self.indexes.iter().map(|index| IndexInfo {
+            id: &index.id,
+            title: index.title.as_deref(),
+            index,
+        })
+    }
+
+    /// How many examples (`tests:`) the rulebook has; [`Rulebook::run_tests`] runs them.
+    pub fn test_count(&self) -> usize {
+        self.tests.len()
+    }
+
+    /// Whether `date` is a working day by the rulebook's `calendar:` (weekends and
+    /// holidays off, make-up days on).
+    pub fn is_workday(&self, date: jiff::civil::Date) -> bool {
+        self.calendar.is_workday(date)
+    }
+
+    /// The record key or field a data column stands for by the rulebook's
+    /// `input.columns` (`姓名` → `member`), or `None` when the column has no alias.
+    pub fn column(&self, name: &str) -> Option<&str> {
+        self.input.alias(name)
+    }
+
+    /// The text encoding the rulebook's `input:` says its records are written in.
+    pub fn encoding(&self) -> crate::records::Encoding {
+        self.input.encoding
+    }
+
     /// Index of the first rule with this id (rule order in reports).
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)

@@ -36,7 +36,6 @@ pub struct SelfTest {
     pub(crate) members: Option<String>,
     pub(crate) dates: TestDates,
     pub(crate) expect: Vec<Expectation>,
-    pub span: Range<usize>,
 }
 
 /// The range a test scores (`from`, `to`, `as_of`, `period`), as the score options take it.
@@ -126,7 +125,6 @@ pub(crate) fn decode(decoder: &mut Decoder, node: &Node) -> Vec<SelfTest> {
                 members,
                 dates: options,
                 expect,
-                span: item.span.clone(),
             });
         }
     }

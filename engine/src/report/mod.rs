@@ -35,6 +35,7 @@ pub struct Report {
     pub range: DateRange,
     /// The day the report was made "as of": records after it are not seen, and
     /// awards whose window has not closed by then are `provisional`.
+    #[serde(default, with = "crate::value::option_date_text")]
     pub as_of: Option<Date>,
     /// The period of the report's rows: `month`, `quarter`, …
     pub period: String,
@@ -65,8 +66,10 @@ pub struct RulebookRef {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateRange {
     /// The first day.
+    #[serde(default, with = "crate::value::option_date_text")]
     pub from: Option<Date>,
     /// The last day.
+    #[serde(default, with = "crate::value::option_date_text")]
     pub to: Option<Date>,
 }
 
@@ -94,6 +97,7 @@ pub struct Unscored {
     /// The record's id.
     pub record: String,
     /// The record's date.
+    #[serde(with = "crate::value::date_text")]
     pub date: Date,
     /// One per rule whose `kind` test (or first condition) the record passed.
     pub reasons: Vec<Reason>,
@@ -129,6 +133,7 @@ pub struct AwardReport {
     /// The rule's id.
     pub rule: String,
     /// A per-record award's record date; a group award's min(window end, `as_of`).
+    #[serde(with = "crate::value::date_text")]
     pub date: Date,
     /// The points awarded, rounded to `unit.decimals`, after caps (0 when fully capped).
     #[serde(serialize_with = "as_string", deserialize_with = "from_string")]
@@ -213,16 +218,15 @@ impl Report {
     }
 }
 
+/// A decimal as its text, marked as a decimal for serializers that ask
+/// (`crate::value::DECIMAL_NEWTYPE`).
 fn as_string<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&crate::value::DecimalText(*value))
+    crate::value::decimal_text::serialize(value, serializer)
 }
 
+/// Decimals by id (`rules`, `dimensions`) as a map of marked decimal texts.
 fn rule_map<S: Serializer>(entries: &[(String, Decimal)], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(
-        entries
-            .iter()
-            .map(|(k, v)| (k, crate::value::DecimalText(*v).to_string())),
-    )
+    serializer.collect_map(entries.iter().map(|(k, v)| (k, crate::value::DecimalText(*v))))
 }
 
 fn from_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {

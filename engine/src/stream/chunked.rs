@@ -33,7 +33,7 @@ pub const DEFAULT_CHUNK_RECORDS: usize = 1 << 16;
 ///
 /// # Example
 /// ```
-/// use merit::stream::{MemberStream, ReportStream, Survey};
+/// use merit::{InputSurvey as Survey, MemberStream, ReportStream};
 /// use merit::{Format, Rulebook, ScoreOptions};
 ///
 /// let book = Rulebook::from_yaml("rules:\n  - { id: any, points: 1 }\n", "book.yaml")?;

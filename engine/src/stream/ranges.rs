@@ -38,7 +38,7 @@ pub const RECORD_BYTES: u64 = 350;
 ///
 /// # Example
 /// ```
-/// use merit::stream::{RangeStream, ReportStream, Survey};
+/// use merit::{InputSurvey as Survey, RangeStream, ReportStream};
 /// use merit::{Format, Rulebook, ScoreOptions};
 ///
 /// let book = Rulebook::from_yaml("rules:\n  - { id: any, points: 1 }\n", "book.yaml")?;
