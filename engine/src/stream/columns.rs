@@ -25,6 +25,10 @@ use crate::report::MemberReport;
 /// range ([`super::RangeStream`]).
 pub const KEEP_WHILE_SORTED: usize = super::DEFAULT_CHUNK_RECORDS;
 
+/// The fewest records [`ColumnStream::with_memory`] puts in a range: a quarter of a
+/// sorted stream's chunk, enough to spread one evaluation over many members.
+pub const MIN_RANGE_RECORDS: u64 = super::DEFAULT_CHUNK_RECORDS as u64 / 4;
+
 /// A report's members from an unsorted input whose [`Survey`] kept its records
 /// ([`Survey::read_kept`]): byte-identical to [`Rulebook::score`]'s on the whole
 /// input, as [`RangeStream`](super::RangeStream)'s is, without reading it again.
@@ -61,10 +65,12 @@ impl<'a> ColumnStream<'a> {
         self
     }
 
-    /// Ranges whose records and evaluation take about `bytes`, as
-    /// [`RangeStream::with_memory`](super::RangeStream::with_memory) cuts them.
+    /// Ranges whose records and evaluation take about `bytes`
+    /// ([`RECORD_BYTES`](super::RECORD_BYTES) a record), of at least
+    /// [`MIN_RANGE_RECORDS`]. Unlike [`RangeStream`](super::RangeStream)'s, a
+    /// range costs no reading, so ranges may be small.
     pub fn with_memory(self, bytes: u64) -> Self {
-        let records = (bytes / super::RECORD_BYTES).max(super::DEFAULT_CHUNK_RECORDS as u64);
+        let records = (bytes / super::RECORD_BYTES).max(MIN_RANGE_RECORDS);
         self.with_pass_records(records)
     }
 

@@ -88,7 +88,7 @@ fn start<'a, R: Read + Seek + 'a>(
     if let Some(columns) = kept {
         // An unsorted input, its records kept as columns by the survey: read once,
         // in ranges sized so that columns, ranges and the rest stay within the
-        // input's size (ranges are no smaller than a sorted stream's chunk).
+        // input's size.
         let held = columns.bytes() as u64 + RUN_BYTES;
         let stream = ColumnStream::new(book, profiles, &options, survey, columns)
             .ok()?

@@ -42,7 +42,7 @@ use std::io;
 
 pub use crate::records::columns::Columns;
 pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream};
-pub use columns::{ColumnStream, KEEP_WHILE_SORTED};
+pub use columns::{ColumnStream, KEEP_WHILE_SORTED, MIN_RANGE_RECORDS};
 pub use file::{Streamed, stream_input};
 pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
 pub use run::streams;
