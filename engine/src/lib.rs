@@ -83,7 +83,7 @@
 //! | tell it in words | [`explain_member`], [`explain_report`] (a report read back), [`Lang`] |
 //! | compare, rank, publish | [`what_if`], [`diff_reports`] and [`changes`], [`rank`], [`publish`] |
 //! | the moral bank | [`Bank`] (post, redeem, transfer, statement, verify) over a SQLite file, PostgreSQL or memory; [`Redeem`], [`Receipt`], [`PostSummary`], [`Statement`], [`Verification`], [`LedgerHead`], [`LedgerDifference`]; settings from a rulebook ([`Bank::settings_of`], [`AdoptSettings`]); [`BankError`] with a [`BankErrorKind`] |
-//! | inputs too large to hold | [`stream_input`] for a file (a chunk of members at a time, the same report byte for byte); [`ReportStream`] and [`write_report_json`]; by hand: [`InputSurvey`], [`MemberStream`], [`RangeStream`], [`SpoolStream`] |
+//! | inputs too large to hold | [`stream_input`] for a file (a chunk of members at a time, the same report byte for byte); [`ReportStream`] and [`write_report_json`]; by hand: [`InputSurvey`], [`MemberStream`], [`RangeStream`], [`ColumnStream`] |
 //! | printing untrusted text | [`terminal_line`], [`terminal_text`] (controls and bidi overrides shown escaped), [`csv_cell`] (no formulas) |
 
 #![warn(missing_docs)]
@@ -133,8 +133,8 @@ pub use rules::ScriptLimits;
 pub use stream::{StreamError, Streamed, stream_input};
 // Inputs too large to hold, streamed by hand (`stream_input` chooses for a file).
 pub use stream::{
-    DEFAULT_CHUNK_RECORDS, DEFAULT_PASS_RECORDS, MemberStream, RECORD_BYTES, RangeStream, ReportHead,
-    ReportStream, SPOOL_WHILE_SORTED, Spool as InputSpool, SpoolStream, Survey as InputSurvey, Warned,
+    ColumnStream, Columns as InputColumns, DEFAULT_CHUNK_RECORDS, DEFAULT_PASS_RECORDS, KEEP_WHILE_SORTED,
+    MemberStream, RECORD_BYTES, RangeStream, ReportHead, ReportStream, Survey as InputSurvey, Warned,
     collect_report, streams as can_stream, write_compact_json as write_compact_report_json,
     write_json as write_report_json,
 };

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use merit::{
-    DEFAULT_CHUNK_RECORDS, InputSurvey, MemberStream, RangeStream, ReportStream, SpoolStream, StreamError,
+    ColumnStream, DEFAULT_CHUNK_RECORDS, InputSurvey, MemberStream, RangeStream, ReportStream, StreamError,
     can_stream, write_compact_report_json,
 };
 use merit::{Format, Records, Rulebook, ScoreOptions};
@@ -79,8 +79,14 @@ fn sorted_by_member(dir: &Path, file: &str) -> Vec<u8> {
     }
 }
 
-/// A CSV's data rows in reverse order, under its header.
-fn rows_backwards(csv_text: &[u8]) -> Vec<u8> {
+/// A CSV's data rows, or a JSONL's lines, in reverse order (under a CSV's header).
+fn rows_backwards(text: &[u8], format: Format) -> Vec<u8> {
+    if format == Format::Jsonl {
+        let text = std::str::from_utf8(text).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().rev().collect();
+        return (lines.join("\n") + "\n").into_bytes();
+    }
+    let csv_text = text;
     let mut reader = csv::Reader::from_reader(csv_text);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
@@ -97,11 +103,11 @@ fn rows_backwards(csv_text: &[u8]) -> Vec<u8> {
 /// and with the dates a survey finds: sorted by member and streamed in chunks of 1,
 /// 2, 3 and the default number of records, and as given (in any order) and sorted,
 /// streamed a range of members of 1, 2, 3 and the default number of records at a
-/// time, the report is the whole input's, byte for byte; so is an unsorted CSV
-/// spooled by its survey ([`SpoolStream`]), its rows also read backwards.
+/// time, the report is the whole input's, byte for byte; so is an unsorted input
+/// kept as columns by its survey ([`ColumnStream`]), its rows also read backwards.
 #[test]
 fn a_streamed_input_gives_the_same_report() {
-    let (mut streamed, mut spooled) = (0, 0);
+    let (mut streamed, mut kept) = ([0; 2], [0; 2]);
     for dir in case_dirs() {
         let case = load_case(&dir);
         let [file] = &case.args.records[..] else {
@@ -119,12 +125,10 @@ fn a_streamed_input_gives_the_same_report() {
         }
         let given = std::fs::read(dir.join(file)).expect("records");
         let sorted = sorted_by_member(&dir, file);
-        // A CSV's rows backwards: members out of order, so that its survey spools it.
-        let backwards = (format == Format::Csv).then(|| rows_backwards(&sorted));
-        for input in [Some(&given), Some(&sorted), backwards.as_ref()]
-            .into_iter()
-            .flatten()
-        {
+        // Rows backwards: members out of order, so that its survey keeps them.
+        let backwards = rows_backwards(&sorted, format);
+        let at = usize::from(format == Format::Csv);
+        for input in [&given, &sorted, &backwards] {
             let mut records = Records::new();
             records.read(&case.book, input, format, file).expect("reads");
             let survey = InputSurvey::read(&case.book, &input[..], format).expect("surveys");
@@ -159,12 +163,12 @@ fn a_streamed_input_gives_the_same_report() {
                         expected,
                         "{what} by range"
                     );
-                    if let (_, Some(spool)) =
-                        InputSurvey::read_spooled(&case.book, &input[..], format).expect("surveys")
+                    if let (_, Some(columns)) =
+                        InputSurvey::read_kept(&case.book, &input[..], format).expect("surveys")
                     {
-                        spooled += 1;
+                        kept[at] += 1;
                         let mut written = Vec::new();
-                        SpoolStream::new(&case.book, profiles, &dated, survey.clone(), spool)
+                        ColumnStream::new(&case.book, profiles, &dated, survey.clone(), columns)
                             .expect("streams")
                             .with_pass_records(size as u64)
                             .write_json(&mut written)
@@ -172,16 +176,22 @@ fn a_streamed_input_gives_the_same_report() {
                         assert_eq!(
                             String::from_utf8(written).expect("UTF-8"),
                             expected,
-                            "{what} spooled"
+                            "{what} from columns"
                         );
                     }
                 }
             }
         }
-        streamed += 1;
+        streamed[at] += 1;
     }
-    assert!(streamed >= 15, "only {streamed} cases streamed");
-    assert!(spooled > 0, "no unsorted CSV case was spooled");
+    assert!(
+        streamed[0] + streamed[1] >= 15,
+        "only {streamed:?} cases streamed"
+    );
+    assert!(
+        kept[0] > 0 && kept[1] > 0,
+        "no unsorted JSONL or CSV case was kept as columns: {kept:?} of {streamed:?}"
+    );
 }
 
 const BOOK: &str = "fields: { hours: decimal? }\nrules:\n  - { id: hours, when: kind == \"volunteer\", points: hours * 10 }\n";
@@ -328,51 +338,64 @@ fn a_summary_is_the_report_without_its_award_lines_but_the_failed_ones() {
     }
 }
 
-/// An unsorted CSV spooled by its survey and read back a range at a time gives the
-/// whole input's report byte for byte: cells with quotes, commas and line breaks,
-/// a byte-order mark, CRLF, trimmed members, rejected rows (kept out of the spool,
-/// listed by position), in ranges of 1, 2, 3 and many records. A sorted input is
-/// not spooled.
+/// An unsorted input kept as columns by its survey and evaluated a range at a time
+/// gives the whole input's report byte for byte: CSV cells with quotes, commas and
+/// line breaks, a byte-order mark, CRLF, trimmed members; JSONL with blank lines,
+/// ids given and not, numbers as members; rejected records (not kept, listed by
+/// position), in ranges of 1, 2, 3 and many records. A sorted input is not kept.
 #[test]
-fn a_spooled_csv_gives_the_same_report() {
+fn an_input_kept_as_columns_gives_the_same_report() {
     let book = Rulebook::from_yaml(
-        "fields: { hours: decimal?, note: string? }\ninput: { trim: true }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: n, when: note == \"plain\", points: 7 }\n",
+        "fields: { hours: decimal?, note: string?, done: bool = false }\ninput: { trim: true }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: n, when: note == \"plain\" and not done, points: 7 }\n",
         "book.yaml",
     )
     .expect("book");
-    let input = "\u{FEFF}member,kind,date,hours,note\r\nm3,k,2026-03-01,0,\r\n m1 ,k,2026-03-01,2,\"a, \"\"b\"\"\nc\"\r\nm2,k,2026-03-01,x,\r\nm2,k,2026-03-02,4,\"\"\r\nm1,k,2026-03-03,1,plain\r\n\"m,4\",k,2026-03-03,1,plain\r\n,k,2026-03-01,1,\r\nm3,k,2026-03-02,5,\"a, \"\"b\"\"\nc\"\r\n";
-    let mut records = Records::new();
-    records
-        .read(&book, input.as_bytes(), Format::Csv, "in.csv")
-        .expect("reads");
-    let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
-    assert!(expected.contains("\"n\""), "the note rule fires: {expected}");
-    for size in [1, 2, 3, 1000] {
-        let (survey, spool) =
-            InputSurvey::read_spooled(&book, input.as_bytes(), Format::Csv).expect("surveys");
-        let options = survey.dates(&ScoreOptions::default()).expect("dates");
-        let mut written = Vec::new();
-        SpoolStream::new(
-            &book,
-            None,
-            &options,
-            survey,
-            spool.expect("an unsorted CSV is spooled"),
-        )
-        .expect("streams")
-        .with_pass_records(size)
-        .write_json(&mut written)
-        .expect("writes");
-        assert_eq!(
-            String::from_utf8(written).expect("UTF-8"),
-            expected,
-            "ranges of {size}"
+    let csv = "\u{FEFF}member,kind,date,hours,note\r\nm3,k,2026-03-01,0,\r\n m1 ,k,2026-03-01,2,\"a, \"\"b\"\"\nc\"\r\nm2,k,2026-03-01,x,\r\nm2,k,2026-03-02,4,\"\"\r\nm1,k,2026-03-03,1,plain\r\n\"m,4\",k,2026-03-03,1,plain\r\n,k,2026-03-01,1,\r\nm3,k,2026-03-02,5,\"a, \"\"b\"\"\nc\"\r\n";
+    let jsonl = concat!(
+        "{\"member\":\"m3\",\"kind\":\"k\",\"date\":\"2026-03-01\",\"hours\":0,\"id\":\"r1\"}\n",
+        "\n",
+        "{\"member\":\" m1 \",\"kind\":\"k\",\"date\":\"2026-03-01T23:30:00+08:00\",\"hours\":\"2.50\",\"note\":\"plain\",\"done\":true}\n",
+        "not json\n",
+        "{\"member\":12,\"kind\":\"k\",\"date\":\"2026-03-02\",\"hours\":1.000}\n",
+        "{\"member\":\"m2\",\"kind\":\"k\",\"date\":\"2026-03-02\",\"hours\":\"x\",\"id\":7}\n",
+        "\n\n",
+        "{\"member\":\"m1\",\"kind\":\"k\",\"date\":\"2026-03-03\",\"hours\":-0.0,\"note\":\"plain\",\"id\":8}\n",
+        "{\"member\":\"m3\",\"kind\":\"k\",\"date\":\"2026-03-02\",\"hours\":79228162514264337593543950335,\"note\":\"plain\"}\n",
+    );
+    for (input, format) in [(csv, Format::Csv), (jsonl, Format::Jsonl)] {
+        let mut records = Records::new();
+        records
+            .read(&book, input.as_bytes(), format, "in")
+            .expect("reads");
+        let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
+        assert!(expected.contains("\"n\""), "the note rule fires: {expected}");
+        assert!(
+            expected.contains("\"rejected\""),
+            "records are rejected: {expected}"
         );
+        for size in [1, 2, 3, 1000] {
+            let (survey, columns) = InputSurvey::read_kept(&book, input.as_bytes(), format).expect("surveys");
+            let options = survey.dates(&ScoreOptions::default()).expect("dates");
+            let mut written = Vec::new();
+            ColumnStream::new(
+                &book,
+                None,
+                &options,
+                survey,
+                columns.expect("an unsorted input is kept"),
+            )
+            .expect("streams")
+            .with_pass_records(size)
+            .write_json(&mut written)
+            .expect("writes");
+            assert_eq!(
+                String::from_utf8(written).expect("UTF-8"),
+                expected,
+                "{format:?} in ranges of {size}"
+            );
+        }
     }
     let sorted = "member,kind,date,hours\nm1,k,2026-03-01,1\nm2,k,2026-03-01,1\n";
-    let (survey, spool) = InputSurvey::read_spooled(&book, sorted.as_bytes(), Format::Csv).expect("surveys");
-    assert!(survey.sorted && spool.is_none());
-    let jsonl = "{\"member\":\"m2\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n{\"member\":\"m1\",\"kind\":\"k\",\"date\":\"2026-03-01\"}\n";
-    let (survey, spool) = InputSurvey::read_spooled(&book, jsonl.as_bytes(), Format::Jsonl).expect("surveys");
-    assert!(!survey.sorted && spool.is_none(), "JSONL is read again per range");
+    let (survey, columns) = InputSurvey::read_kept(&book, sorted.as_bytes(), Format::Csv).expect("surveys");
+    assert!(survey.sorted && columns.is_none());
 }

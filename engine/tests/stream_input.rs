@@ -1,6 +1,6 @@
 //! `merit::stream_input`: the engine, not a front end, decides how one seekable
-//! input is scored — streamed (sorted JSONL, unsorted JSONL in ranges, an unsorted
-//! CSV spooled) or handed back to be read whole (JSON, rating rules) — and a
+//! input is scored — streamed (sorted in chunks, unsorted from the columns its
+//! survey kept) or handed back to be read whole (JSON, rating rules) — and a
 //! streamed report is the whole read's.
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -95,24 +95,24 @@ fn a_sorted_jsonl_is_streamed_not_read_whole_again() {
     );
 }
 
+/// An unsorted JSONL or CSV is read once: the survey keeps its records as columns.
 #[test]
-fn unsorted_inputs_stream_in_ranges_or_from_a_spool_with_the_same_report() {
+fn unsorted_inputs_are_read_once_with_the_same_report() {
     let book = Rulebook::from_yaml(BOOK, "deeds.yaml").unwrap();
     let options = ScoreOptions::default();
     let bytes = jsonl(40, 3, false);
-    let stream = stream_input(
-        &book,
-        Cursor::new(bytes.clone()),
-        Format::Jsonl,
-        "input",
-        &options,
-        None,
-    );
-    let mut stream = stream.unwrap_or_else(|_| panic!("an unsorted JSONL streams in ranges"));
+    let read = Arc::new(AtomicU64::new(0));
+    let source = Counting {
+        inner: Cursor::new(bytes.clone()),
+        read: Arc::clone(&read),
+    };
+    let stream = stream_input(&book, source, Format::Jsonl, "input", &options, None);
+    let mut stream = stream.unwrap_or_else(|_| panic!("an unsorted JSONL streams"));
     assert_eq!(
         collect_report(&mut *stream).unwrap(),
         whole(&book, &bytes, Format::Jsonl)
     );
+    assert_eq!(read.load(Ordering::Relaxed), bytes.len() as u64, "read once");
 
     let mut csv = String::from("member,kind,date,hours\n");
     for r in 0..3 {
@@ -128,7 +128,7 @@ fn unsorted_inputs_stream_in_ranges_or_from_a_spool_with_the_same_report() {
         &options,
         None,
     );
-    let mut stream = stream.unwrap_or_else(|_| panic!("an unsorted CSV streams from its spool"));
+    let mut stream = stream.unwrap_or_else(|_| panic!("an unsorted CSV streams from its columns"));
     assert_eq!(
         collect_report(&mut *stream).unwrap(),
         whole(&book, csv.as_bytes(), Format::Csv)

@@ -22,6 +22,7 @@
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod builder;
+pub(crate) mod columns;
 mod csv;
 mod encoding;
 pub use encoding::is_gb18030;

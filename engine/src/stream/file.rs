@@ -1,8 +1,8 @@
 //! One seekable input scored the way its format and order allow, decided here for
 //! every front end (the CLI's single file, Python's path): a JSONL or CSV file is
 //! streamed — sorted by member, a chunk of members at a time ([`MemberStream`]);
-//! an unsorted CSV from the rows its survey kept aside ([`SpoolStream`]); any other
-//! order, once per range of members ([`RangeStream`]) — and anything else (a JSON
+//! unsorted, from the records its survey kept as columns ([`ColumnStream`]); found
+//! unsorted too late to keep, once per range of members ([`RangeStream`]) — and anything else (a JSON
 //! or YAML document, a spreadsheet, a rulebook with rating rules, an input the
 //! survey cannot read) is handed back to be read whole, which reports why as it
 //! always has. Either way the report is byte for byte the same.
@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
-use super::{MemberStream, RangeStream, ReportStream, SpoolStream, StreamError, Survey, Warned, streams};
+use super::{ColumnStream, MemberStream, RangeStream, ReportStream, StreamError, Survey, Warned, streams};
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Warning;
@@ -20,9 +20,9 @@ use crate::records::{Format, Members};
 /// The read buffer of a streamed input.
 const READ_BUFFER: usize = 1 << 20;
 
-/// A spooled CSV is evaluated in ranges of records taking about the input's size
-/// over this: the spool holds about the input's size already.
-const SPOOL_RANGE_DIVISOR: u64 = 2;
+/// What a run holds besides the kept columns and one range's records (the
+/// program, read buffer, survey, reports being written), for the range budget.
+const RUN_BYTES: u64 = 16 << 20;
 
 /// A report streamed from one seekable input, or the input handed back (at its
 /// start) to be read whole.
@@ -69,7 +69,7 @@ fn start<'a, R: Read + Seek + 'a>(
     size: u64,
 ) -> Option<Box<dyn ReportStream<Error = StreamError> + 'a>> {
     let input = BufReader::with_capacity(READ_BUFFER, shared.clone());
-    let (survey, spool) = Survey::read_spooled(book, input, format).ok()?;
+    let (survey, kept) = Survey::read_kept(book, input, format).ok()?;
     // The survey's warnings name the input as a whole read would.
     let warnings: Vec<Warning> = survey
         .warnings
@@ -85,11 +85,14 @@ fn start<'a, R: Read + Seek + 'a>(
         reopen.0.borrow_mut().rewind()?;
         Ok(BufReader::with_capacity(READ_BUFFER, reopen.clone()))
     };
-    if let Some(spool) = spool {
-        // An unsorted CSV, its rows kept aside by the survey: read once.
-        let stream = SpoolStream::new(book, profiles, &options, survey, spool)
+    if let Some(columns) = kept {
+        // An unsorted input, its records kept as columns by the survey: read once,
+        // in ranges sized so that columns, ranges and the rest stay within the
+        // input's size.
+        let held = columns.bytes() as u64 + RUN_BYTES;
+        let stream = ColumnStream::new(book, profiles, &options, survey, columns)
             .ok()?
-            .with_memory(size / SPOOL_RANGE_DIVISOR);
+            .with_memory(size.saturating_sub(held));
         Some(Box::new(Warned { stream, warnings }))
     } else if survey.sorted {
         let stream = MemberStream::new(book, open().ok()?, format, profiles, &options).ok()?;

@@ -5,9 +5,11 @@
 //! A JSONL or CSV input is read once for its dates and member order ([`Survey`]).
 //! Sorted by member, it is then read again a chunk of whole members at a time
 //! ([`MemberStream`]): memory holds [`DEFAULT_CHUNK_RECORDS`] records plus the
-//! largest member's. In any other order, it is read again for each range of
-//! members ([`RangeStream`]): memory holds one range's records, sized by a budget.
-//! Either way each part is evaluated alone with the whole input's dates, and its
+//! largest member's. In any other order, the survey keeps its records as typed
+//! [`Columns`] and they are evaluated a range of members at a time
+//! ([`ColumnStream`]): memory holds the columns and one range's records. An input
+//! found unsorted only after the survey stopped keeping is read again for each
+//! range of members ([`RangeStream`]). Either way each part is evaluated alone with the whole input's dates, and its
 //! members written before the next is read; the report is byte for byte the one
 //! [`Rulebook::score`](crate::Rulebook::score) makes of the whole input.
 //!
@@ -17,7 +19,7 @@
 //! | `survey.rs` | [`Survey`]: one pass for the dates, member order and counts, rejections |
 //! | `chunked.rs` | [`MemberStream`]: an input sorted by member, a chunk at a time |
 //! | `ranges.rs` | [`RangeStream`]: an input in any order, read once per range of members |
-//! | `spool.rs` | [`SpoolStream`]: an unsorted CSV read once, its rows kept aside by the survey |
+//! | `columns.rs` | [`ColumnStream`]: an unsorted input read once, its records kept as columns by the survey |
 //! | `run.rs` | what the chunks of one report share, and evaluating one chunk |
 //!
 //! Whole-input scoring remains the way for what a stream cannot do: JSON and YAML
@@ -29,20 +31,21 @@
 //! reports too; they are re-exported here.
 
 mod chunked;
+mod columns;
 mod file;
 mod ranges;
 mod run;
-mod spool;
 mod survey;
 
 use std::fmt;
 use std::io;
 
+pub use crate::records::columns::Columns;
 pub use chunked::{DEFAULT_CHUNK_RECORDS, MemberStream};
+pub use columns::{ColumnStream, KEEP_WHILE_SORTED};
 pub use file::{Streamed, stream_input};
 pub use ranges::{DEFAULT_PASS_RECORDS, RECORD_BYTES, RangeStream};
 pub use run::streams;
-pub use spool::{SPOOL_WHILE_SORTED, Spool, SpoolStream};
 pub use survey::Survey;
 
 use crate::records::InputError;

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
-use super::spool::{SPOOL_WHILE_SORTED, Spool};
+use super::columns::KEEP_WHILE_SORTED;
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Rejected;
+use crate::records::columns::Columns;
 use crate::records::{Format, InputError, ReadOptions, Reader};
 
 /// What one pass over an input found.
@@ -49,29 +50,30 @@ impl Survey {
         Ok(Survey::read_through(book, input, format, false)?.0)
     }
 
-    /// Reads the input as [`Survey::read`] does and, for a CSV found unsorted,
-    /// keeps its accepted rows aside ([`Spool`]), so that a
-    /// [`SpoolStream`](super::SpoolStream) need not read it again. Rows are kept
-    /// while the input is found unsorted within its first [`SPOOL_WHILE_SORTED`]
-    /// accepted rows (then to its end): a sorted input is never held.
-    pub fn read_spooled(
+    /// Reads the input as [`Survey::read`] does and, for an input found unsorted,
+    /// keeps its accepted records as typed [`Columns`], so that a
+    /// [`ColumnStream`](super::ColumnStream) need not read it again. Records are
+    /// kept while the input is found unsorted within its first
+    /// [`KEEP_WHILE_SORTED`] accepted records (then to its end): a sorted input is
+    /// never held.
+    pub fn read_kept(
         book: &Rulebook,
         input: impl BufRead,
         format: Format,
-    ) -> Result<(Survey, Option<Spool>), InputError> {
+    ) -> Result<(Survey, Option<Columns>), InputError> {
         Survey::read_through(book, input, format, true)
     }
 
-    /// The one pass both readings share; `spooled` asks for the [`Spool`].
+    /// The one pass both readings share; `keep` asks for the [`Columns`].
     fn read_through(
         book: &Rulebook,
         input: impl BufRead,
         format: Format,
-        spooled: bool,
-    ) -> Result<(Survey, Option<Spool>), InputError> {
+        keep: bool,
+    ) -> Result<(Survey, Option<Columns>), InputError> {
         let options = ReadOptions::for_book(book);
         let mut reader = Reader::new(input, format, &options)?;
-        let mut spool = if spooled { Spool::start(&mut reader) } else { None };
+        let mut kept = keep.then(|| Columns::new(&book.schema));
         let mut records = Vec::with_capacity(1);
         let mut survey = Survey {
             sorted: true,
@@ -84,11 +86,11 @@ impl Survey {
             let Some(record) = records.pop() else {
                 continue;
             };
-            if let Some(rows) = &mut spool {
-                if survey.sorted && rows.len() >= SPOOL_WHILE_SORTED {
-                    spool = None;
+            if let Some(columns) = &mut kept {
+                if survey.sorted && columns.len() >= KEEP_WHILE_SORTED {
+                    kept = None;
                 } else {
-                    rows.push(&reader, &record.member, record.position);
+                    columns.push(&record);
                 }
             }
             survey.first = Some(survey.first.map_or(record.date, |first| first.min(record.date)));
@@ -111,10 +113,11 @@ impl Survey {
         if !survey.sorted {
             survey.members = unsorted.into_iter().collect();
             survey.members.sort_unstable();
+            kept.iter_mut().for_each(Columns::shrink);
         } else {
-            spool = None;
+            kept = None;
         }
-        Ok((survey, spool))
+        Ok((survey, kept))
     }
 
     /// The most records one member has.
