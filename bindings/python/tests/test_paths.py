@@ -41,7 +41,7 @@ def test_an_unsorted_csv_path_gives_the_report_of_its_records_in_memory(tmp_path
     columns = ["id", "member", "kind", "date", "时长", "核实", "服务类型", "组织单位"]
     text = lambda v: "" if v is None else ("true" if v is True else "false" if v is False else str(v))
     lines = [",".join(columns)] + [",".join(text(r.get(c)) for c in columns) for r in records]
-    # In date order, not member order: the engine spools it.
+    # In date order, not member order: the engine keeps it as columns.
     path = tmp_path / "volunteer.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert book.score(path).to_json() == book.score(records).to_json()
