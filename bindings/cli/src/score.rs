@@ -2,10 +2,10 @@
 //! member's awards as sentences.
 //!
 //! A single JSONL or CSV file is streamed as the engine decides for every front end
-//! (`merit::stream_input`: read once for its dates and member order, then a chunk
-//! of members, or a range of members from the columns it kept, at a time),
-//! members written as they are evaluated. Everything else (several inputs, standard input, JSON and YAML,
-//! rating rules, `--explain`) is read whole and evaluated at once, and the report
+//! (`merit::stream_input`: read once for its dates and member order, then a chunk of
+//! members, or a range of members from the columns it kept, at a time), members written
+//! as they are evaluated. Everything else (several inputs, standard input, JSON and
+//! YAML, rating rules, `--explain`) is read whole and evaluated at once, and the report
 //! is then written a member at a time. The output is the same either way, byte for
 //! byte.
 
