@@ -16,6 +16,7 @@ use super::sweep::Hit;
 use super::{Award, GroupDetail, Origin, Run};
 use crate::book::Rulebook;
 use crate::calendar::Window;
+use crate::expr::fixed_decimal;
 use crate::record::Record;
 use crate::report::IndexReport;
 use crate::rules::{Amount, Bound, CapState, MemberView, RatingAward, to_steps};
@@ -166,6 +167,9 @@ pub(super) fn score_member<'a>(
     let mut step_caps: Vec<CapState<i64>> = std::iter::repeat_with(CapState::default)
         .take(if steps.is_some() { book.rules.len() } else { 0 })
         .collect();
+    // On the fast path every award comes from `cap_hits`: its steps, kept beside it,
+    // need not be worked out again from its decimal for the totals.
+    let mut award_steps: Option<Vec<i64>> = steps.as_ref().map(|_| Vec::with_capacity(input.hits.len()));
     let mut seeded = input.seeded;
     for &rule_index in &book.order {
         let rule = &book.rules[rule_index];
@@ -181,9 +185,10 @@ pub(super) fn score_member<'a>(
                     &mut step_caps[slot],
                     &step_bounds[rule_index],
                     ours.map(|(i, h)| (h, points[i])),
-                    |s| Decimal::new(s, decimals),
+                    |s| fixed_decimal(s, decimals),
                     &mut awards,
                     &mut withheld,
+                    award_steps.as_mut(),
                 ),
                 None => cap_hits(
                     &mut caps[slot],
@@ -192,6 +197,7 @@ pub(super) fn score_member<'a>(
                     |d| d,
                     &mut awards,
                     &mut withheld,
+                    None,
                 ),
             }
             continue;
@@ -325,7 +331,21 @@ pub(super) fn score_member<'a>(
     } else {
         index::evaluate(book, &member_records, &awards, &attrs, dates)
     };
-    awards.retain(|a| dates.in_range(a.date));
+    match &mut award_steps {
+        Some(steps) => {
+            let mut kept = 0;
+            for i in 0..awards.len() {
+                if dates.in_range(awards[i].date) {
+                    awards[kept] = awards[i];
+                    steps[kept] = steps[i];
+                    kept += 1;
+                }
+            }
+            awards.truncate(kept);
+            steps.truncate(kept);
+        }
+        None => awards.retain(|a| dates.in_range(a.date)),
+    }
     if awards.is_empty() && !input.in_range && indexes.is_empty() {
         return out;
     }
@@ -349,16 +369,20 @@ pub(super) fn score_member<'a>(
     };
     if !awards.is_sorted_by(|a, b| order(a, b).is_le()) {
         awards.sort_by(order);
+        award_steps = None;
     }
     // Totals in steps when every award is a whole number of them (always on the
     // fast path), else in decimals.
-    let (periods, rule_sums, total) = match awards
-        .iter()
-        .map(|a| to_steps(a.points, decimals))
-        .collect::<Option<Vec<i64>>>()
+    let (periods, rule_sums, total) = match award_steps
+        .or_else(|| {
+            awards
+                .iter()
+                .map(|a| to_steps(a.points, decimals))
+                .collect::<Option<Vec<i64>>>()
+        })
         .filter(|_| awards.len() <= MAX_FAST_AWARDS)
     {
-        Some(points) => periods(run, &awards, &points, |s| Decimal::new(s, decimals)),
+        Some(points) => periods(run, &awards, &points, |s| fixed_decimal(s, decimals)),
         None => {
             let points: Vec<Decimal> = awards.iter().map(|a| a.points).collect();
             periods(run, &awards, &points, |d| d)
@@ -378,7 +402,8 @@ pub(super) fn score_member<'a>(
     out
 }
 
-/// Caps a per-record rule's hits (with their points as `A`) in order, as awards.
+/// Caps a per-record rule's hits (with their points as `A`) in order, as awards
+/// (and their points after the cap in `amounts`, when given).
 fn cap_hits<'h, A: Amount>(
     state: &mut CapState<A>,
     bounds: &[Bound<A>],
@@ -386,6 +411,7 @@ fn cap_hits<'h, A: Amount>(
     to_decimal: impl Fn(A) -> Decimal,
     awards: &mut Vec<Award>,
     withheld: &mut Vec<(usize, Decimal)>,
+    mut amounts: Option<&mut Vec<A>>,
 ) {
     for (hit, points) in hits {
         let capped = state.apply(bounds, hit.date, points);
@@ -400,6 +426,9 @@ fn cap_hits<'h, A: Amount>(
             origin: Origin::Record(hit.record),
             withheld: held,
         });
+        if let Some(amounts) = amounts.as_deref_mut() {
+            amounts.push(capped.points);
+        }
     }
 }
 

@@ -198,44 +198,6 @@ fn spans(len: usize, size: usize) -> Vec<Range<usize>> {
     spans
 }
 
-/// What one pass over the records says before evaluating them.
-struct Survey {
-    first: Option<Date>,
-    last: Option<Date>,
-    /// Whether records are in (source, position) order, which readers guarantee and
-    /// grouping relies on for ties.
-    in_input_order: bool,
-}
-
-impl Survey {
-    /// One parallel pass: each chunk's dates and order, then the seams between chunks.
-    fn of(records: &[Record]) -> Survey {
-        let key = |r: &Record| (r.source, r.position);
-        let parts = par_map(spans(records.len(), CHUNK), |range| {
-            let chunk = &records[range];
-            let mut part = Survey {
-                first: chunk.first().map(|r| r.date),
-                last: chunk.first().map(|r| r.date),
-                in_input_order: true,
-            };
-            for (r, next) in chunk.iter().zip(chunk.iter().skip(1)) {
-                part.first = part.first.min(Some(next.date));
-                part.last = part.last.max(Some(next.date));
-                part.in_input_order &= key(r) <= key(next);
-            }
-            part
-        });
-        let seams_in_order = (CHUNK..records.len())
-            .step_by(CHUNK)
-            .all(|i| key(&records[i - 1]) <= key(&records[i]));
-        Survey {
-            first: parts.iter().filter_map(|p| p.first).min(),
-            last: parts.iter().filter_map(|p| p.last).max(),
-            in_input_order: seams_in_order && parts.iter().all(|p| p.in_input_order),
-        }
-    }
-}
-
 /// Evaluates records against a rulebook: every award, cap and total, each award's
 /// explanation left to be written when a report is made.
 pub fn evaluate<'a>(
@@ -247,7 +209,7 @@ pub fn evaluate<'a>(
 ) -> Evaluation<'a> {
     let period = options.period.unwrap_or(book.period);
     let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
-    let survey = Survey::of(records);
+    let survey = order::survey(records);
     let Some(dates) = Dates::between(options, survey.first, survey.last) else {
         return Evaluation::empty(book, records, period, rejected, options);
     };
@@ -266,7 +228,7 @@ pub fn evaluate<'a>(
         profiles,
         in_input_order: survey.in_input_order,
     };
-    let ranked = order::rank_members(records, &dates);
+    let ranked = survey.rank(&dates);
     let swept = sweep::sweep(&run, records, &ranked);
     let mut usage = swept.usage;
     let mut errors = swept.errors;

@@ -32,62 +32,167 @@ pub(super) struct Ranked {
     pub in_range: Vec<bool>,
 }
 
-/// Ranks the members of the records dated on or before `as_of`: each part of the
-/// records finds its own distinct members in parallel, the parts' (few) distinct
-/// members are merged and sorted by text once, and each part then turns its slots
-/// into ranks, again in parallel.
-pub(super) fn rank_members(records: &[Record], dates: &Dates) -> Ranked {
+/// What one pass over the records says before evaluating them: the span of their
+/// dates, whether they lie in (source, position) order, and their members ranked.
+pub(super) struct Surveyed {
+    pub first: Option<Date>,
+    pub last: Option<Date>,
+    /// Whether records are in (source, position) order, which readers guarantee and
+    /// grouping relies on for ties.
+    pub in_input_order: bool,
+    parts: Vec<Part>,
+}
+
+/// One part of the records, surveyed: its distinct members in the order first seen
+/// (with every record's slot among them and its day), its dates and its order.
+struct Part {
+    /// Index of the part's first record.
+    start: usize,
+    ids: Vec<Arc<str>>,
+    slots: Vec<u32>,
+    days: Vec<u32>,
+    first: Option<(u32, Date)>,
+    last: Option<(u32, Date)>,
+    in_input_order: bool,
+}
+
+/// Surveys the records in one parallel pass (a part per thread): dates, order and
+/// each record's member, found by `Arc` address (readers share one per member) or
+/// else by text. The members are ranked once the dates are known ([`Surveyed::rank`]),
+/// from the parts' compact slots and days, without reading the records again.
+pub(super) fn survey(records: &[Record]) -> Surveyed {
     let size = records.len().div_ceil(threads()).max(1);
     let parts = par_map(super::spans(records.len(), size), |range| {
-        Distinct::of(&records[range], dates)
+        Part::of(range.start, &records[range])
     });
-    let mut merged = Distinct::new(0);
-    let mut lookups = 0;
-    let globals: Vec<Vec<u32>> = parts
+    let key = |r: &Record| (r.source, r.position);
+    let seams_in_order = parts
         .iter()
-        .map(|part| {
-            part.ids
-                .iter()
-                .zip(&part.in_range)
-                .map(|(id, &in_range)| {
-                    let slot = merged.slot(id, lookups);
-                    lookups += 1;
-                    merged.in_range[slot as usize] |= in_range;
-                    slot
-                })
-                .collect()
-        })
-        .collect();
-    let mut by_text: Vec<u32> = (0..merged.ids.len() as u32).collect();
-    by_text.sort_unstable_by_key(|&d| &**merged.ids[d as usize]);
-    let mut rank_of_slot = vec![0u32; merged.ids.len()];
-    for (r, &d) in by_text.iter().enumerate() {
-        rank_of_slot[d as usize] = r as u32;
+        .skip(1)
+        .filter(|p| p.start > 0 && p.start < records.len())
+        .all(|p| key(&records[p.start - 1]) <= key(&records[p.start]));
+    Surveyed {
+        first: parts
+            .iter()
+            .filter_map(|p| p.first)
+            .min_by_key(|f| f.0)
+            .map(|f| f.1),
+        last: parts
+            .iter()
+            .filter_map(|p| p.last)
+            .max_by_key(|l| l.0)
+            .map(|l| l.1),
+        in_input_order: seams_in_order && parts.iter().all(|p| p.in_input_order),
+        parts,
     }
-    let work: Vec<(Vec<u32>, &Vec<u32>)> = parts.into_iter().map(|p| p.slots).zip(&globals).collect();
-    let rank = par_map(work, |(mut slots, global)| {
-        for slot in &mut slots {
-            if *slot != UNSEEN {
-                *slot = rank_of_slot[global[*slot as usize] as usize];
+}
+
+impl Part {
+    fn of(start: usize, records: &[Record]) -> Part {
+        let mut distinct = Distinct::new();
+        let mut part = Part {
+            start,
+            ids: Vec::new(),
+            slots: Vec::with_capacity(records.len()),
+            days: Vec::with_capacity(records.len()),
+            first: None,
+            last: None,
+            in_input_order: true,
+        };
+        let mut previous: Option<(u32, u64)> = None;
+        for (i, record) in records.iter().enumerate() {
+            let day = day_key(record.date);
+            if part.first.is_none_or(|(d, _)| day < d) {
+                part.first = Some((day, record.date));
             }
+            if part.last.is_none_or(|(d, _)| day > d) {
+                part.last = Some((day, record.date));
+            }
+            let at = (record.source, record.position);
+            part.in_input_order &= previous.is_none_or(|p| p <= at);
+            previous = Some(at);
+            part.days.push(day);
+            part.slots.push(distinct.slot(&record.member, i));
         }
-        slots
-    })
-    .concat();
-    Ranked {
-        in_range: by_text.iter().map(|&d| merged.in_range[d as usize]).collect(),
-        ids: by_text.iter().map(|&d| merged.ids[d as usize].clone()).collect(),
-        rank,
+        part.ids = distinct.ids.into_iter().cloned().collect();
+        part
+    }
+}
+
+impl Surveyed {
+    /// Ranks the members of the records dated on or before `as_of`: each part's
+    /// seen members are merged and sorted by text once, then each part turns its
+    /// slots into ranks in parallel.
+    pub(super) fn rank(self, dates: &Dates) -> Ranked {
+        let (from, to, as_of) = (day_key(dates.from), day_key(dates.to), day_key(dates.as_of));
+        // By part and slot: whether seen, and whether in the report's range.
+        let flags = par_map(self.parts.iter().collect(), |part: &Part| {
+            let mut flags = vec![(false, false); part.ids.len()];
+            for (&slot, &day) in part.slots.iter().zip(&part.days) {
+                if day <= as_of {
+                    let flag = &mut flags[slot as usize];
+                    flag.0 = true;
+                    flag.1 |= from <= day && day <= to;
+                }
+            }
+            flags
+        });
+        let mut merged = Distinct::new();
+        let mut in_range: Vec<bool> = Vec::new();
+        let mut lookups = 0;
+        let globals: Vec<Vec<u32>> = self
+            .parts
+            .iter()
+            .zip(&flags)
+            .map(|(part, flags)| {
+                part.ids
+                    .iter()
+                    .zip(flags)
+                    .map(|(id, &(seen, range))| {
+                        if !seen {
+                            return UNSEEN;
+                        }
+                        let slot = merged.slot(id, lookups);
+                        lookups += 1;
+                        in_range.resize(merged.ids.len(), false);
+                        in_range[slot as usize] |= range;
+                        slot
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut by_text: Vec<u32> = (0..merged.ids.len() as u32).collect();
+        by_text.sort_unstable_by_key(|&d| &**merged.ids[d as usize]);
+        let mut rank_of_slot = vec![0u32; merged.ids.len()];
+        for (r, &d) in by_text.iter().enumerate() {
+            rank_of_slot[d as usize] = r as u32;
+        }
+        let work: Vec<(&Part, &Vec<u32>)> = self.parts.iter().zip(&globals).collect();
+        let rank = par_map(work, |(part, global)| {
+            part.slots
+                .iter()
+                .zip(&part.days)
+                .map(|(&slot, &day)| {
+                    if day <= as_of {
+                        rank_of_slot[global[slot as usize] as usize]
+                    } else {
+                        UNSEEN
+                    }
+                })
+                .collect::<Vec<u32>>()
+        })
+        .concat();
+        Ranked {
+            in_range: by_text.iter().map(|&d| in_range[d as usize]).collect(),
+            ids: by_text.iter().map(|&d| merged.ids[d as usize].clone()).collect(),
+            rank,
+        }
     }
 }
 
 /// The distinct members of some records, in the order first seen.
 struct Distinct<'a> {
     ids: Vec<&'a Arc<str>>,
-    /// By slot: whether the member has a record in the report's range.
-    in_range: Vec<bool>,
-    /// Each record's slot, [`UNSEEN`] for records after `as_of`.
-    slots: Vec<u32>,
     by_text: FxHashMap<&'a str, u32>,
     /// Readers, the Arrow path and generated data share one `Arc` per member: a
     /// lookup by address is much cheaper than hashing the text. Given unshared ids
@@ -96,28 +201,12 @@ struct Distinct<'a> {
 }
 
 impl<'a> Distinct<'a> {
-    /// No member yet, for `records` records.
-    fn new(records: usize) -> Distinct<'a> {
+    fn new() -> Distinct<'a> {
         Distinct {
             ids: Vec::new(),
-            in_range: Vec::new(),
-            slots: vec![UNSEEN; records],
             by_text: FxHashMap::default(),
             by_address: Some(FxHashMap::default()),
         }
-    }
-
-    fn of(records: &'a [Record], dates: &Dates) -> Distinct<'a> {
-        let mut distinct = Distinct::new(records.len());
-        for (i, record) in records.iter().enumerate() {
-            if record.date > dates.as_of {
-                continue;
-            }
-            let slot = distinct.slot(&record.member, i);
-            distinct.slots[i] = slot;
-            distinct.in_range[slot as usize] |= dates.in_range(record.date);
-        }
-        distinct
     }
 
     /// The slot of `id`, a new one if it was not seen; `lookups` is how many came
@@ -129,7 +218,6 @@ impl<'a> Distinct<'a> {
         }
         let slot = *self.by_text.entry(id).or_insert_with(|| {
             self.ids.push(id);
-            self.in_range.push(false);
             self.ids.len() as u32 - 1
         });
         if let Some(by_address) = &mut self.by_address {
@@ -261,6 +349,13 @@ pub(super) fn group<T: Dated + Send + Sync>(
     Grouped { items, starts }
 }
 
+/// A date as one integer that orders as dates do: year (made positive), month and
+/// day in bits.
+pub(super) fn day_key(date: Date) -> u32 {
+    let year = (i32::from(date.year()) + 10_000) as u32;
+    (year << 9) | ((date.month() as u32) << 5) | date.day() as u32
+}
+
 /// One member's items in date order, ties in input order. Items come in input order
 /// when the records are in (source, position) order, so then a tie keeps its place.
 fn sort_member<T: Dated>(items: &mut [T], records: &[Record], in_input_order: bool) {
@@ -268,12 +363,7 @@ fn sort_member<T: Dated>(items: &mut [T], records: &[Record], in_input_order: bo
         if !items.is_sorted_by_key(|i| i.date()) {
             // (day, record index): record indices are in input order, so equal days
             // keep it; one integer compares faster than a date and an index.
-            items.sort_unstable_by_key(|i| {
-                let date = i.date();
-                let day =
-                    (i32::from(date.year()) << 9) | (i32::from(date.month()) << 5) | i32::from(date.day());
-                (u64::from(day as u32) << 32) | u64::from(i.record())
-            });
+            items.sort_unstable_by_key(|i| (u64::from(day_key(i.date())) << 32) | u64::from(i.record()));
         }
     } else {
         let key = |i: &T| {

@@ -117,19 +117,23 @@ fn sweep_chunk(
     };
     let seen: Vec<usize> = range.filter(|&i| ranked.rank[i] != UNSEEN).collect();
     let (mut points, mut unfit) = (Vec::with_capacity(BATCH), vec![false; BATCH]);
+    let mut batch_records: Vec<&Record> = Vec::with_capacity(BATCH);
     for batch in seen.chunks(BATCH) {
-        let batch_records: Vec<&Record> = batch.iter().map(|&i| &records[i]).collect();
+        batch_records.clear();
+        batch_records.extend(batch.iter().map(|&i| &records[i]));
         for &r in rules {
             let rule = &book.rules[r];
             let unfit = &mut unfit[..batch.len()];
             unfit.fill(false);
             let fast = rule.record_points_batch(&batch_records, &mut points, unfit);
-            for (k, &i) in batch.iter().enumerate() {
-                if !rule.effective.contains(records[i].date) {
+            for (k, (&i, &record)) in batch.iter().zip(&batch_records).enumerate() {
+                if !rule.effective.contains(record.date) {
                     continue;
                 }
                 if fast && !unfit[k] {
-                    chunk.record(run, &records[i], i, start, r, Ok(points[k]));
+                    if let Some(p) = points[k] {
+                        chunk.hit(run, record, i, start, r, p);
+                    }
                 } else {
                     slow(i, r, &mut chunk);
                 }
@@ -139,13 +143,43 @@ fn sweep_chunk(
         // rating that uses one later takes it off ([`Usage::mark`]).
         chunk.unmatched += batch
             .iter()
-            .filter(|&&i| !chunk.used[i - start] && run.dates.in_range(records[i].date))
+            .zip(&batch_records)
+            .filter(|&(&i, r)| !chunk.used[i - start] && run.dates.in_range(r.date))
             .count() as u64;
     }
     chunk
 }
 
+/// Whether `points` is past [`crate::value::MAX_AMOUNT`] (10^15), as
+/// [`crate::value::too_large`] says, in integers: comparing decimals of different
+/// scales cost as much as the rest of a hit.
+fn too_large(points: Decimal) -> bool {
+    match 10u128.checked_pow(15 + points.scale()) {
+        Some(limit) => points.mantissa().unsigned_abs() > limit,
+        None => crate::value::too_large(points),
+    }
+}
+
 impl Chunk {
+    /// Keeps rule `rule`'s award of `points` to record `i`, or its error when the
+    /// award is too large.
+    fn hit(&mut self, run: &Run, record: &Record, i: usize, start: usize, rule: usize, points: Decimal) {
+        if too_large(points) {
+            let error = EvalError::new(
+                crate::expr::EvalErrorKind::Overflow,
+                crate::value::too_large_award(points),
+            );
+            return self.record(run, record, i, start, rule, Err(error));
+        }
+        self.used[i - start] = true;
+        self.hits.push(Hit {
+            points: run.book.unit.round(points),
+            date: record.date,
+            record: i as u32,
+            rule: rule as u32,
+        });
+    }
+
     /// Keeps what rule `rule` made of record `i` (`start` is the chunk's first index).
     fn record(
         &mut self,
@@ -156,23 +190,8 @@ impl Chunk {
         rule: usize,
         outcome: Result<Option<Decimal>, EvalError>,
     ) {
-        let outcome = outcome.and_then(|points| match points {
-            Some(p) if crate::value::too_large(p) => Err(EvalError::new(
-                crate::expr::EvalErrorKind::Overflow,
-                crate::value::too_large_award(p),
-            )),
-            points => Ok(points),
-        });
         match outcome {
-            Ok(Some(points)) => {
-                self.used[i - start] = true;
-                self.hits.push(Hit {
-                    points: run.book.unit.round(points),
-                    date: record.date,
-                    record: i as u32,
-                    rule: rule as u32,
-                });
-            }
+            Ok(Some(points)) => self.hit(run, record, i, start, rule, points),
             Ok(None) => {}
             Err(error) => {
                 // Rejected, so not also unmatched.
@@ -182,6 +201,36 @@ impl Chunk {
                     format!("rule `{}`: {error}", run.book.rules[rule].id),
                 ))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    proptest! {
+        /// The integer test says what comparing decimals says, at every scale.
+        #[test]
+        fn too_large_in_integers(lo: u32, mid: u32, hi in 0u32..4, negative: bool, scale in 0u32..=28) {
+            let points = Decimal::from_parts(lo, mid, hi, negative, scale);
+            prop_assert_eq!(super::too_large(points), crate::value::too_large(points));
+        }
+    }
+
+    #[test]
+    fn too_large_at_the_bound() {
+        for (text, large) in [
+            ("1000000000000000", false),
+            ("1000000000000000.1", true),
+            ("-1000000000000000.00", false),
+            ("-1000000000000001", true),
+            ("0.0000000000000000000000000001", false),
+        ] {
+            let points: Decimal = text.parse().unwrap();
+            assert_eq!(super::too_large(points), large, "{text}");
+            assert_eq!(crate::value::too_large(points), large, "{text}");
         }
     }
 }

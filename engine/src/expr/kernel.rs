@@ -43,7 +43,7 @@ impl Fixed {
     }
 
     pub fn to_decimal(self) -> Decimal {
-        Decimal::new(self.mantissa, self.scale)
+        fixed_decimal(self.mantissa, self.scale)
     }
 
     /// Both mantissas at the larger scale, as `rust_decimal` aligns them to add.
@@ -83,6 +83,15 @@ impl Fixed {
         };
         (scale <= MAX_SCALE).then_some(Fixed { mantissa, scale })
     }
+}
+
+/// `mantissa / 10^scale` as `Decimal::new` makes it (panicking past scale 28 as it
+/// does), but inlined: called per award, `Decimal::new` was a tenth of a member's
+/// evaluation.
+#[inline]
+pub(crate) fn fixed_decimal(mantissa: i64, scale: u32) -> Decimal {
+    let magnitude = mantissa.unsigned_abs();
+    Decimal::from_parts(magnitude as u32, (magnitude >> 32) as u32, 0, mantissa < 0, scale)
 }
 
 /// A record the kernel cannot evaluate exactly: use the closures.
@@ -294,7 +303,23 @@ impl Kernel {
                     .map(|(r, u)| or_unfit(field(r, *i), u)),
             ),
             Kernel::TextIs { text, value, equal } => {
-                out.extend(records.iter().map(|r| text_is(r, *text, value, *equal)))
+                // Readers share one `Arc` per distinct kind (and member): text at the
+                // address just compared has the same answer, without comparing again.
+                let mut last: Option<((*const u8, usize), KValue)> = None;
+                out.extend(records.iter().map(|r| {
+                    let Some(s) = text.read(r) else {
+                        return KValue::Null;
+                    };
+                    let at = (s.as_ptr(), s.len());
+                    match last {
+                        Some((seen, answer)) if seen == at => answer,
+                        _ => {
+                            let answer = KValue::Bool((s == &**value) == *equal);
+                            last = Some((at, answer));
+                            answer
+                        }
+                    }
+                }))
             }
             Kernel::Compare(op, l, r) => {
                 let (a, b) = (column(l, unfit), column(r, unfit));

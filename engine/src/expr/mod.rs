@@ -47,7 +47,7 @@ use crate::schema::Schema;
 use crate::value::{Type, Value};
 
 pub use explain::Explained;
-pub(crate) use kernel::KValue;
+pub(crate) use kernel::{KValue, fixed_decimal};
 
 /// Where an expression is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -179,3 +179,30 @@ fn the_common_rules_have_kernels() {
     // Division has none: the closures report division by zero.
     assert!(!same("hours / 2", Type::Num, &records).unwrap());
 }
+
+proptest! {
+    /// The inlined constructor is `Decimal::new`, bit for bit, whatever the sign.
+    #[test]
+    fn fixed_decimal_is_decimal_new(mantissa in any::<i64>(), scale in 0u32..=28) {
+        let made = super::fixed_decimal(mantissa, scale);
+        let new = rust_decimal::Decimal::new(mantissa, scale);
+        prop_assert_eq!(made.serialize(), new.serialize());
+    }
+}
+
+#[test]
+fn fixed_decimal_edges() {
+    for (m, s) in [
+        (0, 0),
+        (0, 5),
+        (-1, 1),
+        (i64::MIN, 0),
+        (i64::MAX, 28),
+        (i64::MIN, 18),
+    ] {
+        assert_eq!(
+            super::fixed_decimal(m, s).serialize(),
+            rust_decimal::Decimal::new(m, s).serialize()
+        );
+    }
+}
