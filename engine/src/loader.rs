@@ -143,7 +143,7 @@ impl Rulebook {
     /// # Example
     /// ```
     /// let book = merit::Rulebook::from_yaml("rules:\n  - { id: hello, points: 1 }\n", "hello.yaml")?;
-    /// assert_eq!(book.rules.len(), 1);
+    /// assert_eq!(book.rules().len(), 1);
     /// # Ok::<(), merit::RulebookError>(())
     /// ```
     pub fn from_yaml(source: &str, name: &str) -> Result<Rulebook, RulebookError> {
