@@ -14,6 +14,7 @@ use jiff::tz::TimeZone;
 use rustc_hash::FxHashSet;
 
 use super::ReadOptions;
+use super::quick;
 use super::spec::InputSpec;
 use super::typing::{self, Raw};
 use crate::record::{Record, Rejected, Warning};
@@ -112,6 +113,17 @@ pub(crate) struct Builder<'a> {
     members: Interner,
     /// Set while only a record's member is looked for: every other key is ignored.
     only_member: bool,
+    /// By key index: the type whose quick forms ([`quick`]) the key may take.
+    quick: Vec<Option<FieldType>>,
+    /// The keys of the last records by their place in the record, with what they
+    /// stand for: JSON lines repeat their keys in one order, so a name is compared
+    /// once rather than looked up.
+    recent: Vec<(String, Option<Key>)>,
+    /// The place of the next key in the current record.
+    ordinal: usize,
+    /// The member found while [`Builder::only_member`] is on, as text: asking
+    /// whether a record is wanted needs no shared copy of its member.
+    member_text: Option<String>,
     // The record being built.
     member: Option<Arc<str>>,
     kind: Option<Arc<str>>,
@@ -125,6 +137,11 @@ pub(crate) struct Builder<'a> {
 impl<'a> Builder<'a> {
     pub(crate) fn new(options: &ReadOptions<'a>) -> Self {
         let n = options.schema.fields.len();
+        let input = options.input;
+        let date = quick::allowed(FieldType::Date, "date", input).then_some(FieldType::Date);
+        let fields = options.schema.fields.iter();
+        let fields = fields.map(|f| quick::allowed(f.ty, &f.name, input).then_some(f.ty));
+        let quick = [None, None, date, None].into_iter().chain(fields).collect();
         Builder {
             schema: options.schema,
             timezone: options.timezone,
@@ -137,6 +154,10 @@ impl<'a> Builder<'a> {
             kinds: Interner::default(),
             members: Interner::default(),
             only_member: false,
+            quick,
+            recent: Vec::new(),
+            ordinal: 0,
+            member_text: None,
             member: None,
             kind: None,
             date: None,
@@ -151,13 +172,33 @@ impl<'a> Builder<'a> {
     /// rulebook trims), or `None` for a key merit ignores; such a name is kept for
     /// [`Builder::warnings`].
     pub(crate) fn key(&mut self, name: &str) -> Option<Key> {
-        let key = self.keys.get(name).or_else(|| {
-            let tidy = self.input.text(name);
-            (tidy != name).then(|| self.keys.get(&tidy)).flatten()
-        });
-        if key.is_none() && !self.only_member && !name.trim().is_empty() {
-            self.unknown_name(name);
-        }
+        let ordinal = self.ordinal;
+        self.ordinal += 1;
+        let key = match self.recent.get(ordinal) {
+            Some((seen, key)) if seen == name => *key,
+            _ => {
+                let key = self.keys.get(name).or_else(|| {
+                    let tidy = self.input.text(name);
+                    (tidy != name).then(|| self.keys.get(&tidy)).flatten()
+                });
+                // A name is remembered once it is kept for the warnings (or needs
+                // not be): one met only while looking for members is looked up again.
+                if key.is_none() && !name.trim().is_empty() {
+                    if self.only_member {
+                        return None;
+                    }
+                    self.unknown_name(name);
+                }
+                let entry = (name.to_owned(), key);
+                let known = self.recent.len();
+                if ordinal < known {
+                    self.recent[ordinal] = entry;
+                } else if ordinal == known && ordinal < RECENT_KEYS {
+                    self.recent.push(entry);
+                }
+                key
+            }
+        };
         key.filter(|key| !self.only_member || *key == Key::Member)
     }
 
@@ -200,18 +241,23 @@ impl<'a> Builder<'a> {
     }
 
     /// While `on`, every key but `member` is ignored, so that a record's member can
-    /// be found without typing the rest ([`Builder::take_member`] after).
+    /// be found without typing the rest ([`Builder::member_text`] after).
     pub(crate) fn only_member(&mut self, on: bool) {
         self.only_member = on;
     }
 
-    /// The current record's member, if it was read.
-    pub(crate) fn take_member(&mut self) -> Option<Arc<str>> {
-        self.member.take()
+    /// The current record's member as read while [`Builder::only_member`] was on.
+    pub(crate) fn member_text(&self) -> Option<&str> {
+        // A member is never empty (see `identifier`).
+        self.member_text.as_deref().filter(|text| !text.is_empty())
     }
 
     /// Begins a new record.
     pub(crate) fn start(&mut self) {
+        self.ordinal = 0;
+        if let Some(text) = &mut self.member_text {
+            text.clear();
+        }
         self.member = None;
         self.kind = None;
         self.date = None;
@@ -250,6 +296,20 @@ impl<'a> Builder<'a> {
         if self.error.is_some() && key != Key::Id {
             return;
         }
+        if let Some(Some(ty)) = self.quick.get(key.index())
+            && let Some(value) = quick::typed(*ty, raw)
+        {
+            match key {
+                Key::Date => self.date = value.as_date(),
+                Key::Field(i) => {
+                    if let Some(slot) = self.fields.get_mut(i) {
+                        *slot = value;
+                    }
+                }
+                Key::Member | Key::Kind | Key::Id => {}
+            }
+            return;
+        }
         // Strings as the rulebook reads them (trimmed when it says so); an empty
         // string is a missing value, in every format.
         let tidy = match raw {
@@ -267,6 +327,9 @@ impl<'a> Builder<'a> {
         }
         let input = self.input;
         let result = match key {
+            Key::Member if self.only_member => identifier(raw).map(|text| {
+                self.member_text.get_or_insert_default().push_str(text);
+            }),
             Key::Member => identifier(raw).map(|text| self.member = Some(self.members.get(text))),
             Key::Kind => match raw {
                 Raw::Str(text) | Raw::Cell(text) => input.check_kind(text).map(|()| {
@@ -364,6 +427,9 @@ pub(crate) fn is_integer(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
+
+/// Places of keys in a record remembered by [`Builder::key`].
+const RECENT_KEYS: usize = 64;
 
 /// Unknown input names kept for warnings: a file with more is not a file of records.
 const MAX_UNKNOWN: usize = 100;

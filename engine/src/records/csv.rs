@@ -1,19 +1,21 @@
 //! CSV records: a header row naming the columns, then one record per row.
 //!
-//! Columns are matched to schema slots once, from the header; rows are read into
-//! one reused `ByteRecord`. Cells are text: the schema decides their type, and an
-//! empty cell counts as missing.
+//! Columns are matched to schema slots once, from the header; rows are cut by a
+//! [`RowReader`] into one reused [`Row`], checked to be UTF-8 once, and their cells
+//! handed to the builder as slices of that text. Cells are text: the schema
+//! decides their type, and an empty cell counts as missing.
 //!
 //! Every row is scored or rejected: a row that is not UTF-8 is rejected alone (with
 //! a hint to declare `input.encoding`), and a quote left open rejects its row,
 //! saying how many rows it swallowed up to the end of the input.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, Read};
 
-use csv::{ByteRecord, Reader, ReaderBuilder};
+use csv::Reader;
 
 use super::builder::{Builder, Keep, Key};
+use super::csv_rows::{Row, RowReader};
 use super::typing::Raw;
 use super::{InputError, too_large};
 use crate::record::{Record, Rejected};
@@ -33,45 +35,38 @@ pub(crate) fn read(
 
 /// A CSV input read row by row, its columns matched to the schema from the header.
 pub(crate) struct Rows<R> {
-    reader: Reader<Tail<R>>,
+    reader: RowReader<R>,
+    header: Row,
     columns: Vec<Option<Key>>,
     id_column: Option<usize>,
     member_column: Option<usize>,
     /// The current row, reused.
-    row: ByteRecord,
+    row: Row,
     /// The current row's number (the first row after the header is 1).
     position: u64,
 }
 
-impl<R: Read> Rows<R> {
+impl<R: BufRead> Rows<R> {
     /// Reads the header; an input without `member`, `kind` and `date` columns fails.
     pub(crate) fn new(input: R, builder: &mut Builder<'_>) -> Result<Self, InputError> {
-        let mut reader = ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(Tail {
-                input,
-                odd_quotes: false,
-                total: 0,
-                ended: false,
-            });
-        if let Ok(names) = reader.byte_headers()
-            && std::str::from_utf8(names.as_slice()).is_err()
-        {
+        let mut reader = RowReader::new(input).map_err(|e| read_error(&e))?;
+        let mut header = Row::default();
+        reader.read(&mut header, false).map_err(|e| read_error(&e))?;
+        if std::str::from_utf8(header.as_slice()).is_err() {
             return Err(InputError::at(
                 format!("the header is not valid UTF-8; {ENCODING_HINT}"),
                 1,
                 None,
             ));
         }
-        let header = header(&mut reader)?;
-        let columns: Vec<Option<Key>> = header.iter().map(|name| builder.key(name)).collect();
+        let names = names(header.len(), header.as_slice(), header.iter())?;
+        let columns: Vec<Option<Key>> = names.iter().map(|name| builder.key(name)).collect();
         for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
             if !columns.contains(&Some(key)) {
                 let message = format!(
                     "the header has no `{required}` column (a CSV of records needs a header row \
                      naming `member`, `kind` and `date`; found {})",
-                    header
+                    names
                         .iter()
                         .map(|h| format!("`{h}`"))
                         .collect::<Vec<_>>()
@@ -82,10 +77,11 @@ impl<R: Read> Rows<R> {
         }
         Ok(Rows {
             reader,
+            header,
             id_column: columns.iter().position(|k| *k == Some(Key::Id)),
             member_column: columns.iter().position(|k| *k == Some(Key::Member)),
             columns,
-            row: ByteRecord::new(),
+            row: Row::default(),
             position: 0,
         })
     }
@@ -101,48 +97,51 @@ impl<R: Read> Rows<R> {
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
         let row = &mut self.row;
-        match self.reader.read_byte_record(row) {
-            Ok(true) => {}
-            Ok(false) => return Ok(false),
-            Err(e) => return Err(csv_error(&e)),
+        if !self.reader.read(row, true).map_err(|e| read_error(&e))? {
+            return Ok(false);
         }
         self.position += 1;
         let position = self.position;
-        if let Some(swallowed) = open_quote(row, &self.reader) {
-            let line = row.position().map_or(0, |p| p.line());
+        if let Some(swallowed) = self.reader.open_quote(row) {
             let message = format!(
-                "a quote opened on line {line} is never closed: the row runs to the end of the input, \
-                 swallowing {swallowed} more line(s) that are not read as rows"
+                "a quote opened on line {} is never closed: the row runs to the end of the input, \
+                 swallowing {swallowed} more line(s) that are not read as rows",
+                row.line()
             );
             builder.start();
             builder.reject(position, message, rejected);
             return Ok(true);
         }
-        if let Err(e) = std::str::from_utf8(row.as_slice()) {
-            builder.start();
-            let message = format!(
-                "row is not valid UTF-8 (byte {} of the row); {ENCODING_HINT}",
-                e.valid_up_to() + 1
-            );
-            builder.reject(position, message, rejected);
-            return Ok(true);
-        }
+        let text = match std::str::from_utf8(row.as_slice()) {
+            Ok(text) => text,
+            Err(e) => {
+                builder.start();
+                let message = format!(
+                    "row is not valid UTF-8 (byte {} of the row); {ENCODING_HINT}",
+                    e.valid_up_to() + 1
+                );
+                builder.reject(position, message, rejected);
+                return Ok(true);
+            }
+        };
+        // The row is UTF-8 and cut only at ASCII bytes: each cell is a slice of it.
+        let cell = |i: usize| {
+            let ends = row.ends();
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            ends.get(i).and_then(|&end| text.get(start..end))
+        };
         if let Some(keep) = keep {
-            let member = self.member_column.and_then(|i| row.get(i)).unwrap_or_default();
-            // The row is UTF-8; an empty cell is no member. The member is read as
-            // the rulebook reads it (trimmed when it says so).
-            let member = builder.text(std::str::from_utf8(member).unwrap_or_default());
+            // An empty cell is no member. The member is read as the rulebook reads
+            // it (trimmed when it says so).
+            let member = self.member_column.and_then(cell).unwrap_or_default();
+            let member = builder.text(member);
             if member.is_empty() || !keep(&member) {
                 return Ok(true);
             }
         }
         builder.start();
         // The id first, so that even a malformed row is reported with it.
-        if let Some(id) = self
-            .id_column
-            .and_then(|i| row.get(i))
-            .and_then(|c| std::str::from_utf8(c).ok())
-        {
+        if let Some(id) = self.id_column.and_then(cell) {
             builder.set(Key::Id, if id.is_empty() { Raw::Null } else { Raw::Cell(id) });
         }
         if row.len() != self.columns.len() {
@@ -154,16 +153,17 @@ impl<R: Read> Rows<R> {
             builder.reject(position, message, rejected);
             return Ok(true);
         }
-        if row.as_slice().len() > builder.max_record_bytes {
+        if text.len() > builder.max_record_bytes {
             builder.reject(position, too_large(builder.max_record_bytes), rejected);
             return Ok(true);
         }
-        for (cell, key) in row.iter().zip(&self.columns) {
+        let mut start = 0;
+        for (&end, key) in row.ends().iter().zip(&self.columns) {
+            let cell = text.get(start..end).unwrap_or_default();
+            start = end;
             let Some(key) = key.filter(|k| *k != Key::Id) else {
                 continue;
             };
-            // The row is UTF-8, and the CSV parser splits only at ASCII bytes.
-            let cell = std::str::from_utf8(cell).unwrap_or_default();
             builder.set(
                 key,
                 if cell.is_empty() {
@@ -191,21 +191,17 @@ impl<R> Rows<R> {
     pub(crate) fn write_row(&self, out: &mut Vec<u8>) {
         write_line(&self.row, out);
     }
-}
 
-impl<R: Read> Rows<R> {
     /// The header row written back as one CSV line.
     pub(crate) fn write_header(&mut self, out: &mut Vec<u8>) {
-        if let Ok(header) = self.reader.byte_headers() {
-            write_line(header, out);
-        }
+        write_line(&self.header, out);
     }
 }
 
 /// `row` as one CSV line in the reader's dialect (comma, double quote, `\n`): a
 /// cell is quoted, its quotes doubled, when it holds a delimiter, a quote or a line
 /// break, or when it is a row's only cell and empty (a blank line is no row).
-fn write_line(row: &ByteRecord, out: &mut Vec<u8>) {
+fn write_line(row: &Row, out: &mut Vec<u8>) {
     for (i, cell) in row.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -230,55 +226,29 @@ fn write_line(row: &ByteRecord, out: &mut Vec<u8>) {
 const ENCODING_HINT: &str =
     "if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook";
 
-/// The input with the parity of its quote characters counted: in CSV that closes
-/// every quote they are even, so an odd count at the end means the last row ended
-/// inside a quote.
-pub(crate) struct Tail<R> {
-    input: R,
-    odd_quotes: bool,
-    /// Bytes read so far, and whether the input has ended.
-    total: u64,
-    ended: bool,
-}
-
-impl<R: Read> Read for Tail<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.input.read(buf)?;
-        self.total += n as u64;
-        self.ended |= n == 0 && !buf.is_empty();
-        let quotes = buf[..n].iter().filter(|&&b| b == b'"').count();
-        self.odd_quotes ^= quotes % 2 == 1;
-        Ok(n)
-    }
-}
-
-/// When `row` is the input's last and ends inside a quote that was never closed
-/// (a cell holds line breaks and the input has an odd number of quote characters):
-/// how many lines the open quote swallowed.
-fn open_quote<R: Read>(row: &ByteRecord, reader: &Reader<Tail<R>>) -> Option<usize> {
-    let tail = reader.get_ref();
-    let at_end = tail.ended && reader.position().byte() == tail.total;
-    if !at_end || !tail.odd_quotes {
-        return None;
-    }
-    let cell = row.iter().find(|cell| cell.contains(&b'\n'))?;
-    let end = cell.iter().rposition(|b| !matches!(b, b'\n' | b'\r'))?;
-    Some(cell[..=end].iter().filter(|&&b| b == b'\n').count())
-}
-
 /// The header row, as text without a byte-order mark; duplicate names are an error.
 pub(crate) fn header<R: Read>(reader: &mut Reader<R>) -> Result<Vec<String>, InputError> {
     let header = reader.byte_headers().map_err(|e| csv_error(&e))?;
-    if header.is_empty() || (header.len() == 1 && header.as_slice().is_empty()) {
+    names(header.len(), header.as_slice(), header.iter())
+}
+
+/// A header row's `count` cells (`all` of their bytes end to end) as names; an
+/// empty header and duplicate names are errors.
+fn names<'c>(
+    count: usize,
+    all: &[u8],
+    cells: impl Iterator<Item = &'c [u8]>,
+) -> Result<Vec<String>, InputError> {
+    if count == 0 || (count == 1 && all.is_empty()) {
         return Err(InputError::at(
             "the CSV is empty: a header row naming the columns is required",
             1,
             None,
         ));
     }
-    let mut names = Vec::with_capacity(header.len());
+    let mut names = Vec::with_capacity(count);
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, cell) in header.iter().enumerate() {
+    for (i, cell) in cells.enumerate() {
         let cell = if i == 0 {
             cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
         } else {
@@ -295,6 +265,11 @@ pub(crate) fn header<R: Read>(reader: &mut Reader<R>) -> Result<Vec<String>, Inp
         names.push(name);
     }
     Ok(names)
+}
+
+/// A stream that failed mid-CSV, worded as the `csv` crate words it.
+fn read_error(error: &std::io::Error) -> InputError {
+    InputError::new(format!("not valid CSV: {error}"))
 }
 
 pub(crate) fn csv_error(error: &csv::Error) -> InputError {

@@ -6,7 +6,6 @@
 //! written text (serde_json's `arbitrary_precision`), so no float is involved.
 
 use std::fmt;
-use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -38,13 +37,13 @@ pub(crate) fn parse_record(text: &str, builder: &mut Builder<'_>) -> Result<Shap
 
 /// The member of one JSON record, its other keys skipped untyped; `None` when the
 /// text is not an object with a member.
-pub(crate) fn member_of(text: &str, builder: &mut Builder<'_>) -> Option<Arc<str>> {
+pub(crate) fn member_of<'b>(text: &str, builder: &'b mut Builder<'_>) -> Option<&'b str> {
     builder.start();
     builder.only_member(true);
     let shape = parse_record(text, builder);
     builder.only_member(false);
     match shape {
-        Ok(Shape::Object) => builder.take_member(),
+        Ok(Shape::Object) => builder.member_text(),
         _ => None,
     }
 }

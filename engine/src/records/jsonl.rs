@@ -82,7 +82,7 @@ impl<R: BufRead> Lines<R> {
                 builder.reject(self.position, too_large(builder.max_record_bytes), rejected);
             } else if let Ok(text) = std::str::from_utf8(line) {
                 if let Some(keep) = keep
-                    && !member_of(text, builder).is_some_and(|member| keep(&member))
+                    && !member_of(text, builder).is_some_and(keep)
                 {
                     return Ok(true);
                 }

@@ -13,7 +13,9 @@
 //! | `reader.rs` | [`Reader`]: JSONL and CSV read record by record from a stream |
 //! | `builder.rs` | assembling one record from its keys, whatever the format |
 //! | `typing.rs` | typing one value by its schema field: decimals, bools, dates |
+//! | `quick.rs` | the common cell forms (`3.5`, `true`, `2026-03-01`) typed without the general path |
 //! | `jsonl.rs`, `json.rs`, `csv.rs`, `yaml.rs` | one reader per format |
+//! | `csv_rows.rs` | CSV rows cut from a stream as the `csv` crate cuts them, plain lines without its parser |
 //! | `members.rs` | member profiles (`--members FILE`) |
 //! | `sniff.rs` | which format an input is in: its name's extension, else its first bytes |
 //!
@@ -24,11 +26,13 @@ pub mod arrow;
 mod builder;
 pub(crate) mod columns;
 mod csv;
+mod csv_rows;
 mod encoding;
 pub use encoding::is_gb18030;
 mod json;
 mod jsonl;
 mod members;
+mod quick;
 mod reader;
 #[cfg(feature = "office")]
 pub mod sheet;

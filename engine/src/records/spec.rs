@@ -92,7 +92,7 @@ impl DateForm {
 
     /// The date `text` writes in this form, `None` when it is not in this form, or
     /// `Some(Err)` when it is but names no day (`2026/2/30`).
-    fn read(&self, text: &str) -> Option<Result<Date, String>> {
+    pub(crate) fn read(&self, text: &str) -> Option<Result<Date, String>> {
         match self {
             DateForm::Excel => excel_serial(text),
             DateForm::Pattern(parts) => {
