@@ -36,7 +36,6 @@ pub(crate) fn read(
 /// A CSV input read row by row, its columns matched to the schema from the header.
 pub(crate) struct Rows<R> {
     reader: RowReader<R>,
-    header: Row,
     columns: Vec<Option<Key>>,
     id_column: Option<usize>,
     member_column: Option<usize>,
@@ -77,7 +76,6 @@ impl<R: BufRead> Rows<R> {
         }
         Ok(Rows {
             reader,
-            header,
             id_column: columns.iter().position(|k| *k == Some(Key::Id)),
             member_column: columns.iter().position(|k| *k == Some(Key::Member)),
             columns,
@@ -176,51 +174,6 @@ impl<R: BufRead> Rows<R> {
         builder.finish(position, records, rejected);
         Ok(true)
     }
-}
-
-impl<R> Rows<R> {
-    /// Numbers the next row `position` rather than the one after the last: rows
-    /// kept aside ([`write_row`](Self::write_row)) and read again keep their place
-    /// in the input they came from.
-    pub(crate) fn renumber(&mut self, position: u64) {
-        self.position = position.saturating_sub(1);
-    }
-
-    /// The current row written back as one CSV line: read again under the same
-    /// header, it gives the same cells.
-    pub(crate) fn write_row(&self, out: &mut Vec<u8>) {
-        write_line(&self.row, out);
-    }
-
-    /// The header row written back as one CSV line.
-    pub(crate) fn write_header(&mut self, out: &mut Vec<u8>) {
-        write_line(&self.header, out);
-    }
-}
-
-/// `row` as one CSV line in the reader's dialect (comma, double quote, `\n`): a
-/// cell is quoted, its quotes doubled, when it holds a delimiter, a quote or a line
-/// break, or when it is a row's only cell and empty (a blank line is no row).
-fn write_line(row: &Row, out: &mut Vec<u8>) {
-    for (i, cell) in row.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let special = |b: &u8| matches!(b, b',' | b'"' | b'\n' | b'\r');
-        if cell.iter().any(special) || (row.len() == 1 && cell.is_empty()) {
-            out.push(b'"');
-            for &b in cell {
-                if b == b'"' {
-                    out.push(b'"');
-                }
-                out.push(b);
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(cell);
-        }
-    }
-    out.push(b'\n');
 }
 
 const ENCODING_HINT: &str =

@@ -59,46 +59,6 @@ impl<'a, R: BufRead> Reader<'a, R> {
         self
     }
 
-    /// Starts reading a CSV already in UTF-8 (`input.encoding` is not applied
-    /// again): rows a [`Reader::write_row`] kept aside, after the header
-    /// [`Reader::write_header`] wrote.
-    pub(crate) fn utf8_csv(input: R, options: &ReadOptions<'a>) -> Result<Self, InputError> {
-        let mut builder = Builder::new(options);
-        let input = Decoded::Plain(input);
-        let rows = Rows::Csv(csv::Rows::new(input, &mut builder)?);
-        Ok(Reader {
-            rows,
-            builder,
-            keep: None,
-        })
-    }
-
-    /// Writes the current row (the last one [`Reader::next`] read) as a CSV line;
-    /// `false`, writing nothing, for an input that is not CSV.
-    pub(crate) fn write_row(&self, out: &mut Vec<u8>) -> bool {
-        match &self.rows {
-            Rows::Csv(rows) => {
-                rows.write_row(out);
-                true
-            }
-            Rows::Jsonl(_) => false,
-        }
-    }
-
-    /// Writes a CSV input's header row as a CSV line; nothing for another format.
-    pub(crate) fn write_header(&mut self, out: &mut Vec<u8>) {
-        if let Rows::Csv(rows) = &mut self.rows {
-            rows.write_header(out);
-        }
-    }
-
-    /// Numbers the next record `position` (see [`Reader::utf8_csv`]): a CSV's only.
-    pub(crate) fn renumber(&mut self, position: u64) {
-        if let Rows::Csv(rows) = &mut self.rows {
-            rows.renumber(position);
-        }
-    }
-
     /// Reads the next record into `records`, or into `rejected` with the reason
     /// (or skips it: [`Reader::only_members`]); `false` at the end of the input. An
     /// error fails the rest of the input: a CSV that stops being CSV or UTF-8, or
