@@ -95,6 +95,16 @@ impl Columns {
         &self.members.names
     }
 
+    /// Each member met and how many rows it has, in the order first met: what a
+    /// survey would otherwise count in a map of its own.
+    pub(crate) fn member_counts(&self) -> Vec<(Arc<str>, u64)> {
+        let mut counts = vec![0u64; self.members.names.len()];
+        for row in 0..self.len {
+            counts[self.member_index(row)] += 1;
+        }
+        self.members.names.iter().cloned().zip(counts).collect()
+    }
+
     /// Keeps `record` as the next row.
     pub(crate) fn push(&mut self, record: &Record) {
         let row = self.len;

@@ -79,7 +79,9 @@ impl Survey {
             sorted: true,
             ..Survey::default()
         };
-        // Members in order while the input is sorted; counted by id once it is not.
+        // Members in order while the input is sorted; once it is not, counted by id
+        // here, or at the end from the columns when they are kept (from then on they
+        // hold every record: they are dropped only while the input is sorted).
         let mut unsorted: FxHashMap<Arc<str>, u64> = FxHashMap::default();
         while reader.next(&mut records, &mut survey.rejected)? {
             survey.records += 1;
@@ -96,24 +98,33 @@ impl Survey {
             survey.first = Some(survey.first.map_or(record.date, |first| first.min(record.date)));
             survey.last = survey.last.max(Some(record.date));
             if !survey.sorted {
-                *unsorted.entry(record.member).or_default() += 1;
+                if kept.is_none() {
+                    *unsorted.entry(record.member).or_default() += 1;
+                }
                 continue;
             }
             match survey.members.last_mut() {
                 Some((member, count)) if *member == record.member => *count += 1,
                 Some((member, _)) if *member > record.member => {
                     survey.sorted = false;
-                    unsorted.extend(survey.members.drain(..));
-                    *unsorted.entry(record.member).or_default() += 1;
+                    if kept.is_none() {
+                        unsorted.extend(survey.members.drain(..));
+                        *unsorted.entry(record.member).or_default() += 1;
+                    }
                 }
                 _ => survey.members.push((record.member, 1)),
             }
         }
         survey.warnings = reader.warnings();
         if !survey.sorted {
-            survey.members = unsorted.into_iter().collect();
+            survey.members = match &mut kept {
+                Some(columns) => {
+                    columns.shrink();
+                    columns.member_counts()
+                }
+                None => unsorted.into_iter().collect(),
+            };
             survey.members.sort_unstable();
-            kept.iter_mut().for_each(Columns::shrink);
         } else {
             kept = None;
         }
