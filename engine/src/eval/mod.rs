@@ -6,31 +6,39 @@
 //!
 //! | file | job |
 //! | --- | --- |
-//! | `mod.rs` | options, the dates of a run, [`evaluate`]: the phases in order |
+//! | `mod.rs` | [`evaluate`]: the phases in order, and what they share |
+//! | `options.rs` | what the caller asks ([`Options`]), the dates it resolves to |
+//! | `award.rs` | compact awards and where they came from, records used, rejections |
 //! | `order.rs` | members ranked once; records and hits grouped by member (counting sort) |
 //! | `sweep.rs` | per-record rules over every record in input order, points only |
+//! | `ratings.rs` | rating rules, read over every member's records before members part |
 //! | `member.rs` | one member: caps, group rules, ratings received, indexes, totals |
+//! | `index.rs` | a member's indexes: weighted dimensions, grades, vetoes |
+//! | `why_not.rs` | `unscored`: the records in the range that earned nothing, and why |
 //! | `evaluation.rs` | the compact result, and the report written from it |
 //!
 //! Explanations are not written while evaluating: an award remembers where it came
 //! from (a record, or a group award's details), and its text is written when a report
 //! is made, by evaluating that record again with the explaining evaluator.
 
+mod award;
 mod evaluation;
 mod index;
 mod member;
+mod options;
 mod order;
+mod ratings;
 mod sweep;
 mod why_not;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
 
-use jiff::civil::Date;
-use rust_decimal::Decimal;
-
+pub(crate) use award::{Award, GroupDetail, Origin};
+use award::{Usage, rejection};
 pub use evaluation::Evaluation;
+pub(crate) use options::Dates;
+pub use options::Options;
+use ratings::ratings;
 
 use crate::book::Rulebook;
 use crate::calendar::Per;
@@ -39,121 +47,11 @@ use crate::parallel::par_map;
 use crate::record::{Record, Rejected};
 use crate::records::Members;
 use crate::report::RulebookRef;
-use crate::rules::RatingAward;
 use crate::value::Value;
 use crate::words::{Lang, Words};
 
 use member::{MemberInput, score_member};
 use order::{Grouped, Seen, UNSEEN};
-
-/// What the caller asks of one evaluation.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// First day reported; earlier records are history (they count for caps).
-    pub from: Option<Date>,
-    /// Last day reported.
-    pub to: Option<Date>,
-    /// The day the report is made: later records are not seen, and windows that
-    /// have not closed by then are provisional. Defaults to `to`.
-    pub as_of: Option<Date>,
-    /// The period of report rows; the rulebook's `period` by default.
-    pub period: Option<Per>,
-    /// The language of explanations; Chinese for rulebooks with Chinese titles by default.
-    pub lang: Option<Lang>,
-    /// Totals only: reports list each member's periods, sums by rule and indexes
-    /// but no award lines, so no explanation is written (what CSV and table
-    /// summaries show) — except the failed awards, which every format shows.
-    pub summary: bool,
-    /// Add to each member the records that earned nothing, and why (`unscored`).
-    pub why_not: bool,
-}
-
-/// The dates one evaluation works with, defaults resolved.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Dates {
-    pub from: Date,
-    pub to: Date,
-    pub as_of: Date,
-}
-
-impl Dates {
-    /// The dates for records dated from `first` to `last` (the earliest is the
-    /// first seen when any record is seen at all).
-    pub(crate) fn between(options: &Options, first: Option<Date>, last: Option<Date>) -> Option<Dates> {
-        let to = options.to.or(options.as_of).or(last)?;
-        let as_of = options.as_of.unwrap_or(to);
-        let first_seen = first.filter(|first| *first <= as_of);
-        let from = options.from.or(first_seen).unwrap_or(to);
-        Some(Dates { from, to, as_of })
-    }
-
-    pub fn in_range(&self, date: Date) -> bool {
-        self.from <= date && date <= self.to
-    }
-}
-
-/// One award as evaluation makes it: compact, its explanation written on demand.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Award {
-    pub points: Decimal,
-    pub date: Date,
-    pub rule: u32,
-    pub origin: Origin,
-    /// Index into the member's withheld list when a cap bit.
-    pub withheld: Option<u32>,
-}
-
-/// Where an award came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Origin {
-    /// A per-record rule's award to this record (an index into the records).
-    Record(u32),
-    /// A group or rating award: an index into the member's [`GroupDetail`]s.
-    Group(u32),
-}
-
-/// What a group or rating award keeps for its report line.
-#[derive(Clone, Debug)]
-pub(crate) struct GroupDetail<'a> {
-    /// Shared by the awards of one script call, which all cite the same records.
-    pub records: std::sync::Arc<[&'a Record]>,
-    pub explain: String,
-    /// The full working when `explain` is a shortened sentence (the award's `trace`).
-    pub trace: Option<String>,
-    pub provisional: bool,
-    pub failed: Option<String>,
-}
-
-fn rejection(record: &Record, error: String) -> (u32, u64, Rejected) {
-    let id = record.has_id.then(|| String::from(&*record.id));
-    (
-        record.source,
-        record.position,
-        Rejected {
-            record: record.position,
-            id,
-            error,
-            source: None,
-        },
-    )
-}
-
-/// Which records a rule used, and how many seen records in the report's range none
-/// did (the report's `unmatched`).
-pub(super) struct Usage {
-    pub used: Vec<bool>,
-    pub unmatched: u64,
-}
-
-impl Usage {
-    /// Marks seen record `i` used: if no rule had, and it is in the range, it is no
-    /// longer unmatched.
-    fn mark(&mut self, i: usize, record: &Record, dates: &Dates) {
-        if !std::mem::replace(&mut self.used[i], true) && dates.in_range(record.date) {
-            self.unmatched -= 1;
-        }
-    }
-}
 
 /// What every phase of one evaluation shares.
 #[derive(Clone, Copy)]
@@ -308,62 +206,6 @@ pub fn evaluate<'a>(
         last_source = Some(source);
     }
     Evaluation::new(run, records, members, rejected, usage.unmatched)
-}
-
-/// What each rated member received: rating awards (with the rule that made them)
-/// by subject, in id order.
-type Ratings<'a> = BTreeMap<Arc<str>, Vec<(usize, RatingAward<'a>)>>;
-
-/// Reads every rating rule's records (in member order) and makes their awards.
-fn ratings<'a>(
-    run: &Run<'a>,
-    records: &'a [Record],
-    in_member_order: &[Seen],
-    usage: &mut Usage,
-    errors: &mut Vec<(u32, u64, Rejected)>,
-) -> Ratings<'a> {
-    let Run {
-        book, dates, words, ..
-    } = *run;
-    let mut ratings = Ratings::new();
-    for (rule_index, rule) in book.rules.iter().enumerate() {
-        let Some(rating) = rule.kind.rating() else {
-            continue;
-        };
-        let mut read = Vec::new();
-        for seen in in_member_order {
-            let i = seen.record as usize;
-            let record = &records[i];
-            if !rule.effective.contains(record.date) {
-                continue;
-            }
-            let attrs = run.attrs_of(&record.member);
-            let env = record_env(book, record, &attrs, dates);
-            match rating.read(&env) {
-                Ok(Some((subject, value))) => {
-                    usage.mark(i, record, &dates);
-                    read.push((record, subject, value));
-                }
-                Ok(None) => {}
-                Err(reason) => {
-                    usage.mark(i, record, &dates);
-                    errors.push(rejection(record, format!("rule `{}`: {reason}", rule.id)));
-                }
-            }
-        }
-        match rating.awards(&read, dates.as_of, &book.calendar, words) {
-            Ok(awards) => {
-                for award in awards {
-                    ratings
-                        .entry(award.subject.clone())
-                        .or_default()
-                        .push((rule_index, award));
-                }
-            }
-            Err(error) => errors.push(rejection(read[0].0, format!("rule `{}`: {error}", rule.id))),
-        }
-    }
-    ratings
 }
 
 /// Reads, in one tight loop, what evaluating or explaining each record reads first:
