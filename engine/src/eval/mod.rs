@@ -253,7 +253,8 @@ pub(crate) fn record_env<'a>(
 /// The rulebook id that makes [`crate::Rulebook::score`] panic, in debug builds only: the
 /// bindings' tests use it to show that a panic becomes an error and never crosses a
 /// boundary. Release builds compile the check out, so no input can reach it there.
-pub const DEBUG_PANIC_ID: &str = "__merit_panic__";
+#[cfg(debug_assertions)]
+const DEBUG_PANIC_ID: &str = "__merit_panic__";
 
 #[cfg(debug_assertions)]
 pub(crate) fn debug_panic_hook(id: &str) {
