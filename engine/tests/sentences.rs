@@ -249,6 +249,39 @@ rules:
         .map(|d| d.code)
         .collect::<Vec<_>>();
     assert_eq!(codes, ["let-without-points", "bad-let"]);
+
+    // A let name is a name an expression can read: a Chinese word loads and is
+    // read back; a superscript, a word of the language and a dash do not.
+    let chinese = "merit: 1\nid: t\nfields: { hours: decimal? }\nrules:\n  - id: v\n    let:\n      时长: min(hours ?? 0, 8)\n    points: 时长 * 10\n";
+    let diagnostics = Rulebook::check(chinese, "book.yaml");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    for name in ["x²", "null", "and", "a-b"] {
+        let source = format!(
+            "merit: 1\nid: t\nfields: {{ hours: decimal? }}\nrules:\n  - id: v\n    let: {{ \"{name}\": hours }}\n    points: 1\n"
+        );
+        let codes: Vec<&str> = Rulebook::check(&source, "book.yaml")
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, ["bad-let"], "let name `{name}`");
+    }
+    // A let that does not compile is the one root error: the expressions reading
+    // its name do not also say the name is unknown.
+    let broken = chinese.replace("min(hours ?? 0, 8)", "min(hours ?? 0,");
+    let codes: Vec<&str> = Rulebook::check(&broken, "book.yaml")
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["syntax"]);
+    // The same rule for fields.
+    for name in ["x²", "null", "in"] {
+        let source = format!("merit: 1\nid: t\nfields: {{ \"{name}\": decimal? }}\nrules: []\n");
+        let codes: Vec<&str> = Rulebook::check(&source, "book.yaml")
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert!(codes.contains(&"bad-field-name"), "field `{name}`: {codes:?}");
+    }
 }
 
 /// A rating rule's lets read its `score`, `n` and `mean`, per subject and window.

@@ -33,14 +33,14 @@ pub fn decode(decoder: &mut Decoder, node: &Node) -> Schema {
                 .help = Some("every record has `member`, `kind`, `date` and an optional `id`".into());
             continue;
         }
-        if !is_identifier(&name) {
+        if !crate::expr::is_name(&name) {
             decoder
                 .error(
                     "bad-field-name",
                     key_span,
                     format!("`{name}` is not a valid field name"),
                 )
-                .help = Some("field names use letters, digits and `_`, and do not start with a digit".into());
+                .help = Some("field names are words of letters, digits and `_` (Chinese too), do not start with a digit, and are not `and`, `or`, `not`, `in`, `true`, `false` or `null`".into());
             continue;
         }
         let Some(spec) = decoder.string(spec_node, &format!("field `{name}`")) else {
@@ -52,16 +52,6 @@ pub fn decode(decoder: &mut Decoder, node: &Node) -> Schema {
     }
     map.finish(decoder, &[]);
     schema
-}
-
-/// A name expressions can use: a Unicode word (XID start or `_`, then XID continue),
-/// exactly as the expression grammar's `ident` reads one (`核实`, `时长`).
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| pest::unicode::XID_START(c) || c == '_')
-        && chars.all(pest::unicode::XID_CONTINUE)
 }
 
 /// `TYPE`, `TYPE?` or `TYPE = DEFAULT`.

@@ -170,6 +170,7 @@ fn decode_book(
         member_attrs: Vec::new(),
         rule_ids: rule_ids(rule_nodes),
         lets: Vec::new(),
+        failed_lets: Vec::new(),
     };
     let schema_for_scripts = exprs.schema.clone();
     let default_per = period.unwrap_or(Per::Month);

@@ -18,6 +18,10 @@ pub struct ExprCompiler {
     /// The `let:` names of the rule being decoded, after the kind's own locals
     /// (their values come after the kind's in `Env::locals`).
     pub lets: Vec<(String, Type)>,
+    /// The `let:` names of the rule being decoded whose expression did not compile:
+    /// that error is the root one, so a later expression reading the name does not
+    /// also say it is unknown.
+    pub failed_lets: Vec<String>,
 }
 
 impl ExprCompiler {
@@ -122,12 +126,17 @@ impl ExprCompiler {
             Err(errors) => {
                 let raw = decoder.source.get(node.span.clone()).unwrap_or_default();
                 let map = ScalarMap::new(text, raw, node.span.start);
-                // In a YAML flow list `[f(a, b)]` the comma ends the item: say so.
+                // In a YAML flow list `[f(a, b)]` or map `{ x: f(a, b) }` the comma ends
+                // the item: say so.
                 let cut_at_comma = decoder
                     .source
                     .get(node.span.end..)
                     .is_some_and(|rest| rest.trim_start().starts_with(','));
                 let split_by_yaml = cut_at_comma && text.matches('(').count() > text.matches(')').count();
+                let errors = errors.into_iter().filter(|error| {
+                    let name = source.get(error.span.clone()).unwrap_or_default();
+                    error.code != "unknown-name" || !self.failed_lets.iter().any(|n| n == name)
+                });
                 for error in errors {
                     let span = map.span(offset + error.span.start..offset + error.span.end);
                     let diagnostic = decoder.error(error.code, span, format!("{what}: {}", error.message));
@@ -135,8 +144,8 @@ impl ExprCompiler {
                     diagnostic.help = error.help;
                     if split_by_yaml && error.code == "syntax" {
                         diagnostic.help = Some(
-                            "inside a YAML `[ … ]` list a comma starts the next item: quote the expression \
-                             or write the list one item per line"
+                            "inside a YAML `[ … ]` list or `{ … }` map a comma starts the next item: quote \
+                             the expression or write one item per line"
                                 .into(),
                         );
                     }

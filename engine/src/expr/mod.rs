@@ -242,6 +242,20 @@ pub fn compile(source: &str, scope: &mut Scope, expected: Option<Type>) -> Resul
     Ok(Expr(Arc::new(compile::compile(source, &ast, typed))))
 }
 
+/// Whether `name` is a name an expression can read: a Unicode word (XID start or
+/// `_`, then XID continue), exactly as the grammar's `ident` reads one (`核实`,
+/// `时长`), and not one of its words (`and`, `null`, …). Fields and `let` names
+/// are checked with it, so a name that loads is a name an expression can use.
+pub(crate) fn is_name(name: &str) -> bool {
+    const WORDS: [&str; 7] = ["and", "or", "not", "in", "true", "false", "null"];
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| pest::unicode::XID_START(c) || c == '_')
+        && chars.all(pest::unicode::XID_CONTINUE)
+        && !WORDS.contains(&name)
+}
+
 /// The byte ranges of `source`'s top-level `and` operands, in order (one range,
 /// the whole text, when it is not a conjunction; none when it does not parse): why
 /// a record did not count names the first operand that was not true.

@@ -58,16 +58,14 @@ impl Lets {
             let Some(name) = decoder.ident(key, &format!("{what}: `let` name")) else {
                 continue;
             };
-            let valid =
-                name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && !name.contains('-');
-            if !valid {
+            if !crate::expr::is_name(&name) {
                 decoder
                     .error(
                         "bad-let",
                         key.span.clone(),
                         format!("{what}: `let` name `{name}` is not a name an expression can read"),
                     )
-                    .help = Some("start with a letter; use letters, digits and `_`".into());
+                    .help = Some("a name is a word of letters, digits and `_` (Chinese too), not starting with a digit, and not `and`, `or`, `not`, `in`, `true`, `false` or `null`".into());
                 continue;
             }
             if exprs.schema.fields.iter().any(|f| f.name == name)
@@ -86,9 +84,12 @@ impl Lets {
                 continue;
             }
             let label = format!("{what}: `let.{name}`");
-            if let Some(expr) = exprs.compile(decoder, value, &label, context, locals, None) {
-                exprs.lets.push((name.clone(), expr.ty().clone()));
-                terms.push((name, expr));
+            match exprs.compile(decoder, value, &label, context, locals, None) {
+                Some(expr) => {
+                    exprs.lets.push((name.clone(), expr.ty().clone()));
+                    terms.push((name, expr));
+                }
+                None => exprs.failed_lets.push(name),
             }
         }
         Lets { terms }

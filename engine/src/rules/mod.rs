@@ -431,6 +431,7 @@ pub(crate) fn decode(
         _ => Vec::new(),
     };
     exprs.lets.clear();
+    exprs.failed_lets.clear();
     let span = map.span.clone();
     match (&kind, chosen) {
         (Some(_), Some(chosen)) => map.finish(decoder, &keys_of([*chosen])),
