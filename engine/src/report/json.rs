@@ -1,96 +1,239 @@
-//! A report written as JSON member by member, never held whole.
+//! A report written as JSON member by member, never held whole, its members
+//! rendered on every core.
 //!
 //! A million records make a report of hundreds of megabytes, most of it
-//! explanations. [`write_json`] serializes the same fields in the same order as
-//! [`Report`](crate::report::Report)'s derived `Serialize`, through the same pretty
-//! formatter, but takes the members from a [`ReportStream`] as it goes: only the
-//! members being written are in memory. `rejected` and `unmatched` come after `members`, so
-//! they are asked for once the last member is written.
+//! explanations. [`write_json`] writes the same fields in the same order as
+//! [`Report`](crate::report::Report)'s derived `Serialize`, through the same
+//! formatter, but takes the members from a [`ReportStream`] as it goes: only a
+//! batch of members is in memory. Each member of a batch is rendered on its own
+//! (in parallel, [`par_map`]) and the batch written in order, so the bytes do not
+//! depend on the number of threads. `rejected` and `unmatched` come after
+//! `members`, so they are asked for once the last member is written.
+//!
+//! A value rendered alone at its nesting depth is byte for byte the value rendered
+//! in place: serde_json's pretty formatter indents each line by the number of
+//! arrays and objects open, whatever they are.
 
-use std::cell::RefCell;
 use std::io::{self, BufWriter, Write};
 
-use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
-use serde::{Serialize, Serializer};
-use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
-use super::{ReportHead, ReportStream};
+use super::{MemberReport, ReportStream};
+use crate::parallel::par_map;
 
 /// Writes the report as [`Report::to_json`](crate::report::Report::to_json) would,
 /// byte for byte. When a member cannot be made, writing stops there and that error
 /// is returned.
 pub fn write_json<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
-    write(out, report, PrettyFormatter::new(), b"\n")
+    write(out, report, Style::Pretty)
 }
 
 /// The same report as [`write_json`] without indentation or the final newline: for
 /// a program to parse (the WebAssembly binding hands it to `JSON.parse`).
 pub fn write_compact_json<S: ReportStream + ?Sized>(out: impl Write, report: &mut S) -> Result<(), S::Error> {
-    write(out, report, CompactFormatter, b"")
+    write(out, report, Style::Compact)
 }
 
-fn write<S: ReportStream + ?Sized>(
-    out: impl Write,
-    report: &mut S,
-    formatter: impl Formatter,
-    end: &[u8],
-) -> Result<(), S::Error> {
+/// Members rendered per batch: enough to keep every core busy, few enough that the
+/// batch's text takes little memory (the bench's members are ~20 KB each).
+const BATCH_MEMBERS: usize = 256;
+/// A batch also ends at this many awards, so a few very active members do not make
+/// one batch of hundreds of megabytes.
+const BATCH_AWARDS: usize = 8_192;
+
+fn write<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, style: Style) -> Result<(), S::Error> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let head = report.head();
-    let view = View {
-        head: &head,
-        report: RefCell::new(report),
-        failed: RefCell::new(None),
+    let mut fields = Fields::new(style);
+    fields.field(&mut out, "rulebook", &head.rulebook)?;
+    fields.field(&mut out, "range", &head.range)?;
+    fields.field(&mut out, "as_of", &AsOf(head.as_of))?;
+    fields.field(&mut out, "period", &head.period)?;
+    fields.key(&mut out, "members")?;
+    let mut members = Members {
+        style,
+        batch: Vec::new(),
+        awards: 0,
+        written: 0,
+        failed: None,
     };
-    let written = view.serialize(&mut serde_json::Serializer::with_formatter(&mut out, formatter));
-    if let Some(error) = view.failed.into_inner() {
-        return Err(error);
+    let streamed = report.each_member(&mut |member| members.push(&mut out, member));
+    if let Some(error) = members.failed.take() {
+        return Err(error.into());
     }
-    written.map_err(io::Error::from)?;
-    out.write_all(end)?;
+    streamed?;
+    members.finish(&mut out)?;
+    fields.field(&mut out, "rejected", report.rejected())?;
+    fields.field(&mut out, "unmatched", &report.unmatched())?;
+    fields.field(&mut out, "warnings", report.warnings())?;
+    fields.end(&mut out)?;
     out.flush()?;
     Ok(())
 }
 
-/// The report's fields, its members streamed while `members` is serialized.
-struct View<'h, 'm, M: ReportStream + ?Sized> {
-    head: &'h ReportHead,
-    report: RefCell<&'m mut M>,
-    /// The error that stopped the members, handed back by [`write_json`].
-    failed: RefCell<Option<M::Error>>,
+/// `as_of` as the report writes it: `"YYYY-MM-DD"` or `null`.
+#[derive(Serialize)]
+struct AsOf(#[serde(with = "crate::value::option_date_text")] Option<jiff::civil::Date>);
+
+/// serde_json's two formatters, as [`Report::to_json`](crate::report::Report::to_json)
+/// (pretty) and `JSON.parse` (compact) want them.
+#[derive(Clone, Copy)]
+enum Style {
+    Pretty,
+    Compact,
 }
 
-impl<M: ReportStream + ?Sized> Serialize for View<'_, '_, M> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = serializer.serialize_struct("Report", 8)?;
-        fields.serialize_field("rulebook", &self.head.rulebook)?;
-        fields.serialize_field("range", &self.head.range)?;
-        fields.serialize_field("as_of", &self.head.as_of)?;
-        fields.serialize_field("period", &self.head.period)?;
-        fields.serialize_field("members", &MemberSeq(self))?;
-        let stream = self.report.borrow();
-        fields.serialize_field("rejected", stream.rejected())?;
-        fields.serialize_field("unmatched", &stream.unmatched())?;
-        fields.serialize_field("warnings", stream.warnings())?;
-        fields.end()
+impl Style {
+    /// `value` as JSON nested `depth` deep, appended to `out`.
+    fn render(self, value: &(impl Serialize + ?Sized), depth: usize, out: &mut Vec<u8>) -> io::Result<()> {
+        match self {
+            Style::Compact => serde_json::to_writer(out, value)?,
+            Style::Pretty => {
+                // The formatter indents by how many arrays and objects are open:
+                // opening `depth` of them on a sink starts it `depth` deep.
+                let mut formatter = PrettyFormatter::new();
+                for _ in 0..depth {
+                    formatter.begin_array(&mut io::sink())?;
+                }
+                value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What goes before an object's key or an array's item: `first` or not, at
+    /// `depth`.
+    fn separator(self, first: bool, depth: usize, out: &mut Vec<u8>) {
+        if !first {
+            out.push(b',');
+        }
+        if let Style::Pretty = self {
+            out.push(b'\n');
+            out.extend_from_slice(&b"  ".repeat(depth));
+        }
+    }
+
+    /// What closes a non-empty object or array whose items were at `depth`.
+    fn close(self, depth: usize, bracket: u8, out: &mut Vec<u8>) {
+        if let Style::Pretty = self {
+            out.push(b'\n');
+            out.extend_from_slice(&b"  ".repeat(depth - 1));
+        }
+        out.push(bracket);
+    }
+
+    fn colon(self) -> &'static [u8] {
+        match self {
+            Style::Pretty => b": ",
+            Style::Compact => b":",
+        }
     }
 }
 
-struct MemberSeq<'v, 'h, 'm, M: ReportStream + ?Sized>(&'v View<'h, 'm, M>);
+/// The report object's fields, written one after another.
+struct Fields {
+    style: Style,
+    first: bool,
+}
 
-impl<M: ReportStream + ?Sized> Serialize for MemberSeq<'_, '_, '_, M> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        let mut written = Ok(());
-        let streamed = self.0.report.borrow_mut().each_member(&mut |member| {
-            written = seq.serialize_element(&member);
-            written.is_ok()
-        });
-        written?;
-        if let Err(error) = streamed {
-            *self.0.failed.borrow_mut() = Some(error);
-            return Err(S::Error::custom("a member could not be written"));
+impl Fields {
+    fn new(style: Style) -> Fields {
+        Fields { style, first: true }
+    }
+
+    /// `"name": ` (after `{` or `,`).
+    fn key(&mut self, out: &mut impl Write, name: &str) -> io::Result<()> {
+        let mut text = Vec::new();
+        if self.first {
+            text.push(b'{');
         }
-        seq.end()
+        self.style.separator(self.first, 1, &mut text);
+        self.first = false;
+        serde_json::to_writer(&mut text, name)?;
+        text.extend_from_slice(self.style.colon());
+        out.write_all(&text)
+    }
+
+    fn field(
+        &mut self,
+        out: &mut impl Write,
+        name: &str,
+        value: &(impl Serialize + ?Sized),
+    ) -> io::Result<()> {
+        self.key(out, name)?;
+        let mut text = Vec::new();
+        self.style.render(value, 1, &mut text)?;
+        out.write_all(&text)
+    }
+
+    /// Closes the report (`to_json` ends its pretty text with a newline).
+    fn end(self, out: &mut impl Write) -> io::Result<()> {
+        let mut text = Vec::new();
+        self.style.close(1, b'}', &mut text);
+        if let Style::Pretty = self.style {
+            text.push(b'\n');
+        }
+        out.write_all(&text)
+    }
+}
+
+/// The `members` array: members gathered into a batch, rendered in parallel, and
+/// written in order.
+struct Members {
+    style: Style,
+    batch: Vec<MemberReport>,
+    awards: usize,
+    written: u64,
+    /// The write that failed, which stops the stream.
+    failed: Option<io::Error>,
+}
+
+impl Members {
+    /// Takes one member; `false` once writing failed, to stop the stream.
+    fn push(&mut self, out: &mut impl Write, member: MemberReport) -> bool {
+        self.awards += member.periods.iter().map(|p| p.awards.len()).sum::<usize>();
+        self.batch.push(member);
+        let full = self.batch.len() >= BATCH_MEMBERS || self.awards >= BATCH_AWARDS;
+        if full && let Err(error) = self.flush(out) {
+            self.failed = Some(error);
+            return false;
+        }
+        true
+    }
+
+    fn flush(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let style = self.style;
+        let first = self.written == 0;
+        if first && !self.batch.is_empty() {
+            out.write_all(b"[")?;
+        }
+        self.written += self.batch.len() as u64;
+        self.awards = 0;
+        let texts = par_map(std::mem::take(&mut self.batch), |member| {
+            // Sized for the text, not grown to it: the bench's awards average 446
+            // bytes of pretty JSON.
+            let awards: usize = member.periods.iter().map(|p| p.awards.len()).sum();
+            let mut text = Vec::with_capacity(512 + 512 * awards);
+            style.render(&member, 2, &mut text).map(|()| text)
+        });
+        for (i, text) in texts.into_iter().enumerate() {
+            let mut separator = Vec::new();
+            style.separator(first && i == 0, 2, &mut separator);
+            out.write_all(&separator)?;
+            out.write_all(&text?)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and closes the array (`[]` when there were no members).
+    fn finish(mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.written == 0 && self.batch.is_empty() {
+            return out.write_all(b"[]");
+        }
+        self.flush(out)?;
+        let mut close = Vec::new();
+        self.style.close(2, b']', &mut close);
+        out.write_all(&close)
     }
 }
