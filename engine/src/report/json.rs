@@ -192,7 +192,7 @@ struct Members {
 impl Members {
     /// Takes one member; `false` once writing failed, to stop the stream.
     fn push(&mut self, out: &mut impl Write, member: MemberReport) -> bool {
-        self.awards += member.periods.iter().map(|p| p.awards.len()).sum::<usize>();
+        self.awards += awards(&member);
         self.batch.push(member);
         let full = self.batch.len() >= BATCH_MEMBERS || self.awards >= BATCH_AWARDS;
         if full && let Err(error) = self.flush(out) {
@@ -210,17 +210,16 @@ impl Members {
         }
         self.written += self.batch.len() as u64;
         self.awards = 0;
-        let texts = par_map(std::mem::take(&mut self.batch), |member| {
+        let batch: Vec<(usize, MemberReport)> =
+            std::mem::take(&mut self.batch).into_iter().enumerate().collect();
+        let texts = par_map(batch, |(i, member)| {
             // Sized for the text, not grown to it: the bench's awards average 446
             // bytes of pretty JSON.
-            let awards: usize = member.periods.iter().map(|p| p.awards.len()).sum();
-            let mut text = Vec::with_capacity(512 + 512 * awards);
+            let mut text = Vec::with_capacity(512 + 512 * awards(&member));
+            style.separator(first && i == 0, 2, &mut text);
             style.render(&member, 2, &mut text).map(|()| text)
         });
-        for (i, text) in texts.into_iter().enumerate() {
-            let mut separator = Vec::new();
-            style.separator(first && i == 0, 2, &mut separator);
-            out.write_all(&separator)?;
+        for text in texts {
             out.write_all(&text?)?;
         }
         Ok(())
@@ -236,4 +235,9 @@ impl Members {
         self.style.close(2, b']', &mut close);
         out.write_all(&close)
     }
+}
+
+/// How many awards `member`'s periods list: what sizes a batch and a member's text.
+fn awards(member: &MemberReport) -> usize {
+    member.periods.iter().map(|p| p.awards.len()).sum()
 }
