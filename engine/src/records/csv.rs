@@ -45,6 +45,13 @@ pub(crate) struct Rows<R> {
     position: u64,
 }
 
+impl<R> Rows<R> {
+    /// The position of the last row read.
+    pub(crate) fn position(&self) -> u64 {
+        self.position
+    }
+}
+
 impl<R: BufRead> Rows<R> {
     /// Reads the header; an input without `member`, `kind` and `date` columns fails.
     pub(crate) fn new(input: R, builder: &mut Builder<'_>) -> Result<Self, InputError> {

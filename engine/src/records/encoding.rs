@@ -68,7 +68,7 @@ fn looks_utf8(head: &[u8]) -> bool {
 }
 
 /// How much of a stream `auto` looks at to choose between UTF-8 and GB18030.
-const SNIFF_BYTES: u64 = 64 << 10;
+pub(crate) const SNIFF_BYTES: u64 = 64 << 10;
 
 /// The first bytes of a stream, read to choose its encoding, then the rest.
 type Peeked<R> = Chain<Cursor<Vec<u8>>, R>;

@@ -35,6 +35,13 @@ pub(crate) struct Lines<R> {
     position: u64,
 }
 
+impl<R> Lines<R> {
+    /// The position of the last line read.
+    pub(crate) fn position(&self) -> u64 {
+        self.position
+    }
+}
+
 impl<R: BufRead> Lines<R> {
     pub(crate) fn new(input: R) -> Self {
         Lines {

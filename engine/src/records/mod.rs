@@ -18,6 +18,8 @@
 //! | `csv_rows.rs` | CSV rows cut from a stream as the `csv` crate cuts them, plain lines without its parser |
 //! | `members.rs` | member profiles (`--members FILE`) |
 //! | `sniff.rs` | which format an input is in: its name's extension, else its first bytes |
+//! | `split.rs` | a JSONL or CSV input cut in blocks typed on every core, into [`columns`] parts |
+//! | `columns/` | records kept as typed columns, a part per block, for a stream of an unsorted input |
 //!
 //! The test `a_jsonl_input_reads_into_records_and_rejections` (in `tests.rs`) shows a read.
 
@@ -38,6 +40,7 @@ mod reader;
 pub mod sheet;
 mod sniff;
 pub mod spec;
+pub(crate) mod split;
 pub(crate) mod typing;
 mod yaml;
 

@@ -81,6 +81,15 @@ impl<R> Reader<'_, R> {
     pub fn warnings(&self) -> Vec<Warning> {
         self.builder.warnings()
     }
+
+    /// The position of the last row or line read (a CSV's rows, a JSONL's lines,
+    /// blank ones included): what a reader of the input's next part starts after.
+    pub(crate) fn position(&self) -> u64 {
+        match &self.rows {
+            Rows::Jsonl(lines) => lines.position(),
+            Rows::Csv(rows) => rows.position(),
+        }
+    }
 }
 
 impl Format {

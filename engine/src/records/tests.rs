@@ -63,8 +63,71 @@ pub(super) fn outcome_with(input: &[u8], format: Format, options: &ReadOptions<'
             (Ok(_), Err(e)) => panic!("read record by record: {e}"),
             (Err(_), by_record) => assert!(by_record.is_err(), "read record by record: {by_record:?}"),
         }
+        #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+        split_reads_the_same(input, format, options, &whole);
     }
     whole.unwrap_or_else(|e| format!("error: {e}"))
+}
+
+/// Read in blocks typed in parallel (`split.rs`), at block sizes that cut these
+/// small inputs into many, `input` gives the one reader's records (kept as columns
+/// and read back), rejections and warnings, and fails where it fails.
+#[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+fn split_reads_the_same(
+    input: &[u8],
+    format: Format,
+    options: &ReadOptions<'_>,
+    whole: &Result<String, super::InputError>,
+) {
+    use super::columns::Columns;
+    use super::split::{SplitReader, as_utf8};
+    let one_warnings = Reader::new(input, format, options).map(|mut reader| {
+        let (mut records, mut rejected) = (Vec::new(), Vec::new());
+        while let Ok(true) = reader.next(&mut records, &mut rejected) {}
+        reader.warnings()
+    });
+    let utf8 = as_utf8(options.input);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .expect("thread pool");
+    for block_bytes in [8, 32, 100] {
+        let (read, columns, rejected, warnings) = pool.install(|| {
+            let (mut columns, mut rejected, mut warnings) = (Columns::default(), Vec::new(), Vec::new());
+            let read = (|| {
+                let mut split =
+                    SplitReader::new(input, format, options.clone(), &utf8)?.with_block_bytes(block_bytes);
+                loop {
+                    let blocks = split.next()?;
+                    if blocks.is_empty() {
+                        break;
+                    }
+                    for mut block in blocks {
+                        rejected.append(&mut block.rejected);
+                        columns.append(block.part);
+                    }
+                }
+                warnings = split.warnings();
+                Ok::<(), super::InputError>(())
+            })();
+            (read, columns, rejected, warnings)
+        });
+        let records: Vec<Record> = (0..columns.len()).map(|row| columns.record(row)).collect();
+        match (whole, read) {
+            (Ok(whole), Ok(())) => {
+                assert_eq!(
+                    *whole,
+                    listed(&records, &rejected),
+                    "split in blocks of {block_bytes}"
+                );
+                if let Ok(one) = &one_warnings {
+                    assert_eq!(*one, warnings, "warnings, blocks of {block_bytes}");
+                }
+            }
+            (Ok(_), Err(e)) => panic!("split in blocks of {block_bytes}: {e}"),
+            (Err(_), read) => assert!(read.is_err(), "split in blocks of {block_bytes}: {read:?}"),
+        }
+    }
 }
 
 /// Accepted and rejected records, merged back into input order, one line each.

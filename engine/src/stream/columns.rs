@@ -110,8 +110,8 @@ impl<'a> ColumnStream<'a> {
         }
         let mut order = vec![0u32; sum];
         let mut next = starts.clone();
-        for row in 0..self.columns.len() {
-            let range = range_of[self.columns.member_index(row)] as usize;
+        for (row, member) in self.columns.member_indices().enumerate() {
+            let range = range_of[member as usize] as usize;
             order[next[range]] = row as u32;
             next[range] += 1;
         }

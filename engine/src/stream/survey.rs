@@ -17,8 +17,9 @@ use super::columns::KEEP_WHILE_SORTED;
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Rejected;
-use crate::records::columns::Columns;
-use crate::records::{Format, InputError, ReadOptions, Reader};
+use crate::records::columns::{Columns, Part};
+use crate::records::split::{self, BLOCK_BYTES, SplitReader};
+use crate::records::{Format, InputError, ReadOptions};
 
 /// What one pass over an input found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,17 +65,33 @@ impl Survey {
         Survey::read_through(book, input, format, true)
     }
 
-    /// The one pass both readings share; `keep` asks for the [`Columns`].
+    /// The one pass both readings share; `keep` asks for the [`Columns`]. The
+    /// input is read in blocks typed on every core ([`SplitReader`]), each kept
+    /// as a part of the columns.
     fn read_through(
         book: &Rulebook,
         input: impl BufRead,
         format: Format,
         keep: bool,
     ) -> Result<(Survey, Option<Columns>), InputError> {
+        Survey::read_blocks(book, input, format, keep, BLOCK_BYTES, KEEP_WHILE_SORTED)
+    }
+
+    /// [`Survey::read_through`] with blocks of `block_bytes`, keeping records
+    /// while the input is sorted up to `keep_while_sorted` (tests cut small inputs
+    /// into many blocks and stop keeping early).
+    fn read_blocks(
+        book: &Rulebook,
+        input: impl BufRead,
+        format: Format,
+        keep: bool,
+        block_bytes: usize,
+        keep_while_sorted: usize,
+    ) -> Result<(Survey, Option<Columns>), InputError> {
         let options = ReadOptions::for_book(book);
-        let mut reader = Reader::new(input, format, &options)?;
-        let mut kept = keep.then(|| Columns::new(&book.schema));
-        let mut records = Vec::with_capacity(1);
+        let utf8 = split::as_utf8(options.input);
+        let mut reader = SplitReader::new(input, format, options, &utf8)?.with_block_bytes(block_bytes);
+        let mut kept = keep.then(Columns::default);
         let mut survey = Survey {
             sorted: true,
             ..Survey::default()
@@ -83,36 +100,46 @@ impl Survey {
         // here, or at the end from the columns when they are kept (from then on they
         // hold every record: they are dropped only while the input is sorted).
         let mut unsorted: FxHashMap<Arc<str>, u64> = FxHashMap::default();
-        while reader.next(&mut records, &mut survey.rejected)? {
-            survey.records += 1;
-            let Some(record) = records.pop() else {
-                continue;
-            };
-            if let Some(columns) = &mut kept {
-                if survey.sorted && columns.len() >= KEEP_WHILE_SORTED {
+        loop {
+            let blocks = reader.next()?;
+            if blocks.is_empty() {
+                break;
+            }
+            for mut block in blocks {
+                survey.records += block.read;
+                survey.rejected.append(&mut block.rejected);
+                survey.first = match (survey.first, block.first) {
+                    (Some(first), Some(block)) => Some(first.min(block)),
+                    (first, block) => first.or(block),
+                };
+                survey.last = survey.last.max(block.last);
+                let part = block.part;
+                let was_sorted = survey.sorted;
+                if survey.sorted {
+                    survey.follow(&part);
+                }
+                if let Some(columns) = &mut kept
+                    && was_sorted
+                    && columns.len() >= keep_while_sorted
+                {
                     kept = None;
-                } else {
-                    columns.push(&record);
                 }
-            }
-            survey.first = Some(survey.first.map_or(record.date, |first| first.min(record.date)));
-            survey.last = survey.last.max(Some(record.date));
-            if !survey.sorted {
-                if kept.is_none() {
-                    *unsorted.entry(record.member).or_default() += 1;
-                }
-                continue;
-            }
-            match survey.members.last_mut() {
-                Some((member, count)) if *member == record.member => *count += 1,
-                Some((member, _)) if *member > record.member => {
-                    survey.sorted = false;
-                    if kept.is_none() {
-                        unsorted.extend(survey.members.drain(..));
-                        *unsorted.entry(record.member).or_default() += 1;
+                match &mut kept {
+                    Some(columns) => columns.append(part),
+                    None if !survey.sorted => {
+                        if was_sorted {
+                            // Found unsorted in this part: the members before it,
+                            // then this part's.
+                            unsorted.extend(survey.members.drain(..));
+                        }
+                        let mut counts = vec![0u64; part.member_names().len()];
+                        (0..part.len()).for_each(|row| counts[part.member_index(row) as usize] += 1);
+                        for (member, count) in part.member_names().iter().zip(counts) {
+                            *unsorted.entry(member.clone()).or_default() += count;
+                        }
                     }
+                    None => {}
                 }
-                _ => survey.members.push((record.member, 1)),
             }
         }
         survey.warnings = reader.warnings();
@@ -129,6 +156,37 @@ impl Survey {
             kept = None;
         }
         Ok((survey, kept))
+    }
+
+    /// Follows `part`'s members on from those met, while they come sorted: each
+    /// member's rows together, members in id order. `sorted` turns false at the
+    /// first that does not, and `members` then counts only the rows before `part`.
+    fn follow(&mut self, part: &Part) {
+        let (before, last_rows) = (self.members.len(), self.members.last().map(|(_, rows)| *rows));
+        let names = part.member_names();
+        let mut row = 0;
+        while row < part.len() {
+            let index = part.member_index(row);
+            let mut end = row + 1;
+            while end < part.len() && part.member_index(end) == index {
+                end += 1;
+            }
+            let member = &names[index as usize];
+            let count = (end - row) as u64;
+            match self.members.last_mut() {
+                Some((last, rows)) if *last == *member => *rows += count,
+                Some((last, _)) if **last > **member => {
+                    self.sorted = false;
+                    self.members.truncate(before);
+                    if let (Some((_, rows)), Some(last_rows)) = (self.members.last_mut(), last_rows) {
+                        *rows = last_rows;
+                    }
+                    return;
+                }
+                _ => self.members.push((member.clone(), count)),
+            }
+            row = end;
+        }
     }
 
     /// The most records one member has.
@@ -148,5 +206,109 @@ impl Survey {
             as_of: Some(dates.as_of),
             ..options.clone()
         })
+    }
+}
+
+#[cfg(all(test, feature = "parallel", not(target_arch = "wasm32")))]
+mod tests {
+    use std::fmt::Write;
+
+    use super::Survey;
+    use crate::book::Rulebook;
+    use crate::records::Format;
+
+    /// An input of `n` records: sorted by member up to `sorted_until`, then members
+    /// in a scrambled order; a rejected record every 37th, blank lines in JSONL, a
+    /// quoted cell from `quote_at` in a CSV (the rest read by one reader).
+    fn input(format: Format, n: usize, sorted_until: usize, quote_at: usize) -> String {
+        let mut out = String::new();
+        if format == Format::Csv {
+            out.push_str("member,kind,date,hours,note\n");
+        }
+        for i in 0..n {
+            let member = if i < sorted_until { i / 3 } else { (i * 7919) % 31 };
+            let hours = if i % 37 == 5 {
+                "x".to_owned()
+            } else {
+                format!("{}.{}", i % 9, i % 4)
+            };
+            let day = 1 + i % 28;
+            match format {
+                Format::Csv if i >= quote_at => {
+                    let _ = writeln!(out, "m{member:03},k,2026-03-{day:02},{hours},\"a, \"\"b\"\"\"");
+                }
+                Format::Csv => {
+                    let _ = writeln!(out, "m{member:03},k,2026-03-{day:02},{hours},plain");
+                }
+                _ => {
+                    let _ = writeln!(
+                        out,
+                        "{{\"member\":\"m{member:03}\",\"kind\":\"k\",\"date\":\"2026-03-{day:02}\",\"hours\":\"{hours}\"}}"
+                    );
+                    if i % 11 == 0 {
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Read in blocks of any size on three threads, keeping or not, and whether
+    /// records are kept while sorted or not, a survey finds what one reader over
+    /// the whole input finds, and its columns hold the records one reader reads.
+    #[test]
+    fn a_survey_in_blocks_finds_what_one_reader_finds() {
+        let book = Rulebook::from_yaml(
+            "fields: { hours: decimal?, note: string? }\nrules:\n  - { id: a, points: hours }\n",
+            "book.yaml",
+        )
+        .expect("book");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("pool");
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        for format in [Format::Csv, Format::Jsonl] {
+            for (sorted_until, quote_at) in
+                [(0, usize::MAX), (400, usize::MAX), (600, 250), (600, usize::MAX)]
+            {
+                let text = input(format, 600, sorted_until, quote_at);
+                let read = |pool: &rayon::ThreadPool, keep, bytes, keep_while_sorted| {
+                    pool.install(|| {
+                        Survey::read_blocks(&book, text.as_bytes(), format, keep, bytes, keep_while_sorted)
+                            .expect("surveys")
+                    })
+                };
+                let (expected, whole) = read(&one, true, usize::MAX, usize::MAX);
+                let whole = whole.map(|c| (0..c.len()).map(|row| c.record(row)).collect::<Vec<_>>());
+                assert_eq!(
+                    expected.sorted,
+                    sorted_until == 600,
+                    "{format:?} sorted to {sorted_until}"
+                );
+                for bytes in [1, 64, 1000, 1 << 20] {
+                    for keep_while_sorted in [0, 100, usize::MAX] {
+                        let what = format!(
+                            "{format:?} sorted to {sorted_until}, blocks of {bytes}, keeping {keep_while_sorted}"
+                        );
+                        let (survey, _) = read(&pool, false, bytes, keep_while_sorted);
+                        assert_eq!(survey, expected, "{what}, not keeping");
+                        let (survey, columns) = read(&pool, true, bytes, keep_while_sorted);
+                        assert_eq!(survey, expected, "{what}");
+                        let records =
+                            columns.map(|c| (0..c.len()).map(|row| c.record(row)).collect::<Vec<_>>());
+                        if expected.sorted || (sorted_until >= 100 && keep_while_sorted == 0) {
+                            assert!(records.is_none(), "{what}: nothing kept");
+                        } else if keep_while_sorted == usize::MAX {
+                            assert_eq!(records, whole, "{what}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! Records kept as typed columns: what a stream holds of an unsorted input between
-//! reading it once and evaluating it a range of members at a time.
+//! One part of the [`Columns`](super::Columns): the records one reader typed, in
+//! the order it read them, with dictionaries of its own (a part is typed on its own
+//! core, see `records/split.rs`).
 //!
 //! A [`Record`] is an 88-byte struct, a boxed slice of 32-byte values and shared
 //! strings: some 350 bytes a record with its evaluation. Its columns take what the
@@ -9,7 +10,7 @@
 //! bench's records take about 15 bytes each. Nothing is rounded: a value the
 //! columns cannot hold as such (a mantissa past `i64`, a negative zero, a value of
 //! another type than its field's) is kept whole beside them, and
-//! [`Columns::record`] gives back a record equal to the one pushed, decimal scales
+//! [`Part::record`] gives back a record equal to the one pushed, decimal scales
 //! included.
 
 use std::sync::Arc;
@@ -23,9 +24,10 @@ use crate::record::Record;
 use crate::schema::{FieldType, Schema};
 use crate::value::Value;
 
-/// Accepted records of one input, column by column, in the order they were read.
+/// Accepted records of one part of an input, column by column, in the order they
+/// were read.
 #[derive(Debug, Default)]
-pub struct Columns {
+pub(crate) struct Part {
     len: usize,
     /// Runs of consecutive positions: (first row, its position).
     positions: Vec<(usize, u64)>,
@@ -42,27 +44,22 @@ pub struct Columns {
     fields: Vec<Column>,
 }
 
-impl Columns {
-    /// Empty columns for records of `schema`.
-    pub(crate) fn new(schema: &Schema) -> Columns {
-        Columns {
+impl Part {
+    /// An empty part for records of `schema`.
+    pub(crate) fn new(schema: &Schema) -> Part {
+        Part {
             fields: schema.fields.iter().map(|f| Column::new(f.ty)).collect(),
-            ..Columns::default()
+            ..Part::default()
         }
     }
 
     /// Records held.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
-    /// Whether no record is held.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Bytes held (allocated), dictionaries included.
-    pub fn bytes(&self) -> usize {
+    pub(crate) fn bytes(&self) -> usize {
         let runs = (self.positions.capacity() + self.sources.capacity()) * 16;
         runs + self.members.bytes()
             + self.member_of.bytes()
@@ -85,9 +82,10 @@ impl Columns {
         self.fields.iter_mut().for_each(Column::shrink);
     }
 
-    /// Each row's member, as an index into [`Columns::member_names`].
-    pub(crate) fn member_index(&self, row: usize) -> usize {
-        self.member_of.get(row) as usize
+    /// Each row's member, as an index into [`Part::member_names`] (the columns' once
+    /// renumbered).
+    pub(crate) fn member_index(&self, row: usize) -> u32 {
+        self.member_of.get(row) as u32
     }
 
     /// The members met, by index, in the order first met.
@@ -95,18 +93,25 @@ impl Columns {
         &self.members.names
     }
 
-    /// Each member met and how many rows it has, in the order first met: what a
-    /// survey would otherwise count in a map of its own.
-    pub(crate) fn member_counts(&self) -> Vec<(Arc<str>, u64)> {
-        let mut counts = vec![0u64; self.members.names.len()];
+    /// Re-indexes every row's member by `map` (this part's index to the
+    /// columns'), whose names the columns hold: this part's own are dropped.
+    pub(crate) fn renumber_members(&mut self, map: &[u32]) {
+        let mut renumbered = Packed::for_max(map.iter().copied().max().map_or(0, u64::from), self.len);
         for row in 0..self.len {
-            counts[self.member_index(row)] += 1;
+            renumbered.push(u64::from(map[self.member_of.get(row) as usize]));
         }
-        self.members.names.iter().cloned().zip(counts).collect()
+        self.member_of = renumbered;
+        self.members = Dictionary::default();
     }
 
-    /// Keeps `record` as the next row.
-    pub(crate) fn push(&mut self, record: &Record) {
+    /// Adds `before` to every position: the part was read after that many rows or
+    /// lines of its input (`records/split.rs`).
+    pub(crate) fn shift(&mut self, before: u64) {
+        self.positions.iter_mut().for_each(|(_, at)| *at += before);
+    }
+
+    /// Keeps `record` as the next row; returns its member's index.
+    pub(crate) fn push(&mut self, record: &Record) -> u32 {
         let row = self.len;
         match self.positions.last() {
             Some(&(first, at)) if at + (row - first) as u64 == record.position => {}
@@ -115,7 +120,8 @@ impl Columns {
         if self.sources.last().is_none_or(|&(_, s)| s != record.source) {
             self.sources.push((row, record.source));
         }
-        self.member_of.push(u64::from(self.members.index(&record.member)));
+        let member = self.members.index(&record.member);
+        self.member_of.push(u64::from(member));
         self.kind_of.push(u64::from(self.kinds.index(&record.kind)));
         self.dates.push(record.date);
         self.has_id.push(record.has_id);
@@ -126,10 +132,12 @@ impl Columns {
             column.push(row, value);
         }
         self.len += 1;
+        member
     }
 
-    /// Row `row` as the record pushed there.
-    pub(crate) fn record(&self, row: usize) -> Record {
+    /// Row `row` as the record pushed there, its member named in `members` (this
+    /// part's own [`Part::member_names`], or once renumbered the columns').
+    pub(crate) fn record(&self, row: usize, members: &[Arc<str>]) -> Record {
         let run = self.positions.partition_point(|&(first, _)| first <= row) - 1;
         let (first, at) = self.positions[run];
         let position = at + (row - first) as u64;
@@ -145,7 +153,7 @@ impl Columns {
             position,
             id,
             has_id,
-            member: self.members.names[self.member_of.get(row) as usize].clone(),
+            member: members[self.member_of.get(row) as usize].clone(),
             kind: self.kinds.names[self.kind_of.get(row) as usize].clone(),
             date: self.dates.get(row),
             fields: self.fields.iter().map(|c| c.get(row)).collect(),
@@ -456,6 +464,19 @@ impl Default for Packed {
 }
 
 impl Packed {
+    /// Room for `len` values of at most `max`, in the width `max` needs.
+    fn for_max(max: u64, len: usize) -> Packed {
+        if max <= u64::from(u8::MAX) {
+            Packed::U8(Vec::with_capacity(len))
+        } else if max <= u64::from(u16::MAX) {
+            Packed::U16(Vec::with_capacity(len))
+        } else if max <= u64::from(u32::MAX) {
+            Packed::U32(Vec::with_capacity(len))
+        } else {
+            Packed::U64(Vec::with_capacity(len))
+        }
+    }
+
     fn push(&mut self, n: u64) {
         match self {
             Packed::U8(v) if n <= u64::from(u8::MAX) => v.push(n as u8),
@@ -574,8 +595,9 @@ mod tests {
     use jiff::civil::Date;
     use rust_decimal::Decimal;
 
-    use super::Columns;
+    use super::Part;
     use crate::record::Record;
+    use crate::records::columns::Columns;
     use crate::schema::{FieldDef, FieldType, Schema};
     use crate::value::Value;
 
@@ -707,20 +729,45 @@ mod tests {
         a == b && format!("{a:?}") == format!("{b:?}")
     }
 
+    /// `records` kept as columns in parts of `part_rows`, each typed apart with
+    /// positions of its own, then shifted and appended.
+    fn columns_in_parts(schema: &Schema, records: &[Record], part_rows: usize) -> Columns {
+        let mut columns = Columns::default();
+        for chunk in records.chunks(part_rows) {
+            let before = chunk.iter().map(|r| r.position).min().unwrap_or(1) - 1;
+            let mut part = Part::new(schema);
+            for record in chunk {
+                part.push(&Record {
+                    position: record.position - before,
+                    ..record.clone()
+                });
+            }
+            part.shift(before);
+            columns.append(part);
+        }
+        columns.shrink();
+        columns
+    }
+
     proptest::proptest! {
         #[test]
-        fn columns_give_back_every_record_as_pushed(seed in proptest::num::u64::ANY, n in 1usize..300) {
+        fn columns_give_back_every_record_as_pushed(
+            seed in proptest::num::u64::ANY,
+            n in 1usize..300,
+            part_rows in 1usize..400,
+        ) {
             let records = records(seed, n);
-            let mut columns = Columns::new(&schema());
-            for record in &records {
-                columns.push(record);
-            }
-            columns.shrink();
+            let columns = columns_in_parts(&schema(), &records, part_rows);
             proptest::prop_assert_eq!(columns.len(), records.len());
             for (row, record) in records.iter().enumerate() {
                 let back = columns.record(row);
                 proptest::prop_assert!(same(&back, record), "row {}: {:?} != {:?}", row, back, record);
             }
+            let members: Vec<&str> = columns.member_indices().map(|m| &*columns.member_names()[m as usize]).collect();
+            let expected: Vec<&str> = records.iter().map(|r| &*r.member).collect();
+            proptest::prop_assert_eq!(members, expected);
+            let counted: u64 = columns.member_counts().iter().map(|(_, n)| n).sum();
+            proptest::prop_assert_eq!(counted, n as u64);
         }
     }
 
@@ -734,7 +781,7 @@ mod tests {
                 default: None,
             }],
         };
-        let mut columns = Columns::new(&schema);
+        let mut part = Part::new(&schema);
         let day = Date::constant(2026, 3, 14);
         let hours = [
             "1.5",
@@ -761,10 +808,10 @@ mod tests {
             });
         }
         for record in &records {
-            columns.push(record);
+            part.push(record);
         }
         for (row, record) in records.iter().enumerate() {
-            assert!(same(&columns.record(row), record), "row {row}");
+            assert!(same(&part.record(row, part.member_names()), record), "row {row}");
         }
     }
 
@@ -816,11 +863,10 @@ mod tests {
         (schema, records)
     }
 
+    /// The records in parts as the reader cuts the bench's file (2 MiB blocks of
+    /// about 44,000 rows).
     fn columns_of(schema: &Schema, records: &[Record]) -> Columns {
-        let mut columns = Columns::new(schema);
-        records.iter().for_each(|r| columns.push(r));
-        columns.shrink();
-        columns
+        columns_in_parts(schema, records, 44_000)
     }
 
     /// The bench's records take under 20 bytes a record (the issue aims at 25; a

@@ -1,0 +1,371 @@
+//! A JSONL or CSV input read into typed [`Part`]s, a block of it on every core,
+//! with the records, positions, rejections and warnings that one [`Reader`] over
+//! the whole input gives.
+//!
+//! Cutting, typing and keeping rows is most of reading a file. Here a UTF-8 input
+//! is cut into blocks of about [`BLOCK_BYTES`] at line ends, and each block is read
+//! by a `Reader` of its own (a CSV's block behind the input's header row) on its
+//! own thread, straight into a part of its own: its records are made, kept as
+//! columns and dropped on that thread, so none crosses threads. Blocks are handed
+//! back in order, their positions shifted by the rows or lines before them: a
+//! reader's position counts exactly those, so the shift is what the one reader
+//! would have counted.
+//!
+//! A `\n` ends a record for certain only where no quote can be open: in a JSONL
+//! input always (a JSON string holds no raw newline), in a CSV while no `"` has been
+//! met. From a CSV's first quote on (or a line longer than a block, or a file whose
+//! lines end in `\r` alone), the rest of the input is read by one reader as it
+//! streams in, [`TAIL_RECORDS`] at a time, shifted the same way: never cut where a
+//! record might not end. So is the whole input when it cannot be split: one thread,
+//! or text in GB18030 (decoded as it is read).
+
+use std::io::{BufRead, BufReader, Chain, Cursor, Read, Repeat, Take};
+use std::mem;
+
+use jiff::civil::Date;
+
+use super::columns::Part;
+use super::encoding::{SNIFF_BYTES, is_gb18030};
+use super::spec::{Encoding, InputSpec};
+use super::{Format, InputError, ReadOptions, Reader};
+use crate::parallel::{par_map, threads};
+use crate::record::{Rejected, Warning};
+
+/// The bytes of a block: enough that a block's dictionaries (every member it
+/// meets) are few beside its rows, few enough that the last blocks leave no core
+/// idle for long.
+pub(crate) const BLOCK_BYTES: usize = 2 << 20;
+
+/// The records one reader types into a part when the input is not cut in blocks.
+pub(crate) const TAIL_RECORDS: usize = 1 << 16;
+
+/// The builder caps a reader's warnings at this many names.
+const MAX_WARNINGS: usize = 100;
+
+/// What a reader before the rest of the input reads first: a blank line for each
+/// line after the header already handed out (blank lines are no rows, so the rows
+/// after the header are numbered by the input's lines), the header, and the carry.
+type Head = Chain<Chain<BufReader<Take<Repeat>>, Cursor<Vec<u8>>>, Cursor<Vec<u8>>>;
+
+/// Records of part of the input, typed.
+pub(crate) struct Block {
+    /// The accepted records, their positions the input's.
+    pub part: Part,
+    /// The records that could not be read, positions the input's.
+    pub rejected: Vec<Rejected>,
+    /// Records read, accepted or rejected.
+    pub read: u64,
+    /// The earliest and latest dates of the accepted records.
+    pub first: Option<Date>,
+    pub last: Option<Date>,
+}
+
+impl Block {
+    fn new(options: &ReadOptions) -> Block {
+        Block {
+            part: Part::new(options.schema),
+            rejected: Vec::new(),
+            read: 0,
+            first: None,
+            last: None,
+        }
+    }
+
+    /// Reads records from `reader` into this block, `limit` at most; `false` once
+    /// the input ended.
+    fn fill<R: BufRead>(&mut self, reader: &mut Reader<'_, R>, limit: usize) -> Result<bool, InputError> {
+        let mut records = Vec::with_capacity(1);
+        while (self.read as usize) < limit {
+            if !reader.next(&mut records, &mut self.rejected)? {
+                return Ok(false);
+            }
+            self.read += 1;
+            if let Some(record) = records.pop() {
+                self.first = Some(self.first.map_or(record.date, |first| first.min(record.date)));
+                self.last = self.last.max(Some(record.date));
+                self.part.push(&record);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Positions made the whole input's: `before` rows or lines came before (less
+    /// what the reader's header counted).
+    fn shift(&mut self, before: u64) {
+        self.part.shift(before);
+        self.rejected.iter_mut().for_each(|r| r.record += before);
+    }
+}
+
+/// An input read a batch of blocks at a time, one block per thread.
+pub(crate) struct SplitReader<'o, R> {
+    input: Option<R>,
+    format: Format,
+    /// The input's options; reading UTF-8 when the input is cut in blocks.
+    options: ReadOptions<'o>,
+    /// What is put before every block but the first: a CSV's header row, line end
+    /// included (no row), or for JSONL a blank line (a line, not a record), so that
+    /// no block's first line is read as the input's first (which may start with a
+    /// byte-order mark).
+    header: Vec<u8>,
+    /// The rows or lines `header` counts as.
+    header_rows: u64,
+    /// Bytes read and not yet in a block; they start at a record's start.
+    carry: Vec<u8>,
+    /// Blocks cut so far.
+    blocks: u64,
+    /// Rows (CSV) or lines (JSONL) in what was handed out.
+    position: u64,
+    /// Lines in what was handed out.
+    lines: u64,
+    /// The carry and the rest of the input, once they are the tail reader's.
+    pending: Option<(Vec<u8>, R)>,
+    block_bytes: usize,
+    /// The rest of the input, read by one reader (see the module docs).
+    tail: Option<Reader<'o, Chain<Head, R>>>,
+    /// Whether the tail reader reads behind the header (it started after a block).
+    tail_behind_header: bool,
+    warnings: Vec<Warning>,
+}
+
+/// What one block's reader read, its positions the block's own.
+struct BlockRead {
+    block: Block,
+    position: u64,
+    /// The block's lines (its `\n`s).
+    lines: u64,
+    warnings: Vec<Warning>,
+}
+
+impl<'o, R: BufRead> SplitReader<'o, R> {
+    /// A reader of `input`, cut in blocks when it can be (see the module docs);
+    /// `utf8` is `options.input` reading UTF-8 ([`as_utf8`]), what the blocks read.
+    /// Fails where [`Reader::new`] fails when the input is read by one reader.
+    pub(crate) fn new(
+        mut input: R,
+        format: Format,
+        options: ReadOptions<'o>,
+        utf8: &'o InputSpec,
+    ) -> Result<Self, InputError> {
+        let declared = options.input.encoding;
+        let split = threads() > 1
+            && format.reads_by_record()
+            && (declared == Encoding::Utf8 || {
+                // `auto` decides on the first bytes as the one reader would, peeked so
+                // that the input goes back whole. Fewer than that in the buffer: an
+                // input too small to split anyway.
+                let sniffed = SNIFF_BYTES as usize;
+                input
+                    .fill_buf()
+                    .is_ok_and(|head| head.len() >= sniffed && !is_gb18030(&head[..sniffed], declared))
+            });
+        let (header, header_rows) = match format {
+            Format::Jsonl => (b"\n".to_vec(), 1),
+            _ => (Vec::new(), 0),
+        };
+        let mut reader = SplitReader {
+            input: None,
+            format,
+            options: ReadOptions {
+                input: if split { utf8 } else { options.input },
+                ..options
+            },
+            header,
+            header_rows,
+            carry: Vec::new(),
+            blocks: 0,
+            position: 0,
+            lines: 0,
+            pending: None,
+            block_bytes: BLOCK_BYTES,
+            tail: None,
+            tail_behind_header: false,
+            warnings: Vec::new(),
+        };
+        if split {
+            reader.input = Some(input);
+        } else {
+            reader.start_tail(Vec::new(), input)?;
+        }
+        Ok(reader)
+    }
+
+    /// Blocks of about `bytes` (tests cut small inputs into many).
+    pub(crate) fn with_block_bytes(mut self, bytes: usize) -> Self {
+        self.block_bytes = bytes.max(1);
+        self
+    }
+
+    /// The next blocks (one per thread), or the tail's next; none at the end of the
+    /// input. Fails where the one reader would fail.
+    pub(crate) fn next(&mut self) -> Result<Vec<Block>, InputError> {
+        if let Some(tail) = &mut self.tail {
+            let mut block = Block::new(&self.options);
+            let more = block.fill(tail, TAIL_RECORDS)?;
+            let before = if self.tail_behind_header {
+                self.position - self.header_rows
+            } else {
+                self.position
+            };
+            block.shift(before);
+            if !more {
+                let warnings = tail.warnings();
+                self.tail = None;
+                self.merge(warnings);
+            }
+            return Ok(if block.read > 0 { vec![block] } else { Vec::new() });
+        }
+        let mut cut = Vec::new();
+        while cut.len() < threads() {
+            match self.cut()? {
+                Some(block) => cut.push(block),
+                None => break,
+            }
+        }
+        if cut.is_empty() {
+            // The input ended, or its rest goes to the tail reader.
+            return match self.pending.take() {
+                Some((carry, input)) => {
+                    self.start_tail(carry, input)?;
+                    self.next()
+                }
+                None => Ok(Vec::new()),
+            };
+        }
+        let first = self.blocks - cut.len() as u64;
+        let (format, header, options) = (self.format, &self.header, &self.options);
+        let numbered: Vec<(u64, Vec<u8>)> = (first..).zip(cut).collect();
+        let read = par_map(numbered, |(i, bytes)| {
+            let header = if i == 0 { &[][..] } else { &header[..] };
+            read_block(format, header, &bytes, options)
+        });
+        let mut blocks = Vec::with_capacity(read.len());
+        for (i, read) in (first..).zip(read) {
+            let mut read = read?;
+            let before = if i > 0 {
+                self.position - self.header_rows
+            } else {
+                self.position
+            };
+            read.block.shift(before);
+            self.position = before + read.position;
+            self.lines += read.lines;
+            self.merge(read.warnings);
+            blocks.push(read.block);
+        }
+        Ok(blocks)
+    }
+
+    /// The warnings of what was read, as the one reader lists them.
+    pub(crate) fn warnings(&self) -> Vec<Warning> {
+        self.warnings.clone()
+    }
+
+    /// Adds a block's warnings after those already met, each once, in the order
+    /// the one reader meets them.
+    fn merge(&mut self, warnings: Vec<Warning>) {
+        for warning in warnings {
+            if self.warnings.len() < MAX_WARNINGS && !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
+    }
+
+    /// The next block, or `None` at the end of the input or once the rest is the
+    /// tail reader's.
+    fn cut(&mut self) -> Result<Option<Vec<u8>>, InputError> {
+        let Some(input) = &mut self.input else {
+            return Ok(None);
+        };
+        if self.carry.len() < self.block_bytes {
+            let wanted = (self.block_bytes - self.carry.len()) as u64;
+            input
+                .take(wanted)
+                .read_to_end(&mut self.carry)
+                .map_err(|e| super::read_error(&e))?;
+        }
+        let ended = self.carry.len() < self.block_bytes;
+        let csv = self.format == Format::Csv;
+        if csv && self.header.is_empty() {
+            match memchr::memchr(b'\n', &self.carry) {
+                Some(end) if !self.carry[..end].contains(&b'"') => {
+                    // Read at a block's start, not the input's: without a byte-order mark.
+                    let header = &self.carry[..=end];
+                    self.header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(header).to_vec();
+                }
+                _ => return self.leave_to_tail(),
+            }
+        }
+        if csv && memchr::memchr(b'"', &self.carry).is_some() {
+            return self.leave_to_tail();
+        }
+        if ended {
+            self.input = None;
+            if self.carry.is_empty() {
+                return Ok(None);
+            }
+            self.blocks += 1;
+            return Ok(Some(mem::take(&mut self.carry)));
+        }
+        match memchr::memrchr(b'\n', &self.carry) {
+            Some(end) => {
+                let rest = self.carry.split_off(end + 1);
+                self.blocks += 1;
+                Ok(Some(mem::replace(&mut self.carry, rest)))
+            }
+            None => self.leave_to_tail(),
+        }
+    }
+
+    /// Leaves the carry and the rest of the input to one reader, started once the
+    /// blocks cut before are handed out.
+    fn leave_to_tail(&mut self) -> Result<Option<Vec<u8>>, InputError> {
+        if let Some(input) = self.input.take() {
+            self.pending = Some((mem::take(&mut self.carry), input));
+        }
+        Ok(None)
+    }
+
+    fn start_tail(&mut self, carry: Vec<u8>, input: R) -> Result<(), InputError> {
+        self.tail_behind_header = self.blocks > 0;
+        let (header, blank_lines) = match (self.tail_behind_header, self.format) {
+            (false, _) => (Vec::new(), 0),
+            (true, Format::Csv) => (self.header.clone(), self.lines.saturating_sub(1)),
+            // JSONL counts lines in its positions, shifted already.
+            (true, _) => (self.header.clone(), 0),
+        };
+        let blanks = BufReader::new(std::io::repeat(b'\n').take(blank_lines));
+        let head = blanks.chain(Cursor::new(header)).chain(Cursor::new(carry));
+        self.tail = Some(Reader::new(head.chain(input), self.format, &self.options)?);
+        Ok(())
+    }
+}
+
+/// `spec` with its encoding fixed to UTF-8, for the block readers: a block alone
+/// must not be sniffed as GB18030 when the input's start said UTF-8.
+pub(crate) fn as_utf8(spec: &InputSpec) -> InputSpec {
+    InputSpec {
+        encoding: Encoding::Utf8,
+        ..spec.clone()
+    }
+}
+
+/// One block read by a reader of its own, behind `header` (a CSV's, for every
+/// block but the first).
+fn read_block(
+    format: Format,
+    header: &[u8],
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<BlockRead, InputError> {
+    let mut reader = Reader::new(header.chain(bytes), format, options)?;
+    let mut block = Block::new(options);
+    block.fill(&mut reader, usize::MAX)?;
+    block.part.shrink();
+    Ok(BlockRead {
+        block,
+        position: reader.position(),
+        lines: memchr::memchr_iter(b'\n', bytes).count() as u64,
+        warnings: reader.warnings(),
+    })
+}
