@@ -27,3 +27,18 @@ pub(crate) fn par_map<I: Send, O: Send>(items: Vec<I>, f: impl Fn(I) -> O + Sync
         items.into_iter().map(f).collect()
     }
 }
+
+/// `f` of each of `items`, in order, computed on every core when the `parallel`
+/// feature is on: for many small items, which rayon splits into as few tasks as
+/// there are cores to keep busy.
+pub(crate) fn par_map_ref<I: Sync, O: Send>(items: &[I], f: impl Fn(&I) -> O + Sync + Send) -> Vec<O> {
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        use rayon::prelude::*;
+        items.par_iter().map(f).collect()
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    {
+        items.iter().map(f).collect()
+    }
+}

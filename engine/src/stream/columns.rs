@@ -14,6 +14,7 @@ use super::run::Run;
 use super::{ReportHead, ReportStream, StreamError, Survey};
 use crate::book::Rulebook;
 use crate::eval::Options;
+use crate::parallel::par_map_ref;
 use crate::record::Rejected;
 use crate::records::columns::Columns;
 use crate::records::{InputError, Members};
@@ -133,10 +134,8 @@ impl ReportStream for ColumnStream<'_> {
         let (order, starts) = self.ranges()?;
         for range in starts.windows(2) {
             let rows = &order[range[0]..range[1]];
-            let records: Vec<_> = rows
-                .iter()
-                .map(|&row| self.columns.record(row as usize))
-                .collect();
+            let columns = &self.columns;
+            let records = par_map_ref(rows, |&row| columns.record(row as usize));
             if !self.run.evaluate(&records, each) {
                 return Ok(());
             }
