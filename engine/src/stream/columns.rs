@@ -14,7 +14,7 @@ use super::run::Run;
 use super::{ReportHead, ReportStream, StreamError, Survey};
 use crate::book::Rulebook;
 use crate::eval::Options;
-use crate::parallel::par_map_ref;
+use crate::parallel::{par_drop, par_map_ref};
 use crate::record::Rejected;
 use crate::records::columns::Columns;
 use crate::records::{InputError, Members};
@@ -136,7 +136,9 @@ impl ReportStream for ColumnStream<'_> {
             let rows = &order[range[0]..range[1]];
             let columns = &self.columns;
             let records = par_map_ref(rows, |&row| columns.record(row as usize));
-            if !self.run.evaluate(&records, each) {
+            let going = self.run.evaluate(&records, each);
+            par_drop(records);
+            if !going {
                 return Ok(());
             }
         }
