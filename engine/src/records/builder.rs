@@ -14,6 +14,7 @@ use jiff::tz::TimeZone;
 use rustc_hash::FxHashSet;
 
 use super::ReadOptions;
+use super::columns::{Part, Row};
 use super::quick;
 use super::spec::InputSpec;
 use super::typing::{self, Raw};
@@ -128,7 +129,9 @@ pub(crate) struct Builder<'a> {
     member: Option<Arc<str>>,
     kind: Option<Arc<str>>,
     date: Option<Date>,
-    id: Option<Arc<str>>,
+    /// The record's `id` when `has_id`: a buffer reused from record to record.
+    id: String,
+    has_id: bool,
     fields: Vec<Value>,
     seen: Vec<bool>,
     error: Option<String>,
@@ -161,7 +164,8 @@ impl<'a> Builder<'a> {
             member: None,
             kind: None,
             date: None,
-            id: None,
+            id: String::new(),
+            has_id: false,
             fields: vec![Value::Null; n],
             seen: vec![false; 4 + n],
             error: None,
@@ -261,7 +265,7 @@ impl<'a> Builder<'a> {
         self.member = None;
         self.kind = None;
         self.date = None;
-        self.id = None;
+        self.has_id = false;
         self.error = None;
         self.fields.iter_mut().for_each(|v| *v = Value::Null);
         self.seen.iter_mut().for_each(|s| *s = false);
@@ -337,7 +341,11 @@ impl<'a> Builder<'a> {
                 }),
                 _ => Err(format!("expected string, got {}", raw.shown())),
             },
-            Key::Id => identifier(raw).map(|text| self.id = Some(Arc::from(text))),
+            Key::Id => identifier(raw).map(|text| {
+                self.id.clear();
+                self.id.push_str(text);
+                self.has_id = true;
+            }),
             Key::Date => typing::typed_as(FieldType::Date, "date", raw, self.timezone, input)
                 .map(|value| self.date = value.as_date()),
             Key::Field(i) => match self.schema.fields.get(i) {
@@ -359,21 +367,23 @@ impl<'a> Builder<'a> {
     pub(crate) fn reject(&mut self, position: u64, error: String, rejected: &mut Vec<Rejected>) {
         rejected.push(Rejected {
             record: position,
-            id: self.id.take().map(|id| id.to_string()),
+            id: std::mem::take(&mut self.has_id).then(|| self.id.clone()),
             error,
             source: self.source_name.map(str::to_owned),
         });
     }
 
-    /// Finishes the current record: it is accepted, or rejected with the first problem.
-    pub(crate) fn finish(&mut self, position: u64, records: &mut Vec<Record>, rejected: &mut Vec<Rejected>) {
-        match self.complete(position) {
-            Ok(record) => records.push(record),
-            Err(error) => self.reject(position, error, rejected),
+    /// Finishes the current record: it is accepted into `out`, or rejected with
+    /// the first problem.
+    pub(crate) fn finish(&mut self, position: u64, out: &mut impl Accept, rejected: &mut Vec<Rejected>) {
+        if let Err(error) = out.accept(self, position) {
+            self.reject(position, error, rejected);
         }
     }
 
-    fn complete(&mut self, position: u64) -> Result<Record, String> {
+    /// The current record's member, kind and date, its missing fields given their
+    /// defaults; the first problem if it cannot be accepted.
+    fn check(&mut self) -> Result<(Arc<str>, Arc<str>, Date), String> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
@@ -395,10 +405,16 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        Ok((member, kind, date))
+    }
+
+    /// The current record, as a [`Record`] of its own.
+    fn complete(&mut self, position: u64) -> Result<Record, String> {
+        let (member, kind, date) = self.check()?;
         let fields = std::mem::replace(&mut self.fields, vec![Value::Null; self.schema.fields.len()]);
-        let (id, has_id) = match self.id.take() {
-            Some(id) => (id, true),
-            None => (Arc::from(position.to_string()), false),
+        let (id, has_id) = match std::mem::take(&mut self.has_id) {
+            true => (Arc::from(self.id.as_str()), true),
+            false => (Arc::from(position.to_string()), false),
         };
         Ok(Record {
             source: self.source,
@@ -410,6 +426,43 @@ impl<'a> Builder<'a> {
             date,
             fields: fields.into_boxed_slice(),
         })
+    }
+
+    /// The current record kept as the next row of `part`, with nothing allocated
+    /// for it: no [`Record`] is made.
+    fn complete_into(&mut self, position: u64, part: &mut Part) -> Result<(), String> {
+        let (member, kind, date) = self.check()?;
+        part.push_row(&Row {
+            source: self.source,
+            position,
+            id: std::mem::take(&mut self.has_id).then_some(self.id.as_str()),
+            member: &member,
+            kind: &kind,
+            date,
+            fields: &self.fields,
+        });
+        Ok(())
+    }
+}
+
+/// Where a reader puts the records it accepts.
+pub(crate) trait Accept {
+    /// Takes the current record of `builder` (read at `position`), or says why not.
+    fn accept(&mut self, builder: &mut Builder<'_>, position: u64) -> Result<(), String>;
+}
+
+/// Records of their own.
+impl Accept for Vec<Record> {
+    fn accept(&mut self, builder: &mut Builder<'_>, position: u64) -> Result<(), String> {
+        self.push(builder.complete(position)?);
+        Ok(())
+    }
+}
+
+/// Rows of a part of the columns (`split.rs`).
+impl Accept for Part {
+    fn accept(&mut self, builder: &mut Builder<'_>, position: u64) -> Result<(), String> {
+        builder.complete_into(position, self)
     }
 }
 

@@ -14,7 +14,7 @@ use std::io::{BufRead, Read};
 
 use csv::Reader;
 
-use super::builder::{Builder, Keep, Key};
+use super::builder::{Accept, Builder, Keep, Key};
 use super::csv_rows::{Row, RowReader};
 use super::typing::Raw;
 use super::{InputError, too_large};
@@ -98,7 +98,7 @@ impl<R: BufRead> Rows<R> {
         &mut self,
         builder: &mut Builder<'_>,
         keep: Option<&Keep>,
-        records: &mut Vec<Record>,
+        records: &mut impl Accept,
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
         let row = &mut self.row;

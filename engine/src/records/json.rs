@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::builder::{Builder, Key};
+use super::builder::{Accept, Builder, Key};
 use super::typing::Raw;
 use super::{InputError, text, too_large};
 use crate::record::{Record, Rejected};
@@ -55,7 +55,7 @@ pub(crate) fn read_one(
     unit: &str,
     position: u64,
     builder: &mut Builder<'_>,
-    records: &mut Vec<Record>,
+    records: &mut impl Accept,
     rejected: &mut Vec<Rejected>,
 ) {
     match parse_record(text, builder) {

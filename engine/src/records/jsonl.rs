@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use super::builder::{Builder, Keep};
+use super::builder::{Accept, Builder, Keep};
 use super::json::{member_of, read_one};
 use super::{InputError, read_error, too_large};
 use crate::record::{Record, Rejected};
@@ -57,7 +57,7 @@ impl<R: BufRead> Lines<R> {
         &mut self,
         builder: &mut Builder<'_>,
         keep: Option<&Keep>,
-        records: &mut Vec<Record>,
+        records: &mut impl Accept,
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
         // A byte-order mark and a `\r` are not part of the record.

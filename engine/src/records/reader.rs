@@ -8,6 +8,7 @@
 use std::io::BufRead;
 
 use super::builder::{Builder, Keep};
+use super::columns::Part;
 use super::encoding::Decoded;
 use super::{Format, InputError, ReadOptions, csv, jsonl, read_error};
 use crate::record::{Record, Rejected, Warning};
@@ -72,6 +73,22 @@ impl<'a, R: BufRead> Reader<'a, R> {
         match &mut self.rows {
             Rows::Jsonl(lines) => lines.next(&mut self.builder, keep, records, rejected),
             Rows::Csv(rows) => rows.next(&mut self.builder, keep, records, rejected),
+        }
+    }
+}
+
+impl<R: BufRead> Reader<'_, R> {
+    /// Reads the next record as [`Reader::next`] does, into `part` rather than a
+    /// record of its own.
+    pub(crate) fn next_into(
+        &mut self,
+        part: &mut Part,
+        rejected: &mut Vec<Rejected>,
+    ) -> Result<bool, InputError> {
+        let keep = self.keep.as_deref();
+        match &mut self.rows {
+            Rows::Jsonl(lines) => lines.next(&mut self.builder, keep, part, rejected),
+            Rows::Csv(rows) => rows.next(&mut self.builder, keep, part, rejected),
         }
     }
 }

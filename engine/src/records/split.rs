@@ -22,8 +22,6 @@
 use std::io::{BufRead, BufReader, Chain, Cursor, Read, Repeat, Take};
 use std::mem;
 
-use jiff::civil::Date;
-
 use super::columns::Part;
 use super::encoding::{SNIFF_BYTES, is_gb18030};
 use super::spec::{Encoding, InputSpec};
@@ -55,9 +53,6 @@ pub(crate) struct Block {
     pub rejected: Vec<Rejected>,
     /// Records read, accepted or rejected.
     pub read: u64,
-    /// The earliest and latest dates of the accepted records.
-    pub first: Option<Date>,
-    pub last: Option<Date>,
 }
 
 impl Block {
@@ -66,25 +61,17 @@ impl Block {
             part: Part::new(options.schema),
             rejected: Vec::new(),
             read: 0,
-            first: None,
-            last: None,
         }
     }
 
     /// Reads records from `reader` into this block, `limit` at most; `false` once
     /// the input ended.
     fn fill<R: BufRead>(&mut self, reader: &mut Reader<'_, R>, limit: usize) -> Result<bool, InputError> {
-        let mut records = Vec::with_capacity(1);
         while (self.read as usize) < limit {
-            if !reader.next(&mut records, &mut self.rejected)? {
+            if !reader.next_into(&mut self.part, &mut self.rejected)? {
                 return Ok(false);
             }
             self.read += 1;
-            if let Some(record) = records.pop() {
-                self.first = Some(self.first.map_or(record.date, |first| first.min(record.date)));
-                self.last = self.last.max(Some(record.date));
-                self.part.push(&record);
-            }
         }
         Ok(true)
     }

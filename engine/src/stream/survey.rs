@@ -108,12 +108,11 @@ impl Survey {
             for mut block in blocks {
                 survey.records += block.read;
                 survey.rejected.append(&mut block.rejected);
-                survey.first = match (survey.first, block.first) {
-                    (Some(first), Some(block)) => Some(first.min(block)),
-                    (first, block) => first.or(block),
-                };
-                survey.last = survey.last.max(block.last);
                 let part = block.part;
+                if let Some((first, last)) = part.date_range() {
+                    survey.first = Some(survey.first.map_or(first, |earliest| earliest.min(first)));
+                    survey.last = survey.last.max(Some(last));
+                }
                 let was_sorted = survey.sorted;
                 if survey.sorted {
                     survey.follow(&part);

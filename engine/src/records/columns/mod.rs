@@ -18,7 +18,7 @@ mod part;
 
 use std::sync::Arc;
 
-pub(crate) use part::Part;
+pub(crate) use part::{Part, Row};
 
 use crate::record::Record;
 

@@ -24,6 +24,19 @@ use crate::record::Record;
 use crate::schema::{FieldType, Schema};
 use crate::value::Value;
 
+/// One record's values, borrowed: what [`Part::push_row`] keeps, from a
+/// [`Record`] or straight from a reader.
+pub(crate) struct Row<'r> {
+    pub source: u32,
+    pub position: u64,
+    /// The record's `id`, `None` when the input gave none.
+    pub id: Option<&'r str>,
+    pub member: &'r Arc<str>,
+    pub kind: &'r Arc<str>,
+    pub date: Date,
+    pub fields: &'r [Value],
+}
+
 /// Accepted records of one part of an input, column by column, in the order they
 /// were read.
 #[derive(Debug, Default)]
@@ -110,8 +123,22 @@ impl Part {
         self.positions.iter_mut().for_each(|(_, at)| *at += before);
     }
 
-    /// Keeps `record` as the next row; returns its member's index.
-    pub(crate) fn push(&mut self, record: &Record) -> u32 {
+    /// Keeps `record` as the next row.
+    #[cfg(test)]
+    pub(crate) fn push(&mut self, record: &Record) {
+        self.push_row(&Row {
+            source: record.source,
+            position: record.position,
+            id: record.has_id.then_some(&*record.id),
+            member: &record.member,
+            kind: &record.kind,
+            date: record.date,
+            fields: &record.fields,
+        })
+    }
+
+    /// Keeps `row` as the next row.
+    pub(crate) fn push_row(&mut self, record: &Row<'_>) {
         let row = self.len;
         match self.positions.last() {
             Some(&(first, at)) if at + (row - first) as u64 == record.position => {}
@@ -120,19 +147,22 @@ impl Part {
         if self.sources.last().is_none_or(|&(_, s)| s != record.source) {
             self.sources.push((row, record.source));
         }
-        let member = self.members.index(&record.member);
-        self.member_of.push(u64::from(member));
-        self.kind_of.push(u64::from(self.kinds.index(&record.kind)));
+        self.member_of.push(u64::from(self.members.index(record.member)));
+        self.kind_of.push(u64::from(self.kinds.index(record.kind)));
         self.dates.push(record.date);
-        self.has_id.push(record.has_id);
-        self.ids.push(if record.has_id { &record.id } else { "" });
+        self.has_id.push(record.id.is_some());
+        self.ids.push(record.id.unwrap_or(""));
         // The reader gives every record its schema's fields, no more, no fewer.
         debug_assert_eq!(record.fields.len(), self.fields.len());
-        for (column, value) in self.fields.iter_mut().zip(&record.fields) {
+        for (column, value) in self.fields.iter_mut().zip(record.fields) {
             column.push(row, value);
         }
         self.len += 1;
-        member
+    }
+
+    /// The earliest and latest dates of the rows, `None` for none.
+    pub(crate) fn date_range(&self) -> Option<(Date, Date)> {
+        self.dates.range
     }
 
     /// Row `row` as the record pushed there, its member named in `members` (this
@@ -369,11 +399,12 @@ impl Scales {
     }
 }
 
-/// Dates as zigzagged day numbers from the first one.
+/// Dates as zigzagged day numbers from the first one, and the earliest and latest.
 #[derive(Debug, Default)]
 struct Days {
     base: Option<i64>,
     packed: Packed,
+    range: Option<(Date, Date)>,
 }
 
 impl Days {
@@ -381,6 +412,10 @@ impl Days {
         let day = day_number(date);
         let base = *self.base.get_or_insert(day);
         self.packed.push(zigzag(day - base));
+        self.range = Some(
+            self.range
+                .map_or((date, date), |(first, last)| (first.min(date), last.max(date))),
+        );
     }
 
     fn get(&self, row: usize) -> Date {
