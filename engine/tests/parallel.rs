@@ -44,8 +44,9 @@ fn reports_are_byte_identical_at_any_thread_count() {
 }
 
 /// The JSON writer renders members a batch at a time on every core (a batch ends
-/// at 256 members or 8,192 awards): across many batches, at any thread count, its
-/// text is `to_json`'s, pretty and compact.
+/// at 256 members or 8,192 awards), and on one thread each member straight into
+/// the output: across many batches, at any thread count, its text is `to_json`'s,
+/// pretty and compact.
 #[test]
 fn the_json_writer_is_the_report_across_batches_and_threads() {
     let book = Rulebook::from_yaml(

@@ -7,7 +7,8 @@
 //! formatter, but takes the members from a [`ReportStream`] as it goes: only a
 //! batch of members is in memory. Each member of a batch is rendered on its own
 //! (in parallel, [`par_map`]) and the batch written in order, so the bytes do not
-//! depend on the number of threads. `rejected` and `unmatched` come after
+//! depend on the number of threads; on one thread (WebAssembly) each member is
+//! rendered straight into the output as it comes. `rejected` and `unmatched` come after
 //! `members`, so they are asked for once the last member is written.
 //!
 //! A value rendered alone at its nesting depth is byte for byte the value rendered
@@ -20,7 +21,7 @@ use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::{MemberReport, ReportStream};
-use crate::parallel::par_map;
+use crate::parallel::{par_map, threads};
 
 /// Writes the report as [`Report::to_json`](crate::report::Report::to_json) would,
 /// byte for byte. When a member cannot be made, writing stops there and that error
@@ -86,7 +87,7 @@ enum Style {
 
 impl Style {
     /// `value` as JSON nested `depth` deep, appended to `out`.
-    fn render(self, value: &(impl Serialize + ?Sized), depth: usize, out: &mut Vec<u8>) -> io::Result<()> {
+    fn render(self, value: &(impl Serialize + ?Sized), depth: usize, out: impl Write) -> io::Result<()> {
         match self {
             Style::Compact => serde_json::to_writer(out, value)?,
             Style::Pretty => {
@@ -192,6 +193,16 @@ struct Members {
 impl Members {
     /// Takes one member; `false` once writing failed, to stop the stream.
     fn push(&mut self, out: &mut impl Write, member: MemberReport) -> bool {
+        if threads() == 1 {
+            // One thread (WebAssembly, or no `parallel`): a batch buys nothing, and
+            // rendering into a member's own buffer costs each small write a call to
+            // Vec's extend and the text a second copy. Straight into `out` instead.
+            if let Err(error) = self.write_one(out, &member) {
+                self.failed = Some(error);
+                return false;
+            }
+            return true;
+        }
         self.awards += awards(&member);
         self.batch.push(member);
         let full = self.batch.len() >= BATCH_MEMBERS || self.awards >= BATCH_AWARDS;
@@ -200,6 +211,19 @@ impl Members {
             return false;
         }
         true
+    }
+
+    /// One member rendered into `out` as it comes: the same bytes as a batch's.
+    fn write_one(&mut self, out: &mut impl Write, member: &MemberReport) -> io::Result<()> {
+        let first = self.written == 0;
+        let mut head = Vec::with_capacity(16);
+        if first {
+            head.push(b'[');
+        }
+        self.style.separator(first, 2, &mut head);
+        out.write_all(&head)?;
+        self.written += 1;
+        self.style.render(member, 2, out)
     }
 
     fn flush(&mut self, out: &mut impl Write) -> io::Result<()> {
