@@ -36,6 +36,12 @@ pub fn write_compact_json<S: ReportStream + ?Sized>(out: impl Write, report: &mu
     write(out, report, Style::Compact)
 }
 
+/// Whether members can be rendered on other threads; without (WebAssembly, or no
+/// `parallel`), each is rendered straight into the output and no code renders into
+/// a buffer of its own (the lean WebAssembly build's "z" optimisation inlines less
+/// in code that writes JSON to two kinds of writer).
+const PARALLEL: bool = cfg!(all(feature = "parallel", not(target_arch = "wasm32")));
+
 /// Members rendered per batch: enough to keep every core busy, few enough that the
 /// batch's text takes little memory (the bench's members are ~20 KB each).
 const BATCH_MEMBERS: usize = 256;
@@ -105,23 +111,24 @@ impl Style {
 
     /// What goes before an object's key or an array's item: `first` or not, at
     /// `depth`.
-    fn separator(self, first: bool, depth: usize, out: &mut Vec<u8>) {
+    fn separator(self, first: bool, depth: usize, mut out: impl Write) -> io::Result<()> {
         if !first {
-            out.push(b',');
+            out.write_all(b",")?;
         }
         if let Style::Pretty = self {
-            out.push(b'\n');
-            out.extend_from_slice(&b"  ".repeat(depth));
+            out.write_all(b"\n")?;
+            out.write_all(&b"  ".repeat(depth))?;
         }
+        Ok(())
     }
 
     /// What closes a non-empty object or array whose items were at `depth`.
-    fn close(self, depth: usize, bracket: u8, out: &mut Vec<u8>) {
+    fn close(self, depth: usize, bracket: u8, mut out: impl Write) -> io::Result<()> {
         if let Style::Pretty = self {
-            out.push(b'\n');
-            out.extend_from_slice(&b"  ".repeat(depth - 1));
+            out.write_all(b"\n")?;
+            out.write_all(&b"  ".repeat(depth - 1))?;
         }
-        out.push(bracket);
+        out.write_all(&[bracket])
     }
 
     fn colon(self) -> &'static [u8] {
@@ -145,15 +152,13 @@ impl Fields {
 
     /// `"name": ` (after `{` or `,`).
     fn key(&mut self, out: &mut impl Write, name: &str) -> io::Result<()> {
-        let mut text = Vec::new();
         if self.first {
-            text.push(b'{');
+            out.write_all(b"{")?;
         }
-        self.style.separator(self.first, 1, &mut text);
+        self.style.separator(self.first, 1, &mut *out)?;
         self.first = false;
-        serde_json::to_writer(&mut text, name)?;
-        text.extend_from_slice(self.style.colon());
-        out.write_all(&text)
+        serde_json::to_writer(&mut *out, name)?;
+        out.write_all(self.style.colon())
     }
 
     fn field(
@@ -163,19 +168,16 @@ impl Fields {
         value: &(impl Serialize + ?Sized),
     ) -> io::Result<()> {
         self.key(out, name)?;
-        let mut text = Vec::new();
-        self.style.render(value, 1, &mut text)?;
-        out.write_all(&text)
+        self.style.render(value, 1, out)
     }
 
     /// Closes the report (`to_json` ends its pretty text with a newline).
     fn end(self, out: &mut impl Write) -> io::Result<()> {
-        let mut text = Vec::new();
-        self.style.close(1, b'}', &mut text);
+        self.style.close(1, b'}', &mut *out)?;
         if let Style::Pretty = self.style {
-            text.push(b'\n');
+            out.write_all(b"\n")?;
         }
-        out.write_all(&text)
+        Ok(())
     }
 }
 
@@ -193,7 +195,7 @@ struct Members {
 impl Members {
     /// Takes one member; `false` once writing failed, to stop the stream.
     fn push(&mut self, out: &mut impl Write, member: MemberReport) -> bool {
-        if threads() == 1 {
+        if !PARALLEL || threads() == 1 {
             // One thread (WebAssembly, or no `parallel`): a batch buys nothing, and
             // rendering into a member's own buffer costs each small write a call to
             // Vec's extend and the text a second copy. Straight into `out` instead.
@@ -216,12 +218,10 @@ impl Members {
     /// One member rendered into `out` as it comes: the same bytes as a batch's.
     fn write_one(&mut self, out: &mut impl Write, member: &MemberReport) -> io::Result<()> {
         let first = self.written == 0;
-        let mut head = Vec::with_capacity(16);
         if first {
-            head.push(b'[');
+            out.write_all(b"[")?;
         }
-        self.style.separator(first, 2, &mut head);
-        out.write_all(&head)?;
+        self.style.separator(first, 2, &mut *out)?;
         self.written += 1;
         self.style.render(member, 2, out)
     }
@@ -240,7 +240,7 @@ impl Members {
             // Sized for the text, not grown to it: the bench's awards average 446
             // bytes of pretty JSON.
             let mut text = Vec::with_capacity(512 + 512 * awards(&member));
-            style.separator(first && i == 0, 2, &mut text);
+            style.separator(first && i == 0, 2, &mut text)?;
             style.render(&member, 2, &mut text).map(|()| text)
         });
         for text in texts {
@@ -254,10 +254,10 @@ impl Members {
         if self.written == 0 && self.batch.is_empty() {
             return out.write_all(b"[]");
         }
-        self.flush(out)?;
-        let mut close = Vec::new();
-        self.style.close(2, b']', &mut close);
-        out.write_all(&close)
+        if PARALLEL {
+            self.flush(out)?;
+        }
+        self.style.close(2, b']', out)
     }
 }
 
