@@ -37,9 +37,8 @@ pub fn write_compact_json<S: ReportStream + ?Sized>(out: impl Write, report: &mu
 }
 
 /// Whether members can be rendered on other threads; without (WebAssembly, or no
-/// `parallel`), each is rendered straight into the output and no code renders into
-/// a buffer of its own (the lean WebAssembly build's "z" optimisation inlines less
-/// in code that writes JSON to two kinds of writer).
+/// `parallel`), each is rendered straight into the output and the batch code is
+/// left out of the build.
 const PARALLEL: bool = cfg!(all(feature = "parallel", not(target_arch = "wasm32")));
 
 /// Members rendered per batch: enough to keep every core busy, few enough that the
