@@ -72,7 +72,10 @@ def contenders(cores: int, zen_batch: int, zen_each: int) -> list[Contender]:
         Contender("merit-pandas", "merit from Python", "from a pandas DataFrame (float hours)", "python"),
         Contender("merit-dicts", "merit from Python", "from a list of dicts (json.loads)", "python"),
         Contender("merit-csv", "merit from Python", "from a CSV path", "python"),
-        Contender("wasm-jsonl", "merit in WebAssembly", "Node, JSONL string → report objects", "node"),
+        Contender("wasm-jsonl", "merit in WebAssembly", "Node, JSONL string → report objects (lean build)", "node"),
+        Contender(
+            "wasm-jsonl-full", "merit in WebAssembly", "Node, JSONL string → report objects (full build)", "node"
+        ),
         Contender("wasm-objects", "merit in WebAssembly", "Node, array of objects → report objects", "node"),
         Contender("rhai-per-record", "peers", "rhai, compiled AST reused per record, cap in Rust", "rust"),
         Contender("pandas", "peers", "pandas groupby, frame in memory (f64)", "python"),

@@ -4,9 +4,13 @@
 //
 //   node bench/wasm/bench.mjs CONTENDER --data DIR [--reps N] [--limit N]
 //
-//   wasm-jsonl     the engine (bindings/wasm/pkg, built by scripts/build-wasm) scoring
-//                  a JSONL string into report objects
-//   wasm-objects   the same from an array of record objects (JSON.parse of each line)
+//   wasm-jsonl       the engine (bindings/wasm/pkg, built by scripts/build-wasm) scoring
+//                    a JSONL string into report objects, as the package answers: on
+//                    its lean build (opt-level "z", what a phone downloads first)
+//   wasm-jsonl-full  the same on the full build (opt-level "s", pkg/full), called
+//                    directly: what the package measured before it had two builds
+//   wasm-objects     the same as wasm-jsonl from an array of record objects
+//                    (JSON.parse of each line)
 //
 // Reads the first --limit records (default: all) of DIR/records.jsonl, written by
 // `merit-bench generate`, outside the timed region; times the median of --reps runs
@@ -18,7 +22,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { init, Rulebook } from "../../bindings/wasm/pkg/index.js";
+import { init, Rulebook as LeanRulebook } from "../../bindings/wasm/pkg/index.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -63,7 +67,18 @@ function digest(totals) {
   return createHash("sha256").update(lines.join("")).digest("hex");
 }
 
-await init();
+/** The Rulebook class of the build the contender measures. */
+async function rulebookClass() {
+  if (contender !== "wasm-jsonl-full") {
+    await init();
+    return LeanRulebook;
+  }
+  const full = new URL("../../bindings/wasm/pkg/full/", import.meta.url);
+  const glue = await import(new URL("merit_wasm.js", full));
+  glue.initSync({ module: readFileSync(new URL("merit_wasm_bg.wasm", full)) });
+  return glue.Rulebook;
+}
+const Rulebook = await rulebookClass();
 const book = Rulebook.fromYaml(readFileSync(new URL("../volunteer-capped.yaml", import.meta.url), "utf8"), "bench.yaml");
 /** The first `limit` lines of the JSONL file (all by default): [text, lines]. */
 function jsonl(limit) {
@@ -74,14 +89,15 @@ function jsonl(limit) {
 }
 const input = {
   "wasm-jsonl": ([text, count]) => [text, count],
+  "wasm-jsonl-full": ([text, count]) => [text, count],
   "wasm-objects": ([text, count]) => [text.split("\n", count).map((line) => JSON.parse(line)), count],
 }[contender];
 if (!input) {
-  console.error(`unknown contender ${contender}: wasm-jsonl or wasm-objects`);
+  console.error(`unknown contender ${contender}: wasm-jsonl, wasm-jsonl-full or wasm-objects`);
   process.exit(2);
 }
 const [records, count] = input(jsonl(values.limit === undefined ? Infinity : Number(values.limit)));
-const options = contender === "wasm-jsonl" ? { format: "jsonl" } : undefined;
+const options = contender === "wasm-objects" ? undefined : { format: "jsonl" };
 const [seconds, done, totals] = measure(reps, () =>
   book.score(records, options).members.map((m) => [m.member, tenths(m.total)]),
 );
