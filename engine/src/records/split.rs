@@ -99,6 +99,9 @@ pub(crate) struct SplitReader<'o, R> {
     header_rows: u64,
     /// Bytes read and not yet in a block; they start at a record's start.
     carry: Vec<u8>,
+    /// Blocks' buffers handed back once read, for the next blocks: a fresh one would
+    /// be grown, copied and faulted in page by page for every block.
+    spare: Vec<Vec<u8>>,
     /// Blocks cut so far.
     blocks: u64,
     /// Rows (CSV) or lines (JSONL) in what was handed out.
@@ -160,6 +163,7 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
             header,
             header_rows,
             carry: Vec::new(),
+            spare: Vec::new(),
             blocks: 0,
             position: 0,
             lines: 0,
@@ -224,10 +228,11 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
         let numbered: Vec<(u64, Vec<u8>)> = (first..).zip(cut).collect();
         let read = par_map(numbered, |(i, bytes)| {
             let header = if i == 0 { &[][..] } else { &header[..] };
-            read_block(format, header, &bytes, options)
+            (read_block(format, header, &bytes, options), bytes)
         });
         let mut blocks = Vec::with_capacity(read.len());
-        for (i, read) in (first..).zip(read) {
+        for (i, (read, bytes)) in (first..).zip(read) {
+            self.spare.push(bytes);
             let mut read = read?;
             let before = if i > 0 {
                 self.position - self.header_rows
@@ -266,6 +271,7 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
         };
         if self.carry.len() < self.block_bytes {
             let wanted = (self.block_bytes - self.carry.len()) as u64;
+            self.carry.reserve_exact(wanted as usize);
             input
                 .take(wanted)
                 .read_to_end(&mut self.carry)
@@ -296,7 +302,10 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
         }
         match memchr::memrchr(b'\n', &self.carry) {
             Some(end) => {
-                let rest = self.carry.split_off(end + 1);
+                let mut rest = self.spare.pop().unwrap_or_default();
+                rest.clear();
+                rest.extend_from_slice(&self.carry[end + 1..]);
+                self.carry.truncate(end + 1);
                 self.blocks += 1;
                 Ok(Some(mem::replace(&mut self.carry, rest)))
             }
