@@ -131,10 +131,8 @@ impl Survey {
                             // then this part's.
                             unsorted.extend(survey.members.drain(..));
                         }
-                        let mut counts = vec![0u64; part.member_names().len()];
-                        (0..part.len()).for_each(|row| counts[part.member_index(row) as usize] += 1);
-                        for (member, count) in part.member_names().iter().zip(counts) {
-                            *unsorted.entry(member.clone()).or_default() += count;
+                        for (member, count) in part.member_counts() {
+                            *unsorted.entry(member).or_default() += count;
                         }
                     }
                     None => {}

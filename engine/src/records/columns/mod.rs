@@ -88,11 +88,7 @@ impl Columns {
     /// Each member met and how many rows it has, in the order first met: what a
     /// survey would otherwise count in a map of its own.
     pub(crate) fn member_counts(&self) -> Vec<(Arc<str>, u64)> {
-        let mut counts = vec![0u64; self.members.len()];
-        for member in self.member_indices() {
-            counts[member as usize] += 1;
-        }
-        self.members.iter().cloned().zip(counts).collect()
+        counted(&self.members, self.member_indices())
     }
 
     /// Row `row` (counted across the parts) as the record kept there.
@@ -101,4 +97,13 @@ impl Columns {
         let start = if part == 0 { 0 } else { self.ends[part - 1] };
         self.parts[part].record(row - start, &self.members)
     }
+}
+
+/// Each of `names` with how many of `indices` point at it.
+fn counted(names: &[Arc<str>], indices: impl Iterator<Item = u32>) -> Vec<(Arc<str>, u64)> {
+    let mut counts = vec![0u64; names.len()];
+    for i in indices {
+        counts[i as usize] += 1;
+    }
+    names.iter().cloned().zip(counts).collect()
 }

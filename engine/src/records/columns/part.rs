@@ -106,6 +106,12 @@ impl Part {
         &self.members.names
     }
 
+    /// Each member met and how many rows it has, in the order first met (before
+    /// [`Part::renumber_members`]).
+    pub(crate) fn member_counts(&self) -> Vec<(Arc<str>, u64)> {
+        super::counted(&self.members.names, (0..self.len).map(|row| self.member_index(row)))
+    }
+
     /// Re-indexes every row's member by `map` (this part's index to the
     /// columns'), whose names the columns hold: this part's own are dropped.
     pub(crate) fn renumber_members(&mut self, map: &[u32]) {
