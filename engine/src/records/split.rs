@@ -5,8 +5,9 @@
 //! Cutting, typing and keeping rows is most of reading a file. Here a UTF-8 input
 //! is cut into blocks of about [`BLOCK_BYTES`] at line ends, and each block is read
 //! by a `Reader` of its own (a CSV's block behind the input's header row) on its
-//! own thread, straight into a part of its own: its records are made, kept as
-//! columns and dropped on that thread, so none crosses threads. Blocks are handed
+//! own thread, straight into a part of its own: no record is made (the builder
+//! hands each row's values to the part), and only the finished part crosses
+//! threads. Blocks are handed
 //! back in order, their positions shifted by the rows or lines before them: a
 //! reader's position counts exactly those, so the shift is what the one reader
 //! would have counted.
@@ -35,7 +36,7 @@ use crate::record::{Rejected, Warning};
 pub(crate) const BLOCK_BYTES: usize = 2 << 20;
 
 /// The records one reader types into a part when the input is not cut in blocks.
-pub(crate) const TAIL_RECORDS: usize = 1 << 16;
+const TAIL_RECORDS: usize = 1 << 16;
 
 /// The builder caps a reader's warnings at this many names.
 const MAX_WARNINGS: usize = 100;
