@@ -7,7 +7,7 @@
 
 use std::io::BufRead;
 
-use super::builder::{Builder, Keep};
+use super::builder::{Accept, Builder, Keep};
 use super::columns::Part;
 use super::encoding::Decoded;
 use super::{Format, InputError, ReadOptions, csv, jsonl, read_error};
@@ -69,15 +69,9 @@ impl<'a, R: BufRead> Reader<'a, R> {
         records: &mut Vec<Record>,
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
-        let keep = self.keep.as_deref();
-        match &mut self.rows {
-            Rows::Jsonl(lines) => lines.next(&mut self.builder, keep, records, rejected),
-            Rows::Csv(rows) => rows.next(&mut self.builder, keep, records, rejected),
-        }
+        self.read_into(records, rejected)
     }
-}
 
-impl<R: BufRead> Reader<'_, R> {
     /// Reads the next record as [`Reader::next`] does, into `part` rather than a
     /// record of its own.
     pub(crate) fn next_into(
@@ -85,10 +79,14 @@ impl<R: BufRead> Reader<'_, R> {
         part: &mut Part,
         rejected: &mut Vec<Rejected>,
     ) -> Result<bool, InputError> {
+        self.read_into(part, rejected)
+    }
+
+    fn read_into(&mut self, out: &mut impl Accept, rejected: &mut Vec<Rejected>) -> Result<bool, InputError> {
         let keep = self.keep.as_deref();
         match &mut self.rows {
-            Rows::Jsonl(lines) => lines.next(&mut self.builder, keep, part, rejected),
-            Rows::Csv(rows) => rows.next(&mut self.builder, keep, part, rejected),
+            Rows::Jsonl(lines) => lines.next(&mut self.builder, keep, out, rejected),
+            Rows::Csv(rows) => rows.next(&mut self.builder, keep, out, rejected),
         }
     }
 }

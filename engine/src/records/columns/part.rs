@@ -109,7 +109,10 @@ impl Part {
     /// Each member met and how many rows it has, in the order first met (before
     /// [`Part::renumber_members`]).
     pub(crate) fn member_counts(&self) -> Vec<(Arc<str>, u64)> {
-        super::counted(&self.members.names, (0..self.len).map(|row| self.member_index(row)))
+        super::counted(
+            &self.members.names,
+            (0..self.len).map(|row| self.member_index(row)),
+        )
     }
 
     /// Re-indexes every row's member by `map` (this part's index to the
