@@ -163,10 +163,29 @@ fn a_streamed_input_gives_the_same_report() {
                         expected,
                         "{what} by range"
                     );
-                    if let (_, Some(columns)) =
-                        InputSurvey::read_kept(&case.book, &input[..], format).expect("surveys")
-                    {
+                    // Totals only, columns are evaluated in place (`eval/source.rs`).
+                    for summary in [false, true] {
+                        let Some(columns) = InputSurvey::read_kept(&case.book, &input[..], format)
+                            .expect("surveys")
+                            .1
+                        else {
+                            continue;
+                        };
                         kept[at] += 1;
+                        let expected = match summary {
+                            false => expected.clone(),
+                            true => {
+                                let options = ScoreOptions {
+                                    summary,
+                                    ..options.clone()
+                                };
+                                case.book.score(&records, profiles, &options).to_json()
+                            }
+                        };
+                        let dated = ScoreOptions {
+                            summary,
+                            ..dated.clone()
+                        };
                         let mut written = Vec::new();
                         ColumnStream::new(&case.book, profiles, &dated, survey.clone(), columns)
                             .expect("streams")
@@ -176,7 +195,7 @@ fn a_streamed_input_gives_the_same_report() {
                         assert_eq!(
                             String::from_utf8(written).expect("UTF-8"),
                             expected,
-                            "{what} from columns"
+                            "{what} from columns (summary: {summary})"
                         );
                     }
                 }
@@ -342,15 +361,18 @@ fn a_summary_is_the_report_without_its_award_lines_but_the_failed_ones() {
 /// gives the whole input's report byte for byte: CSV cells with quotes, commas and
 /// line breaks, a byte-order mark, CRLF, trimmed members; JSONL with blank lines,
 /// ids given and not, numbers as members; rejected records (not kept, listed by
-/// position), in ranges of 1, 2, 3 and many records. A sorted input is not kept.
+/// position), in ranges of 1, 2, 3 and many records. So do its totals, read from
+/// the columns in place: through the kernel (text, id, member, bool and decimal
+/// fields, a mantissa past `i64`, a negative zero) and not (a division), with an
+/// award too large rejected. A sorted input is not kept.
 #[test]
 fn an_input_kept_as_columns_gives_the_same_report() {
     let book = Rulebook::from_yaml(
-        "fields: { hours: decimal?, note: string?, done: bool = false }\ninput: { trim: true }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: n, when: note == \"plain\" and not done, points: 7 }\n",
+        "fields: { hours: decimal?, note: string?, done: bool = false }\ninput: { trim: true }\nrules:\n  - { id: a, points: 10 / hours }\n  - { id: n, when: note == \"plain\" and not done, points: 7 }\n  - { id: i, when: member == \"m3\" or kind != \"k\", points: hours * 2 + 1 }\n  - { id: d, when: id == \"5\", points: 1 }\n",
         "book.yaml",
     )
     .expect("book");
-    let csv = "\u{FEFF}member,kind,date,hours,note\r\nm3,k,2026-03-01,0,\r\n m1 ,k,2026-03-01,2,\"a, \"\"b\"\"\nc\"\r\nm2,k,2026-03-01,x,\r\nm2,k,2026-03-02,4,\"\"\r\nm1,k,2026-03-03,1,plain\r\n\"m,4\",k,2026-03-03,1,plain\r\n,k,2026-03-01,1,\r\nm3,k,2026-03-02,5,\"a, \"\"b\"\"\nc\"\r\n";
+    let csv = "\u{FEFF}member,kind,date,hours,note\r\nm3,k,2026-03-01,0,\r\n m1 ,k,2026-03-01,2,\"a, \"\"b\"\"\nc\"\r\nm2,k,2026-03-01,x,\r\nm2,k,2026-03-02,4,\"\"\r\nm1,k,2026-03-03,1,plain\r\n\"m,4\",k,2026-03-03,1,plain\r\n,k,2026-03-01,1,\r\nm3,k,2026-03-02,79228162514264337593543950335,\"a, \"\"b\"\"\nc\"\r\n";
     let jsonl = concat!(
         "{\"member\":\"m3\",\"kind\":\"k\",\"date\":\"2026-03-01\",\"hours\":0,\"id\":\"r1\"}\n",
         "\n",
@@ -367,15 +389,33 @@ fn an_input_kept_as_columns_gives_the_same_report() {
         records
             .read(&book, input.as_bytes(), format, "in")
             .expect("reads");
-        let expected = book.score(&records, None, &ScoreOptions::default()).to_json();
-        assert!(expected.contains("\"n\""), "the note rule fires: {expected}");
+        let full = book.score(&records, None, &ScoreOptions::default()).to_json();
+        assert!(full.contains("\"n\""), "the note rule fires: {full}");
+        assert!(full.contains("\"rejected\""), "records are rejected: {full}");
         assert!(
-            expected.contains("\"rejected\""),
-            "records are rejected: {expected}"
+            full.contains("rule `i`: decimal overflow"),
+            "an award too large is rejected: {full}"
         );
-        for size in [1, 2, 3, 1000] {
+        let report: serde_json::Value = serde_json::from_str(&full).expect("JSON");
+        let by_id = report["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .flat_map(|m| m["periods"].as_array().expect("periods"))
+            .flat_map(|p| p["awards"].as_array().expect("awards"))
+            .any(|a| a["rule"] == "d" && a["records"] == serde_json::json!(["5"]));
+        assert!(by_id, "an id not given is the position's: {full}");
+        for (size, summary) in [1, 2, 3, 1000]
+            .into_iter()
+            .flat_map(|size| [(size, false), (size, true)])
+        {
+            let asked = ScoreOptions {
+                summary,
+                ..ScoreOptions::default()
+            };
+            let expected = book.score(&records, None, &asked).to_json();
             let (survey, columns) = InputSurvey::read_kept(&book, input.as_bytes(), format).expect("surveys");
-            let options = survey.dates(&ScoreOptions::default()).expect("dates");
+            let options = survey.dates(&asked).expect("dates");
             let mut written = Vec::new();
             ColumnStream::new(
                 &book,
@@ -391,7 +431,7 @@ fn an_input_kept_as_columns_gives_the_same_report() {
             assert_eq!(
                 String::from_utf8(written).expect("UTF-8"),
                 expected,
-                "{format:?} in ranges of {size}"
+                "{format:?} in ranges of {size} (summary: {summary})"
             );
         }
     }

@@ -64,8 +64,8 @@ pub(super) struct Usage {
 impl Usage {
     /// Marks seen record `i` used: if no rule had, and it is in the range, it is no
     /// longer unmatched.
-    pub(super) fn mark(&mut self, i: usize, record: &Record, dates: &Dates) {
-        if !std::mem::replace(&mut self.used[i], true) && dates.in_range(record.date) {
+    pub(super) fn mark(&mut self, i: usize, date: Date, dates: &Dates) {
+        if !std::mem::replace(&mut self.used[i], true) && dates.in_range(date) {
             self.unmatched -= 1;
         }
     }

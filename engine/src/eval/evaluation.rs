@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 
 use super::member::MemberEval;
-use super::{Award, Options, Origin, Run, record_env, rulebook_ref, warm};
+use super::{Award, Options, Origin, Run, Source, record_env, rulebook_ref, warm};
 use crate::book::Rulebook;
 use crate::calendar::Per;
 use crate::parallel::par_map;
@@ -40,7 +40,7 @@ use crate::report::{ReportHead, ReportStream, write_json};
 /// ```
 pub struct Evaluation<'a> {
     book: &'a Rulebook,
-    records: &'a [Record],
+    records: Source<'a>,
     /// `None` when there was nothing to evaluate.
     run: Option<Run<'a>>,
     period: Per,
@@ -74,7 +74,7 @@ fn cap_labels(book: &Rulebook) -> Vec<Vec<[String; 2]>> {
 impl<'a> Evaluation<'a> {
     pub(super) fn new(
         run: Run<'a>,
-        records: &'a [Record],
+        records: Source<'a>,
         members: Vec<MemberEval<'a>>,
         rejected: Vec<Rejected>,
         unmatched: u64,
@@ -101,7 +101,7 @@ impl<'a> Evaluation<'a> {
     /// The evaluation of no records: the range is what the caller asked.
     pub(super) fn empty(
         book: &'a Rulebook,
-        records: &'a [Record],
+        records: Source<'a>,
         period: Per,
         rejected: Vec<Rejected>,
         options: &Options,
@@ -194,10 +194,10 @@ impl<'a> Evaluation<'a> {
 
     fn write_member(&self, member: &MemberEval) -> MemberReport {
         let summary = self.run.is_some_and(|run| run.summary);
-        if !summary {
+        if let (false, Source::Records(records)) = (summary, self.records) {
             // Writing the bench's report of 883,000 awards went from 760 to 590 ms.
             warm(member.awards.iter().filter_map(|award| match award.origin {
-                Origin::Record(i) => Some(&self.records[i as usize]),
+                Origin::Record(i) => Some(&records[i as usize]),
                 Origin::Group(_) => None,
             }));
         }
@@ -227,9 +227,9 @@ impl<'a> Evaluation<'a> {
             unscored: self.run.filter(|run| run.why_not).map(|run| {
                 let by_member = self
                     .by_member
-                    .get_or_init(|| super::why_not::by_member(self.records));
+                    .get_or_init(|| super::why_not::by_member(self.records.whole()));
                 let mine = by_member.get(&member.id).map_or(&[][..], Vec::as_slice);
-                super::why_not::unscored(&run, self.records, mine, member, &self.cap_labels)
+                super::why_not::unscored(&run, self.records.whole(), mine, member, &self.cap_labels)
             }),
         }
     }
@@ -246,10 +246,10 @@ impl<'a> Evaluation<'a> {
         });
         let (records, (explain, trace), provisional, failed) = match award.origin {
             Origin::Record(i) => {
-                let record = &self.records[i as usize];
+                let record = self.records.record(i as usize);
                 (
                     vec![String::from(&*record.id)],
-                    self.explain_record(member, award, record, withheld.as_ref()),
+                    self.explain_record(member, award, &record, withheld.as_ref()),
                     false,
                     None,
                 )

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::index;
 use super::order::Seen;
+use super::source::Source;
 use super::sweep::Hit;
 use super::{Award, GroupDetail, Origin, Run};
 use crate::book::Rulebook;
@@ -120,7 +121,7 @@ const MAX_FAST_AWARDS: usize = 1 << 22;
 /// Evaluates every rule over one member, in the rulebook's evaluation order.
 pub(super) fn score_member<'a>(
     run: &Run<'a>,
-    records: &'a [Record],
+    records: Source<'a>,
     bounds: &CapBounds,
     input: MemberInput<'_, 'a>,
 ) -> MemberOutcome<'a> {
@@ -134,11 +135,8 @@ pub(super) fn score_member<'a>(
     };
     // Group rules and indexes read the member's records themselves; a rulebook of
     // per-record rules only never gathers them.
-    let member_records: Vec<&'a Record> = input
-        .records
-        .iter()
-        .map(|s| &records[s.record as usize])
-        .collect();
+    let whole = records.whole();
+    let member_records: Vec<&'a Record> = input.records.iter().map(|s| &whole[s.record as usize]).collect();
     super::warm(member_records.iter().copied());
     let mut awards: Vec<Award> = Vec::with_capacity(input.hits.len() + input.seeded.len());
     let mut groups: Vec<GroupDetail<'a>> = Vec::new();
@@ -352,12 +350,9 @@ pub(super) fn score_member<'a>(
     // Report order: date, then rule order, then the first record's input order.
     // When records lie in input order, two records' indices say it without reading
     // them (a cache miss each, on a million records).
-    let first = |a: &Award| {
-        match a.origin {
-            Origin::Record(i) => Some(&records[i as usize]),
-            Origin::Group(g) => groups[g as usize].records.first().copied(),
-        }
-        .map(|r| (r.source, r.position))
+    let first = |a: &Award| match a.origin {
+        Origin::Record(i) => Some(records.key(i as usize)),
+        Origin::Group(g) => groups[g as usize].records.first().map(|r| (r.source, r.position)),
     };
     let order = |a: &Award, b: &Award| {
         (a.date, book.report_order[a.rule as usize])

@@ -28,6 +28,7 @@ mod member;
 mod options;
 mod order;
 mod ratings;
+mod source;
 mod sweep;
 mod why_not;
 
@@ -39,6 +40,7 @@ pub use evaluation::Evaluation;
 pub(crate) use options::Dates;
 pub use options::Options;
 use ratings::ratings;
+pub(crate) use source::Source;
 
 use crate::book::Rulebook;
 use crate::calendar::Per;
@@ -101,13 +103,24 @@ fn spans(len: usize, size: usize) -> Vec<Range<usize>> {
 pub fn evaluate<'a>(
     book: &'a Rulebook,
     records: &'a [Record],
+    rejected: Vec<Rejected>,
+    profiles: Option<&'a Members>,
+    options: &Options,
+) -> Evaluation<'a> {
+    evaluate_source(book, Source::Records(records), rejected, profiles, options)
+}
+
+/// [`evaluate`] over records wherever they are kept.
+pub(crate) fn evaluate_source<'a>(
+    book: &'a Rulebook,
+    records: Source<'a>,
     mut rejected: Vec<Rejected>,
     profiles: Option<&'a Members>,
     options: &Options,
 ) -> Evaluation<'a> {
     let period = options.period.unwrap_or(book.period);
     let words = Words(options.lang.unwrap_or_else(|| Lang::for_book(book)));
-    let survey = order::survey(records);
+    let survey = order::survey(&records);
     let Some(dates) = Dates::between(options, survey.first, survey.last) else {
         return Evaluation::empty(book, records, period, rejected, options);
     };
@@ -132,29 +145,26 @@ pub fn evaluate<'a>(
     let mut errors = swept.errors;
     let in_input_order = run.in_input_order;
     let hit_chunks: Vec<&[sweep::Hit]> = swept.hits.iter().map(Vec::as_slice).collect();
-    let hits = order::group(&hit_chunks, &ranked, records, in_input_order);
+    let hits = order::group(&hit_chunks, &ranked, &records, in_input_order);
     drop(swept.hits);
     // Group rules, indexes and ratings read records member by member; a rulebook of
     // per-record rules only never groups them.
     let reads_ratings = book.rules.iter().any(|r| r.kind.across_members());
     let by_member = if reads_records || reads_ratings {
-        let seen: Vec<Seen> = records
-            .iter()
-            .zip(&ranked.rank)
-            .enumerate()
-            .filter(|(_, (_, rank))| **rank != UNSEEN)
-            .map(|(i, (r, _))| Seen {
-                date: r.date,
+        let seen: Vec<Seen> = (ranked.rank.iter().enumerate())
+            .filter(|(_, rank)| **rank != UNSEEN)
+            .map(|(i, _)| Seen {
+                date: records.date(i),
                 record: i as u32,
             })
             .collect();
-        order::group(&[&seen], &ranked, records, in_input_order)
+        order::group(&[&seen], &ranked, &records, in_input_order)
     } else {
         Grouped::empty(ranked.ids.len())
     };
 
     // Ratings go to their subject, not to the member who rated: read them first.
-    let ratings = ratings(&run, records, &by_member.items, &mut usage, &mut errors);
+    let ratings = ratings(&run, records.whole(), &by_member.items, &mut usage, &mut errors);
 
     // Members: everyone with a seen record, and everyone rated, by id.
     let mut tasks: Vec<MemberInput> = Vec::with_capacity(ranked.ids.len());
@@ -188,7 +198,7 @@ pub fn evaluate<'a>(
     let mut members = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         for i in outcome.used {
-            usage.mark(i as usize, &records[i as usize], &dates);
+            usage.mark(i as usize, records.date(i as usize), &dates);
         }
         members.extend(outcome.eval);
     }

@@ -13,8 +13,8 @@ use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
 use super::Dates;
+use super::source::Source;
 use crate::parallel::{par_map, threads};
-use crate::record::Record;
 
 /// A rank no member has: the record is not seen (it is dated after `as_of`).
 pub(super) const UNSEEN: u32 = u32::MAX;
@@ -34,21 +34,21 @@ pub(super) struct Ranked {
 
 /// What one pass over the records says before evaluating them: the span of their
 /// dates, whether they lie in (source, position) order, and their members ranked.
-pub(super) struct Surveyed {
+pub(super) struct Surveyed<'a> {
     pub first: Option<Date>,
     pub last: Option<Date>,
     /// Whether records are in (source, position) order, which readers guarantee and
     /// grouping relies on for ties.
     pub in_input_order: bool,
-    parts: Vec<Part>,
+    parts: Vec<Part<'a>>,
 }
 
 /// One part of the records, surveyed: its distinct members in the order first seen
 /// (with every record's slot among them and its day), its dates and its order.
-struct Part {
+struct Part<'a> {
     /// Index of the part's first record.
     start: usize,
-    ids: Vec<Arc<str>>,
+    ids: Vec<&'a Arc<str>>,
     slots: Vec<u32>,
     days: Vec<u32>,
     first: Option<(u32, Date)>,
@@ -60,17 +60,16 @@ struct Part {
 /// each record's member, found by `Arc` address (readers share one per member) or
 /// else by text. The members are ranked once the dates are known ([`Surveyed::rank`]),
 /// from the parts' compact slots and days, without reading the records again.
-pub(super) fn survey(records: &[Record]) -> Surveyed {
+pub(super) fn survey<'a>(records: &Source<'a>) -> Surveyed<'a> {
     let size = records.len().div_ceil(threads()).max(1);
     let parts = par_map(super::spans(records.len(), size), |range| {
-        Part::of(range.start, &records[range])
+        Part::of(records, range)
     });
-    let key = |r: &Record| (r.source, r.position);
     let seams_in_order = parts
         .iter()
         .skip(1)
         .filter(|p| p.start > 0 && p.start < records.len())
-        .all(|p| key(&records[p.start - 1]) <= key(&records[p.start]));
+        .all(|p| records.key(p.start - 1) <= records.key(p.start));
     Surveyed {
         first: parts
             .iter()
@@ -87,39 +86,40 @@ pub(super) fn survey(records: &[Record]) -> Surveyed {
     }
 }
 
-impl Part {
-    fn of(start: usize, records: &[Record]) -> Part {
+impl<'a> Part<'a> {
+    fn of(records: &Source<'a>, range: Range<usize>) -> Part<'a> {
         let mut distinct = Distinct::new();
         let mut part = Part {
-            start,
+            start: range.start,
             ids: Vec::new(),
-            slots: Vec::with_capacity(records.len()),
-            days: Vec::with_capacity(records.len()),
+            slots: Vec::with_capacity(range.len()),
+            days: Vec::with_capacity(range.len()),
             first: None,
             last: None,
             in_input_order: true,
         };
         let mut previous: Option<(u32, u64)> = None;
-        for (i, record) in records.iter().enumerate() {
-            let day = day_key(record.date);
+        for (n, i) in range.enumerate() {
+            let date = records.date(i);
+            let day = day_key(date);
             if part.first.is_none_or(|(d, _)| day < d) {
-                part.first = Some((day, record.date));
+                part.first = Some((day, date));
             }
             if part.last.is_none_or(|(d, _)| day > d) {
-                part.last = Some((day, record.date));
+                part.last = Some((day, date));
             }
-            let at = (record.source, record.position);
+            let at = records.key(i);
             part.in_input_order &= previous.is_none_or(|p| p <= at);
             previous = Some(at);
             part.days.push(day);
-            part.slots.push(distinct.slot(&record.member, i));
+            part.slots.push(distinct.slot(records.member(i), n));
         }
-        part.ids = distinct.ids.into_iter().cloned().collect();
+        part.ids = distinct.ids;
         part
     }
 }
 
-impl Surveyed {
+impl Surveyed<'_> {
     /// Ranks the members of the records dated on or before `as_of`: each part's
     /// seen members are merged and sorted by text once, then each part turns its
     /// slots into ranks in parallel.
@@ -285,7 +285,7 @@ pub(super) trait Dated: Copy {
 pub(super) fn group<T: Dated + Send + Sync>(
     pieces: &[&[T]],
     ranked: &Ranked,
-    records: &[Record],
+    records: &Source,
     in_input_order: bool,
 ) -> Grouped<T> {
     let buckets = ranked.ids.len();
@@ -358,7 +358,7 @@ pub(super) fn day_key(date: Date) -> u32 {
 
 /// One member's items in date order, ties in input order. Items come in input order
 /// when the records are in (source, position) order, so then a tie keeps its place.
-fn sort_member<T: Dated>(items: &mut [T], records: &[Record], in_input_order: bool) {
+fn sort_member<T: Dated>(items: &mut [T], records: &Source, in_input_order: bool) {
     if in_input_order {
         if !items.is_sorted_by_key(|i| i.date()) {
             // (day, record index): record indices are in input order, so equal days
@@ -366,10 +366,7 @@ fn sort_member<T: Dated>(items: &mut [T], records: &[Record], in_input_order: bo
             items.sort_unstable_by_key(|i| (u64::from(day_key(i.date())) << 32) | u64::from(i.record()));
         }
     } else {
-        let key = |i: &T| {
-            let r = &records[i.record() as usize];
-            (i.date(), r.source, r.position)
-        };
+        let key = |i: &T| (i.date(), records.key(i.record() as usize));
         items.sort_by_cached_key(key);
     }
 }

@@ -40,12 +40,12 @@ pub(super) fn ratings<'a>(
             let env = record_env(book, record, &attrs, dates);
             match rating.read(&env) {
                 Ok(Some((subject, value))) => {
-                    usage.mark(i, record, &dates);
+                    usage.mark(i, record.date, &dates);
                     read.push((record, subject, value));
                 }
                 Ok(None) => {}
                 Err(reason) => {
-                    usage.mark(i, record, &dates);
+                    usage.mark(i, record.date, &dates);
                     errors.push(rejection(record, format!("rule `{}`: {reason}", rule.id)));
                 }
             }

@@ -11,10 +11,11 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::order::{Dated, Ranked, UNSEEN};
+use super::source::{Batch, Source};
 use super::{CHUNK, Run, Usage, record_env, rejection, spans};
 use crate::expr::EvalError;
 use crate::parallel::par_map;
-use crate::record::{Record, Rejected};
+use crate::record::Rejected;
 use crate::value::Value;
 
 /// A per-record rule's award to one record, rounded, before caps.
@@ -45,7 +46,7 @@ pub(super) struct Swept {
 }
 
 /// Evaluates every per-record rule on every seen record.
-pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
+pub(super) fn sweep(run: &Run, records: Source, ranked: &Ranked) -> Swept {
     let rules: Vec<usize> = run
         .book
         .order
@@ -54,7 +55,7 @@ pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
         .filter(|&r| run.book.rules[r].kind.is_per_record())
         .collect();
     let parts = par_map(spans(records.len(), CHUNK), |range| {
-        sweep_chunk(run, records, ranked, &rules, range)
+        sweep_chunk(run, &records, ranked, &rules, range)
     });
     let mut swept = Swept {
         hits: Vec::with_capacity(parts.len()),
@@ -75,6 +76,8 @@ pub(super) fn sweep(run: &Run, records: &[Record], ranked: &Ranked) -> Swept {
 
 /// What the sweep found in one chunk of the records.
 struct Chunk {
+    /// The index of the chunk's first record.
+    start: usize,
     hits: Vec<Hit>,
     /// By record of the chunk.
     used: Vec<bool>,
@@ -86,16 +89,11 @@ struct Chunk {
 /// Records per kernel batch: the columns of a batch stay in the first-level cache.
 const BATCH: usize = 256;
 
-fn sweep_chunk(
-    run: &Run,
-    records: &[Record],
-    ranked: &Ranked,
-    rules: &[usize],
-    range: Range<usize>,
-) -> Chunk {
+fn sweep_chunk(run: &Run, records: &Source, ranked: &Ranked, rules: &[usize], range: Range<usize>) -> Chunk {
     let book = run.book;
     let start = range.start;
     let mut chunk = Chunk {
+        start,
         hits: Vec::new(),
         used: vec![false; range.len()],
         unmatched: 0,
@@ -105,46 +103,50 @@ fn sweep_chunk(
     // run of records of one member.
     let reads_attrs = run.profiles.is_some() && !book.member_attrs.is_empty();
     let mut attrs: (Option<u32>, Vec<Value>) = (None, Vec::new());
-    let mut slow = |i: usize, rule: usize, chunk: &mut Chunk| {
-        let record = &records[i];
+    let mut slow = |i: usize, date: Date, rule: usize, chunk: &mut Chunk| {
+        let record = records.record(i);
         let rank = ranked.rank[i];
         if reads_attrs && attrs.0 != Some(rank) {
             attrs = (Some(rank), run.attrs_of(&record.member));
         }
-        let env = record_env(book, record, &attrs.1, run.dates);
+        let env = record_env(book, &record, &attrs.1, run.dates);
         let outcome = book.rules[rule].record_points(&env);
-        chunk.record(run, record, i, start, rule, outcome);
+        chunk.record(run, records, i, date, rule, outcome);
     };
     let seen: Vec<usize> = range.filter(|&i| ranked.rank[i] != UNSEEN).collect();
     let (mut points, mut unfit) = (Vec::with_capacity(BATCH), vec![false; BATCH]);
-    let mut batch_records: Vec<&Record> = Vec::with_capacity(BATCH);
+    let mut dates: Vec<Date> = Vec::with_capacity(BATCH);
     for batch in seen.chunks(BATCH) {
-        batch_records.clear();
-        batch_records.extend(batch.iter().map(|&i| &records[i]));
+        dates.clear();
+        dates.extend(batch.iter().map(|&i| records.date(i)));
+        let rows = Batch {
+            source: records,
+            items: batch,
+        };
         for &r in rules {
             let rule = &book.rules[r];
             let unfit = &mut unfit[..batch.len()];
             unfit.fill(false);
-            let fast = rule.record_points_batch(&batch_records, &mut points, unfit);
-            for (k, (&i, &record)) in batch.iter().zip(&batch_records).enumerate() {
-                if !rule.effective.contains(record.date) {
+            let fast = rule.record_points_batch(&rows, &mut points, unfit);
+            for (k, (&i, &date)) in batch.iter().zip(&dates).enumerate() {
+                if !rule.effective.contains(date) {
                     continue;
                 }
                 if fast && !unfit[k] {
                     if let Some(p) = points[k] {
-                        chunk.hit(run, record, i, start, r, p);
+                        chunk.hit(run, records, i, date, r, p);
                     }
                 } else {
-                    slow(i, r, &mut chunk);
+                    slow(i, date, r, &mut chunk);
                 }
             }
         }
-        // Counted here, where the batch's records are at hand; a group rule or a
+        // Counted here, where the batch's dates are at hand; a group rule or a
         // rating that uses one later takes it off ([`Usage::mark`]).
         chunk.unmatched += batch
             .iter()
-            .zip(&batch_records)
-            .filter(|&(&i, r)| !chunk.used[i - start] && run.dates.in_range(r.date))
+            .zip(&dates)
+            .filter(|&(&i, &date)| !chunk.used[i - start] && run.dates.in_range(date))
             .count() as u64;
     }
     chunk
@@ -161,43 +163,43 @@ fn too_large(points: Decimal) -> bool {
 }
 
 impl Chunk {
-    /// Keeps rule `rule`'s award of `points` to record `i`, or its error when the
-    /// award is too large.
-    fn hit(&mut self, run: &Run, record: &Record, i: usize, start: usize, rule: usize, points: Decimal) {
+    /// Keeps rule `rule`'s award of `points` to record `i` (dated `date`), or its
+    /// error when the award is too large.
+    fn hit(&mut self, run: &Run, records: &Source, i: usize, date: Date, rule: usize, points: Decimal) {
         if too_large(points) {
             let error = EvalError::new(
                 crate::expr::EvalErrorKind::Overflow,
                 crate::value::too_large_award(points),
             );
-            return self.record(run, record, i, start, rule, Err(error));
+            return self.record(run, records, i, date, rule, Err(error));
         }
-        self.used[i - start] = true;
+        self.used[i - self.start] = true;
         self.hits.push(Hit {
             points: run.book.unit.round(points),
-            date: record.date,
+            date,
             record: i as u32,
             rule: rule as u32,
         });
     }
 
-    /// Keeps what rule `rule` made of record `i` (`start` is the chunk's first index).
+    /// Keeps what rule `rule` made of record `i`.
     fn record(
         &mut self,
         run: &Run,
-        record: &Record,
+        records: &Source,
         i: usize,
-        start: usize,
+        date: Date,
         rule: usize,
         outcome: Result<Option<Decimal>, EvalError>,
     ) {
         match outcome {
-            Ok(Some(points)) => self.hit(run, record, i, start, rule, points),
+            Ok(Some(points)) => self.hit(run, records, i, date, rule, points),
             Ok(None) => {}
             Err(error) => {
                 // Rejected, so not also unmatched.
-                self.used[i - start] = true;
+                self.used[i - self.start] = true;
                 self.errors.push(rejection(
-                    record,
+                    &records.record(i),
                     format!("rule `{}`: {error}", run.book.rules[rule].id),
                 ))
             }

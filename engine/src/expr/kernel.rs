@@ -37,8 +37,11 @@ pub struct Fixed {
 
 impl Fixed {
     fn from_decimal(d: &Decimal) -> Option<Fixed> {
-        let scale = d.scale();
-        let mantissa = i64::try_from(d.mantissa()).ok()?;
+        Fixed::new(i64::try_from(d.mantissa()).ok()?, d.scale())
+    }
+
+    /// `mantissa / 10^scale`, unless the scale is past what a `Fixed` carries.
+    pub fn new(mantissa: i64, scale: u32) -> Option<Fixed> {
         (scale <= MAX_SCALE).then_some(Fixed { mantissa, scale })
     }
 
@@ -135,7 +138,7 @@ pub enum Text {
 }
 
 impl Text {
-    fn read(self, record: &Record) -> Option<&str> {
+    pub fn read(self, record: &Record) -> Option<&str> {
         match self {
             Text::Kind => Some(&record.kind),
             Text::Id => Some(&record.id),
@@ -145,6 +148,37 @@ impl Text {
                 _ => None,
             },
         }
+    }
+}
+
+/// A batch of records as [`Kernel::eval_batch`] reads them: [`Record`]s, or rows
+/// read in place from where they are kept (`eval/source.rs`).
+pub trait Rows {
+    fn len(&self) -> usize;
+
+    /// Row `k`'s `bool` or `decimal` field `slot`, or [`Unfit`] when the kernel
+    /// cannot hold it.
+    fn field(&self, k: usize, slot: usize) -> Result<KValue, Unfit>;
+
+    /// Row `k`'s text in `text`, `None` when the slot holds no text, or [`Unfit`]
+    /// when the text is not at hand (an id made from the position).
+    fn text(&self, k: usize, text: Text) -> Result<Option<&str>, Unfit>;
+}
+
+/// Records as the kernel's own tests hand them over; evaluation reads batches of
+/// its records through `eval/source.rs`.
+#[cfg(test)]
+impl Rows for Vec<&Record> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn field(&self, k: usize, slot: usize) -> Result<KValue, Unfit> {
+        field(self[k], slot)
+    }
+
+    fn text(&self, k: usize, text: Text) -> Result<Option<&str>, Unfit> {
+        Ok(text.read(self[k]))
     }
 }
 
@@ -280,7 +314,7 @@ impl Kernel {
     /// closures must evaluate that record. Both sides of `and`/`or`, both branches
     /// of `if` and every argument are evaluated for every record; a side the
     /// closures would skip can only make a record unfit, never change a value.
-    pub fn eval_batch(&self, records: &[&Record], out: &mut Vec<KValue>, unfit: &mut [bool]) {
+    pub fn eval_batch(&self, records: &dyn Rows, out: &mut Vec<KValue>, unfit: &mut [bool]) {
         let n = records.len();
         out.clear();
         let column = |k: &Kernel, unfit: &mut [bool]| {
@@ -297,18 +331,24 @@ impl Kernel {
         match self {
             Kernel::Const(v) => out.resize(n, *v),
             Kernel::Field(i) => out.extend(
-                records
-                    .iter()
-                    .zip(unfit.iter_mut())
-                    .map(|(r, u)| or_unfit(field(r, *i), u)),
+                unfit
+                    .iter_mut()
+                    .take(n)
+                    .enumerate()
+                    .map(|(k, u)| or_unfit(records.field(k, *i), u)),
             ),
             Kernel::TextIs { text, value, equal } => {
                 // Readers share one `Arc` per distinct kind (and member): text at the
                 // address just compared has the same answer, without comparing again.
                 let mut last: Option<((*const u8, usize), KValue)> = None;
-                out.extend(records.iter().map(|r| {
-                    let Some(s) = text.read(r) else {
-                        return KValue::Null;
+                out.extend(unfit.iter_mut().take(n).enumerate().map(|(k, u)| {
+                    let s = match records.text(k, *text) {
+                        Ok(Some(s)) => s,
+                        Ok(None) => return KValue::Null,
+                        Err(Unfit) => {
+                            *u = true;
+                            return KValue::Null;
+                        }
                     };
                     let at = (s.as_ptr(), s.len());
                     match last {
@@ -389,7 +429,12 @@ impl Kernel {
 
 /// A `bool` or `decimal` field.
 fn field(record: &Record, i: usize) -> Result<KValue, Unfit> {
-    match record.fields.get(i) {
+    value_field(record.fields.get(i))
+}
+
+/// A `bool` or `decimal` field's value.
+pub fn value_field(value: Option<&Value>) -> Result<KValue, Unfit> {
+    match value {
         None | Some(Value::Null) => Ok(KValue::Null),
         Some(Value::Bool(b)) => Ok(KValue::Bool(*b)),
         Some(Value::Num(n)) => Fixed::from_decimal(n).map(KValue::Num).ok_or(Unfit),

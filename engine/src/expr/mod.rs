@@ -47,7 +47,7 @@ use crate::schema::Schema;
 use crate::value::{Type, Value};
 
 pub use explain::Explained;
-pub(crate) use kernel::{KValue, fixed_decimal};
+pub(crate) use kernel::{Fixed, KValue, Rows, Text, Unfit, fixed_decimal, value_field};
 
 /// Where an expression is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,7 +324,12 @@ impl Expr {
     /// [`Expr::eval_record`] over a batch of records, through the kernel a column at
     /// a time; `false` (and nothing written) when the expression has no kernel.
     /// Records marked in `unfit` must be evaluated with [`Expr::eval`].
-    pub(crate) fn eval_batch(&self, records: &[&Record], out: &mut Vec<KValue>, unfit: &mut [bool]) -> bool {
+    pub(crate) fn eval_batch(
+        &self,
+        records: &dyn kernel::Rows,
+        out: &mut Vec<KValue>,
+        unfit: &mut [bool],
+    ) -> bool {
         match &self.0.kernel {
             Some(kernel) => {
                 kernel.eval_batch(records, out, unfit);

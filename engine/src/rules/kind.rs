@@ -9,7 +9,6 @@ use rust_decimal::Decimal;
 use crate::decode::{Decoder, ExprCompiler, MapReader};
 use crate::expr::{Env, EvalError};
 use crate::json_schema::{self, Json, With, obj};
-use crate::record::Record;
 use crate::words::Words;
 
 use super::{GroupAward, MemberView, Outcome, Rating, RuleContext, RuleKind, Table};
@@ -123,7 +122,7 @@ pub(crate) trait Behaviour {
     /// `false` (nothing written) when the rule has none.
     fn record_points_batch(
         &self,
-        _records: &[&Record],
+        _records: &dyn crate::expr::Rows,
         _out: &mut Vec<Option<Decimal>>,
         _unfit: &mut [bool],
     ) -> bool {

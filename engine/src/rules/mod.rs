@@ -111,7 +111,7 @@ macro_rules! rule_kinds {
             /// expressions' fixed-point kernels, when the rule has them.
             pub(crate) fn record_points_batch(
                 &self,
-                records: &[&crate::record::Record],
+                records: &dyn crate::expr::Rows,
                 out: &mut Vec<Option<Decimal>>,
                 unfit: &mut [bool],
             ) -> bool {
@@ -206,7 +206,7 @@ impl Rule {
     /// Whether `record_points_batch` may skip the `let` terms: only when there are none.
     pub(crate) fn record_points_batch(
         &self,
-        records: &[&crate::record::Record],
+        records: &dyn crate::expr::Rows,
         out: &mut Vec<Option<Decimal>>,
         unfit: &mut [bool],
     ) -> bool {

@@ -10,8 +10,7 @@
 use rust_decimal::Decimal;
 
 use crate::decode::{Decoder, ExprCompiler, MapReader};
-use crate::expr::{Context, Env, EvalError, Expr, KValue};
-use crate::record::Record;
+use crate::expr::{Context, Env, EvalError, Expr, KValue, Rows};
 use crate::value::Type;
 use crate::words::Words;
 
@@ -92,7 +91,7 @@ impl Points {
     /// is set. `false` when the rule has no kernel; nothing is written then.
     pub(crate) fn points_batch(
         &self,
-        records: &[&Record],
+        records: &dyn Rows,
         out: &mut Vec<Option<Decimal>>,
         unfit: &mut [bool],
     ) -> bool {
@@ -137,7 +136,7 @@ impl Behaviour for Points {
 
     fn record_points_batch(
         &self,
-        records: &[&Record],
+        records: &dyn Rows,
         out: &mut Vec<Option<Decimal>>,
         unfit: &mut [bool],
     ) -> bool {

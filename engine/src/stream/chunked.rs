@@ -138,7 +138,7 @@ impl<R: BufRead> ReportStream for MemberStream<'_, R> {
         while going && !self.ended {
             let next_member = self.read_chunk(&mut records)?;
             if !records.is_empty() {
-                going = self.run.evaluate(&records, each);
+                going = self.run.evaluate(crate::eval::Source::Records(&records), each);
             }
             records.clear();
             records.extend(next_member);

@@ -14,9 +14,8 @@ use super::run::Run;
 use super::{ReportHead, ReportStream, StreamError, Survey};
 use crate::book::Rulebook;
 use crate::eval::Options;
-use crate::parallel::{par_drop, par_map_ref};
 use crate::record::Rejected;
-use crate::records::columns::Columns;
+use crate::records::columns::{Columns, Loc};
 use crate::records::{InputError, Members};
 use crate::report::MemberReport;
 
@@ -84,7 +83,7 @@ impl<'a> ColumnStream<'a> {
     /// The rows of each range, ranges in member order and each range's rows in
     /// input order (a stable counting sort): members in id order, cut when a
     /// range would pass `pass_records`. Returns the rows and where each range starts.
-    fn ranges(&self) -> Result<(Vec<u32>, Vec<usize>), InputError> {
+    fn ranges(&self) -> Result<(Vec<Loc>, Vec<usize>), InputError> {
         let names = self.columns.member_names();
         let index: rustc_hash::FxHashMap<&str, usize> =
             names.iter().enumerate().map(|(i, name)| (&**name, i)).collect();
@@ -109,11 +108,11 @@ impl<'a> ColumnStream<'a> {
             starts.push(sum);
             sum += *size as usize;
         }
-        let mut order = vec![0u32; sum];
+        let mut order = vec![Loc { part: 0, row: 0 }; sum];
         let mut next = starts.clone();
-        for (row, member) in self.columns.member_indices().enumerate() {
+        for (loc, member) in self.columns.rows() {
             let range = range_of[member as usize] as usize;
-            order[next[range]] = row as u32;
+            order[next[range]] = loc;
             next[range] += 1;
         }
         starts.push(sum);
@@ -128,17 +127,14 @@ impl ReportStream for ColumnStream<'_> {
         self.run.head()
     }
 
-    /// Groups the rows by range, then makes each range's records and evaluates
-    /// them, one range at a time.
+    /// Groups the rows by range, then evaluates them one range at a time.
     fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
         let (order, starts) = self.ranges()?;
         for range in starts.windows(2) {
-            let rows = &order[range[0]..range[1]];
-            let columns = &self.columns;
-            let records = par_map_ref(rows, |&row| columns.record(row as usize));
-            let going = self.run.evaluate(&records, each);
-            par_drop(records);
-            if !going {
+            if !self
+                .run
+                .evaluate_columns(&self.columns, &order[range[0]..range[1]], each)
+            {
                 return Ok(());
             }
         }

@@ -153,7 +153,7 @@ impl<R: BufRead, F: FnMut() -> io::Result<R>> ReportStream for RangeStream<'_, F
             if records.len() as u64 != *count {
                 return Err(InputError::new("the input changed while it was read").into());
             }
-            if !self.run.evaluate(&records, each) {
+            if !self.run.evaluate(crate::eval::Source::Records(&records), each) {
                 return Ok(());
             }
         }

@@ -4,9 +4,11 @@
 
 use super::{ReportHead, ReportStream, StreamError};
 use crate::book::Rulebook;
-use crate::eval::{self, Options, rulebook_ref};
-use crate::record::{Record, Rejected};
+use crate::eval::{self, Options, Source, rulebook_ref};
+use crate::parallel::{par_drop, par_map_ref};
+use crate::record::Rejected;
 use crate::records::Members;
+use crate::records::columns::{Columns, Loc};
 use crate::report::{DateRange, MemberReport};
 
 /// Whether a rulebook's members can be evaluated apart: every rule kind but
@@ -71,10 +73,28 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Evaluates the rows at `locs` of `columns`, whole members, and hands their
+    /// members to `each`: read in place when the rulebook and report allow
+    /// ([`Source::columns`]), else made into records for the while.
+    pub fn evaluate_columns(
+        &mut self,
+        columns: &Columns,
+        locs: &[Loc],
+        each: &mut dyn FnMut(MemberReport) -> bool,
+    ) -> bool {
+        if let Some(source) = Source::columns(self.book, &self.options, columns, locs) {
+            return self.evaluate(source, each);
+        }
+        let records = par_map_ref(locs, |&loc| columns.record_at(loc));
+        let going = self.evaluate(Source::Records(&records), each);
+        par_drop(records);
+        going
+    }
+
     /// Evaluates one chunk of whole members and hands its members to `each`;
     /// `false` when `each` asked to stop.
-    pub fn evaluate(&mut self, records: &[Record], each: &mut dyn FnMut(MemberReport) -> bool) -> bool {
-        let evaluation = eval::evaluate(self.book, records, Vec::new(), self.profiles, &self.options);
+    pub fn evaluate(&mut self, records: Source, each: &mut dyn FnMut(MemberReport) -> bool) -> bool {
+        let evaluation = eval::evaluate_source(self.book, records, Vec::new(), self.profiles, &self.options);
         let mut members = evaluation.stream();
         let mut going = true;
         // Writing reports to a callback cannot fail.

@@ -18,7 +18,7 @@ mod part;
 
 use std::sync::Arc;
 
-pub(crate) use part::{Part, Row};
+pub(crate) use part::{Cell, Part, Row};
 
 use crate::record::Record;
 
@@ -58,14 +58,18 @@ impl Columns {
 
     /// Keeps `part`'s records after those held.
     pub(crate) fn append(&mut self, mut part: Part) {
-        let map: Vec<u32> = part.member_names().iter().map(|name| self.member(name)).collect();
+        let map: Vec<u32> = part
+            .member_names()
+            .iter()
+            .map(|name| self.member_slot(name))
+            .collect();
         part.renumber_members(&map);
         self.ends.push(self.len() + part.len());
         self.parts.push(part);
     }
 
     /// `name`'s index in `members`, added when new.
-    fn member(&mut self, name: &Arc<str>) -> u32 {
+    fn member_slot(&mut self, name: &Arc<str>) -> u32 {
         let next = self.members.len() as u32;
         *self.index.entry(name.clone()).or_insert_with(|| {
             self.members.push(name.clone());
@@ -80,9 +84,20 @@ impl Columns {
 
     /// Each row's member, in row order, as an index into [`Columns::member_names`].
     pub(crate) fn member_indices(&self) -> impl Iterator<Item = u32> + '_ {
-        self.parts
-            .iter()
-            .flat_map(|part| (0..part.len()).map(|row| part.member_index(row)))
+        self.rows().map(|(_, member)| member)
+    }
+
+    /// Where each row is kept, with its member as in [`Columns::member_indices`].
+    pub(crate) fn rows(&self) -> impl Iterator<Item = (Loc, u32)> + '_ {
+        self.parts.iter().enumerate().flat_map(|(p, part)| {
+            (0..part.len()).map(move |row| {
+                let loc = Loc {
+                    part: p as u32,
+                    row: row as u32,
+                };
+                (loc, part.member_index(row))
+            })
+        })
     }
 
     /// Each member met and how many rows it has, in the order first met: what a
@@ -91,12 +106,37 @@ impl Columns {
         counted(&self.members, self.member_indices())
     }
 
+    /// The part a row is kept in, and its row there.
+    pub(crate) fn at(&self, loc: Loc) -> (&Part, usize) {
+        (&self.parts[loc.part as usize], loc.row as usize)
+    }
+
+    /// The member of the row at `loc`.
+    pub(crate) fn member(&self, loc: Loc) -> &Arc<str> {
+        let (part, row) = self.at(loc);
+        &self.members[part.member_index(row) as usize]
+    }
+
+    /// The row at `loc` as the record kept there.
+    pub(crate) fn record_at(&self, loc: Loc) -> Record {
+        let (part, row) = self.at(loc);
+        part.record(row, &self.members)
+    }
+
     /// Row `row` (counted across the parts) as the record kept there.
+    #[cfg(test)]
     pub(crate) fn record(&self, row: usize) -> Record {
         let part = self.ends.partition_point(|&end| end <= row);
         let start = if part == 0 { 0 } else { self.ends[part - 1] };
         self.parts[part].record(row - start, &self.members)
     }
+}
+
+/// Where a row is kept: its part, and its row in that part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Loc {
+    pub part: u32,
+    pub row: u32,
 }
 
 /// Each of `names` with how many of `indices` point at it.

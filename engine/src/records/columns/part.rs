@@ -174,30 +174,75 @@ impl Part {
         self.dates.range
     }
 
+    /// Row `row`'s 1-based position in its input.
+    pub(crate) fn position(&self, row: usize) -> u64 {
+        let run = self.positions.partition_point(|&(first, _)| first <= row) - 1;
+        let (first, at) = self.positions[run];
+        at + (row - first) as u64
+    }
+
+    /// Which input row `row` came from.
+    pub(crate) fn source(&self, row: usize) -> u32 {
+        self.sources[self.sources.partition_point(|&(first, _)| first <= row) - 1].1
+    }
+
+    /// Row `row`'s `id` as the input gave it, `None` when it gave none.
+    pub(crate) fn id(&self, row: usize) -> Option<&str> {
+        self.has_id.get(row).then(|| self.ids.get(row))
+    }
+
+    /// Row `row`'s kind.
+    pub(crate) fn kind(&self, row: usize) -> &Arc<str> {
+        &self.kinds.names[self.kind_of.get(row) as usize]
+    }
+
+    /// Row `row`'s date.
+    pub(crate) fn date(&self, row: usize) -> Date {
+        self.dates.get(row)
+    }
+
+    /// Row `row`'s value of schema field `slot`, as the column holds it.
+    pub(crate) fn cell(&self, row: usize, slot: usize) -> Cell<'_> {
+        self.fields
+            .get(slot)
+            .map_or(Cell::Null, |column| column.cell(row))
+    }
+
     /// Row `row` as the record pushed there, its member named in `members` (this
     /// part's own [`Part::member_names`], or once renumbered the columns').
     pub(crate) fn record(&self, row: usize, members: &[Arc<str>]) -> Record {
-        let run = self.positions.partition_point(|&(first, _)| first <= row) - 1;
-        let (first, at) = self.positions[run];
-        let position = at + (row - first) as u64;
-        let source = self.sources[self.sources.partition_point(|&(first, _)| first <= row) - 1].1;
-        let has_id = self.has_id.get(row);
-        let id = if has_id {
-            Arc::from(self.ids.get(row))
-        } else {
-            Arc::from(position.to_string())
+        let position = self.position(row);
+        let id = match self.id(row) {
+            Some(id) => Arc::from(id),
+            None => Arc::from(position.to_string()),
         };
         Record {
-            source,
+            source: self.source(row),
             position,
             id,
-            has_id,
+            has_id: self.has_id.get(row),
             member: members[self.member_of.get(row) as usize].clone(),
-            kind: self.kinds.names[self.kind_of.get(row) as usize].clone(),
-            date: self.dates.get(row),
+            kind: self.kind(row).clone(),
+            date: self.date(row),
             fields: self.fields.iter().map(|c| c.get(row)).collect(),
         }
     }
+}
+
+/// One field of one row as its column holds it, read without making a [`Value`]:
+/// what evaluation's fast path reads (`expr/kernel.rs`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Cell<'a> {
+    Null,
+    Bool(bool),
+    /// A decimal as its mantissa and scale.
+    Num(i64, u32),
+    Str(&'a str),
+    /// A value kept whole beside the columns (of another type than its field's,
+    /// or a mantissa past `i64`).
+    Kept(&'a Value),
+    /// A date or a list: read from [`Part::record`].
+    Other,
 }
 
 /// One schema field's values.
@@ -282,6 +327,23 @@ impl Column {
             if !value.is_null() {
                 self.odd.push((row, value.clone()));
             }
+        }
+    }
+
+    fn cell(&self, row: usize) -> Cell<'_> {
+        if !self.valid.get(row) {
+            return match self.odd.binary_search_by_key(&row, |(r, _)| *r) {
+                Ok(i) => Cell::Kept(&self.odd[i].1),
+                Err(_) => Cell::Null,
+            };
+        }
+        match &self.data {
+            Data::Num(mantissas, scales) => {
+                Cell::Num(unzigzag(mantissas.get(row)), u32::from(scales.get(row)))
+            }
+            Data::Bool(bits) => Cell::Bool(bits.get(row)),
+            Data::Str(dictionary, index) => Cell::Str(&dictionary.names[index.get(row) as usize]),
+            Data::Date(_) | Data::List(..) => Cell::Other,
         }
     }
 
@@ -414,7 +476,14 @@ struct Days {
     base: Option<i64>,
     packed: Packed,
     range: Option<(Date, Date)>,
+    /// The earliest day's number and every date from it on, made when a date is
+    /// first read if they span at most [`TABLE_DAYS`]: turning each day number
+    /// back into a date was a twentieth of evaluating the bench's columns.
+    table: std::sync::OnceLock<(i64, Vec<Date>)>,
 }
+
+/// The most days a [`Days`] table holds (16 KB, eleven years).
+const TABLE_DAYS: i64 = 4096;
 
 impl Days {
     fn push(&mut self, date: Date) {
@@ -429,8 +498,24 @@ impl Days {
 
     fn get(&self, row: usize) -> Date {
         let day = self.base.unwrap_or(0) + unzigzag(self.packed.get(row));
-        // Every day number held came from a date.
-        from_day_number(day).unwrap_or(Date::MIN)
+        let (first, table) = self.table.get_or_init(|| self.table());
+        match usize::try_from(day - first).ok().and_then(|i| table.get(i)) {
+            Some(&date) => date,
+            // Every day number held came from a date.
+            None => from_day_number(day).unwrap_or(Date::MIN),
+        }
+    }
+
+    fn table(&self) -> (i64, Vec<Date>) {
+        let Some((first, last)) = self.range else {
+            return (0, Vec::new());
+        };
+        let (first, last) = (day_number(first), day_number(last));
+        if last - first >= TABLE_DAYS {
+            return (first, Vec::new());
+        }
+        let dates = (first..=last).map(|day| from_day_number(day).unwrap_or(Date::MIN));
+        (first, dates.collect())
     }
 }
 
