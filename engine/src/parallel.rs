@@ -55,3 +55,23 @@ pub(crate) fn par_drop<T: Send>(items: Vec<T>) {
     #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
     drop(items);
 }
+
+/// `background()` on the pool while this thread runs `here()`, both results once
+/// both are done: for work beside which this thread has its own to do, with what
+/// cannot cross threads (an input being read). One after the other without the
+/// `parallel` feature.
+pub(crate) fn beside<A: Send, B>(background: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        let mut done = None;
+        let ran = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| done = Some(background()));
+            here()
+        });
+        (done.expect("a scope ends once its tasks have"), ran)
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    {
+        (background(), here())
+    }
+}

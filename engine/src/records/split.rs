@@ -87,17 +87,32 @@ impl Block {
 
 /// An input read a batch of blocks at a time, one block per thread.
 pub(crate) struct SplitReader<'o, R> {
-    input: Option<R>,
+    cutter: Cutter<R>,
     format: Format,
     /// The input's options; reading UTF-8 when the input is cut in blocks.
     options: ReadOptions<'o>,
+    /// The rows or lines the cutter's `header` counts as.
+    header_rows: u64,
+    /// Rows (CSV) or lines (JSONL) in what was handed out.
+    position: u64,
+    /// Lines in what was handed out.
+    lines: u64,
+    /// The rest of the input, read by one reader (see the module docs).
+    tail: Option<Reader<'o, Chain<Head, R>>>,
+    /// Whether the tail reader reads behind the header (it started after a block).
+    tail_behind_header: bool,
+    warnings: Vec<Warning>,
+}
+
+/// What cuts the input into blocks at line ends.
+struct Cutter<R> {
+    input: Option<R>,
+    format: Format,
     /// What is put before every block but the first: a CSV's header row, line end
     /// included (no row), or for JSONL a blank line (a line, not a record), so that
     /// no block's first line is read as the input's first (which may start with a
     /// byte-order mark).
     header: Vec<u8>,
-    /// The rows or lines `header` counts as.
-    header_rows: u64,
     /// Bytes read and not yet in a block; they start at a record's start.
     carry: Vec<u8>,
     /// Blocks' buffers handed back once read, for the next blocks: a fresh one would
@@ -105,18 +120,9 @@ pub(crate) struct SplitReader<'o, R> {
     spare: Vec<Vec<u8>>,
     /// Blocks cut so far.
     blocks: u64,
-    /// Rows (CSV) or lines (JSONL) in what was handed out.
-    position: u64,
-    /// Lines in what was handed out.
-    lines: u64,
     /// The carry and the rest of the input, once they are the tail reader's.
     pending: Option<(Vec<u8>, R)>,
     block_bytes: usize,
-    /// The rest of the input, read by one reader (see the module docs).
-    tail: Option<Reader<'o, Chain<Head, R>>>,
-    /// Whether the tail reader reads behind the header (it started after a block).
-    tail_behind_header: bool,
-    warnings: Vec<Warning>,
 }
 
 /// What one block's reader read, its positions the block's own.
@@ -155,27 +161,30 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
             _ => (Vec::new(), 0),
         };
         let mut reader = SplitReader {
-            input: None,
+            cutter: Cutter {
+                input: None,
+                format,
+                header,
+                carry: Vec::new(),
+                spare: Vec::new(),
+                blocks: 0,
+                pending: None,
+                block_bytes: BLOCK_BYTES,
+            },
             format,
             options: ReadOptions {
                 input: if split { utf8 } else { options.input },
                 ..options
             },
-            header,
             header_rows,
-            carry: Vec::new(),
-            spare: Vec::new(),
-            blocks: 0,
             position: 0,
             lines: 0,
-            pending: None,
-            block_bytes: BLOCK_BYTES,
             tail: None,
             tail_behind_header: false,
             warnings: Vec::new(),
         };
         if split {
-            reader.input = Some(input);
+            reader.cutter.input = Some(input);
         } else {
             reader.start_tail(Vec::new(), input)?;
         }
@@ -184,56 +193,78 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
 
     /// Blocks of about `bytes` (tests cut small inputs into many).
     pub(crate) fn with_block_bytes(mut self, bytes: usize) -> Self {
-        self.block_bytes = bytes.max(1);
+        self.cutter.block_bytes = bytes.max(1);
         self
     }
 
-    /// The next blocks (one per thread), or the tail's next; none at the end of the
-    /// input. Fails where the one reader would fail.
-    pub(crate) fn next(&mut self) -> Result<Vec<Block>, InputError> {
-        if let Some(tail) = &mut self.tail {
+    /// Reads the whole input, handing its blocks to `each` in input order, and
+    /// returns its warnings as the one reader lists them. Fails where the one
+    /// reader would fail.
+    ///
+    /// While a batch of blocks (one per thread) is typed on the pool, this thread
+    /// hands out the batch before it and cuts the next: reading the file into
+    /// blocks and keeping them (`each`) took a quarter of a core that the typing
+    /// otherwise waited for.
+    pub(crate) fn read(mut self, mut each: impl FnMut(Block)) -> Result<Vec<Warning>, InputError> {
+        let mut typed: Vec<Block> = Vec::new();
+        let mut cut = self.cutter.batch()?;
+        while !cut.is_empty() {
+            let first = self.cutter.blocks - cut.len() as u64;
+            let numbered: Vec<(u64, Vec<u8>)> = (first..).zip(cut).collect();
+            let (format, options, cutter) = (self.format, &self.options, &mut self.cutter);
+            // Only the first block's cut sets the header.
+            let header = cutter.header.clone();
+            let (read, next) = crate::parallel::beside(
+                || {
+                    par_map(numbered, |(i, bytes)| {
+                        let header = if i == 0 { &[][..] } else { &header[..] };
+                        (read_block(format, header, &bytes, options), bytes)
+                    })
+                },
+                || {
+                    typed.drain(..).for_each(&mut each);
+                    cutter.batch()
+                },
+            );
+            typed = self.place(first, read)?;
+            cut = next?;
+        }
+        typed.into_iter().for_each(&mut each);
+        // The input ended, or its rest goes to the tail reader.
+        if let Some((carry, input)) = self.cutter.pending.take() {
+            self.start_tail(carry, input)?;
+        }
+        while let Some(tail) = &mut self.tail {
             let mut block = Block::new(&self.options);
             let more = block.fill(tail, TAIL_RECORDS)?;
+            if !more {
+                let warnings = tail.warnings();
+                self.tail = None;
+                self.merge(warnings);
+            }
             let before = if self.tail_behind_header {
                 self.position - self.header_rows
             } else {
                 self.position
             };
             block.shift(before);
-            if !more {
-                let warnings = tail.warnings();
-                self.tail = None;
-                self.merge(warnings);
-            }
-            return Ok(if block.read > 0 { vec![block] } else { Vec::new() });
-        }
-        let mut cut = Vec::new();
-        while cut.len() < threads() {
-            match self.cut()? {
-                Some(block) => cut.push(block),
-                None => break,
+            if block.read > 0 {
+                each(block);
             }
         }
-        if cut.is_empty() {
-            // The input ended, or its rest goes to the tail reader.
-            return match self.pending.take() {
-                Some((carry, input)) => {
-                    self.start_tail(carry, input)?;
-                    self.next()
-                }
-                None => Ok(Vec::new()),
-            };
-        }
-        let first = self.blocks - cut.len() as u64;
-        let (format, header, options) = (self.format, &self.header, &self.options);
-        let numbered: Vec<(u64, Vec<u8>)> = (first..).zip(cut).collect();
-        let read = par_map(numbered, |(i, bytes)| {
-            let header = if i == 0 { &[][..] } else { &header[..] };
-            (read_block(format, header, &bytes, options), bytes)
-        });
+        Ok(self.warnings)
+    }
+
+    /// The blocks of one batch (the first numbered `first`), their positions made
+    /// the input's, their warnings merged and their buffers kept for reuse.
+    fn place(
+        &mut self,
+        first: u64,
+        read: Vec<(Result<BlockRead, InputError>, Vec<u8>)>,
+    ) -> Result<Vec<Block>, InputError> {
         let mut blocks = Vec::with_capacity(read.len());
         for (i, (read, bytes)) in (first..).zip(read) {
-            self.spare.push(bytes);
+            self.cutter.spare.push(bytes);
             let mut read = read?;
             let before = if i > 0 {
                 self.position - self.header_rows
@@ -249,11 +280,6 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
         Ok(blocks)
     }
 
-    /// The warnings of what was read, as the one reader lists them.
-    pub(crate) fn warnings(&self) -> Vec<Warning> {
-        self.warnings.clone()
-    }
-
     /// Adds a block's warnings after those already met, each once, in the order
     /// the one reader meets them.
     fn merge(&mut self, warnings: Vec<Warning>) {
@@ -262,6 +288,35 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
                 self.warnings.push(warning);
             }
         }
+    }
+
+    fn start_tail(&mut self, carry: Vec<u8>, input: R) -> Result<(), InputError> {
+        self.tail_behind_header = self.cutter.blocks > 0;
+        let (header, blank_lines) = match (self.tail_behind_header, self.format) {
+            (false, _) => (Vec::new(), 0),
+            (true, Format::Csv) => (self.cutter.header.clone(), self.lines.saturating_sub(1)),
+            // JSONL counts lines in its positions, shifted already.
+            (true, _) => (self.cutter.header.clone(), 0),
+        };
+        let blanks = BufReader::new(std::io::repeat(b'\n').take(blank_lines));
+        let head = blanks.chain(Cursor::new(header)).chain(Cursor::new(carry));
+        self.tail = Some(Reader::new(head.chain(input), self.format, &self.options)?);
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Cutter<R> {
+    /// The next blocks, one per thread; none at the end of the input or once its
+    /// rest is the tail reader's.
+    fn batch(&mut self) -> Result<Vec<Vec<u8>>, InputError> {
+        let mut cut = Vec::new();
+        while cut.len() < threads() {
+            match self.cut()? {
+                Some(block) => cut.push(block),
+                None => break,
+            }
+        }
+        Ok(cut)
     }
 
     /// The next block, or `None` at the end of the input or once the rest is the
@@ -321,20 +376,6 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
             self.pending = Some((mem::take(&mut self.carry), input));
         }
         Ok(None)
-    }
-
-    fn start_tail(&mut self, carry: Vec<u8>, input: R) -> Result<(), InputError> {
-        self.tail_behind_header = self.blocks > 0;
-        let (header, blank_lines) = match (self.tail_behind_header, self.format) {
-            (false, _) => (Vec::new(), 0),
-            (true, Format::Csv) => (self.header.clone(), self.lines.saturating_sub(1)),
-            // JSONL counts lines in its positions, shifted already.
-            (true, _) => (self.header.clone(), 0),
-        };
-        let blanks = BufReader::new(std::io::repeat(b'\n').take(blank_lines));
-        let head = blanks.chain(Cursor::new(header)).chain(Cursor::new(carry));
-        self.tail = Some(Reader::new(head.chain(input), self.format, &self.options)?);
-        Ok(())
     }
 }
 

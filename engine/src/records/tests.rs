@@ -95,19 +95,12 @@ fn split_reads_the_same(
         let (read, columns, rejected, warnings) = pool.install(|| {
             let (mut columns, mut rejected, mut warnings) = (Columns::default(), Vec::new(), Vec::new());
             let read = (|| {
-                let mut split =
+                let split =
                     SplitReader::new(input, format, options.clone(), &utf8)?.with_block_bytes(block_bytes);
-                loop {
-                    let blocks = split.next()?;
-                    if blocks.is_empty() {
-                        break;
-                    }
-                    for mut block in blocks {
-                        rejected.append(&mut block.rejected);
-                        columns.append(block.part);
-                    }
-                }
-                warnings = split.warnings();
+                warnings = split.read(|mut block| {
+                    rejected.append(&mut block.rejected);
+                    columns.append(block.part);
+                })?;
                 Ok::<(), super::InputError>(())
             })();
             (read, columns, rejected, warnings)

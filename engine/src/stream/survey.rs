@@ -90,7 +90,7 @@ impl Survey {
     ) -> Result<(Survey, Option<Columns>), InputError> {
         let options = ReadOptions::for_book(book);
         let utf8 = split::as_utf8(options.input);
-        let mut reader = SplitReader::new(input, format, options, &utf8)?.with_block_bytes(block_bytes);
+        let reader = SplitReader::new(input, format, options, &utf8)?.with_block_bytes(block_bytes);
         let mut kept = keep.then(Columns::default);
         let mut survey = Survey {
             sorted: true,
@@ -100,46 +100,39 @@ impl Survey {
         // here, or at the end from the columns when they are kept (from then on they
         // hold every record: they are dropped only while the input is sorted).
         let mut unsorted: FxHashMap<Arc<str>, u64> = FxHashMap::default();
-        loop {
-            let blocks = reader.next()?;
-            if blocks.is_empty() {
-                break;
+        survey.warnings = reader.read(|mut block| {
+            survey.records += block.read;
+            survey.rejected.append(&mut block.rejected);
+            let part = block.part;
+            if let Some((first, last)) = part.date_range() {
+                survey.first = Some(survey.first.map_or(first, |earliest| earliest.min(first)));
+                survey.last = survey.last.max(Some(last));
             }
-            for mut block in blocks {
-                survey.records += block.read;
-                survey.rejected.append(&mut block.rejected);
-                let part = block.part;
-                if let Some((first, last)) = part.date_range() {
-                    survey.first = Some(survey.first.map_or(first, |earliest| earliest.min(first)));
-                    survey.last = survey.last.max(Some(last));
-                }
-                let was_sorted = survey.sorted;
-                if survey.sorted {
-                    survey.follow(&part);
-                }
-                if let Some(columns) = &mut kept
-                    && was_sorted
-                    && columns.len() >= keep_while_sorted
-                {
-                    kept = None;
-                }
-                match &mut kept {
-                    Some(columns) => columns.append(part),
-                    None if !survey.sorted => {
-                        if was_sorted {
-                            // Found unsorted in this part: the members before it,
-                            // then this part's.
-                            unsorted.extend(survey.members.drain(..));
-                        }
-                        for (member, count) in part.member_counts() {
-                            *unsorted.entry(member).or_default() += count;
-                        }
+            let was_sorted = survey.sorted;
+            if survey.sorted {
+                survey.follow(&part);
+            }
+            if let Some(columns) = &mut kept
+                && was_sorted
+                && columns.len() >= keep_while_sorted
+            {
+                kept = None;
+            }
+            match &mut kept {
+                Some(columns) => columns.append(part),
+                None if !survey.sorted => {
+                    if was_sorted {
+                        // Found unsorted in this part: the members before it,
+                        // then this part's.
+                        unsorted.extend(survey.members.drain(..));
                     }
-                    None => {}
+                    for (member, count) in part.member_counts() {
+                        *unsorted.entry(member).or_default() += count;
+                    }
                 }
+                None => {}
             }
-        }
-        survey.warnings = reader.warnings();
+        })?;
         if !survey.sorted {
             survey.members = match &mut kept {
                 Some(columns) => {
