@@ -122,12 +122,13 @@ pub(crate) struct Builder<'a> {
     recent: Vec<(String, Option<Key>)>,
     /// The place of the next key in the current record.
     ordinal: usize,
-    /// The member found while [`Builder::only_member`] is on, as text: asking
-    /// whether a record is wanted needs no shared copy of its member.
-    member_text: Option<String>,
-    // The record being built.
-    member: Option<Arc<str>>,
-    kind: Option<Arc<str>>,
+    // The record being built. Its member and kind are kept as text, buffers
+    // reused from record to record: a part of the columns keeps them in
+    // dictionaries of its own, and only a `Record` needs them interned.
+    member: String,
+    has_member: bool,
+    kind: String,
+    has_kind: bool,
     date: Option<Date>,
     /// The record's `id` when `has_id`: a buffer reused from record to record.
     id: String,
@@ -160,9 +161,10 @@ impl<'a> Builder<'a> {
             quick,
             recent: Vec::new(),
             ordinal: 0,
-            member_text: None,
-            member: None,
-            kind: None,
+            member: String::new(),
+            has_member: false,
+            kind: String::new(),
+            has_kind: false,
             date: None,
             id: String::new(),
             has_id: false,
@@ -252,18 +254,14 @@ impl<'a> Builder<'a> {
 
     /// The current record's member as read while [`Builder::only_member`] was on.
     pub(crate) fn member_text(&self) -> Option<&str> {
-        // A member is never empty (see `identifier`).
-        self.member_text.as_deref().filter(|text| !text.is_empty())
+        self.has_member.then_some(self.member.as_str())
     }
 
     /// Begins a new record.
     pub(crate) fn start(&mut self) {
         self.ordinal = 0;
-        if let Some(text) = &mut self.member_text {
-            text.clear();
-        }
-        self.member = None;
-        self.kind = None;
+        self.has_member = false;
+        self.has_kind = false;
         self.date = None;
         self.has_id = false;
         self.error = None;
@@ -331,13 +329,16 @@ impl<'a> Builder<'a> {
         }
         let input = self.input;
         let result = match key {
-            Key::Member if self.only_member => identifier(raw).map(|text| {
-                self.member_text.get_or_insert_default().push_str(text);
+            Key::Member => identifier(raw).map(|text| {
+                self.member.clear();
+                self.member.push_str(text);
+                self.has_member = true;
             }),
-            Key::Member => identifier(raw).map(|text| self.member = Some(self.members.get(text))),
             Key::Kind => match raw {
                 Raw::Str(text) | Raw::Cell(text) => input.check_kind(text).map(|()| {
-                    self.kind = Some(self.kinds.get(text));
+                    self.kind.clear();
+                    self.kind.push_str(text);
+                    self.has_kind = true;
                 }),
                 _ => Err(format!("expected string, got {}", raw.shown())),
             },
@@ -381,18 +382,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The current record's member, kind and date, its missing fields given their
-    /// defaults; the first problem if it cannot be accepted.
-    fn check(&mut self) -> Result<(Arc<str>, Arc<str>, Date), String> {
+    /// The current record's date, its member and kind checked and its missing
+    /// fields given their defaults; the first problem if it cannot be accepted.
+    fn check(&mut self) -> Result<Date, String> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let Some(member) = self.member.take() else {
+        if !std::mem::take(&mut self.has_member) {
             return Err("missing `member`".to_owned());
-        };
-        let Some(kind) = self.kind.take() else {
+        }
+        if !std::mem::take(&mut self.has_kind) {
             return Err("missing `kind`".to_owned());
-        };
+        }
         let Some(date) = self.date.take() else {
             return Err("missing `date`".to_owned());
         };
@@ -405,12 +406,13 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Ok((member, kind, date))
+        Ok(date)
     }
 
     /// The current record, as a [`Record`] of its own.
     fn complete(&mut self, position: u64) -> Result<Record, String> {
-        let (member, kind, date) = self.check()?;
+        let date = self.check()?;
+        let (member, kind) = (self.members.get(&self.member), self.kinds.get(&self.kind));
         let fields = std::mem::replace(&mut self.fields, vec![Value::Null; self.schema.fields.len()]);
         let (id, has_id) = match std::mem::take(&mut self.has_id) {
             true => (Arc::from(self.id.as_str()), true),
@@ -431,13 +433,13 @@ impl<'a> Builder<'a> {
     /// The current record kept as the next row of `part`, with nothing allocated
     /// for it: no [`Record`] is made.
     fn complete_into(&mut self, position: u64, part: &mut Part) -> Result<(), String> {
-        let (member, kind, date) = self.check()?;
+        let date = self.check()?;
         part.push_row(&Row {
             source: self.source,
             position,
             id: std::mem::take(&mut self.has_id).then_some(self.id.as_str()),
-            member: &member,
-            kind: &kind,
+            member: &self.member,
+            kind: &self.kind,
             date,
             fields: &self.fields,
         });

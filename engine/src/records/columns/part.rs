@@ -31,8 +31,8 @@ pub(crate) struct Row<'r> {
     pub position: u64,
     /// The record's `id`, `None` when the input gave none.
     pub id: Option<&'r str>,
-    pub member: &'r Arc<str>,
-    pub kind: &'r Arc<str>,
+    pub member: &'r str,
+    pub kind: &'r str,
     pub date: Date,
     pub fields: &'r [Value],
 }
@@ -524,23 +524,28 @@ impl Days {
 struct Dictionary {
     names: Vec<Arc<str>>,
     index: FxHashMap<Arc<str>, u32>,
-    /// The last text looked up: runs of one member or kind are common.
-    last: Option<(Arc<str>, u32)>,
+    /// The index of the last text looked up: runs of one member or kind are common.
+    last: Option<u32>,
 }
 
 impl Dictionary {
-    fn index(&mut self, text: &Arc<str>) -> u32 {
-        if let Some((last, i)) = &self.last
-            && (Arc::ptr_eq(last, text) || **last == **text)
+    fn index(&mut self, text: &str) -> u32 {
+        if let Some(last) = self.last
+            && *self.names[last as usize] == *text
         {
-            return *i;
+            return last;
         }
-        let next = self.names.len() as u32;
-        let i = *self.index.entry(text.clone()).or_insert_with(|| {
-            self.names.push(text.clone());
-            next
-        });
-        self.last = Some((text.clone(), i));
+        let i = match self.index.get(text) {
+            Some(&i) => i,
+            None => {
+                let i = self.names.len() as u32;
+                let shared: Arc<str> = Arc::from(text);
+                self.names.push(shared.clone());
+                self.index.insert(shared, i);
+                i
+            }
+        };
+        self.last = Some(i);
         i
     }
 
@@ -990,6 +995,33 @@ mod tests {
             })
             .collect();
         (schema, records)
+    }
+
+    /// Dates read through the table of their span give back the dates pushed,
+    /// also when dates outside it come after the table was made, and when the
+    /// span is too long for a table.
+    #[test]
+    fn dates_come_back_through_the_table_and_without_it() {
+        let day = |n: i64| crate::calendar::from_day_number(n).expect("a date");
+        for span in [1, 365, super::TABLE_DAYS - 1, super::TABLE_DAYS, 20_000] {
+            let mut days = super::Days::default();
+            let mut pushed: Vec<Date> = (0..=span).step_by(7).map(|n| day(20_000 + n)).collect();
+            pushed.push(day(20_000 + span));
+            pushed.iter().for_each(|&d| days.push(d));
+            let read: Vec<Date> = (0..pushed.len()).map(|row| days.get(row)).collect();
+            assert_eq!(read, pushed, "span {span}");
+            for later in [day(19_000), day(20_000 + span + 1), Date::MIN, Date::MAX] {
+                days.push(later);
+                pushed.push(later);
+            }
+            let read: Vec<Date> = (0..pushed.len()).map(|row| days.get(row)).collect();
+            assert_eq!(read, pushed, "span {span}, dates pushed after the table");
+            let table = days.table.get().expect("made when first read");
+            assert_eq!(
+                table.1.len() as i64,
+                if span < super::TABLE_DAYS { span + 1 } else { 0 }
+            );
+        }
     }
 
     /// The records in parts as the reader cuts the bench's file (2 MiB blocks of
