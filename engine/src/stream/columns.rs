@@ -4,9 +4,11 @@
 //! [`RangeStream`](super::RangeStream) reads an unsorted input once more for each
 //! range of members, paying the parse and typing of every record each time (6
 //! readings of the bench's CSV). The survey's records are already typed; kept as
-//! columns (about 15 bytes a record on the bench's file, a third of its CSV), they
-//! are grouped by range with a counting sort on the member dictionary and become
-//! [`Record`](crate::record::Record)s again one range at a time.
+//! columns (about 18 bytes a record on the bench's file, a third of its CSV), they
+//! are grouped by range with a counting sort on the member dictionary, and each
+//! range is evaluated on the columns in place for totals, or made into
+//! [`Record`](crate::record::Record)s for a report that explains them
+//! ([`Source::columns`](crate::eval::Source::columns) decides).
 
 use std::sync::Arc;
 
@@ -32,7 +34,8 @@ pub const MIN_RANGE_RECORDS: u64 = super::DEFAULT_CHUNK_RECORDS as u64 / 4;
 /// A report's members from an unsorted input whose [`Survey`] kept its records
 /// ([`Survey::read_kept`]): byte-identical to [`Rulebook::score`]'s on the whole
 /// input, as [`RangeStream`](super::RangeStream)'s is, without reading it again.
-/// Memory holds the columns and one range's records.
+/// Memory holds the columns and one range's evaluation (and, for a report with
+/// explanations, its records).
 pub struct ColumnStream<'a> {
     run: Run<'a>,
     columns: Columns,
