@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `mod.rs` | [`evaluate`]: the phases in order, and what they share |
 //! | `options.rs` | what the caller asks ([`Options`]), the dates it resolves to |
+//! | `source.rs` | the records read: `Record`s, or an unsorted input's columns in place |
 //! | `award.rs` | compact awards and where they came from, records used, rejections |
 //! | `order.rs` | members ranked once; records and hits grouped by member (counting sort) |
 //! | `sweep.rs` | per-record rules over every record in input order, points only |

@@ -203,8 +203,10 @@ impl<'o, R: BufRead> SplitReader<'o, R> {
     ///
     /// While a batch of blocks (one per thread) is typed on the pool, this thread
     /// hands out the batch before it and cuts the next: reading the file into
-    /// blocks and keeping them (`each`) took a quarter of a core that the typing
-    /// otherwise waited for.
+    /// blocks and keeping them (`each`) took a fifth of a core at 10M records that
+    /// the typing waited for. The overlap measured within the noise on two cores
+    /// (bench/RESULTS.md, issue 20's fifth step), the blocks of a batch ending
+    /// apart being the larger wait; it costs no memory but the next batch's bytes.
     pub(crate) fn read(mut self, mut each: impl FnMut(Block)) -> Result<Vec<Warning>, InputError> {
         let mut typed: Vec<Block> = Vec::new();
         let mut cut = self.cutter.batch()?;
