@@ -138,35 +138,63 @@ pub(crate) const POW10: [i64; 19] = {
 /// `rust_decimal`.
 pub struct DecimalText(pub Decimal);
 
-impl fmt::Display for DecimalText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DecimalText {
+    /// Longest text of the fast path: a sign, `0.`, 28 zeros of scale and an
+    /// `i64`'s 19 digits.
+    const MAX: usize = 50;
+
+    /// The text in `buffer`, or `None` when `rust_decimal` must write it (a zero, a
+    /// mantissa past `i64`).
+    pub(crate) fn text<'b>(&self, buffer: &'b mut [u8; 64]) -> Option<&'b str> {
         let d = self.0;
-        let mantissa = match i64::try_from(d.mantissa()) {
-            Ok(m) if m != 0 && f.precision().is_none() && f.width().is_none() => m,
-            _ => return fmt::Display::fmt(&d, f),
-        };
-        let mut buffer = itoa::Buffer::new();
-        let digits = buffer.format(mantissa.unsigned_abs());
+        let mantissa = i64::try_from(d.mantissa()).ok().filter(|&m| m != 0)?;
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(mantissa.unsigned_abs()).as_bytes();
         let scale = d.scale() as usize;
+        let mut text = Text { buffer, len: 0 };
         if mantissa < 0 {
-            f.write_str("-")?;
-        }
-        if scale == 0 {
-            return f.write_str(digits);
+            text.push(b"-");
         }
         match digits.len().checked_sub(scale) {
+            _ if scale == 0 => text.push(digits),
             Some(whole) if whole > 0 => {
-                f.write_str(&digits[..whole])?;
-                f.write_str(".")?;
-                f.write_str(&digits[whole..])
+                text.push(&digits[..whole]);
+                text.push(b".");
+                text.push(&digits[whole..]);
             }
             _ => {
-                f.write_str("0.")?;
+                text.push(b"0.");
                 for _ in digits.len()..scale {
-                    f.write_str("0")?;
+                    text.push(b"0");
                 }
-                f.write_str(digits)
+                text.push(digits);
             }
+        }
+        debug_assert!(text.len <= Self::MAX);
+        let len = text.len;
+        std::str::from_utf8(&buffer[..len]).ok()
+    }
+}
+
+/// Bytes appended to a fixed buffer (the fast path of [`DecimalText::text`]).
+struct Text<'b> {
+    buffer: &'b mut [u8; 64],
+    len: usize,
+}
+
+impl Text<'_> {
+    fn push(&mut self, bytes: &[u8]) {
+        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+}
+
+impl fmt::Display for DecimalText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buffer = [0; 64];
+        match self.text(&mut buffer) {
+            Some(text) if f.precision().is_none() && f.width().is_none() => f.write_str(text),
+            _ => fmt::Display::fmt(&self.0, f),
         }
     }
 }

@@ -9,11 +9,13 @@
 //! | `mod.rs` | the report's types, field by field as JSON shows them |
 //! | `stream.rs` | [`ReportStream`]: a report handed out member by member, never whole |
 //! | `json.rs` | [`write_json`], [`write_compact_json`]: a report's JSON written member by member |
+//! | `member_json.rs` | one member's JSON, written by hand as serde_json would write it |
 //!
 //! The stream and its writer sit here, beneath evaluation, because a whole
 //! evaluation writes its report through them as the large-input streams do.
 
 mod json;
+mod member_json;
 mod stream;
 
 use jiff::civil::Date;

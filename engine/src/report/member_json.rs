@@ -1,0 +1,436 @@
+//! A member of the report written as JSON by hand: byte for byte what serde_json
+//! writes for [`MemberReport`]'s derived `Serialize`, pretty or compact.
+//!
+//! The bench's report is 883,000 awards in 391 MB. Through serde, its strings
+//! were escaped a byte at a time (serde_json's `format_escaped_str_contents`, 14%
+//! of the CLI's instructions) and its decimals and dates went through
+//! `core::fmt` (7%). Here a string without a byte to escape is written as it is,
+//! and decimals and dates from small buffers. The rare parts (indexes, why-not)
+//! still go through serde. `json.rs`'s tests and the stream tests compare the two
+//! writers on every conformance case.
+
+use std::io::{self, Write};
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::json::{Style, line};
+use super::{AwardReport, MemberReport, PeriodReport};
+use crate::value::DecimalText;
+
+/// `member` as a value nested `depth` deep.
+pub(super) fn member(
+    style: Style,
+    member: &MemberReport,
+    depth: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut object = Object::open(style, depth, out)?;
+    object.key(out, "member")?;
+    string(out, &member.member)?;
+    object.key(out, "total")?;
+    decimal(out, member.total)?;
+    object.key(out, "periods")?;
+    let mut periods = List::open(style, depth + 1, out)?;
+    for row in &member.periods {
+        periods.item(out)?;
+        period(style, row, depth + 2, out)?;
+    }
+    periods.close(out)?;
+    object.key(out, "indexes")?;
+    style.render(&member.indexes, depth + 1, &mut *out)?;
+    if let Some(unscored) = &member.unscored {
+        object.key(out, "unscored")?;
+        style.render(unscored, depth + 1, &mut *out)?;
+    }
+    object.close(out)
+}
+
+fn period(style: Style, row: &PeriodReport, depth: usize, out: &mut impl Write) -> io::Result<()> {
+    let mut object = Object::open(style, depth, out)?;
+    object.key(out, "period")?;
+    string(out, &row.period)?;
+    object.key(out, "total")?;
+    decimal(out, row.total)?;
+    object.key(out, "rules")?;
+    let mut rules = Object::open(style, depth + 1, out)?;
+    for (rule, points) in &row.rules {
+        rules.key_text(out, rule)?;
+        decimal(out, *points)?;
+    }
+    rules.close(out)?;
+    object.key(out, "awards")?;
+    let mut awards = List::open(style, depth + 1, out)?;
+    for one in &row.awards {
+        awards.item(out)?;
+        award(style, one, depth + 2, out)?;
+    }
+    awards.close(out)?;
+    object.close(out)
+}
+
+fn award(style: Style, award: &AwardReport, depth: usize, out: &mut impl Write) -> io::Result<()> {
+    let mut object = Object::open(style, depth, out)?;
+    object.key(out, "rule")?;
+    string(out, &award.rule)?;
+    object.key(out, "date")?;
+    date(out, award.date)?;
+    object.key(out, "points")?;
+    decimal(out, award.points)?;
+    object.key(out, "records")?;
+    let mut records = List::open(style, depth + 1, out)?;
+    for record in &award.records {
+        records.item(out)?;
+        string(out, record)?;
+    }
+    records.close(out)?;
+    object.key(out, "explain")?;
+    string(out, &award.explain)?;
+    object.key(out, "trace")?;
+    string(out, &award.trace)?;
+    object.key(out, "withheld")?;
+    match &award.withheld {
+        None => out.write_all(b"null")?,
+        Some(withheld) => {
+            let mut inner = Object::open(style, depth + 1, out)?;
+            inner.key(out, "cap")?;
+            string(out, &withheld.cap)?;
+            inner.key(out, "points")?;
+            decimal(out, withheld.points)?;
+            inner.close(out)?;
+        }
+    }
+    object.key(out, "provisional")?;
+    out.write_all(if award.provisional { b"true" } else { b"false" })?;
+    if let Some(failed) = &award.failed {
+        object.key(out, "failed")?;
+        string(out, failed)?;
+    }
+    object.close(out)
+}
+
+/// An open JSON object whose opening brace is written: its keys go one level
+/// deeper than `depth`, the value's own.
+struct Object {
+    items: Items,
+}
+
+impl Object {
+    fn open(style: Style, depth: usize, out: &mut impl Write) -> io::Result<Object> {
+        out.write_all(b"{")?;
+        Ok(Object {
+            items: Items::new(style, depth),
+        })
+    }
+
+    /// `"name": ` (after `{` or `,`) for a field's name, which needs no escaping.
+    fn key(&mut self, out: &mut impl Write, name: &'static str) -> io::Result<()> {
+        debug_assert!(!needs_escape(name.as_bytes()));
+        self.items.next(out)?;
+        out.write_all(b"\"")?;
+        out.write_all(name.as_bytes())?;
+        out.write_all(match self.items.style {
+            Style::Pretty => b"\": ",
+            Style::Compact => b"\":",
+        })
+    }
+
+    /// `"text": ` for a key from the data (a rule's id).
+    fn key_text(&mut self, out: &mut impl Write, text: &str) -> io::Result<()> {
+        self.items.next(out)?;
+        string(out, text)?;
+        out.write_all(self.items.style.colon())
+    }
+
+    fn close(self, out: &mut impl Write) -> io::Result<()> {
+        self.items.close(out, b'}')
+    }
+}
+
+/// An open JSON array whose opening bracket is written.
+struct List {
+    items: Items,
+}
+
+impl List {
+    fn open(style: Style, depth: usize, out: &mut impl Write) -> io::Result<List> {
+        out.write_all(b"[")?;
+        Ok(List {
+            items: Items::new(style, depth),
+        })
+    }
+
+    /// What goes before the next item.
+    fn item(&mut self, out: &mut impl Write) -> io::Result<()> {
+        self.items.next(out)
+    }
+
+    fn close(self, out: &mut impl Write) -> io::Result<()> {
+        self.items.close(out, b']')
+    }
+}
+
+/// The items of an object or array as serde_json separates them.
+struct Items {
+    style: Style,
+    depth: usize,
+    first: bool,
+}
+
+impl Items {
+    fn new(style: Style, depth: usize) -> Items {
+        Items {
+            style,
+            depth,
+            first: true,
+        }
+    }
+
+    fn next(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let first = std::mem::replace(&mut self.first, false);
+        match self.style {
+            Style::Pretty => line(out, first, self.depth + 1),
+            Style::Compact if first => Ok(()),
+            Style::Compact => out.write_all(b","),
+        }
+    }
+
+    /// Pretty JSON puts a closing bracket on its own line unless nothing was
+    /// written between the brackets.
+    fn close(self, out: &mut impl Write, bracket: u8) -> io::Result<()> {
+        if let (Style::Pretty, false) = (self.style, self.first) {
+            line(out, true, self.depth)?;
+        }
+        out.write_all(&[bracket])
+    }
+}
+
+/// A JSON string: as it is when no byte needs escaping, which is the rule for
+/// ids, sentences and labels; through serde_json otherwise.
+fn string(out: &mut impl Write, text: &str) -> io::Result<()> {
+    if needs_escape(text.as_bytes()) {
+        return serde_json::to_writer(out, text).map_err(io::Error::from);
+    }
+    out.write_all(b"\"")?;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\"")
+}
+
+/// Whether `bytes` hold one that JSON escapes: a control byte (under 0x20), `"`
+/// or `\`. Eight bytes at a time, as one `u64` (the classic test for a zero
+/// byte: a byte under `n` sets its high bit in `x - n·0x01…` while its own high
+/// bit is clear); a short tail is padded with a byte that needs nothing.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let word = |x: u64| {
+        below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1)
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0;
+    for chunk in &mut chunks {
+        found |= word(u64::from_ne_bytes(chunk.try_into().expect("eight bytes")));
+    }
+    let tail = chunks.remainder();
+    let mut last = [b'a'; 8];
+    last[..tail.len()].copy_from_slice(tail);
+    found |= word(u64::from_ne_bytes(last));
+    found != 0
+}
+
+/// A decimal as the report writes it: a string of [`DecimalText`].
+fn decimal(out: &mut impl Write, value: Decimal) -> io::Result<()> {
+    let mut buffer = [0; 64];
+    match DecimalText(value).text(&mut buffer) {
+        Some(text) => {
+            out.write_all(b"\"")?;
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\"")
+        }
+        None => write!(out, "\"{value}\""),
+    }
+}
+
+/// A date as the report writes it: `"YYYY-MM-DD"` (jiff's text; years outside
+/// 0–9999, which jiff writes with a sign and six digits, through jiff).
+fn date(out: &mut impl Write, value: Date) -> io::Result<()> {
+    let year = value.year();
+    if !(0..=9999).contains(&year) {
+        return write!(out, "\"{value}\"");
+    }
+    let digit = |n: i16| b'0' + n as u8;
+    let (month, day) = (i16::from(value.month()), i16::from(value.day()));
+    out.write_all(&[
+        b'"',
+        digit(year / 1000),
+        digit(year / 100 % 10),
+        digit(year / 10 % 10),
+        digit(year % 10),
+        b'-',
+        digit(month / 10),
+        digit(month % 10),
+        b'-',
+        digit(day / 10),
+        digit(day % 10),
+        b'"',
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+    use serde_json::ser::{Formatter, PrettyFormatter};
+
+    use super::*;
+    use crate::report::{IndexReport, Reason, Unscored, Withheld};
+
+    /// serde_json's own text of `value` nested `depth` deep: the reference.
+    fn serde_text(style: Style, value: &impl Serialize, depth: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        match style {
+            Style::Compact => serde_json::to_writer(&mut out, value).expect("writes"),
+            Style::Pretty => {
+                let mut formatter = PrettyFormatter::new();
+                for _ in 0..depth {
+                    formatter.begin_array(&mut io::sink()).expect("writes");
+                }
+                value
+                    .serialize(&mut serde_json::Serializer::with_formatter(&mut out, formatter))
+                    .expect("writes");
+            }
+        }
+        out
+    }
+
+    fn award(rule: &str, date: Date, points: Decimal, text: &str) -> AwardReport {
+        AwardReport {
+            rule: rule.to_owned(),
+            date,
+            points,
+            records: vec![format!("r-{text}"), String::new()],
+            explain: text.to_owned(),
+            trace: format!("{text} = {points}"),
+            withheld: None,
+            provisional: false,
+            failed: None,
+        }
+    }
+
+    /// Every shape a member takes, with texts and figures that need the slow paths.
+    fn members() -> Vec<MemberReport> {
+        let d = |y, m, day| Date::new(y, m, day).expect("a date");
+        let n = |text: &str| text.parse::<Decimal>().expect("a decimal");
+        let mut awards = vec![
+            award("plain", d(2026, 3, 14), n("12.5"), "min(hours=8, 8) * 10 = 80"),
+            award(
+                "q\"uote\\",
+                d(1, 1, 1),
+                n("-0.005"),
+                "tab\there\nnewline \u{1} \u{1f} \u{7f}",
+            ),
+            award(
+                "志愿服务",
+                d(9999, 12, 31),
+                n("0"),
+                "已核实：志愿服务 2 小时 → 20 分",
+            ),
+            award(
+                "big",
+                d(-44, 3, 15),
+                n("79228162514264337593543950335"),
+                "\"quoted\" at the end\"",
+            ),
+            award("scale", d(2026, 1, 2), n("0.0000000000000000000000000001"), ""),
+        ];
+        awards[0].withheld = Some(Withheld {
+            cap: "month 200".to_owned(),
+            points: n("10.0"),
+        });
+        awards[1].provisional = true;
+        awards[2].failed = Some("stopped after 10,000 operations \"x\"".to_owned());
+        awards[3].records.clear();
+        let period = |name: &str, awards: Vec<AwardReport>, rules: Vec<(String, Decimal)>| PeriodReport {
+            period: name.to_owned(),
+            total: n("-3.25"),
+            rules,
+            awards,
+        };
+        let full = MemberReport {
+            member: "m\"1".to_owned(),
+            total: n("1234567890123456789.5"),
+            periods: vec![
+                period(
+                    "2026-03",
+                    awards,
+                    vec![("plain".to_owned(), n("1.0")), ("q\"".to_owned(), n("-2"))],
+                ),
+                period("2026-Q1", Vec::new(), Vec::new()),
+            ],
+            indexes: vec![IndexReport {
+                index: "initial-mission".to_owned(),
+                period: "2026".to_owned(),
+                score: n("87.5"),
+                grade: Some("优秀".to_owned()),
+                veto: None,
+                dimensions: vec![("study".to_owned(), n("30"))],
+                provisional: false,
+                veto_records: Vec::new(),
+            }],
+            unscored: Some(vec![Unscored {
+                record: "r9".to_owned(),
+                date: d(2026, 2, 1),
+                reasons: vec![Reason {
+                    rule: "plain".to_owned(),
+                    why: "verified=false".to_owned(),
+                }],
+            }]),
+        };
+        let empty = MemberReport {
+            member: String::new(),
+            total: Decimal::ZERO,
+            periods: Vec::new(),
+            indexes: Vec::new(),
+            unscored: None,
+        };
+        vec![full, empty]
+    }
+
+    #[test]
+    fn a_member_is_written_as_serde_json_writes_it() {
+        for member in members() {
+            for style in [Style::Pretty, Style::Compact] {
+                for depth in [0, 1, 2, 5] {
+                    let mut written = Vec::new();
+                    super::member(style, &member, depth, &mut written).expect("writes");
+                    let expected = serde_text(style, &member, depth);
+                    assert_eq!(
+                        String::from_utf8_lossy(&written),
+                        String::from_utf8_lossy(&expected),
+                        "{} at depth {depth}",
+                        member.member
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn needs_escape_finds_every_byte_json_escapes_wherever_it_is() {
+        let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        for len in 1..=19 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'x'; len];
+                    bytes[at] = b;
+                    assert_eq!(needs_escape(&bytes), escaped(b), "byte {b:#04x} at {at} of {len}");
+                    // A byte that needs nothing is not flagged by its neighbours.
+                    bytes.iter_mut().for_each(|x| *x = 0xff - (*x & 0x0f));
+                    bytes[at] = b;
+                    assert_eq!(needs_escape(&bytes), escaped(b), "byte {b:#04x} among high bytes");
+                }
+            }
+        }
+        assert!(!needs_escape(b""));
+    }
+}
