@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::ser::Formatter;
 
 use super::{MemberReport, ReportStream, member_json};
-use crate::parallel::{par_map, threads};
+use crate::parallel::{beside, par_map, threads};
 
 /// Writes the report as [`Report::to_json`](crate::report::Report::to_json) would,
 /// byte for byte. When a member cannot be made, writing stops there and that error
@@ -62,6 +62,7 @@ fn write<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, style: Style
         batch: Vec::new(),
         awards: 0,
         written: 0,
+        pending: Vec::new(),
         failed: None,
     };
     let streamed = report.each_member(&mut |member| members.push(&mut out, member));
@@ -270,6 +271,8 @@ struct Members {
     batch: Vec<MemberReport>,
     awards: usize,
     written: u64,
+    /// The last batch's text, written while the next batch is rendered.
+    pending: Vec<Vec<u8>>,
     /// The write that failed, which stops the stream.
     failed: Option<io::Error>,
 }
@@ -318,16 +321,21 @@ impl Members {
         self.awards = 0;
         let batch: Vec<(usize, MemberReport)> =
             std::mem::take(&mut self.batch).into_iter().enumerate().collect();
-        let texts = par_map(batch, |(i, member)| {
-            // Sized for the text, not grown to it: the bench's awards average 446
-            // bytes of pretty JSON.
-            let mut text = Vec::with_capacity(512 + 512 * awards(&member));
-            style.separator(first && i == 0, 2, &mut text)?;
-            member_json::member(style, &member, 2, &mut text).map(|()| text)
-        });
-        for text in texts {
-            out.write_all(&text?)?;
-        }
+        let render = || {
+            par_map(batch, |(i, member)| {
+                // Sized for the text, not grown to it: the bench's awards average 446
+                // bytes of pretty JSON.
+                let mut text = Vec::with_capacity(512 + 512 * awards(&member));
+                style.separator(first && i == 0, 2, &mut text)?;
+                member_json::member(style, &member, 2, &mut text).map(|()| text)
+            })
+        };
+        // The previous batch is written while this one is rendered, so that the
+        // writes (391 MB for the bench's report) do not leave the other cores idle.
+        let pending = std::mem::take(&mut self.pending);
+        let (texts, wrote) = beside(render, || write_all(out, &pending));
+        wrote?;
+        self.pending = texts.into_iter().collect::<io::Result<_>>()?;
         Ok(())
     }
 
@@ -338,9 +346,14 @@ impl Members {
         }
         if PARALLEL {
             self.flush(out)?;
+            write_all(out, &self.pending)?;
         }
         self.style.close(2, b']', out)
     }
+}
+
+fn write_all(out: &mut impl Write, texts: &[Vec<u8>]) -> io::Result<()> {
+    texts.iter().try_for_each(|text| out.write_all(text))
 }
 
 /// How many awards `member`'s periods list: what sizes a batch and a member's text.
