@@ -219,24 +219,24 @@ fn string(out: &mut impl Write, text: &str) -> io::Result<()> {
 /// Whether `bytes` hold one that JSON escapes: a control byte (under 0x20), `"`
 /// or `\`. Eight bytes at a time, as one `u64` (the classic test for a zero
 /// byte: a byte under `n` sets its high bit in `x - n·0x01…` while its own high
-/// bit is clear); a short tail is padded with a byte that needs nothing.
+/// bit is clear); the last eight bytes are read as one word, overlapping the
+/// words before, and a text shorter than a word is read a byte at a time.
 fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
-    let word = |x: u64| {
+    let word = |x: &[u8]| {
+        let x = u64::from_ne_bytes(x.try_into().expect("eight bytes"));
         below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1)
     };
-    let mut chunks = bytes.chunks_exact(8);
-    let mut found = 0;
-    for chunk in &mut chunks {
-        found |= word(u64::from_ne_bytes(chunk.try_into().expect("eight bytes")));
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
     }
-    let tail = chunks.remainder();
-    let mut last = [b'a'; 8];
-    last[..tail.len()].copy_from_slice(tail);
-    found |= word(u64::from_ne_bytes(last));
-    found != 0
+    let last = word(&bytes[bytes.len() - 8..]);
+    bytes
+        .chunks_exact(8)
+        .fold(last, |found, chunk| found | word(chunk))
+        != 0
 }
 
 /// A decimal as the report writes it: a string of [`DecimalText`].
