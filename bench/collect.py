@@ -66,6 +66,7 @@ def contenders(cores: int, zen_batch: int, zen_each: int) -> list[Contender]:
         Contender("engine-mix", "merit, Rust library", f"the rulebook mix (bench/mix.yaml), {n}", "rust"),
         Contender("engine-jsonl", "merit, Rust library", f"JSONL bytes → report, {n}", "rust"),
         Contender("engine-csv", "merit, Rust library", f"CSV bytes → report, {n}", "rust"),
+        Contender("engine-arrow", "merit, Rust library", f"Arrow batches (as the pyarrow Table) → report, {n}", "rust"),
         Contender("cli-json", "merit CLI", "`merit score`, CSV file → JSON report (whole process)", "cli"),
         Contender("cli-csv", "merit CLI", "`merit score`, CSV file → CSV report (whole process)", "cli"),
         Contender("merit-arrow", "merit from Python", "from a pyarrow Table", "python"),

@@ -11,6 +11,7 @@
 //! and a digest of the per-member totals it computed, which `bench/collect.py`
 //! compares across contenders. Timings are printed, never asserted.
 
+mod arrow;
 mod loops;
 mod workload;
 
@@ -29,7 +30,7 @@ const USAGE: &str = "usage: merit-bench generate DIR [--records N] [--members N]
        merit-bench digest-report REPORT.json|REPORT.csv
 contenders: rust-fixed rust-decimal-columnar rust-decimal-hashmap rust-f64-hashmap
             rhai-per-record engine-eval-1t engine-eval engine-report engine-table engine-script
-            engine-mix engine-jsonl engine-csv";
+            engine-mix engine-jsonl engine-csv engine-arrow";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -294,6 +295,18 @@ fn run(contender: &str, o: &Options) -> Result<(), String> {
             let (time, reps, read) = measure(o.reps, || {
                 let mut records = Records::new();
                 let read = records.read(&book, &bytes, format, file);
+                read.map(|n| (n, member_totals(&book.score(&records, None, &options))))
+                    .map_err(|e| e.to_string())
+            });
+            let (count, totals) = read?;
+            (time, reps, count, digest(totals))
+        }
+        "engine-arrow" => {
+            let book = load_book(workload::BOOK, contender)?;
+            let batches = arrow::batches(&o.data)?;
+            let (time, reps, read) = measure(o.reps, || {
+                let mut records = Records::new();
+                let read = records.read_arrow(&book, batches.iter().cloned().map(Ok::<_, String>), "table");
                 read.map(|n| (n, member_totals(&book.score(&records, None, &options))))
                     .map_err(|e| e.to_string())
             });

@@ -13,6 +13,13 @@ mod to_python;
 
 use pyo3::prelude::*;
 
+/// mimalloc for the extension's own allocations (Python's are its own): a report
+/// frees a few strings per award, and with glibc's allocator inside the Python
+/// process its `malloc_consolidate` and `unlink_chunk` alone were 14% of scoring a
+/// pyarrow Table (bench/RESULTS.md). polars' wheel makes the same choice.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _merit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rulebook::PyRulebook>()?;
