@@ -2,18 +2,20 @@
 //! rendered on every core.
 //!
 //! A million records make a report of hundreds of megabytes, most of it
-//! explanations. [`write_json`] writes the same fields in the same order as
-//! [`Report`](crate::report::Report)'s derived `Serialize`, through the same
-//! formatter, but takes the members from a [`ReportStream`] as it goes: only a
-//! batch of members is in memory. Each member of a batch is rendered on its own
-//! (in parallel, [`par_map`]) and the batch written in order, so the bytes do not
-//! depend on the number of threads; on one thread (WebAssembly) each member is
-//! rendered straight into the output as it comes. `rejected` and `unmatched` come after
-//! `members`, so they are asked for once the last member is written.
+//! explanations. [`write_json`] writes the same bytes as
+//! [`Report`](crate::report::Report)'s derived `Serialize` through serde_json, but
+//! takes the members from a [`ReportStream`] as it goes: only a batch of members is
+//! in memory. Each member of a batch is rendered on its own (in parallel,
+//! [`par_map`], by `member_json.rs`) and the batch written in order while the next
+//! is rendered, so the bytes do not depend on the number of threads; on one thread
+//! (WebAssembly) each member is rendered straight into the output as it comes.
+//! `rejected` and `unmatched` come after `members`, so they are asked for once the
+//! last member is written.
 //!
 //! A value rendered alone at its nesting depth is byte for byte the value rendered
 //! in place: serde_json's pretty formatter indents each line by the number of
-//! arrays and objects open, whatever they are.
+//! arrays and objects open, whatever they are. [`Indented`] is that formatter with
+//! one write per line break, for what serde still renders here.
 
 use std::io::{self, BufWriter, Write};
 
@@ -333,7 +335,7 @@ impl Members {
         // The previous batch is written while this one is rendered, so that the
         // writes (391 MB for the bench's report) do not leave the other cores idle.
         let pending = std::mem::take(&mut self.pending);
-        let (texts, wrote) = beside(render, || write_all(out, &pending));
+        let (texts, wrote) = beside(render, || write_texts(out, &pending));
         wrote?;
         self.pending = texts.into_iter().collect::<io::Result<_>>()?;
         Ok(())
@@ -346,13 +348,14 @@ impl Members {
         }
         if PARALLEL {
             self.flush(out)?;
-            write_all(out, &self.pending)?;
+            write_texts(out, &self.pending)?;
         }
         self.style.close(2, b']', out)
     }
 }
 
-fn write_all(out: &mut impl Write, texts: &[Vec<u8>]) -> io::Result<()> {
+/// Rendered members, in order.
+fn write_texts(out: &mut impl Write, texts: &[Vec<u8>]) -> io::Result<()> {
     texts.iter().try_for_each(|text| out.write_all(text))
 }
 

@@ -6,8 +6,9 @@
 //! of the CLI's instructions) and its decimals and dates went through
 //! `core::fmt` (7%). Here a string without a byte to escape is written as it is,
 //! and decimals and dates from small buffers. The rare parts (indexes, why-not)
-//! still go through serde. `json.rs`'s tests and the stream tests compare the two
-//! writers on every conformance case.
+//! still go through serde. The tests below compare it with serde_json on members
+//! made to need every slow path; `engine/tests/stream.rs` and `parallel.rs` compare
+//! whole reports on every conformance case and across batches.
 
 use std::io::{self, Write};
 

@@ -75,7 +75,9 @@ pub struct DateRange {
     pub to: Option<Date>,
 }
 
-/// One member's part of a report.
+/// One member's part of a report. `member_json.rs` writes it (with its periods and
+/// awards) by hand for the JSON writer; its test fails if a field added here is not
+/// added there.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberReport {
     /// The member's id.
