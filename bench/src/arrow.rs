@@ -10,9 +10,9 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, Decimal128Array, RecordBatch, StringArray};
 use jiff::civil::Date;
 
-/// Rows per batch, as pyarrow's CSV reader makes them for this file (about 1 MB
-/// blocks).
-const BATCH_ROWS: usize = 16_384;
+/// Rows per batch, about as pyarrow's CSV reader makes them for this file (1 MB
+/// blocks: 46 batches of 15,175–22,534 rows, median 21,834).
+const BATCH_ROWS: usize = 21_834;
 
 /// `dir/records.csv` as record batches (outside the timed region).
 pub fn batches(dir: &Path) -> Result<Vec<RecordBatch>, String> {
