@@ -150,8 +150,8 @@ pub use api::{WhatIf, explain_report, what_if};
 pub use explain::explain_member;
 pub use record::{Rejected, Warning};
 pub use report::{
-    AwardReport, DateRange, IndexReport, MemberReport, PeriodReport, Reason, Report, RulebookRef, Unscored,
-    Veto, Withheld,
+    AwardReport, DateRange, IndexReport, JsonMember, JsonStyle, MemberReport, PeriodReport, Reason, Report,
+    RulebookRef, Unscored, Veto, Withheld,
 };
 pub use words::Lang;
 // How a serializer tells the report's decimals and dates from its text (the Python

@@ -2,7 +2,7 @@
 //! says `failed`, the table and CSV mark them, and `merit score` exits 1 for them
 //! as it does for rejected records (issue 13).
 
-use merit::{MemberReport, PeriodReport};
+use merit::{JsonMember, MemberReport, PeriodReport};
 use merit::{ReportHead, ReportStream};
 
 /// A report stream that counts the failed awards of the members it hands out.
@@ -27,8 +27,19 @@ impl<S: ReportStream + ?Sized> ReportStream for Counted<'_, S> {
     fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error> {
         let failed = &mut self.failed;
         self.stream.each_member(&mut |member| {
-            *failed += count(&member);
+            *failed += member.failed();
             each(member)
+        })
+    }
+
+    fn each_json_batch(
+        &mut self,
+        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
+    ) -> Result<(), Self::Error> {
+        let failed = &mut self.failed;
+        self.stream.each_json_batch(&mut |batch| {
+            *failed += batch.iter().map(|member| member.failed()).sum::<usize>();
+            each(batch)
         })
     }
 
@@ -43,16 +54,6 @@ impl<S: ReportStream + ?Sized> ReportStream for Counted<'_, S> {
     fn warnings(&self) -> &[merit::Warning] {
         self.stream.warnings()
     }
-}
-
-/// The failed awards of a member.
-pub fn count(member: &MemberReport) -> usize {
-    member
-        .periods
-        .iter()
-        .flat_map(|p| &p.awards)
-        .filter(|a| a.failed.is_some())
-        .count()
 }
 
 /// Why the awards of `rule` in `period` failed, joined by `; `: empty when none did.

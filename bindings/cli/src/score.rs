@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use merit::Rulebook;
+use merit::{JsonMember, ReportStream, StreamError, write_report_json};
 use merit::{Lang, explain_member};
-use merit::{ReportStream, StreamError, write_report_json};
 
 use crate::Outcome;
 use crate::cli::{OutputFormat, ScoreArgs};
@@ -82,7 +82,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         let text = merit::terminal_text(&text);
         let mut stdout = std::io::stdout().lock();
         let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-        let failed = report.members.iter().map(crate::failed::count).sum();
+        let failed = report.members.iter().map(JsonMember::failed).sum();
         let outcome = finish(
             written.map_err(Failure::from),
             report.rejected.len(),
@@ -103,7 +103,7 @@ pub fn run(args: &ScoreArgs, color: bool) -> Outcome {
         if let Err(message) = crate::output::write_file(&args.output, &workbook) {
             return Outcome::Usage(message);
         }
-        let failed = report.members.iter().map(crate::failed::count).sum();
+        let failed = report.members.iter().map(JsonMember::failed).sum();
         return strict(
             finish(Ok(()), report.rejected.len(), failed, &inputs),
             strict_failed,

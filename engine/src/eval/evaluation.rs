@@ -12,12 +12,13 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 
 use super::member::MemberEval;
-use super::{Award, Options, Origin, Run, Source, record_env, rulebook_ref, warm};
+use super::telling::Unmade;
+use super::{Options, Run, Source, rulebook_ref};
 use crate::book::Rulebook;
 use crate::calendar::Per;
 use crate::parallel::par_map;
-use crate::record::{Record, Rejected, Warning};
-use crate::report::{AwardReport, DateRange, MemberReport, PeriodReport, Report, Withheld};
+use crate::record::{Rejected, Warning};
+use crate::report::{DateRange, JsonMember, MemberReport, Report, batch_full};
 use crate::report::{ReportHead, ReportStream, write_json};
 
 /// Every award, cap and total of one evaluation; explanations on demand.
@@ -39,23 +40,23 @@ use crate::report::{ReportHead, ReportStream, write_json};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Evaluation<'a> {
-    book: &'a Rulebook,
-    records: Source<'a>,
+    pub(super) book: &'a Rulebook,
+    pub(super) records: Source<'a>,
     /// `None` when there was nothing to evaluate.
-    run: Option<Run<'a>>,
-    period: Per,
+    pub(super) run: Option<Run<'a>>,
+    pub(super) period: Per,
     range: DateRange,
     as_of: Option<jiff::civil::Date>,
-    members: Vec<MemberEval<'a>>,
+    pub(super) members: Vec<MemberEval<'a>>,
     rejected: Vec<Rejected>,
     unmatched: u64,
     /// What the inputs said that is probably not what was meant (unknown columns).
     warnings: Vec<Warning>,
     /// How the report names each rule's caps when they bite: `[rule][cap]` is
     /// (held back a gain, stopped a deduction). Written once, not per award.
-    cap_labels: Vec<Vec<[String; 2]>>,
+    pub(super) cap_labels: Vec<Vec<[String; 2]>>,
     /// Each member's records, built the first time `unscored` is written.
-    by_member: std::sync::OnceLock<std::collections::HashMap<std::sync::Arc<str>, Vec<u32>>>,
+    pub(super) by_member: std::sync::OnceLock<std::collections::HashMap<std::sync::Arc<str>, Vec<u32>>>,
 }
 
 /// Every rule's cap labels, for [`Evaluation::cap_labels`].
@@ -187,146 +188,9 @@ impl<'a> Evaluation<'a> {
         Batches(self)
     }
 
-    fn scale(&self, mut points: Decimal) -> Decimal {
+    pub(super) fn scale(&self, mut points: Decimal) -> Decimal {
         points.rescale(self.book.unit.decimals);
         points
-    }
-
-    fn write_member(&self, member: &MemberEval) -> MemberReport {
-        let summary = self.run.is_some_and(|run| run.summary);
-        if let (false, Source::Records(records)) = (summary, self.records) {
-            // Writing the bench's report of 883,000 awards went from 760 to 590 ms.
-            warm(member.awards.iter().filter_map(|award| match award.origin {
-                Origin::Record(i) => Some(&records[i as usize]),
-                Origin::Group(_) => None,
-            }));
-        }
-        let periods = member
-            .periods
-            .iter()
-            .map(|row| PeriodReport {
-                period: self.period.label(row.window),
-                total: self.scale(row.total),
-                rules: member.rule_sums[row.rules.clone()]
-                    .iter()
-                    .map(|&(slot, points)| (self.book.rules[slot].id.clone(), self.scale(points)))
-                    .collect(),
-                // A summary keeps the failed awards: a table or CSV must show them.
-                awards: member.awards[row.awards.clone()]
-                    .iter()
-                    .filter(|award| !summary || failed(member, award))
-                    .map(|award| self.write_award(member, award))
-                    .collect(),
-            })
-            .collect();
-        MemberReport {
-            member: String::from(&*member.id),
-            total: self.scale(member.total),
-            periods,
-            indexes: member.indexes.clone(),
-            unscored: self.run.filter(|run| run.why_not).map(|run| {
-                let by_member = self
-                    .by_member
-                    .get_or_init(|| super::why_not::by_member(self.records.whole()));
-                let mine = by_member.get(&member.id).map_or(&[][..], Vec::as_slice);
-                super::why_not::unscored(&run, self.records.whole(), mine, member, &self.cap_labels)
-            }),
-        }
-    }
-
-    fn write_award(&self, member: &MemberEval, award: &Award) -> AwardReport {
-        let rule = &self.book.rules[award.rule as usize];
-        let withheld = award.withheld.map(|w| {
-            let (cap, points) = member.withheld[w as usize];
-            Withheld {
-                cap: self.cap_labels[award.rule as usize][cap][usize::from(points.is_sign_negative())]
-                    .clone(),
-                points: self.scale(points),
-            }
-        });
-        let (records, (explain, trace), provisional, failed) = match award.origin {
-            Origin::Record(i) => {
-                let record = self.records.record(i as usize);
-                (
-                    vec![String::from(&*record.id)],
-                    self.explain_record(member, award, &record, withheld.as_ref()),
-                    false,
-                    None,
-                )
-            }
-            Origin::Group(g) => {
-                let group = &member.groups[g as usize];
-                let ids = group.records.iter().map(|r| String::from(&*r.id)).collect();
-                (
-                    ids,
-                    (
-                        group.explain.clone(),
-                        group.trace.clone().unwrap_or_else(|| group.explain.clone()),
-                    ),
-                    group.provisional,
-                    group.failed.clone(),
-                )
-            }
-        };
-        AwardReport {
-            rule: rule.id.clone(),
-            date: award.date,
-            points: self.scale(award.points),
-            records,
-            explain,
-            trace,
-            withheld,
-            provisional,
-            failed,
-        }
-    }
-
-    /// A per-record award's (explain, trace): the record evaluated again,
-    /// explained. The sentence of a templated rule ends with the points awarded and
-    /// what a cap held back.
-    fn explain_record(
-        &self,
-        member: &MemberEval,
-        award: &Award,
-        record: &Record,
-        withheld: Option<&Withheld>,
-    ) -> (String, String) {
-        let Some(run) = &self.run else {
-            return (String::new(), String::new());
-        };
-        let env = record_env(self.book, record, &member.attrs, run.dates);
-        match self.book.rules[award.rule as usize].evaluate_record(&env, run.words) {
-            Ok(Some(outcome)) => match outcome.sentence {
-                Some(mut sentence) => {
-                    let unit = &run.words.unit(&self.book.unit.name);
-                    sentence.push_str(&run.words.points(self.scale(award.points), unit));
-                    if let Some(withheld) = withheld {
-                        sentence.push_str(&run.words.withheld(
-                            &withheld.cap,
-                            withheld.points.normalize(),
-                            unit,
-                        ));
-                    }
-                    (sentence, outcome.explain)
-                }
-                None => (outcome.short, outcome.explain),
-            },
-            // The sweep evaluated the same record with the same inputs, so neither
-            // happens; say so rather than panic if a rule kind ever disagrees.
-            Ok(None) => {
-                let text = "no longer matches (internal inconsistency)".to_owned();
-                (text.clone(), text)
-            }
-            Err(error) => (error.message.clone(), error.message),
-        }
-    }
-}
-
-/// Whether the award could not be computed (a group award whose script failed).
-fn failed(member: &MemberEval, award: &Award) -> bool {
-    match award.origin {
-        Origin::Record(_) => false,
-        Origin::Group(g) => member.groups[g as usize].failed.is_some(),
     }
 }
 
@@ -359,6 +223,32 @@ impl ReportStream for Batches<'_, '_> {
                     return Ok(());
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// The members unmade: each is written straight from its evaluation, on
+    /// whichever core renders it.
+    fn each_json_batch(&mut self, each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool) -> io::Result<()> {
+        let evaluation = self.0;
+        let unmade: Vec<Unmade> = evaluation
+            .members
+            .iter()
+            .map(|member| Unmade { evaluation, member })
+            .collect();
+        let mut start = 0;
+        while start < unmade.len() {
+            let (mut end, mut awards) = (start, 0);
+            while end < unmade.len() && !batch_full(end - start, awards) {
+                awards += unmade[end].member.awards.len();
+                end += 1;
+            }
+            let batch: Vec<&dyn JsonMember> =
+                unmade[start..end].iter().map(|m| m as &dyn JsonMember).collect();
+            if !each(&batch) {
+                break;
+            }
+            start = end;
         }
         Ok(())
     }

@@ -16,7 +16,8 @@
 //! | `member.rs` | one member: caps, group rules, ratings received, indexes, totals |
 //! | `index.rs` | a member's indexes: weighted dimensions, grades, vetoes |
 //! | `why_not.rs` | `unscored`: the records in the range that earned nothing, and why |
-//! | `evaluation.rs` | the compact result, and the report written from it |
+//! | `evaluation.rs` | the compact result, and the report streamed from it |
+//! | `telling.rs` | a member's report told from its evaluation: made, or written as JSON unmade |
 //!
 //! Explanations are not written while evaluating: an award remembers where it came
 //! from (a record, or a group award's details), and its text is written when a report
@@ -31,6 +32,7 @@ mod order;
 mod ratings;
 mod source;
 mod sweep;
+mod telling;
 mod why_not;
 
 use std::ops::Range;

@@ -4,11 +4,15 @@
 //! A million records make a report of hundreds of megabytes, most of it
 //! explanations. [`write_json`] writes the same bytes as
 //! [`Report`](crate::report::Report)'s derived `Serialize` through serde_json, but
-//! takes the members from a [`ReportStream`] as it goes: only a batch of members is
-//! in memory. Each member of a batch is rendered on its own (in parallel,
-//! [`par_map`], by `member_json.rs`) and the batch written in order while the next
-//! is rendered, so the bytes do not depend on the number of threads; on one thread
-//! (WebAssembly) each member is rendered straight into the output as it comes.
+//! takes the members from a [`ReportStream`] a batch at a time
+//! ([`ReportStream::each_json_batch`]): only a batch of members is in memory, and
+//! an evaluation's members come unmade ([`JsonMember`]), written from the
+//! evaluation without their [`AwardReport`](super::AwardReport)s. Each member of a
+//! batch is rendered on its own (in parallel, [`par_map`], through
+//! `member_json.rs`) and the batch written in order while the next is rendered, so
+//! the bytes do not depend on the number of threads; on one thread (WebAssembly)
+//! each member is rendered straight after the one before, into a buffer written
+//! out every 64 KB.
 //! `rejected` and `unmatched` come after `members`, so they are asked for once the
 //! last member is written.
 //!
@@ -24,6 +28,44 @@ use serde_json::ser::Formatter;
 
 use super::{MemberReport, ReportStream, member_json};
 use crate::parallel::{beside, par_map, threads};
+
+/// A member as the JSON writer renders it, on whichever core: a made
+/// [`MemberReport`], or a member an evaluation writes without making it
+/// (no [`AwardReport`](super::AwardReport) allocated, [`ReportStream::each_json_batch`]).
+pub trait JsonMember: Sync {
+    /// The member's JSON in `style`, nested in the report's `members` (two levels
+    /// deep), appended to `out`.
+    fn render(&self, style: Style, out: &mut Vec<u8>) -> io::Result<()>;
+    /// How many awards it holds: what sizes a batch and its text.
+    fn awards(&self) -> usize;
+    /// How many of them could not be computed (`failed`).
+    fn failed(&self) -> usize;
+}
+
+impl JsonMember for MemberReport {
+    fn render(&self, style: Style, out: &mut Vec<u8>) -> io::Result<()> {
+        member_json::member(style, self, 2, out)
+    }
+
+    fn awards(&self) -> usize {
+        self.periods.iter().map(|p| p.awards.len()).sum()
+    }
+
+    fn failed(&self) -> usize {
+        self.periods
+            .iter()
+            .flat_map(|p| &p.awards)
+            .filter(|a| a.failed.is_some())
+            .count()
+    }
+}
+
+/// Whether a batch of `members` holding `awards` awards is full: enough members to
+/// keep every core busy, few enough awards that the batch's text takes little
+/// memory (the bench's members are ~20 KB each), whatever a member holds.
+pub(crate) fn batch_full(members: usize, awards: usize) -> bool {
+    members >= BATCH_MEMBERS || awards >= BATCH_AWARDS
+}
 
 /// Writes the report as [`Report::to_json`](crate::report::Report::to_json) would,
 /// byte for byte. When a member cannot be made, writing stops there and that error
@@ -43,8 +85,7 @@ pub fn write_compact_json<S: ReportStream + ?Sized>(out: impl Write, report: &mu
 /// left out of the build.
 const PARALLEL: bool = cfg!(all(feature = "parallel", not(target_arch = "wasm32")));
 
-/// Members rendered per batch: enough to keep every core busy, few enough that the
-/// batch's text takes little memory (the bench's members are ~20 KB each).
+/// Members rendered per batch ([`batch_full`]).
 const BATCH_MEMBERS: usize = 256;
 /// A batch also ends at this many awards, so a few very active members do not make
 /// one batch of hundreds of megabytes.
@@ -61,13 +102,12 @@ fn write<S: ReportStream + ?Sized>(out: impl Write, report: &mut S, style: Style
     fields.key(&mut out, "members")?;
     let mut members = Members {
         style,
-        batch: Vec::new(),
-        awards: 0,
         written: 0,
         pending: Vec::new(),
+        text: Vec::new(),
         failed: None,
     };
-    let streamed = report.each_member(&mut |member| members.push(&mut out, member));
+    let streamed = report.each_json_batch(&mut |batch| members.push(&mut out, batch));
     if let Some(error) = members.failed.take() {
         return Err(error.into());
     }
@@ -87,9 +127,11 @@ struct AsOf(#[serde(with = "crate::value::option_date_text")] Option<jiff::civil
 
 /// serde_json's two formatters, as [`Report::to_json`](crate::report::Report::to_json)
 /// (pretty) and `JSON.parse` (compact) want them.
-#[derive(Clone, Copy)]
-pub(super) enum Style {
+#[derive(Clone, Copy, Debug)]
+pub enum Style {
+    /// Two spaces a level, as `to_json` writes.
     Pretty,
+    /// No space at all, for `JSON.parse`.
     Compact,
 }
 
@@ -266,70 +308,74 @@ impl Fields {
     }
 }
 
-/// The `members` array: members gathered into a batch, rendered in parallel, and
-/// written in order.
+/// The `members` array, written a batch at a time: on every core, a batch is
+/// rendered while the one before is written; on one, each member is rendered
+/// straight into a buffer written out as it fills.
 struct Members {
     style: Style,
-    batch: Vec<MemberReport>,
-    awards: usize,
     written: u64,
-    /// The last batch's text, written while the next batch is rendered.
+    /// The last batch's texts, written while the next batch is rendered.
     pending: Vec<Vec<u8>>,
+    /// On one thread, the members rendered since the last write.
+    text: Vec<u8>,
     /// The write that failed, which stops the stream.
     failed: Option<io::Error>,
 }
 
+/// How much text one thread renders before writing it out.
+const TEXT_BYTES: usize = 1 << 16;
+
 impl Members {
-    /// Takes one member; `false` once writing failed, to stop the stream.
-    fn push(&mut self, out: &mut impl Write, member: MemberReport) -> bool {
-        if !PARALLEL || threads() == 1 {
-            // One thread (WebAssembly, or no `parallel`): a batch buys nothing, and
-            // rendering into a member's own buffer costs each small write a call to
-            // Vec's extend and the text a second copy. Straight into `out` instead.
-            if let Err(error) = self.write_one(out, &member) {
+    /// Takes one batch; `false` once writing failed, to stop the stream.
+    fn push(&mut self, out: &mut impl Write, batch: &[&dyn JsonMember]) -> bool {
+        let wrote = if PARALLEL && threads() > 1 {
+            self.render_beside(out, batch)
+        } else {
+            self.render_here(out, batch)
+        };
+        match wrote {
+            Ok(()) => true,
+            Err(error) => {
                 self.failed = Some(error);
-                return false;
+                false
             }
-            return true;
         }
-        self.awards += awards(&member);
-        self.batch.push(member);
-        let full = self.batch.len() >= BATCH_MEMBERS || self.awards >= BATCH_AWARDS;
-        if full && let Err(error) = self.flush(out) {
-            self.failed = Some(error);
-            return false;
-        }
-        true
     }
 
-    /// One member rendered into `out` as it comes: the same bytes as a batch's.
-    fn write_one(&mut self, out: &mut impl Write, member: &MemberReport) -> io::Result<()> {
-        let first = self.written == 0;
-        if first {
-            out.write_all(b"[")?;
+    /// One thread (WebAssembly, or no `parallel`): a member rendered straight
+    /// after the one before, no text of its own to allocate and copy.
+    fn render_here(&mut self, out: &mut impl Write, batch: &[&dyn JsonMember]) -> io::Result<()> {
+        for member in batch {
+            let first = self.written == 0;
+            if first {
+                self.text.push(b'[');
+            }
+            self.style.separator(first, 2, &mut self.text)?;
+            self.written += 1;
+            member.render(self.style, &mut self.text)?;
+            if self.text.len() >= TEXT_BYTES {
+                out.write_all(&self.text)?;
+                self.text.clear();
+            }
         }
-        self.style.separator(first, 2, &mut *out)?;
-        self.written += 1;
-        member_json::member(self.style, member, 2, out)
+        Ok(())
     }
 
-    fn flush(&mut self, out: &mut impl Write) -> io::Result<()> {
+    fn render_beside(&mut self, out: &mut impl Write, batch: &[&dyn JsonMember]) -> io::Result<()> {
         let style = self.style;
         let first = self.written == 0;
-        if first && !self.batch.is_empty() {
+        if first && !batch.is_empty() {
             out.write_all(b"[")?;
         }
-        self.written += self.batch.len() as u64;
-        self.awards = 0;
-        let batch: Vec<(usize, MemberReport)> =
-            std::mem::take(&mut self.batch).into_iter().enumerate().collect();
+        self.written += batch.len() as u64;
+        let batch: Vec<(usize, &dyn JsonMember)> = batch.iter().copied().enumerate().collect();
         let render = || {
             par_map(batch, |(i, member)| {
                 // Sized for the text, not grown to it: the bench's awards average 446
                 // bytes of pretty JSON.
-                let mut text = Vec::with_capacity(512 + 512 * awards(&member));
+                let mut text = Vec::with_capacity(512 + 512 * member.awards());
                 style.separator(first && i == 0, 2, &mut text)?;
-                member_json::member(style, &member, 2, &mut text).map(|()| text)
+                member.render(style, &mut text).map(|()| text)
             })
         };
         // The previous batch is written while this one is rendered, so that the
@@ -342,14 +388,12 @@ impl Members {
     }
 
     /// Writes what is left and closes the array (`[]` when there were no members).
-    fn finish(mut self, out: &mut impl Write) -> io::Result<()> {
-        if self.written == 0 && self.batch.is_empty() {
+    fn finish(self, out: &mut impl Write) -> io::Result<()> {
+        if self.written == 0 {
             return out.write_all(b"[]");
         }
-        if PARALLEL {
-            self.flush(out)?;
-            write_texts(out, &self.pending)?;
-        }
+        write_texts(out, &self.pending)?;
+        out.write_all(&self.text)?;
         self.style.close(2, b']', out)
     }
 }
@@ -357,9 +401,4 @@ impl Members {
 /// Rendered members, in order.
 fn write_texts(out: &mut impl Write, texts: &[Vec<u8>]) -> io::Result<()> {
     texts.iter().try_for_each(|text| out.write_all(text))
-}
-
-/// How many awards `member`'s periods list: what sizes a batch and a member's text.
-fn awards(member: &MemberReport) -> usize {
-    member.periods.iter().map(|p| p.awards.len()).sum()
 }

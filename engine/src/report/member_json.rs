@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::json::{Style, line};
-use super::{AwardReport, MemberReport, PeriodReport};
+use super::{AwardReport, IndexReport, MemberReport, Unscored};
 use crate::value::DecimalText;
 
 /// `member` as a value nested `depth` deep.
@@ -26,88 +26,201 @@ pub(super) fn member(
     depth: usize,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let mut object = Object::open(style, depth, out)?;
-    object.key(out, "member")?;
-    string(out, &member.member)?;
-    object.key(out, "total")?;
-    decimal(out, member.total)?;
-    object.key(out, "periods")?;
-    let mut periods = List::open(style, depth + 1, out)?;
+    let mut json = MemberJson::open(style, depth, out, &member.member, member.total)?;
     for row in &member.periods {
-        periods.item(out)?;
-        period(style, row, depth + 2, out)?;
-    }
-    periods.close(out)?;
-    object.key(out, "indexes")?;
-    style.render(&member.indexes, depth + 1, &mut *out)?;
-    if let Some(unscored) = &member.unscored {
-        object.key(out, "unscored")?;
-        style.render(unscored, depth + 1, &mut *out)?;
-    }
-    object.close(out)
-}
-
-fn period(style: Style, row: &PeriodReport, depth: usize, out: &mut impl Write) -> io::Result<()> {
-    let mut object = Object::open(style, depth, out)?;
-    object.key(out, "period")?;
-    string(out, &row.period)?;
-    object.key(out, "total")?;
-    decimal(out, row.total)?;
-    object.key(out, "rules")?;
-    let mut rules = Object::open(style, depth + 1, out)?;
-    for (rule, points) in &row.rules {
-        rules.key_text(out, rule)?;
-        decimal(out, *points)?;
-    }
-    rules.close(out)?;
-    object.key(out, "awards")?;
-    let mut awards = List::open(style, depth + 1, out)?;
-    for one in &row.awards {
-        awards.item(out)?;
-        award(style, one, depth + 2, out)?;
-    }
-    awards.close(out)?;
-    object.close(out)
-}
-
-fn award(style: Style, award: &AwardReport, depth: usize, out: &mut impl Write) -> io::Result<()> {
-    let mut object = Object::open(style, depth, out)?;
-    object.key(out, "rule")?;
-    string(out, &award.rule)?;
-    object.key(out, "date")?;
-    date(out, award.date)?;
-    object.key(out, "points")?;
-    decimal(out, award.points)?;
-    object.key(out, "records")?;
-    let mut records = List::open(style, depth + 1, out)?;
-    for record in &award.records {
-        records.item(out)?;
-        string(out, record)?;
-    }
-    records.close(out)?;
-    object.key(out, "explain")?;
-    string(out, &award.explain)?;
-    object.key(out, "trace")?;
-    string(out, &award.trace)?;
-    object.key(out, "withheld")?;
-    match &award.withheld {
-        None => out.write_all(b"null")?,
-        Some(withheld) => {
-            let mut inner = Object::open(style, depth + 1, out)?;
-            inner.key(out, "cap")?;
-            string(out, &withheld.cap)?;
-            inner.key(out, "points")?;
-            decimal(out, withheld.points)?;
-            inner.close(out)?;
+        json.period(
+            out,
+            &row.period,
+            row.total,
+            row.rules.iter().map(|(rule, points)| (&**rule, *points)),
+        )?;
+        for award in &row.awards {
+            json.award(
+                out,
+                &AwardText::of(award),
+                award.records.iter().map(String::as_str),
+            )?;
         }
     }
-    object.key(out, "provisional")?;
-    out.write_all(if award.provisional { b"true" } else { b"false" })?;
-    if let Some(failed) = &award.failed {
-        object.key(out, "failed")?;
-        string(out, failed)?;
+    json.close(out, &member.indexes, member.unscored.as_deref())
+}
+
+/// One award's fields but its records, borrowed: from an [`AwardReport`], or from
+/// an evaluation that writes its members without making them
+/// ([`Evaluation`](crate::Evaluation)'s JSON).
+pub(crate) struct AwardText<'a> {
+    pub rule: &'a str,
+    pub date: Date,
+    pub points: Decimal,
+    pub explain: &'a str,
+    pub trace: &'a str,
+    /// The cap's label and the points it held back.
+    pub withheld: Option<(&'a str, Decimal)>,
+    pub provisional: bool,
+    pub failed: Option<&'a str>,
+}
+
+impl<'a> AwardText<'a> {
+    fn of(award: &'a AwardReport) -> AwardText<'a> {
+        AwardText {
+            rule: &award.rule,
+            date: award.date,
+            points: award.points,
+            explain: &award.explain,
+            trace: &award.trace,
+            withheld: award.withheld.as_ref().map(|w| (&*w.cap, w.points)),
+            provisional: award.provisional,
+            failed: award.failed.as_deref(),
+        }
     }
-    object.close(out)
+}
+
+/// A member's JSON written as it is told, part by part: the one layout both a
+/// [`MemberReport`] and an evaluation's unmade member go through, so that the two
+/// cannot differ. Open it, then for each period [`MemberJson::period`] and that
+/// period's [`MemberJson::award`]s, then [`MemberJson::close`].
+pub(crate) struct MemberJson {
+    style: Style,
+    depth: usize,
+    member: Object,
+    periods: List,
+    /// The open period's object and awards.
+    period: Option<(Object, List)>,
+}
+
+impl MemberJson {
+    /// The member's `member` and `total`, and the opening of its `periods`; the
+    /// member nested `depth` deep.
+    pub(crate) fn open(
+        style: Style,
+        depth: usize,
+        out: &mut impl Write,
+        id: &str,
+        total: Decimal,
+    ) -> io::Result<MemberJson> {
+        let mut member = Object::open(style, depth, out)?;
+        member.key(out, "member")?;
+        string(out, id)?;
+        member.key(out, "total")?;
+        decimal(out, total)?;
+        member.key(out, "periods")?;
+        let periods = List::open(style, depth + 1, out)?;
+        Ok(MemberJson {
+            style,
+            depth,
+            member,
+            periods,
+            period: None,
+        })
+    }
+
+    /// Ends the open period, if any, and opens the next one: its label, total and
+    /// sums by rule, then its awards.
+    pub(crate) fn period<'r>(
+        &mut self,
+        out: &mut impl Write,
+        label: &str,
+        total: Decimal,
+        rules: impl IntoIterator<Item = (&'r str, Decimal)>,
+    ) -> io::Result<()> {
+        self.end_period(out)?;
+        let (style, depth) = (self.style, self.depth + 2);
+        self.periods.item(out)?;
+        let mut period = Object::open(style, depth, out)?;
+        period.key(out, "period")?;
+        string(out, label)?;
+        period.key(out, "total")?;
+        decimal(out, total)?;
+        period.key(out, "rules")?;
+        let mut sums = Object::open(style, depth + 1, out)?;
+        for (rule, points) in rules {
+            sums.key_text(out, rule)?;
+            decimal(out, points)?;
+        }
+        sums.close(out)?;
+        period.key(out, "awards")?;
+        let awards = List::open(style, depth + 1, out)?;
+        self.period = Some((period, awards));
+        Ok(())
+    }
+
+    /// One award of the open period, with the ids of the records it came from.
+    pub(crate) fn award<'r>(
+        &mut self,
+        out: &mut impl Write,
+        award: &AwardText,
+        records: impl IntoIterator<Item = &'r str>,
+    ) -> io::Result<()> {
+        let (style, depth) = (self.style, self.depth + 4);
+        let Some((_, awards)) = &mut self.period else {
+            return Err(io::Error::other("an award outside a period"));
+        };
+        awards.item(out)?;
+        let mut object = Object::open(style, depth, out)?;
+        object.key(out, "rule")?;
+        string(out, award.rule)?;
+        object.key(out, "date")?;
+        date(out, award.date)?;
+        object.key(out, "points")?;
+        decimal(out, award.points)?;
+        object.key(out, "records")?;
+        let mut list = List::open(style, depth + 1, out)?;
+        for record in records {
+            list.item(out)?;
+            string(out, record)?;
+        }
+        list.close(out)?;
+        object.key(out, "explain")?;
+        string(out, award.explain)?;
+        object.key(out, "trace")?;
+        string(out, award.trace)?;
+        object.key(out, "withheld")?;
+        match award.withheld {
+            None => out.write_all(b"null")?,
+            Some((cap, points)) => {
+                let mut inner = Object::open(style, depth + 1, out)?;
+                inner.key(out, "cap")?;
+                string(out, cap)?;
+                inner.key(out, "points")?;
+                decimal(out, points)?;
+                inner.close(out)?;
+            }
+        }
+        object.key(out, "provisional")?;
+        out.write_all(if award.provisional { b"true" } else { b"false" })?;
+        if let Some(failed) = award.failed {
+            object.key(out, "failed")?;
+            string(out, failed)?;
+        }
+        object.close(out)
+    }
+
+    fn end_period(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if let Some((period, awards)) = self.period.take() {
+            awards.close(out)?;
+            period.close(out)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the periods and writes the member's `indexes` and, when asked for,
+    /// `unscored`.
+    pub(crate) fn close(
+        mut self,
+        out: &mut impl Write,
+        indexes: &[IndexReport],
+        unscored: Option<&[Unscored]>,
+    ) -> io::Result<()> {
+        self.end_period(out)?;
+        self.periods.close(out)?;
+        self.member.key(out, "indexes")?;
+        self.style.render(indexes, self.depth + 1, &mut *out)?;
+        if let Some(unscored) = unscored {
+            self.member.key(out, "unscored")?;
+            self.style.render(unscored, self.depth + 1, &mut *out)?;
+        }
+        self.member.close(out)
+    }
 }
 
 /// An open JSON object whose opening brace is written: its keys go one level
@@ -284,7 +397,7 @@ mod tests {
     use serde_json::ser::{Formatter, PrettyFormatter};
 
     use super::*;
-    use crate::report::{IndexReport, Reason, Unscored, Withheld};
+    use crate::report::{PeriodReport, Reason, Withheld};
 
     /// serde_json's own text of `value` nested `depth` deep: the reference.
     fn serde_text(style: Style, value: &impl Serialize, depth: usize) -> Vec<u8> {

@@ -24,7 +24,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::record::{Rejected, Warning};
 
-pub use json::{write_compact_json, write_json};
+pub(crate) use json::batch_full;
+pub use json::{JsonMember, Style as JsonStyle, write_compact_json, write_json};
+pub(crate) use member_json::{AwardText, MemberJson};
+pub(crate) use stream::Sink;
 pub use stream::{ReportHead, ReportStream, Warned, collect_report};
 
 /// What scoring returns (DESIGN section 4): one row per member and period, every

@@ -6,7 +6,8 @@ use std::io;
 
 use jiff::civil::Date;
 
-use super::{DateRange, MemberReport, RulebookRef};
+use super::json::batch_full;
+use super::{DateRange, JsonMember, MemberReport, RulebookRef};
 use crate::record::{Rejected, Warning};
 
 /// A report handed out in its order, never whole: what it says before its members,
@@ -24,6 +25,38 @@ pub trait ReportStream {
     /// Hands every member to `each`, in id order, until `each` returns `false`.
     /// Called once.
     fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error>;
+    /// Hands every member to `each` a batch at a time, in id order, until `each`
+    /// returns `false`: for the JSON writer, which renders a batch on every core.
+    /// By default [`ReportStream::each_member`]'s reports; a stream that evaluates
+    /// hands its members unmade, to be written without their
+    /// [`AwardReport`](super::AwardReport)s. Called once, instead of `each_member`.
+    fn each_json_batch(
+        &mut self,
+        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
+    ) -> Result<(), Self::Error> {
+        let mut batch: Vec<MemberReport> = Vec::new();
+        let mut awards = 0;
+        let mut going = true;
+        let mut hand = |batch: &mut Vec<MemberReport>| {
+            let members: Vec<&dyn JsonMember> = batch.iter().map(|m| m as &dyn JsonMember).collect();
+            let going = each(&members);
+            batch.clear();
+            going
+        };
+        self.each_member(&mut |member| {
+            awards += member.awards();
+            batch.push(member);
+            if batch_full(batch.len(), awards) {
+                awards = 0;
+                going = hand(&mut batch);
+            }
+            going
+        })?;
+        if going && !batch.is_empty() {
+            hand(&mut batch);
+        }
+        Ok(())
+    }
     /// Every rejected record: complete once every member has been handed out.
     fn rejected(&self) -> &[Rejected];
     /// Valid records in the range that no rule matched: complete once every
@@ -54,6 +87,13 @@ impl<S: ReportStream> ReportStream for Warned<S> {
 
     fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), Self::Error> {
         self.stream.each_member(each)
+    }
+
+    fn each_json_batch(
+        &mut self,
+        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
+    ) -> Result<(), Self::Error> {
+        self.stream.each_json_batch(each)
     }
 
     fn rejected(&self) -> &[Rejected] {
@@ -102,4 +142,31 @@ pub fn collect_report<S: ReportStream + ?Sized>(stream: &mut S) -> Result<super:
         unmatched: stream.unmatched(),
         warnings: stream.warnings().to_vec(),
     })
+}
+
+/// Where a stream hands its members: made, one at a time
+/// ([`ReportStream::each_member`]), or a batch at a time for the JSON writer
+/// ([`ReportStream::each_json_batch`]). A stream made of evaluations passes it
+/// on to each, so that it has one body for both.
+pub(crate) enum Sink<'s> {
+    Members(&'s mut dyn FnMut(MemberReport) -> bool),
+    Json(&'s mut dyn FnMut(&[&dyn JsonMember]) -> bool),
+}
+
+impl Sink<'_> {
+    /// Hands `stream`'s members here; `false` when the sink asked to stop.
+    pub(crate) fn take<S: ReportStream + ?Sized>(&mut self, stream: &mut S) -> Result<bool, S::Error> {
+        let mut going = true;
+        match self {
+            Sink::Members(each) => stream.each_member(&mut |member| {
+                going = each(member);
+                going
+            })?,
+            Sink::Json(each) => stream.each_json_batch(&mut |batch| {
+                going = each(batch);
+                going
+            })?,
+        }
+        Ok(going)
+    }
 }

@@ -15,7 +15,7 @@ use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::{Record, Rejected};
 use crate::records::{Format, Members, ReadOptions, Reader};
-use crate::report::MemberReport;
+use crate::report::{JsonMember, MemberReport, Sink};
 
 /// Records read before a chunk is cut at the next member: large enough that the
 /// work of one evaluation (ranking, sorting, spreading members over cores) is spread
@@ -124,21 +124,15 @@ impl<'a, R: BufRead> MemberStream<'a, R> {
     }
 }
 
-impl<R: BufRead> ReportStream for MemberStream<'_, R> {
-    type Error = StreamError;
-
-    fn head(&self) -> ReportHead {
-        self.run.head()
-    }
-
+impl<R: BufRead> MemberStream<'_, R> {
     /// Reads a chunk, evaluates it, hands out its members, and so on to the end.
-    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
+    fn visit(&mut self, sink: &mut Sink) -> Result<(), StreamError> {
         let mut records = Vec::new();
         let mut going = true;
         while going && !self.ended {
             let next_member = self.read_chunk(&mut records)?;
             if !records.is_empty() {
-                going = self.run.evaluate(crate::eval::Source::Records(&records), each);
+                going = self.run.evaluate(crate::eval::Source::Records(&records), sink);
             }
             records.clear();
             records.extend(next_member);
@@ -147,6 +141,25 @@ impl<R: BufRead> ReportStream for MemberStream<'_, R> {
             self.run.finish(&mut self.rejected);
         }
         Ok(())
+    }
+}
+
+impl<R: BufRead> ReportStream for MemberStream<'_, R> {
+    type Error = StreamError;
+
+    fn head(&self) -> ReportHead {
+        self.run.head()
+    }
+
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
+        self.visit(&mut Sink::Members(each))
+    }
+
+    fn each_json_batch(
+        &mut self,
+        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
+    ) -> Result<(), StreamError> {
+        self.visit(&mut Sink::Json(each))
     }
 
     fn rejected(&self) -> &[Rejected] {

@@ -19,7 +19,7 @@ use crate::eval::Options;
 use crate::record::Rejected;
 use crate::records::columns::{Columns, Loc};
 use crate::records::{InputError, Members};
-use crate::report::MemberReport;
+use crate::report::{JsonMember, MemberReport, Sink};
 
 /// Records a survey keeps while its input still looks sorted by member: past
 /// them, a sorted input is streamed as before and never held
@@ -123,6 +123,23 @@ impl<'a> ColumnStream<'a> {
     }
 }
 
+impl ColumnStream<'_> {
+    /// Groups the rows by range, then evaluates them one range at a time.
+    fn visit(&mut self, sink: &mut Sink) -> Result<(), StreamError> {
+        let (order, starts) = self.ranges()?;
+        for range in starts.windows(2) {
+            if !self
+                .run
+                .evaluate_columns(&self.columns, &order[range[0]..range[1]], sink)
+            {
+                return Ok(());
+            }
+        }
+        self.run.finish(&mut self.rejected);
+        Ok(())
+    }
+}
+
 impl ReportStream for ColumnStream<'_> {
     type Error = StreamError;
 
@@ -130,19 +147,15 @@ impl ReportStream for ColumnStream<'_> {
         self.run.head()
     }
 
-    /// Groups the rows by range, then evaluates them one range at a time.
     fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
-        let (order, starts) = self.ranges()?;
-        for range in starts.windows(2) {
-            if !self
-                .run
-                .evaluate_columns(&self.columns, &order[range[0]..range[1]], each)
-            {
-                return Ok(());
-            }
-        }
-        self.run.finish(&mut self.rejected);
-        Ok(())
+        self.visit(&mut Sink::Members(each))
+    }
+
+    fn each_json_batch(
+        &mut self,
+        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
+    ) -> Result<(), StreamError> {
+        self.visit(&mut Sink::Json(each))
     }
 
     fn rejected(&self) -> &[Rejected] {

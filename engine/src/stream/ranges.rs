@@ -17,7 +17,7 @@ use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Rejected;
 use crate::records::{Format, InputError, Members, ReadOptions, Reader};
-use crate::report::MemberReport;
+use crate::report::{JsonMember, MemberReport, Sink};
 
 /// Records one range holds by default: about 90 MB of records and evaluation
 /// ([`RECORD_BYTES`] each); a million records take four readings.
@@ -124,16 +124,10 @@ impl<'a, R: BufRead, F: FnMut() -> io::Result<R>> RangeStream<'a, F> {
     }
 }
 
-impl<R: BufRead, F: FnMut() -> io::Result<R>> ReportStream for RangeStream<'_, F> {
-    type Error = StreamError;
-
-    fn head(&self) -> ReportHead {
-        self.run.head()
-    }
-
+impl<R: BufRead, F: FnMut() -> io::Result<R>> RangeStream<'_, F> {
     /// Reads the input once per range, keeping that range's records, evaluates
     /// them and hands out their members.
-    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
+    fn visit(&mut self, sink: &mut Sink) -> Result<(), StreamError> {
         let book = self.run.book;
         let options = ReadOptions::for_book(book);
         let ranges = self.ranges();
@@ -153,12 +147,31 @@ impl<R: BufRead, F: FnMut() -> io::Result<R>> ReportStream for RangeStream<'_, F
             if records.len() as u64 != *count {
                 return Err(InputError::new("the input changed while it was read").into());
             }
-            if !self.run.evaluate(crate::eval::Source::Records(&records), each) {
+            if !self.run.evaluate(crate::eval::Source::Records(&records), sink) {
                 return Ok(());
             }
         }
         self.run.finish(&mut self.rejected);
         Ok(())
+    }
+}
+
+impl<R: BufRead, F: FnMut() -> io::Result<R>> ReportStream for RangeStream<'_, F> {
+    type Error = StreamError;
+
+    fn head(&self) -> ReportHead {
+        self.run.head()
+    }
+
+    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
+        self.visit(&mut Sink::Members(each))
+    }
+
+    fn each_json_batch(
+        &mut self,
+        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
+    ) -> Result<(), StreamError> {
+        self.visit(&mut Sink::Json(each))
     }
 
     fn rejected(&self) -> &[Rejected] {

@@ -9,7 +9,7 @@ use crate::parallel::{par_drop, par_map_ref};
 use crate::record::Rejected;
 use crate::records::Members;
 use crate::records::columns::{Columns, Loc};
-use crate::report::{DateRange, MemberReport};
+use crate::report::{DateRange, Sink};
 
 /// Whether a rulebook's members can be evaluated apart: every rule kind but
 /// ratings, which award the rated member from other members' records.
@@ -74,34 +74,25 @@ impl<'a> Run<'a> {
     }
 
     /// Evaluates the rows at `locs` of `columns`, whole members, and hands their
-    /// members to `each`: read in place when the rulebook and report allow
+    /// members to `sink`: read in place when the rulebook and report allow
     /// ([`Source::columns`]), else made into records for the while.
-    pub fn evaluate_columns(
-        &mut self,
-        columns: &Columns,
-        locs: &[Loc],
-        each: &mut dyn FnMut(MemberReport) -> bool,
-    ) -> bool {
+    pub fn evaluate_columns(&mut self, columns: &Columns, locs: &[Loc], sink: &mut Sink) -> bool {
         if let Some(source) = Source::columns(self.book, &self.options, columns, locs) {
-            return self.evaluate(source, each);
+            return self.evaluate(source, sink);
         }
         let records = par_map_ref(locs, |&loc| columns.record_at(loc));
-        let going = self.evaluate(Source::Records(&records), each);
+        let going = self.evaluate(Source::Records(&records), sink);
         par_drop(records);
         going
     }
 
-    /// Evaluates one chunk of whole members and hands its members to `each`;
-    /// `false` when `each` asked to stop.
-    pub fn evaluate(&mut self, records: Source, each: &mut dyn FnMut(MemberReport) -> bool) -> bool {
+    /// Evaluates one chunk of whole members and hands its members to `sink`;
+    /// `false` when it asked to stop.
+    pub fn evaluate(&mut self, records: Source, sink: &mut Sink) -> bool {
         let evaluation = eval::evaluate_source(self.book, records, Vec::new(), self.profiles, &self.options);
         let mut members = evaluation.stream();
-        let mut going = true;
         // Writing reports to a callback cannot fail.
-        let _ = members.each_member(&mut |member| {
-            going = each(member);
-            going
-        });
+        let going = sink.take(&mut members).unwrap_or(true);
         self.rejected.extend_from_slice(members.rejected());
         self.unmatched += members.unmatched();
         going
