@@ -10,7 +10,9 @@
 //! made to need every slow path; `engine/tests/stream.rs` and `parallel.rs` compare
 //! whole reports on every conformance case and across batches.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -86,6 +88,8 @@ pub(crate) struct MemberJson {
     periods: List,
     /// The open period's object and awards.
     period: Option<(Object, List)>,
+    /// What an award at its depth holds between its values.
+    keys: Cow<'static, AwardKeys>,
 }
 
 impl MemberJson {
@@ -111,6 +115,7 @@ impl MemberJson {
             member,
             periods,
             period: None,
+            keys: AwardKeys::at(style, depth + 4),
         })
     }
 
@@ -151,48 +156,51 @@ impl MemberJson {
         award: &AwardText,
         records: impl IntoIterator<Item = &'r str>,
     ) -> io::Result<()> {
-        let (style, depth) = (self.style, self.depth + 4);
         let Some((_, awards)) = &mut self.period else {
             return Err(io::Error::other("an award outside a period"));
         };
         awards.item(out)?;
-        let mut object = Object::open(style, depth, out)?;
-        object.key(out, "rule")?;
+        let keys = &*self.keys;
+        out.write_all(&keys.rule)?;
         string(out, award.rule)?;
-        object.key(out, "date")?;
+        out.write_all(&keys.date)?;
         date(out, award.date)?;
-        object.key(out, "points")?;
+        out.write_all(&keys.points)?;
         decimal(out, award.points)?;
-        object.key(out, "records")?;
-        let mut list = List::open(style, depth + 1, out)?;
+        out.write_all(&keys.records)?;
+        let mut listed = false;
         for record in records {
-            list.item(out)?;
+            out.write_all(if listed {
+                &keys.next_record
+            } else {
+                &keys.first_record
+            })?;
             string(out, record)?;
+            listed = true;
         }
-        list.close(out)?;
-        object.key(out, "explain")?;
+        out.write_all(if listed { &keys.records_end } else { b"]" })?;
+        out.write_all(&keys.explain)?;
         string(out, award.explain)?;
-        object.key(out, "trace")?;
+        out.write_all(&keys.trace)?;
         string(out, award.trace)?;
-        object.key(out, "withheld")?;
+        out.write_all(&keys.withheld)?;
         match award.withheld {
             None => out.write_all(b"null")?,
             Some((cap, points)) => {
-                let mut inner = Object::open(style, depth + 1, out)?;
-                inner.key(out, "cap")?;
+                out.write_all(&keys.cap)?;
                 string(out, cap)?;
-                inner.key(out, "points")?;
+                out.write_all(&keys.held)?;
                 decimal(out, points)?;
-                inner.close(out)?;
+                out.write_all(&keys.withheld_end)?;
             }
         }
-        object.key(out, "provisional")?;
+        out.write_all(&keys.provisional)?;
         out.write_all(if award.provisional { b"true" } else { b"false" })?;
         if let Some(failed) = award.failed {
-            object.key(out, "failed")?;
+            out.write_all(&keys.failed)?;
             string(out, failed)?;
         }
-        object.close(out)
+        out.write_all(&keys.end)
     }
 
     fn end_period(&mut self, out: &mut impl Write) -> io::Result<()> {
@@ -220,6 +228,96 @@ impl MemberJson {
             self.style.render(unscored, self.depth + 1, &mut *out)?;
         }
         self.member.close(out)
+    }
+}
+
+/// The bytes an award's JSON holds between its values, at one depth in one style,
+/// each written in one call: built from a line break, indentation, a quote, a name
+/// and a colon, an award's nine keys took half the instructions of writing it.
+/// Built by [`Object`] and [`List`] themselves, so they are what those write.
+#[derive(Clone)]
+struct AwardKeys {
+    /// `{` and the first key.
+    rule: Vec<u8>,
+    date: Vec<u8>,
+    points: Vec<u8>,
+    /// The key and `[`.
+    records: Vec<u8>,
+    first_record: Vec<u8>,
+    next_record: Vec<u8>,
+    /// What closes a list of records that is not empty.
+    records_end: Vec<u8>,
+    explain: Vec<u8>,
+    trace: Vec<u8>,
+    withheld: Vec<u8>,
+    /// `{` and `cap`'s key, in a `withheld` that is not null.
+    cap: Vec<u8>,
+    held: Vec<u8>,
+    withheld_end: Vec<u8>,
+    provisional: Vec<u8>,
+    failed: Vec<u8>,
+    /// What closes the award.
+    end: Vec<u8>,
+}
+
+/// The depths whose [`AwardKeys`] are kept once built: a report's awards are 6 deep.
+const KEPT_DEPTHS: usize = 8;
+
+impl AwardKeys {
+    /// The keys of an award nested `depth` deep.
+    fn at(style: Style, depth: usize) -> Cow<'static, AwardKeys> {
+        static KEPT: [[OnceLock<AwardKeys>; KEPT_DEPTHS]; 2] =
+            [const { [const { OnceLock::new() }; KEPT_DEPTHS] }; 2];
+        let kept = match style {
+            Style::Pretty => &KEPT[0],
+            Style::Compact => &KEPT[1],
+        };
+        match kept.get(depth) {
+            Some(keys) => Cow::Borrowed(keys.get_or_init(|| AwardKeys::new(style, depth))),
+            None => Cow::Owned(AwardKeys::new(style, depth)),
+        }
+    }
+
+    fn new(style: Style, depth: usize) -> AwardKeys {
+        let bytes = |write: &dyn Fn(&mut Vec<u8>) -> io::Result<()>| {
+            let mut out = Vec::new();
+            write(&mut out).expect("writing to a Vec");
+            out
+        };
+        let items = |depth, first| Items { style, depth, first };
+        let key = |depth, first, name| {
+            bytes(&|out| {
+                Object {
+                    items: items(depth, first),
+                }
+                .key(out, name)
+            })
+        };
+        let open = |depth, name| bytes(&|out| Object::open(style, depth, out)?.key(out, name));
+        AwardKeys {
+            rule: open(depth, "rule"),
+            date: key(depth, false, "date"),
+            points: key(depth, false, "points"),
+            records: bytes(&|out| {
+                Object {
+                    items: items(depth, false),
+                }
+                .key(out, "records")?;
+                out.write_all(b"[")
+            }),
+            first_record: bytes(&|out| items(depth + 1, true).next(out)),
+            next_record: bytes(&|out| items(depth + 1, false).next(out)),
+            records_end: bytes(&|out| items(depth + 1, false).close(out, b']')),
+            explain: key(depth, false, "explain"),
+            trace: key(depth, false, "trace"),
+            withheld: key(depth, false, "withheld"),
+            cap: open(depth + 1, "cap"),
+            held: key(depth + 1, false, "points"),
+            withheld_end: bytes(&|out| items(depth + 1, false).close(out, b'}')),
+            provisional: key(depth, false, "provisional"),
+            failed: key(depth, false, "failed"),
+            end: bytes(&|out| items(depth, false).close(out, b'}')),
+        }
     }
 }
 
