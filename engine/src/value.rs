@@ -134,7 +134,7 @@ pub(crate) const POW10: [i64; 19] = {
 
 /// A decimal written exactly as `rust_decimal` writes it (`3.50`, `-0.005`, `12`),
 /// without going through its general formatter: reports and explanations write
-/// millions of them. Mantissas past `i64`, zeros and formatting flags go through
+/// millions of them. Mantissas past `i64`, negative zeros and formatting flags go through
 /// `rust_decimal`.
 pub struct DecimalText(pub Decimal);
 
@@ -143,11 +143,14 @@ impl DecimalText {
     /// `i64`'s 19 digits.
     const MAX: usize = 50;
 
-    /// The text in `buffer`, or `None` when `rust_decimal` must write it (a zero, a
-    /// mantissa past `i64`).
+    /// The text in `buffer`, or `None` when `rust_decimal` must write it (a
+    /// negative zero, a mantissa past `i64`).
     pub(crate) fn text<'b>(&self, buffer: &'b mut [u8; 64]) -> Option<&'b str> {
         let d = self.0;
-        let mantissa = i64::try_from(d.mantissa()).ok().filter(|&m| m != 0)?;
+        let mantissa = i64::try_from(d.mantissa()).ok()?;
+        if mantissa == 0 && d.is_sign_negative() {
+            return None;
+        }
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(mantissa.unsigned_abs()).as_bytes();
         let scale = d.scale() as usize;
@@ -351,6 +354,17 @@ mod tests {
         ] {
             let d: Decimal = text.parse().unwrap();
             assert_eq!(DecimalText(d).to_string(), d.to_string(), "{text}");
+        }
+    }
+
+    #[test]
+    fn zeros_of_every_scale_and_sign() {
+        for scale in 0..=28 {
+            for negative in [false, true] {
+                let d = Decimal::from_parts(0, 0, 0, negative, scale);
+                assert_eq!(DecimalText(d).to_string(), d.to_string(), "{scale} {negative}");
+                assert_eq!(DecimalText(-d).to_string(), (-d).to_string(), "{scale} {negative}");
+            }
         }
     }
 }
