@@ -39,14 +39,13 @@ pub fn explain(c: &Compiled, env: &Env) -> Explained {
 /// rather than written into the text: the caller that needs the value gets it from
 /// this one evaluation.
 pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, super::EvalError)> {
-    use std::fmt::Write;
     let mut text = match &c.template {
         Some(t) => {
             let mut text = String::with_capacity(t.len + 8 * t.order.len());
             for (piece, &i) in t.pieces.iter().zip(&t.order) {
                 text.push_str(piece);
                 match (c.probes[i].eval)(env) {
-                    Ok(v) => write!(text, "{v}").expect("writing to a String"),
+                    Ok(v) => v.push_to(&mut text),
                     Err(_) => text.push_str("error"),
                 }
             }
@@ -60,7 +59,7 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
                 .map(|p| {
                     (
                         p.at,
-                        (p.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string()),
+                        (p.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.text()),
                     )
                 })
                 .collect();
@@ -79,7 +78,8 @@ pub fn explain_result(c: &Compiled, env: &Env) -> Result<Explained, (String, sup
     match value {
         Ok(v) => {
             if c.constant.is_none() {
-                write!(text, " = {v}").expect("writing to a String");
+                text.push_str(" = ");
+                v.push_to(&mut text);
             } else {
                 let shown = v.to_string();
                 if text != shown {
@@ -130,7 +130,7 @@ pub fn short(c: &Compiled, env: &Env) -> String {
             .iter()
             .filter(|p| !p.date && range.start < p.at && p.at <= range.end)
         {
-            let shown = (probe.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.to_string());
+            let shown = (probe.eval)(env).map_or_else(|_| "error".to_owned(), |v| v.text());
             annotations.push((base + probe.at - range.start, shown));
         }
     }
