@@ -77,6 +77,8 @@ impl Parts<'_> {
 impl<'a> Evaluation<'a> {
     /// One member's part of the report, explanations written.
     pub(super) fn write_member(&self, member: &MemberEval) -> MemberReport {
+        // A summary lists only failed awards: no room is made for the others.
+        let summary = self.run.is_some_and(|run| run.summary);
         let mut periods: Vec<PeriodReport> = Vec::with_capacity(member.periods.len());
         let _ = self.tell(member, &mut |told| {
             match told {
@@ -87,7 +89,7 @@ impl<'a> Evaluation<'a> {
                         .rule_sums(member, row)
                         .map(|(id, points)| (id.to_owned(), points))
                         .collect(),
-                    awards: Vec::with_capacity(row.awards.len()),
+                    awards: Vec::with_capacity(if summary { 0 } else { row.awards.len() }),
                 }),
                 Told::Award(parts) => {
                     let report = award_report(parts);
