@@ -157,6 +157,8 @@ pub use words::Lang;
 // How a serializer tells the report's decimals and dates from its text (the Python
 // binding makes them `decimal.Decimal` and `datetime.date`).
 pub use value::{DATE_NEWTYPE, DECIMAL_NEWTYPE};
+// Decimals as `rust_decimal` writes them, faster (front ends writing many figures).
+pub use value::DecimalText;
 
 // The moral bank (道德银行): the ledger, what its operations take and return.
 pub use bank::{

@@ -162,6 +162,19 @@ pub(crate) const POW10: [i64; 19] = {
 pub struct DecimalText(pub Decimal);
 
 impl DecimalText {
+    /// The text appended to `out`: what `to_string` gives, without allocating or
+    /// going through `core::fmt` when the fast path can write it (the CLI's CSV
+    /// writes two decimals a row).
+    pub fn push_to(&self, out: &mut String) {
+        let mut buffer = [0; 64];
+        match self.text(&mut buffer) {
+            Some(text) => out.push_str(text),
+            None => {
+                let _ = fmt::Write::write_fmt(out, format_args!("{}", self.0));
+            }
+        }
+    }
+
     /// Longest text of the fast path: a sign, `0.`, 28 zeros of scale and an
     /// `i64`'s 19 digits.
     const MAX: usize = 50;
@@ -360,6 +373,9 @@ mod tests {
             let d = Decimal::new(mantissa, scale);
             proptest::prop_assert_eq!(DecimalText(d).to_string(), d.to_string());
             proptest::prop_assert_eq!(DecimalText(d.normalize()).to_string(), d.normalize().to_string());
+            let mut pushed = String::from("x");
+            DecimalText(d).push_to(&mut pushed);
+            proptest::prop_assert_eq!(pushed, format!("x{d}"));
         }
     }
 
@@ -391,6 +407,9 @@ mod tests {
                     (-d).to_string(),
                     "{scale} {negative}"
                 );
+                let mut pushed = String::new();
+                DecimalText(d).push_to(&mut pushed);
+                assert_eq!(pushed, d.to_string(), "{scale} {negative}");
             }
         }
     }
