@@ -10,12 +10,12 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use super::run::Run;
-use super::{ReportHead, ReportStream, StreamError, write_json};
+use super::{StreamError, write_json};
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::{Record, Rejected};
 use crate::records::{Format, Members, ReadOptions, Reader};
-use crate::report::{JsonMember, MemberReport, Sink};
+use crate::report::Sink;
 
 /// Records read before a chunk is cut at the next member: large enough that the
 /// work of one evaluation (ranking, sorting, spreading members over cores) is spread
@@ -144,29 +144,4 @@ impl<R: BufRead> MemberStream<'_, R> {
     }
 }
 
-impl<R: BufRead> ReportStream for MemberStream<'_, R> {
-    type Error = StreamError;
-
-    fn head(&self) -> ReportHead {
-        self.run.head()
-    }
-
-    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
-        self.visit(&mut Sink::Members(each))
-    }
-
-    fn each_json_batch(
-        &mut self,
-        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
-    ) -> Result<(), StreamError> {
-        self.visit(&mut Sink::Json(each))
-    }
-
-    fn rejected(&self) -> &[Rejected] {
-        &self.rejected
-    }
-
-    fn unmatched(&self) -> u64 {
-        self.run.unmatched
-    }
-}
+evaluating_stream!(impl[R: BufRead] for MemberStream<'_, R>);

@@ -13,13 +13,13 @@
 use std::sync::Arc;
 
 use super::run::Run;
-use super::{ReportHead, ReportStream, StreamError, Survey};
+use super::{StreamError, Survey};
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Rejected;
 use crate::records::columns::{Columns, Loc};
 use crate::records::{InputError, Members};
-use crate::report::{JsonMember, MemberReport, Sink};
+use crate::report::Sink;
 
 /// Records a survey keeps while its input still looks sorted by member: past
 /// them, a sorted input is streamed as before and never held
@@ -140,29 +140,4 @@ impl ColumnStream<'_> {
     }
 }
 
-impl ReportStream for ColumnStream<'_> {
-    type Error = StreamError;
-
-    fn head(&self) -> ReportHead {
-        self.run.head()
-    }
-
-    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
-        self.visit(&mut Sink::Members(each))
-    }
-
-    fn each_json_batch(
-        &mut self,
-        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
-    ) -> Result<(), StreamError> {
-        self.visit(&mut Sink::Json(each))
-    }
-
-    fn rejected(&self) -> &[Rejected] {
-        &self.rejected
-    }
-
-    fn unmatched(&self) -> u64 {
-        self.run.unmatched
-    }
-}
+evaluating_stream!(impl[] for ColumnStream<'_>);

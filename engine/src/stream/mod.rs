@@ -30,6 +30,43 @@
 //! ([`write_json`]) live in `report/`, beneath evaluation, which streams its own
 //! reports too; they are re-exported here.
 
+/// The [`ReportStream`] of a stream that evaluates its records through a
+/// [`run::Run`]: its members go to the one `visit(&mut self, &mut Sink)` body,
+/// whichever the caller asked for, and its rejections to `self.rejected`.
+macro_rules! evaluating_stream {
+    (impl[$($generics:tt)*] for $stream:ty) => {
+        impl<$($generics)*> $crate::report::ReportStream for $stream {
+            type Error = $crate::stream::StreamError;
+
+            fn head(&self) -> $crate::report::ReportHead {
+                self.run.head()
+            }
+
+            fn each_member(
+                &mut self,
+                each: &mut dyn FnMut($crate::report::MemberReport) -> bool,
+            ) -> Result<(), Self::Error> {
+                self.visit(&mut $crate::report::Sink::Members(each))
+            }
+
+            fn each_json_batch(
+                &mut self,
+                each: &mut dyn FnMut(&[&dyn $crate::report::JsonMember]) -> bool,
+            ) -> Result<(), Self::Error> {
+                self.visit(&mut $crate::report::Sink::Json(each))
+            }
+
+            fn rejected(&self) -> &[$crate::record::Rejected] {
+                &self.rejected
+            }
+
+            fn unmatched(&self) -> u64 {
+                self.run.unmatched
+            }
+        }
+    };
+}
+
 mod chunked;
 mod columns;
 mod file;

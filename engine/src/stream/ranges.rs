@@ -12,12 +12,12 @@ use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 
 use super::run::Run;
-use super::{ReportHead, ReportStream, StreamError, Survey, write_json};
+use super::{StreamError, Survey, write_json};
 use crate::book::Rulebook;
 use crate::eval::Options;
 use crate::record::Rejected;
 use crate::records::{Format, InputError, Members, ReadOptions, Reader};
-use crate::report::{JsonMember, MemberReport, Sink};
+use crate::report::Sink;
 
 /// Records one range holds by default: about 90 MB of records and evaluation
 /// ([`RECORD_BYTES`] each); a million records take four readings.
@@ -156,29 +156,4 @@ impl<R: BufRead, F: FnMut() -> io::Result<R>> RangeStream<'_, F> {
     }
 }
 
-impl<R: BufRead, F: FnMut() -> io::Result<R>> ReportStream for RangeStream<'_, F> {
-    type Error = StreamError;
-
-    fn head(&self) -> ReportHead {
-        self.run.head()
-    }
-
-    fn each_member(&mut self, each: &mut dyn FnMut(MemberReport) -> bool) -> Result<(), StreamError> {
-        self.visit(&mut Sink::Members(each))
-    }
-
-    fn each_json_batch(
-        &mut self,
-        each: &mut dyn FnMut(&[&dyn JsonMember]) -> bool,
-    ) -> Result<(), StreamError> {
-        self.visit(&mut Sink::Json(each))
-    }
-
-    fn rejected(&self) -> &[Rejected] {
-        &self.rejected
-    }
-
-    fn unmatched(&self) -> u64 {
-        self.run.unmatched
-    }
-}
+evaluating_stream!(impl[R: BufRead, F: FnMut() -> io::Result<R>] for RangeStream<'_, F>);
