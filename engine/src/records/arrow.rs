@@ -37,6 +37,7 @@ use arrow_array::types::{
     TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, RecordBatch};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, TimeUnit};
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -618,7 +619,9 @@ enum Cells<'a> {
 }
 
 struct Column<'a> {
-    array: &'a dyn Array,
+    /// The array's validity, taken once: asking the `dyn Array` for it was a
+    /// virtual call in every cell.
+    nulls: Option<&'a NullBuffer>,
     cells: Cells<'a>,
 }
 
@@ -721,20 +724,28 @@ impl<'a> Column<'a> {
             | DataType::FixedSizeBinary(_) => Cells::Other("binary data"),
             _ => Cells::Other("a value of an unsupported Arrow type"),
         };
-        Column { array, cells }
+        Column {
+            nulls: array.nulls(),
+            cells,
+        }
     }
 
     /// Row `i` of a list column: its items' range in the values column, and that
     /// column. `None` for a null row or a column that is not a list.
     fn items(&self, i: usize) -> Option<(std::ops::Range<usize>, &Column<'a>)> {
         match &self.cells {
-            Cells::List(range, values) if !self.array.is_null(i) => Some((range(i), values)),
+            Cells::List(range, values) if !self.is_null(i) => Some((range(i), values)),
             _ => None,
         }
     }
 
+    /// What [`Array::is_null`] says of row `i`.
+    fn is_null(&self, i: usize) -> bool {
+        self.nulls.is_some_and(|nulls| nulls.is_null(i))
+    }
+
     fn cell(&self, i: usize) -> Cell<'a> {
-        if self.array.is_null(i) {
+        if self.is_null(i) {
             return Cell::Null;
         }
         match &self.cells {
