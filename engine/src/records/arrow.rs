@@ -50,6 +50,7 @@ use super::builder::{Builder, Interner, Key};
 use super::spec::InputSpec;
 use super::typing::{self, Raw, quoted};
 use super::{InputError, ReadOptions};
+use crate::calendar::from_day_number;
 use crate::parallel::{par_map, threads};
 use crate::record::{Record, Rejected};
 use crate::schema::FieldType;
@@ -583,21 +584,6 @@ fn decimal_text(value: i128, scale: i8) -> String {
     format!("{sign}{whole}.{fraction}")
 }
 
-/// The civil date `days` days after 1970-01-01 (negative before it).
-fn date_from_days(days: i64) -> Option<Date> {
-    // Howard Hinnant's days_from_civil, inverted.
-    let z = days.checked_add(719_468)?;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date::new(i16::try_from(year).ok()?, month as i8, day as i8).ok()
-}
-
 /// How to read the cells of one Arrow array.
 enum Cells<'a> {
     Null,
@@ -757,9 +743,9 @@ impl<'a> Column<'a> {
             Cells::Int(get) => Cell::Int(get(i)),
             Cells::Float(get) => Cell::Float(get(i)),
             Cells::Decimal(values, scale) => Cell::Decimal(values[i], *scale),
-            Cells::Date32(days) => date_from_days(i64::from(days[i])).map_or(Cell::OutOfRange, Cell::Date),
+            Cells::Date32(days) => from_day_number(i64::from(days[i])).map_or(Cell::OutOfRange, Cell::Date),
             Cells::Date64(ms) => {
-                date_from_days(ms[i].div_euclid(86_400_000)).map_or(Cell::OutOfRange, Cell::Date)
+                from_day_number(ms[i].div_euclid(86_400_000)).map_or(Cell::OutOfRange, Cell::Date)
             }
             &Cells::Timestamp(values, per_second, zoned) => {
                 let value = values[i];
@@ -769,7 +755,7 @@ impl<'a> Column<'a> {
                 } else {
                     let per_day = per_second * 86_400;
                     let (days, rest) = (value.div_euclid(per_day), value.rem_euclid(per_day));
-                    match date_from_days(days) {
+                    match from_day_number(days) {
                         Some(date) => {
                             let seconds = rest / per_second;
                             let nanos = (rest % per_second) * (1_000_000_000 / per_second);
@@ -1100,10 +1086,10 @@ mod tests {
         assert_eq!(decimal_text(-1250, 2), "-12.50");
         assert_eq!(decimal_text(5, 3), "0.005");
         assert_eq!(decimal_text(12, -2), "1200");
-        assert_eq!(date_from_days(0), Some(jiff::civil::date(1970, 1, 1)));
-        assert_eq!(date_from_days(20_526), Some(jiff::civil::date(2026, 3, 14)));
-        assert_eq!(date_from_days(-719_468), Some(jiff::civil::date(0, 3, 1)));
-        assert_eq!(date_from_days(i64::MAX), None);
+        assert_eq!(from_day_number(0), Some(jiff::civil::date(1970, 1, 1)));
+        assert_eq!(from_day_number(20_526), Some(jiff::civil::date(2026, 3, 14)));
+        assert_eq!(from_day_number(-719_468), Some(jiff::civil::date(0, 3, 1)));
+        assert_eq!(from_day_number(i64::MAX), None);
         assert_eq!(float_text(1e16).as_deref(), Some("1e16"));
         assert_eq!(float_text(-0.0001).as_deref(), Some("-0.0001"));
     }
