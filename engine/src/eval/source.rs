@@ -15,7 +15,7 @@ use jiff::civil::Date;
 
 use super::Options;
 use crate::book::Rulebook;
-use crate::expr::{Fixed, KValue, Rows, Text, Unfit, value_field};
+use crate::expr::{Fixed, KValue, Rows, Text, Unfit, or_unfit, value_field};
 use crate::record::Record;
 use crate::records::columns::{Cell, Columns, Loc};
 use crate::value::Value;
@@ -120,19 +120,23 @@ impl Rows for Batch<'_, '_> {
         self.items.len()
     }
 
-    fn field(&self, k: usize, slot: usize) -> Result<KValue, Unfit> {
+    fn fields(&self, slot: usize, out: &mut Vec<KValue>, unfit: &mut [bool]) {
+        let rows = self.items.iter().zip(unfit);
         match self.source {
-            Source::Records(records) => value_field(records[self.items[k]].fields.get(slot)),
-            Source::Columns(columns, locs) => {
-                let (part, row) = columns.at(locs[self.items[k]]);
-                match part.cell(row, slot) {
+            Source::Records(records) => {
+                out.extend(rows.map(|(&i, u)| or_unfit(value_field(records[i].fields.get(slot)), u)))
+            }
+            Source::Columns(columns, locs) => out.extend(rows.map(|(&i, u)| {
+                let (part, row) = columns.at(locs[i]);
+                let value = match part.cell(row, slot) {
                     Cell::Null => Ok(KValue::Null),
                     Cell::Bool(b) => Ok(KValue::Bool(b)),
                     Cell::Num(mantissa, scale) => Fixed::new(mantissa, scale).map(KValue::Num).ok_or(Unfit),
                     Cell::Kept(value) => value_field(Some(value)),
                     Cell::Str(_) | Cell::Other => Err(Unfit),
-                }
-            }
+                };
+                or_unfit(value, u)
+            })),
         }
     }
 

@@ -156,9 +156,11 @@ impl Text {
 pub trait Rows {
     fn len(&self) -> usize;
 
-    /// Row `k`'s `bool` or `decimal` field `slot`, or [`Unfit`] when the kernel
-    /// cannot hold it.
-    fn field(&self, k: usize, slot: usize) -> Result<KValue, Unfit>;
+    /// Every row's `bool` or `decimal` field `slot`, appended to `out`; a row whose
+    /// value the kernel cannot hold gets null and its `unfit` set ([`or_unfit`]).
+    /// A batch at a time, so that a field costs one call per batch rather than a
+    /// virtual call per row.
+    fn fields(&self, slot: usize, out: &mut Vec<KValue>, unfit: &mut [bool]);
 
     /// Row `k`'s text in `text`, `None` when the slot holds no text, or [`Unfit`]
     /// when the text is not at hand (an id made from the position).
@@ -173,8 +175,8 @@ impl Rows for Vec<&Record> {
         Vec::len(self)
     }
 
-    fn field(&self, k: usize, slot: usize) -> Result<KValue, Unfit> {
-        field(self[k], slot)
+    fn fields(&self, slot: usize, out: &mut Vec<KValue>, unfit: &mut [bool]) {
+        out.extend(self.iter().zip(unfit).map(|(r, u)| or_unfit(field(r, slot), u)));
     }
 
     fn text(&self, k: usize, text: Text) -> Result<Option<&str>, Unfit> {
@@ -322,21 +324,9 @@ impl Kernel {
             k.eval_batch(records, &mut column, unfit);
             column
         };
-        let or_unfit = |value: Result<KValue, Unfit>, unfit: &mut bool| {
-            value.unwrap_or_else(|Unfit| {
-                *unfit = true;
-                KValue::Null
-            })
-        };
         match self {
             Kernel::Const(v) => out.resize(n, *v),
-            Kernel::Field(i) => out.extend(
-                unfit
-                    .iter_mut()
-                    .take(n)
-                    .enumerate()
-                    .map(|(k, u)| or_unfit(records.field(k, *i), u)),
-            ),
+            Kernel::Field(i) => records.fields(*i, out, &mut unfit[..n]),
             Kernel::TextIs { text, value, equal } => {
                 // Readers share one `Arc` per distinct kind (and member): text at the
                 // address just compared has the same answer, without comparing again.
@@ -425,6 +415,15 @@ impl Kernel {
             }
         }
     }
+}
+
+/// `value`, or null with `unfit` set when the closures must evaluate the row.
+#[inline]
+pub fn or_unfit(value: Result<KValue, Unfit>, unfit: &mut bool) -> KValue {
+    value.unwrap_or_else(|Unfit| {
+        *unfit = true;
+        KValue::Null
+    })
 }
 
 /// A `bool` or `decimal` field.

@@ -47,7 +47,7 @@ use crate::schema::Schema;
 use crate::value::{Type, Value};
 
 pub use explain::Explained;
-pub(crate) use kernel::{Fixed, KValue, Rows, Text, Unfit, fixed_decimal, value_field};
+pub(crate) use kernel::{Fixed, KValue, Rows, Text, Unfit, fixed_decimal, or_unfit, value_field};
 
 /// Where an expression is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
