@@ -58,14 +58,14 @@ impl<R: BufRead> Rows<R> {
         let mut reader = RowReader::new(input).map_err(|e| read_error(&e))?;
         let mut header = Row::default();
         reader.read(&mut header, false).map_err(|e| read_error(&e))?;
-        if std::str::from_utf8(header.as_slice()).is_err() {
+        if header.text().is_err() {
             return Err(InputError::at(
                 format!("the header is not valid UTF-8; {ENCODING_HINT}"),
                 1,
                 None,
             ));
         }
-        let names = names(header.len(), header.as_slice(), header.iter())?;
+        let names = names(header.len(), header.size() == 0, header.iter())?;
         let columns: Vec<Option<Key>> = names.iter().map(|name| builder.key(name)).collect();
         for (required, key) in [("member", Key::Member), ("kind", Key::Kind), ("date", Key::Date)] {
             if !columns.contains(&Some(key)) {
@@ -117,24 +117,20 @@ impl<R: BufRead> Rows<R> {
             builder.reject(position, message, rejected);
             return Ok(true);
         }
-        let text = match std::str::from_utf8(row.as_slice()) {
+        let text = match row.text() {
             Ok(text) => text,
-            Err(e) => {
+            Err(valid) => {
                 builder.start();
                 let message = format!(
                     "row is not valid UTF-8 (byte {} of the row); {ENCODING_HINT}",
-                    e.valid_up_to() + 1
+                    valid + 1
                 );
                 builder.reject(position, message, rejected);
                 return Ok(true);
             }
         };
         // The row is UTF-8 and cut only at ASCII bytes: each cell is a slice of it.
-        let cell = |i: usize| {
-            let ends = row.ends();
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            ends.get(i).and_then(|&end| text.get(start..end))
-        };
+        let cell = |i: usize| row.cell(i).and_then(|cell| text.get(cell));
         if let Some(keep) = keep {
             // An empty cell is no member. The member is read as the rulebook reads
             // it (trimmed when it says so).
@@ -158,17 +154,15 @@ impl<R: BufRead> Rows<R> {
             builder.reject(position, message, rejected);
             return Ok(true);
         }
-        if text.len() > builder.max_record_bytes {
+        if row.size() > builder.max_record_bytes {
             builder.reject(position, too_large(builder.max_record_bytes), rejected);
             return Ok(true);
         }
-        let mut start = 0;
-        for (&end, key) in row.ends().iter().zip(&self.columns) {
-            let cell = text.get(start..end).unwrap_or_default();
-            start = end;
+        for (i, key) in self.columns.iter().enumerate() {
             let Some(key) = key.filter(|k| *k != Key::Id) else {
                 continue;
             };
+            let cell = cell(i).unwrap_or_default();
             builder.set(
                 key,
                 if cell.is_empty() {
@@ -189,17 +183,17 @@ const ENCODING_HINT: &str =
 /// The header row, as text without a byte-order mark; duplicate names are an error.
 pub(crate) fn header<R: Read>(reader: &mut Reader<R>) -> Result<Vec<String>, InputError> {
     let header = reader.byte_headers().map_err(|e| csv_error(&e))?;
-    names(header.len(), header.as_slice(), header.iter())
+    names(header.len(), header.as_slice().is_empty(), header.iter())
 }
 
-/// A header row's `count` cells (`all` of their bytes end to end) as names; an
+/// A header row's `count` cells (`blank` when they hold no byte) as names; an
 /// empty header and duplicate names are errors.
 fn names<'c>(
     count: usize,
-    all: &[u8],
+    blank: bool,
     cells: impl Iterator<Item = &'c [u8]>,
 ) -> Result<Vec<String>, InputError> {
-    if count == 0 || (count == 1 && all.is_empty()) {
+    if count == 0 || (count == 1 && blank) {
         return Err(InputError::at(
             "the CSV is empty: a header row naming the columns is required",
             1,

@@ -13,11 +13,16 @@ use std::io::{self, BufRead, Chain, Cursor, Read};
 
 use csv_core::ReadRecordResult;
 
-/// One row's cells, their bytes end to end (as `csv::ByteRecord` keeps them).
+/// One row's cells: a plain line kept whole, commas included (one copy of the
+/// line rather than one per cell), or a parsed row's cells end to end (as
+/// `csv::ByteRecord` keeps them).
 #[derive(Debug, Default)]
 pub(crate) struct Row {
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    /// Bytes between one cell's end and the next one's start: 1 (the comma) in a
+    /// plain line, 0 in a parsed row.
+    gap: usize,
     /// The line its reading began on: the `\n` read before it, plus 1 (a row
     /// ended by `\r\n` leaves its `\n` to the next, as `csv` counts).
     line: u64,
@@ -27,6 +32,7 @@ impl Row {
     fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
+        self.gap = 0;
     }
 
     /// Its number of cells.
@@ -34,20 +40,33 @@ impl Row {
         self.ends.len()
     }
 
-    /// Every cell's bytes, end to end.
-    pub(crate) fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.ends.last().copied().unwrap_or(0)]
+    /// Its bytes as text, cells cut from it by [`Row::cell`]; when they are not
+    /// UTF-8, the index of the first bad byte counted in the cells alone (as if
+    /// they were end to end, whatever the row's `gap`).
+    pub(crate) fn text(&self) -> Result<&str, usize> {
+        let bytes = &self.bytes[..self.ends.last().copied().unwrap_or(0)];
+        std::str::from_utf8(bytes).map_err(|e| {
+            let valid = e.valid_up_to();
+            valid - self.ends.iter().take_while(|&&end| end < valid).count() * self.gap
+        })
     }
 
-    /// Where each cell ends in [`Row::as_slice`].
-    pub(crate) fn ends(&self) -> &[usize] {
-        &self.ends
+    /// The bytes of its cells, commas not counted.
+    pub(crate) fn size(&self) -> usize {
+        self.ends
+            .last()
+            .map_or(0, |end| end - (self.ends.len() - 1) * self.gap)
+    }
+
+    /// Where cell `i` lies in [`Row::text`].
+    pub(crate) fn cell(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + self.gap };
+        Some(start..end)
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.bytes.get(start..end)
+        self.bytes.get(self.cell(i)?)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
@@ -190,14 +209,21 @@ fn cut(line: &[u8], row: &mut Row) -> bool {
     if line.is_empty() {
         return true;
     }
-    if memchr::memchr2(b'"', b'\r', line).is_some() {
-        return false;
+    // One pass: a short line costs less byte by byte than a vector search set up
+    // for each kind of byte.
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b',' => row.ends.push(i),
+            b'"' | b'\r' => {
+                row.ends.clear();
+                return false;
+            }
+            _ => {}
+        }
     }
-    row.bytes.reserve(line.len());
-    for cell in line.split(|&b| b == b',') {
-        row.bytes.extend_from_slice(cell);
-        row.ends.push(row.bytes.len());
-    }
+    row.bytes.extend_from_slice(line);
+    row.ends.push(line.len());
+    row.gap = 1;
     true
 }
 
@@ -235,6 +261,8 @@ mod tests {
             let mut first = true;
             while rows.read(&mut row, !first).expect("reads from memory") {
                 first = false;
+                let cells: usize = row.iter().map(<[u8]>::len).sum();
+                prop_assert_eq!(row.size(), cells, "a row's size is its cells' bytes");
                 got.push((row.iter().map(<[u8]>::to_vec).collect::<Vec<_>>(), row.line()));
             }
             prop_assert_eq!(&got, &expected, "whole {}, chunk {}", whole, chunk);

@@ -199,11 +199,14 @@ fn input_errors_display_their_location() {
 fn non_utf8_text_formats_fail_with_the_place() {
     let s = schema();
     // A CSV row that is not UTF-8 is rejected alone; the rows after it are read.
-    let input = b"member,kind,date\nm1,k,2026-01-01\nm\xff,k,2026-01-01\nm3,k,2026-01-02\n";
+    // The bad byte is counted in the row's cells, end to end (commas not counted).
+    let input =
+        b"member,kind,date\nm1,k,2026-01-01\nm\xff,k,2026-01-01\nm3,k,2026-01-02\nm4,k\xff,2026-01-02\n";
     insta::assert_snapshot!(outcome(input, Format::Csv, &s), @r"
     ok 1 id=#1 member=m1 kind=k date=2026-01-01 [null, false, null, null]
     rejected 2: row is not valid UTF-8 (byte 2 of the row); if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook
     ok 3 id=#3 member=m3 kind=k date=2026-01-02 [null, false, null, null]
+    rejected 4: row is not valid UTF-8 (byte 4 of the row); if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook
     ");
     assert_eq!(
         outcome(b"[\"\xc3\x28\"]", Format::Json, &s),
