@@ -294,61 +294,23 @@ pub(super) fn group<T: Dated + Send + Sync>(
     in_input_order: bool,
 ) -> Grouped<T> {
     let day_ordered = if in_input_order { by_day(pieces) } else { None };
+    // Day-ordered items in one piece per thread, so that their keys are read on
+    // every core.
+    let chunks: Vec<&[T]>;
     let pieces = match &day_ordered {
-        Some(items) => &[items.as_slice()][..],
+        Some(items) => {
+            chunks = items.chunks(items.len().div_ceil(threads()).max(1)).collect();
+            &chunks[..]
+        }
         None => pieces,
     };
-    let buckets = ranked.ids.len();
     let keys: Vec<Vec<u32>> = par_map(pieces.to_vec(), |piece| {
         piece.iter().map(|i| ranked.rank[i.record() as usize]).collect()
     });
-    let mut starts = vec![0usize; buckets + 1];
-    for &key in keys.iter().flatten() {
-        starts[key as usize + 1] += 1;
-    }
-    for b in 0..buckets {
-        starts[b + 1] += starts[b];
-    }
-    let Some(&first) = pieces.iter().find_map(|p| p.first()) else {
-        return Grouped {
-            items: Vec::new(),
-            starts,
-        };
-    };
-    // Every slot is written once below; the first item only fills the vector.
-    let mut items = vec![first; starts[buckets]];
-    let parts = threads();
-    let mut cuts = vec![0];
-    for p in 1..parts {
-        let target = items.len() * p / parts;
-        let cut = starts
-            .partition_point(|&s| s < target)
-            .clamp(cuts[p - 1], buckets);
-        cuts.push(cut);
-    }
-    cuts.push(buckets);
-    let mut runs: Vec<(Range<usize>, &mut [T])> = Vec::with_capacity(parts);
-    let mut rest = items.as_mut_slice();
-    for run in cuts.windows(2).map(|w| w[0]..w[1]) {
-        let (part, tail) = rest.split_at_mut(starts[run.end] - starts[run.start]);
-        runs.push((run, part));
-        rest = tail;
-    }
-    par_map(runs, |(run, part)| {
-        let base = starts[run.start];
-        let mut next: Vec<usize> = starts[run.clone()].iter().map(|s| s - base).collect();
-        for (piece, keys) in pieces.iter().zip(&keys) {
-            for (&item, &key) in piece.iter().zip(keys) {
-                if let Some(slot) = (key as usize)
-                    .checked_sub(run.start)
-                    .and_then(|k| next.get_mut(k))
-                {
-                    part[*slot] = item;
-                    *slot += 1;
-                }
-            }
-        }
+    let starts = starts(&keys, 0, ranked.ids.len());
+    let items = scatter(pieces, &keys, 0, &starts, |run, part| {
         if day_ordered.is_none() {
+            let base = starts[run.start];
             for b in run {
                 sort_member(
                     &mut part[starts[b] - base..starts[b + 1] - base],
@@ -377,31 +339,90 @@ const MAX_DAY_KEYS: usize = 1 << 16;
 /// batch of records, so they are in input order rule by rule, and a member takes
 /// its hits one rule at a time.
 fn by_day<T: Dated + Send + Sync>(pieces: &[&[T]]) -> Option<Vec<T>> {
-    let first = *pieces.iter().find_map(|p| p.first())?;
+    pieces.iter().find_map(|p| p.first())?;
     let keys: Vec<Vec<u32>> = par_map(pieces.to_vec(), |piece| {
         piece.iter().map(|i| day_key(i.date())).collect()
     });
-    let flat = || keys.iter().flatten().copied();
-    let (low, high) = flat().fold((u32::MAX, 0), |(lo, hi), k| (lo.min(k), hi.max(k)));
+    let (low, high) = (keys.iter().flatten()).fold((u32::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
     let span = (high - low) as usize + 1;
     let len = keys.iter().map(Vec::len).sum::<usize>();
     if span > MAX_DAY_KEYS || span > len.saturating_mul(4).max(1024) {
         return None;
     }
-    let mut next = vec![0usize; span + 1];
-    for key in flat() {
-        next[(key - low) as usize + 1] += 1;
+    let starts = starts(&keys, low, span);
+    Some(scatter(pieces, &keys, low, &starts, |_, _| {}))
+}
+
+/// Where each of `buckets` buckets starts (and, last, where the last ends) when
+/// an item of key `k` goes to bucket `k - low`: counted on every core, a run of
+/// pieces per thread.
+fn starts(keys: &[Vec<u32>], low: u32, buckets: usize) -> Vec<usize> {
+    let runs = keys.chunks(keys.len().div_ceil(threads()).max(1)).collect();
+    let counts = par_map(runs, |run: &[Vec<u32>]| {
+        let mut counts = vec![0usize; buckets];
+        run.iter()
+            .flatten()
+            .for_each(|&k| counts[(k - low) as usize] += 1);
+        counts
+    });
+    let mut starts = vec![0usize; buckets + 1];
+    for b in 0..buckets {
+        starts[b + 1] = starts[b] + counts.iter().map(|c| c[b]).sum::<usize>();
     }
-    for k in 0..span {
-        next[k + 1] += next[k];
+    starts
+}
+
+/// The items of `pieces` (consecutive, in order) put in their buckets (counted by
+/// [`starts`]) by a stable counting sort on every core. The buckets are cut into
+/// one run per thread holding about as many items; each thread reads every key,
+/// copies its run's items in order into its own part of the result, then hands
+/// the run and its part to `then`.
+fn scatter<T: Copy + Send + Sync>(
+    pieces: &[&[T]],
+    keys: &[Vec<u32>],
+    low: u32,
+    starts: &[usize],
+    then: impl Fn(Range<usize>, &mut [T]) + Sync + Send,
+) -> Vec<T> {
+    let Some(&first) = pieces.iter().find_map(|p| p.first()) else {
+        return Vec::new();
+    };
+    let buckets = starts.len() - 1;
+    // Every slot is written once below; the first item only fills the vector.
+    let mut items = vec![first; starts[buckets]];
+    let parts = threads();
+    let mut cuts = vec![0];
+    for p in 1..parts {
+        let target = items.len() * p / parts;
+        let cut = starts
+            .partition_point(|&s| s < target)
+            .clamp(cuts[p - 1], buckets);
+        cuts.push(cut);
     }
-    let mut items = vec![first; len];
-    for (&item, key) in pieces.iter().flat_map(|p| p.iter()).zip(flat()) {
-        let slot = &mut next[(key - low) as usize];
-        items[*slot] = item;
-        *slot += 1;
+    cuts.push(buckets);
+    let mut runs: Vec<(Range<usize>, &mut [T])> = Vec::with_capacity(parts);
+    let mut rest = items.as_mut_slice();
+    for run in cuts.windows(2).map(|w| w[0]..w[1]) {
+        let (part, tail) = rest.split_at_mut(starts[run.end] - starts[run.start]);
+        runs.push((run, part));
+        rest = tail;
     }
-    Some(items)
+    par_map(runs, |(run, part)| {
+        let base = starts[run.start];
+        let mut next: Vec<usize> = starts[run.clone()].iter().map(|s| s - base).collect();
+        let first = low + run.start as u32;
+        for (piece, keys) in pieces.iter().zip(keys) {
+            for (&item, &key) in piece.iter().zip(keys) {
+                // A key below the run wraps past its end.
+                if let Some(slot) = next.get_mut(key.wrapping_sub(first) as usize) {
+                    part[*slot] = item;
+                    *slot += 1;
+                }
+            }
+        }
+        then(run, part);
+    });
+    items
 }
 
 /// A date as one integer that orders as dates do: year (made positive), month and
