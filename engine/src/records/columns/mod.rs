@@ -63,7 +63,7 @@ impl Columns {
             .iter()
             .map(|name| self.member_slot(name))
             .collect();
-        part.renumber_members(&map);
+        part.renumber_members(map);
         self.ends.push(self.len() + part.len());
         self.parts.push(part);
     }

@@ -48,6 +48,9 @@ pub(crate) struct Part {
     sources: Vec<(usize, u32)>,
     members: Dictionary,
     member_of: Packed,
+    /// Once the part is kept in [`Columns`](super::Columns): each of its own member
+    /// indices' index among the columns' names ([`Part::renumber_members`]).
+    to_columns: Option<Vec<u32>>,
     kinds: Dictionary,
     kind_of: Packed,
     dates: Days,
@@ -76,6 +79,7 @@ impl Part {
         let runs = (self.positions.capacity() + self.sources.capacity()) * 16;
         runs + self.members.bytes()
             + self.member_of.bytes()
+            + self.to_columns.as_ref().map_or(0, |map| map.capacity() * 4)
             + self.kinds.bytes()
             + self.kind_of.bytes()
             + self.dates.packed.bytes()
@@ -98,7 +102,11 @@ impl Part {
     /// Each row's member, as an index into [`Part::member_names`] (the columns' once
     /// renumbered).
     pub(crate) fn member_index(&self, row: usize) -> u32 {
-        self.member_of.get(row) as u32
+        let own = self.member_of.get(row) as u32;
+        match &self.to_columns {
+            Some(map) => map[own as usize],
+            None => own,
+        }
     }
 
     /// The members met, by index, in the order first met.
@@ -116,13 +124,13 @@ impl Part {
     }
 
     /// Re-indexes every row's member by `map` (this part's index to the
-    /// columns'), whose names the columns hold: this part's own are dropped.
-    pub(crate) fn renumber_members(&mut self, map: &[u32]) {
-        let mut renumbered = Packed::for_max(map.iter().copied().max().map_or(0, u64::from), self.len);
-        for row in 0..self.len {
-            renumbered.push(u64::from(map[self.member_of.get(row) as usize]));
-        }
-        self.member_of = renumbered;
+    /// columns'), whose names the columns hold: this part's own are dropped. The
+    /// rows are left as they are and read through the map: rewriting each row's
+    /// index was 105 instructions a row on the thread that keeps the parts (the
+    /// one that also cuts the input), against one lookup in a table of the part's
+    /// members each time a row's member is read.
+    pub(crate) fn renumber_members(&mut self, map: Vec<u32>) {
+        self.to_columns = Some(map);
         self.members = Dictionary::default();
     }
 
@@ -221,7 +229,7 @@ impl Part {
             position,
             id,
             has_id: self.has_id.get(row),
-            member: members[self.member_of.get(row) as usize].clone(),
+            member: members[self.member_index(row) as usize].clone(),
             kind: self.kind(row).clone(),
             date: self.date(row),
             fields: self.fields.iter().map(|c| c.get(row)).collect(),
@@ -598,19 +606,6 @@ impl Default for Packed {
 }
 
 impl Packed {
-    /// Room for `len` values of at most `max`, in the width `max` needs.
-    fn for_max(max: u64, len: usize) -> Packed {
-        if max <= u64::from(u8::MAX) {
-            Packed::U8(Vec::with_capacity(len))
-        } else if max <= u64::from(u16::MAX) {
-            Packed::U16(Vec::with_capacity(len))
-        } else if max <= u64::from(u32::MAX) {
-            Packed::U32(Vec::with_capacity(len))
-        } else {
-            Packed::U64(Vec::with_capacity(len))
-        }
-    }
-
     fn push(&mut self, n: u64) {
         match self {
             Packed::U8(v) if n <= u64::from(u8::MAX) => v.push(n as u8),
