@@ -5,9 +5,9 @@
 //! of the input on one core, `records/split.rs`) with dictionaries of its own, so
 //! that parts are typed apart and kept without being copied together. What spans
 //! the parts is the members: the columns hold one dictionary of every member met,
-//! and a part appended has its rows' members renumbered into it (its own
-//! dictionary would otherwise hold most members again in every part), so that a
-//! stream can group the rows of every part by member.
+//! and a part appended has its members renumbered into it, through a map from
+//! its own indices (its own dictionary would otherwise hold most members again in
+//! every part), so that a stream can group the rows of every part by member.
 //!
 //! | file | job |
 //! | --- | --- |
