@@ -40,15 +40,24 @@ impl Row {
         self.ends.len()
     }
 
-    /// Its bytes as text, cells cut from it by [`Row::cell`]; when they are not
+    /// Its bytes as text, cells cut from it by [`Row::cell`]; when a cell is not
     /// UTF-8, the index of the first bad byte counted in the cells alone (as if
     /// they were end to end, whatever the row's `gap`).
     pub(crate) fn text(&self) -> Result<&str, usize> {
         let bytes = &self.bytes[..self.ends.last().copied().unwrap_or(0)];
-        std::str::from_utf8(bytes).map_err(|e| {
-            let valid = e.valid_up_to();
-            valid - self.ends.iter().take_while(|&&end| end < valid).count() * self.gap
-        })
+        let in_cells = |at: usize| at - self.ends.iter().take_while(|&&end| end < at).count() * self.gap;
+        let text = std::str::from_utf8(bytes).map_err(|e| in_cells(e.valid_up_to()))?;
+        // A parsed row's cells end to end can be UTF-8 while a cell is not: a
+        // character cut by a quote's end (`"m\xe4\xb8",\xad`). Its first byte is
+        // the bad one. (A plain line's commas end every cell at a character's end.)
+        let cut = (self.gap == 0).then(|| self.ends.iter().find(|&&end| !text.is_char_boundary(end)));
+        match cut.flatten() {
+            Some(&end) => {
+                let start = (0..end).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                Err(in_cells(start))
+            }
+            None => Ok(text),
+        }
     }
 
     /// The bytes of its cells, commas not counted.
