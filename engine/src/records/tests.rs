@@ -202,8 +202,11 @@ fn non_utf8_text_formats_fail_with_the_place() {
     // A character cut by a quote's end is no UTF-8 in either cell, though the two
     // cells end to end are ("m\u{4E2D}k"): the row is rejected, not read with two
     // empty cells.
-    let cut = b"member,kind,date\n\"m\xe4\xb8\",\xadk,2026-01-01\n";
-    insta::assert_snapshot!(outcome(cut, Format::Csv, &s), @"rejected 1: row is not valid UTF-8 (byte 2 of the row); if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook");
+    let cut = b"member,kind,date\n\"m\xe4\xb8\",\xadk,2026-01-01\nm\xe4\xb8,\xadk,2026-01-01\n";
+    insta::assert_snapshot!(outcome(cut, Format::Csv, &s), @r"
+    rejected 1: row is not valid UTF-8 (byte 2 of the row); if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook
+    rejected 2: row is not valid UTF-8 (byte 2 of the row); if the file was saved as GBK/GB18030 (Excel, WPS), declare `input: { encoding: auto }` in the rulebook
+    ");
     // The bad byte is counted in the row's cells, end to end (commas not counted).
     let input =
         b"member,kind,date\nm1,k,2026-01-01\nm\xff,k,2026-01-01\nm3,k,2026-01-02\nm4,k\xff,2026-01-02\n";
