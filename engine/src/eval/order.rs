@@ -61,8 +61,7 @@ struct Part<'a> {
 /// else by text. The members are ranked once the dates are known ([`Surveyed::rank`]),
 /// from the parts' compact slots and days, without reading the records again.
 pub(super) fn survey<'a>(records: &Source<'a>) -> Surveyed<'a> {
-    let size = records.len().div_ceil(threads()).max(1);
-    let parts = par_map(super::spans(records.len(), size), |range| {
+    let parts = par_map(super::spans(records.len(), share(records.len())), |range| {
         Part::of(records, range)
     });
     let seams_in_order = parts
@@ -299,7 +298,7 @@ pub(super) fn group<T: Dated + Send + Sync>(
     let chunks: Vec<&[T]>;
     let pieces = match &day_ordered {
         Some(items) => {
-            chunks = items.chunks(items.len().div_ceil(threads()).max(1)).collect();
+            chunks = items.chunks(share(items.len())).collect();
             &chunks[..]
         }
         None => pieces,
@@ -339,7 +338,9 @@ const MAX_DAY_KEYS: usize = 1 << 16;
 /// batch of records, so they are in input order rule by rule, and a member takes
 /// its hits one rule at a time.
 fn by_day<T: Dated + Send + Sync>(pieces: &[&[T]]) -> Option<Vec<T>> {
-    pieces.iter().find_map(|p| p.first())?;
+    if pieces.iter().all(|p| p.is_empty()) {
+        return None;
+    }
     let keys: Vec<Vec<u32>> = par_map(pieces.to_vec(), |piece| {
         piece.iter().map(|i| day_key(i.date())).collect()
     });
@@ -357,7 +358,7 @@ fn by_day<T: Dated + Send + Sync>(pieces: &[&[T]]) -> Option<Vec<T>> {
 /// an item of key `k` goes to bucket `k - low`: counted on every core, a run of
 /// pieces per thread.
 fn starts(keys: &[Vec<u32>], low: u32, buckets: usize) -> Vec<usize> {
-    let runs = keys.chunks(keys.len().div_ceil(threads()).max(1)).collect();
+    let runs = keys.chunks(share(keys.len())).collect();
     let counts = par_map(runs, |run: &[Vec<u32>]| {
         let mut counts = vec![0usize; buckets];
         run.iter()
@@ -423,6 +424,11 @@ fn scatter<T: Copy + Send + Sync>(
         then(run, part);
     });
     items
+}
+
+/// One thread's share of `len` items: at least 1, so that none are left over.
+fn share(len: usize) -> usize {
+    len.div_ceil(threads()).max(1)
 }
 
 /// A date as one integer that orders as dates do: year (made positive), month and
